@@ -1,0 +1,22 @@
+import { useTranslation } from "react-i18next";
+import type { FieldError } from "~/lib/forms";
+
+/** The message for the whole form, announced when it appears. */
+export function FormAlert({ error }: { error?: FieldError | null }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <div className="alert alert--error" role="alert">
+      {t(error.key, error.values)}
+    </div>
+  );
+}
+
+export function FormNotice({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <div className="alert alert--success" role="status">
+      <h2>{title}</h2>
+      <p>{children}</p>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import type { z } from "zod";
+
+/** Field errors are i18n keys (with interpolation values) so the page shows them in the reader's language. */
+export interface FieldError {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
+export type FieldErrors = Record<string, FieldError>;
+
+export type FormResult<T> =
+  | { success: true; data: T }
+  | { success: false; fieldErrors: FieldErrors; values: Record<string, string> };
+
+/** Passwords are never sent back to the browser, everything else is, so a failed submit loses nothing typed. */
+const secretFields = new Set(["password", "confirmPassword"]);
+
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of formData) {
+    if (typeof value === "string" && !secretFields.has(name)) values[name] = value;
+  }
+  return values;
+}
+
+export function parseForm<T>(schema: z.ZodType<T>, formData: FormData): FormResult<T> {
+  const raw = Object.fromEntries([...formData].filter(([, value]) => typeof value === "string"));
+  const result = schema.safeParse(raw);
+  if (result.success) return { success: true, data: result.data };
+  const fieldErrors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    if (fieldErrors[field]) continue;
+    const max = issue.code === "too_big" ? Number(issue.maximum) : undefined;
+    fieldErrors[field] = { key: issue.message, values: max !== undefined ? { max } : undefined };
+  }
+  return { success: false, fieldErrors, values: formValues(formData) };
+}

@@ -1,0 +1,31 @@
+import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
+import WebSocket from "ws";
+import { getAppEnv } from "./env.server";
+
+/**
+ * A new Supabase client per request, carrying the signed-in person's session from the cookies, so RLS decides
+ * what they see. Cookies the client refreshes are collected in `headers` for the response.
+ */
+export function createSupabaseServerClient(request: Request, clientIp?: string) {
+  const env = getAppEnv();
+  const headers = new Headers();
+  const secure = env.SITE_URL.startsWith("https:");
+  const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+    cookies: {
+      getAll: () =>
+        parseCookieHeader(request.headers.get("cookie") ?? "").map(({ name, value }) => ({ name, value: value ?? "" })),
+      setAll: (cookies) => {
+        for (const { name, value, options } of cookies) {
+          headers.append("set-cookie", serializeCookieHeader(name, value, { ...options, sameSite: "lax", httpOnly: true, secure }));
+        }
+      },
+    },
+    // Node 20 has no global WebSocket; supabase-js builds its realtime client eagerly.
+    realtime: { transport: WebSocket as never },
+    // The auth service rate-limits sign-ins per client address; tell it whose request this is.
+    global: clientIp ? { headers: { "x-forwarded-for": clientIp } } : undefined,
+  });
+  return { supabase, headers };
+}
+
+export type SupabaseServerClient = ReturnType<typeof createSupabaseServerClient>["supabase"];

@@ -1,0 +1,15 @@
+import type { OutboxMail } from "../server/embedded/mail-outbox";
+
+export interface MailOutboxReader {
+  list(limit?: number): Promise<OutboxMail[]>;
+  get(id: number): Promise<OutboxMail | undefined>;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    /** The embedded stack's local mail outbox; null against a Supabase project, which sends mail itself. */
+    mailOutbox: MailOutboxReader | null;
+    /** The browser's address as the server saw it, for the auth service's per-address rate limit. */
+    clientIp: string | undefined;
+  }
+}

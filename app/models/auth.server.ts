@@ -1,0 +1,74 @@
+import type { AuthError, EmailOtpType } from "@supabase/supabase-js";
+import type { FieldError } from "~/lib/forms";
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+import type { SignInInput, SignUpInput } from "~/validation/auth";
+
+/** Auth error codes turned into sentences the page can translate; anything unknown is "unexpected". */
+export function authErrorMessage(error: AuthError): FieldError {
+  switch (error.code) {
+    case "invalid_credentials":
+      return { key: "errors.invalidCredentials" };
+    case "email_not_confirmed":
+      return { key: "errors.emailNotConfirmed" };
+    case "over_request_rate_limit":
+      return { key: "errors.rateLimited", values: { minutes: 15 } };
+    case "over_email_send_rate_limit":
+      return { key: "errors.mailRateLimited" };
+    case "user_already_exists":
+    case "email_exists":
+      return { key: "errors.userExists" };
+    case "weak_password":
+      return { key: "errors.weakPassword" };
+    default:
+      if (error.status !== undefined && error.status < 500) console.warn(`auth: ${error.code ?? error.status} ${error.message}`);
+      else console.error("auth service error", error);
+      return { key: "errors.unexpected" };
+  }
+}
+
+export async function signInWithPassword(supabase: SupabaseServerClient, input: SignInInput) {
+  const { error } = await supabase.auth.signInWithPassword({ email: input.email, password: input.password });
+  return error ? { error: authErrorMessage(error) } : { error: null };
+}
+
+export async function signUpApplicant(
+  supabase: SupabaseServerClient,
+  input: SignUpInput & { locale: string; confirmUrl: string },
+) {
+  const { data, error } = await supabase.auth.signUp({
+    email: input.email,
+    password: input.password,
+    options: { data: { display_name: input.displayName, locale: input.locale }, emailRedirectTo: input.confirmUrl },
+  });
+  if (error) return { error: authErrorMessage(error), signedIn: false };
+  return { error: null, signedIn: data.session !== null };
+}
+
+export async function sendMagicLink(supabase: SupabaseServerClient, email: string, redirectUrl: string) {
+  const { error } = await supabase.auth.signInWithOtp({
+    email,
+    options: { shouldCreateUser: false, emailRedirectTo: redirectUrl },
+  });
+  // An unknown address gets the same answer as a known one, so the form does not reveal who has an account.
+  if (error && error.code !== "otp_disabled") return { error: authErrorMessage(error) };
+  return { error: null };
+}
+
+export async function sendPasswordReset(supabase: SupabaseServerClient, email: string, redirectUrl: string) {
+  const { error } = await supabase.auth.resetPasswordForEmail(email, { redirectTo: redirectUrl });
+  return error ? { error: authErrorMessage(error) } : { error: null };
+}
+
+export async function verifyEmailLink(supabase: SupabaseServerClient, tokenHash: string, type: EmailOtpType) {
+  const { error } = await supabase.auth.verifyOtp({ token_hash: tokenHash, type });
+  return { ok: !error };
+}
+
+export async function changePassword(supabase: SupabaseServerClient, password: string) {
+  const { error } = await supabase.auth.updateUser({ password });
+  return error ? { error: authErrorMessage(error) } : { error: null };
+}
+
+export async function signOut(supabase: SupabaseServerClient) {
+  await supabase.auth.signOut({ scope: "local" });
+}

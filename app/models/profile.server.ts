@@ -1,0 +1,30 @@
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+
+export const appRoles = ["applicant", "reviewer", "coordinator", "board_member", "board_chair"] as const;
+export type AppRole = (typeof appRoles)[number];
+
+export interface Profile {
+  id: string;
+  email: string;
+  display_name: string;
+  locale: string;
+}
+
+/** The signed-in person's own profile; RLS returns no other. */
+export async function getOwnProfile(supabase: SupabaseServerClient, userId: string): Promise<Profile | null> {
+  const { data, error } = await supabase
+    .from("profiles")
+    .select("id, email, display_name, locale")
+    .eq("id", userId)
+    .maybeSingle();
+  if (error) throw new Error(`profiles: ${error.message}`);
+  return data;
+}
+
+/** The caller's roles, in the order the home page shows them. */
+export async function listOwnRoles(supabase: SupabaseServerClient): Promise<AppRole[]> {
+  const { data, error } = await supabase.rpc("my_roles");
+  if (error) throw new Error(`my_roles: ${error.message}`);
+  const granted = new Set((data ?? []) as string[]);
+  return appRoles.filter((role) => granted.has(role));
+}

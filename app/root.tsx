@@ -1,0 +1,139 @@
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { LanguageSwitcher } from "~/components/language-switcher";
+import { createI18n, defaultLanguage, textDirection } from "~/i18n/config";
+import { detectLanguage } from "~/i18n/language.server";
+import { getAppEnv } from "~/lib/env.server";
+import { getRequestSession } from "~/lib/session.server";
+import stylesheet from "~/styles/app.css?url";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Accelerator Network" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [language, session] = await Promise.all([detectLanguage(request), getRequestSession(request, context)]);
+  const user = session.user
+    ? {
+        email: session.user.email ?? "",
+        name: String(session.user.user_metadata.display_name ?? "") || (session.user.email ?? ""),
+      }
+    : null;
+  return data({ language, user, embedded: getAppEnv().APP_MODE === "embedded" }, { headers: session.headers });
+}
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+function SiteHeader() {
+  const { t } = useTranslation();
+  const root = useRootData();
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link to="/" className="brand">
+          <span className="brand__name">{t("app.name")}</span>
+          <span className="brand__tagline">{t("app.tagline")}</span>
+        </Link>
+        <nav aria-label={t("app.primaryNavigation")} className="site-nav">
+          {root?.user ? (
+            <>
+              <Link to="/home">{t("nav.home")}</Link>
+              <span className="site-nav__user">{t("nav.signedInAs", { name: root.user.name })}</span>
+              <Form method="post" action="/sign-out">
+                <button type="submit" className="button button--secondary button--small">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to="/sign-in">{t("nav.signIn")}</Link>
+              <Link to="/sign-up">{t("nav.signUp")}</Link>
+            </>
+          )}
+        </nav>
+        <LanguageSwitcher current={root?.language ?? defaultLanguage} />
+      </div>
+    </header>
+  );
+}
+
+function Document({ children }: { children: React.ReactNode }) {
+  const root = useRootData();
+  const language = root?.language ?? defaultLanguage;
+  const i18n = useMemo(() => createI18n(language), [language]);
+  return (
+    <html lang={language} dir={textDirection(language)}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <a href="#main-content" className="skip-link">
+            {i18n.t("app.skipToContent")}
+          </a>
+          <SiteHeader />
+          <main id="main-content" tabIndex={-1}>
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>{i18n.t("app.footer")}</p>
+            {root?.embedded ? (
+              <p>
+                {i18n.t("app.embeddedNotice")} <Link to="/dev/mail">{i18n.t("app.openMailViewer")}</Link>
+              </p>
+            ) : null}
+          </footer>
+        </I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return <Document>{children}</Document>;
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const kind = status === 404 ? "notFound" : status === 403 ? "forbidden" : "generic";
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <div className="page page--narrow">
+      <h1>{t(`errorPage.${kind}Title`)}</h1>
+      <p>{t(`errorPage.${kind}Body`)}</p>
+      <p>
+        <Link to="/">{t("errorPage.backHome")}</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { pageTitle } from "~/lib/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "devMail.messageTitle");
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const id = z.coerce.number().int().positive().safeParse(params.id);
+  if (!context.mailOutbox || !id.success) throw new Response("Not found", { status: 404 });
+  const mail = await context.mailOutbox.get(id.data);
+  if (!mail) throw new Response("Not found", { status: 404 });
+  return { mail };
+}
+
+/** Shows the text body with its web links made clickable; nothing in a mail is rendered as HTML. */
+function MailBody({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/\S+)/g);
+  return (
+    <pre className="mail-body">
+      {parts.map((part, index) =>
+        /^https?:\/\//.test(part) ? (
+          <a key={index} href={part}>
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </pre>
+  );
+}
+
+export default function MailMessage() {
+  const { mail } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <div className="page">
+      <p>
+        <Link to="/dev/mail">{t("devMail.back")}</Link>
+      </p>
+      <h1>{mail.subject}</h1>
+      <dl className="mail-meta">
+        <dt>{t("devMail.to")}</dt>
+        <dd>{mail.toEmail}</dd>
+        <dt>{t("devMail.sentAt")}</dt>
+        <dd>
+          <time dateTime={mail.createdAt}>{mail.createdAt}</time>
+        </dd>
+      </dl>
+      <MailBody text={mail.textBody} />
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { createSupabaseServerClient } from "~/lib/supabase.server";
+import { signOut } from "~/models/auth.server";
+
+export async function loader() {
+  return redirect("/");
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
+  await signOut(supabase);
+  return redirect("/", { headers });
+}

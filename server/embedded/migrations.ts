@@ -1,0 +1,81 @@
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type pg from "pg";
+
+export interface MigrationFile {
+  version: string;
+  name: string;
+  file: string;
+}
+
+const migrationName = /^(\d{14})_([a-z0-9_]+)\.sql$/;
+
+/** Lists `supabase/migrations/*.sql` in version order, the Supabase CLI's naming (`YYYYMMDDHHMMSS_name.sql`). */
+export async function listMigrations(directory: string): Promise<MigrationFile[]> {
+  const entries = await fs.readdir(directory);
+  return entries
+    .filter((entry) => entry.endsWith(".sql"))
+    .map((entry) => {
+      const match = migrationName.exec(entry);
+      if (!match) throw new Error(`Migration file ${entry} must be named YYYYMMDDHHMMSS_name.sql`);
+      return { version: match[1]!, name: match[2]!, file: path.join(directory, entry) };
+    })
+    .sort((a, b) => a.version.localeCompare(b.version));
+}
+
+/**
+ * Applies each migration once, in order, each in its own transaction, recording it in the same table the Supabase
+ * CLI uses, so a database migrated here and one migrated by `supabase db push` agree on what has been applied.
+ * An advisory lock keeps two starting processes from applying the same migration twice.
+ */
+export async function applyMigrations(client: pg.Client, directory: string): Promise<string[]> {
+  await client.query("create schema if not exists supabase_migrations");
+  await client.query(
+    "create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text)",
+  );
+  await client.query("select pg_advisory_lock(hashtext('supabase_migrations'))");
+  try {
+    const applied = new Set(
+      (await client.query<{ version: string }>("select version from supabase_migrations.schema_migrations")).rows.map(
+        (row) => row.version,
+      ),
+    );
+    const done: string[] = [];
+    for (const migration of await listMigrations(directory)) {
+      if (applied.has(migration.version)) continue;
+      const sql = await fs.readFile(migration.file, "utf8");
+      await client.query("begin");
+      try {
+        await client.query(sql);
+        await client.query(
+          "insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)",
+          [migration.version, [sql], migration.name],
+        );
+        await client.query("commit");
+      } catch (error) {
+        await client.query("rollback");
+        throw new Error(`Migration ${path.basename(migration.file)} failed: ${(error as Error).message}`);
+      }
+      done.push(migration.version);
+    }
+    return done;
+  } finally {
+    await client.query("select pg_advisory_unlock(hashtext('supabase_migrations'))");
+  }
+}
+
+/** Loads demo data only into a database that has no user yet, so a restart never duplicates or resurrects data. */
+export async function seedIfEmpty(client: pg.Client, seedFile: string): Promise<boolean> {
+  const { rows } = await client.query<{ empty: boolean }>("select not exists (select 1 from auth.users) as empty");
+  if (!rows[0]?.empty) return false;
+  const sql = await fs.readFile(seedFile, "utf8");
+  await client.query("begin");
+  try {
+    await client.query(sql);
+    await client.query("commit");
+  } catch (error) {
+    await client.query("rollback");
+    throw new Error(`Seed ${path.basename(seedFile)} failed: ${(error as Error).message}`);
+  }
+  return true;
+}

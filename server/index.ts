@@ -1,0 +1,112 @@
+import { promises as fs } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { EnvError, parseServerEnv, type ServerEnv } from "./env.js";
+import { startEmbeddedStack } from "./embedded/stack.js";
+import { StartupError } from "./embedded/startup-error.js";
+import { createHttpApp } from "./http-app.js";
+import { connectProjectStack } from "./project-stack.js";
+import type { Stack } from "./stack.js";
+
+const demoAccounts = [
+  ["applicant", "applicant@demo.local"],
+  ["BDT reviewer", "reviewer@demo.local"],
+  ["BDT coordinator", "coordinator@demo.local"],
+  ["board member", "board@demo.local"],
+  ["board chair", "chair@demo.local"],
+] as const;
+
+function createLog(env: ServerEnv) {
+  const levels = { silent: 0, error: 1, info: 2, debug: 3 } as const;
+  const level = levels[env.LOG_LEVEL];
+  return {
+    info: (message: string) => level >= 2 && console.log(message),
+    debug: (message: string) => level >= 3 && console.log(message),
+  };
+}
+
+function listen(app: import("express").Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new StartupError(`Port ${port} on ${host} is already in use; stop what uses it or set PORT.`)
+          : error,
+      ),
+    );
+  });
+}
+
+async function main() {
+  const startedAt = performance.now();
+  const env = parseServerEnv();
+  const log = createLog(env);
+  const development = env.NODE_ENV === "development";
+
+  const stack: Stack = env.mode === "embedded" ? await startEmbeddedStack(env, log) : connectProjectStack(env);
+  // The app reads its Supabase settings from the environment in both modes; embedded mode supplies them here.
+  // Server-side calls go over loopback to this same process.
+  const internalHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
+  process.env.SUPABASE_URL = env.mode === "embedded" ? `http://${internalHost}:${env.PORT}` : stack.supabaseUrl;
+  process.env.SUPABASE_ANON_KEY = stack.anonKey;
+  process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
+  process.env.SITE_URL = env.SITE_URL;
+  process.env.APP_MODE = stack.mode;
+
+  let server: Server;
+  let closeApp: () => Promise<void>;
+  try {
+    const { app, close } = await createHttpApp({ stack, development });
+    closeApp = close;
+    server = await listen(app, env.HOST, env.PORT);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: stopping`);
+    const force = setTimeout(() => {
+      console.error("Shutdown took longer than 30 s; exiting anyway");
+      process.exit(1);
+    }, 30_000);
+    server.close();
+    server.closeAllConnections();
+    await closeApp().catch(() => undefined);
+    await stack.stop();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const lines = [
+    `Accelerator Network is running at ${env.SITE_URL} (${stack.mode} mode, ${development ? "development" : "production"})`,
+    `Ready in ${Math.round(performance.now() - startedAt)} ms. Health: ${env.SITE_URL}/healthz`,
+  ];
+  if (env.mode === "embedded") {
+    const supabaseEnv = `SUPABASE_URL=${env.SITE_URL}\nSUPABASE_ANON_KEY=${stack.anonKey}\n`;
+    await fs.writeFile(path.join(env.DATA_DIR, "supabase.env"), supabaseEnv, { mode: 0o600 });
+    lines.push(
+      supabaseEnv.trimEnd(),
+      `(also written to ${path.join(env.DATA_DIR, "supabase.env")})`,
+      `Mail viewer (embedded mode only): ${env.SITE_URL}/dev/mail`,
+      "Demo accounts, all with password demo-password:",
+      ...demoAccounts.map(([role, email]) => `  ${role.padEnd(16)} ${email}`),
+    );
+  }
+  console.log(lines.join("\n"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError || error instanceof EnvError) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

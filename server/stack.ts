@@ -1,0 +1,24 @@
+import type express from "express";
+import type { MailOutbox } from "./embedded/mail-outbox.js";
+
+export type ServiceState = "up" | "down";
+
+export interface StackHealth {
+  database: ServiceState;
+  rest: ServiceState;
+  auth: ServiceState;
+}
+
+/** What the HTTP server needs from either way of running: the embedded stack or a Supabase project. */
+export interface Stack {
+  mode: "embedded" | "project";
+  supabaseUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  databaseUrl: string;
+  /** Embedded only: the services the gateway mounts under /auth/v1 and /rest/v1, and the local mail outbox. */
+  embedded?: { authRouter: express.Router; restUrl: string; outbox: MailOutbox };
+  health(): Promise<StackHealth>;
+  stop(): Promise<void>;
+}
