@@ -58,7 +58,7 @@ function describeIssues(error: z.ZodError): string {
  * Parses the environment once at start. Any project variable switches to project mode, which then needs all five,
  * so a half-configured deployment fails loudly instead of silently starting an embedded database.
  */
-export function parseServerEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
+export function parseServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
   const present = projectVariables.filter((name) => (source[name] ?? "") !== "");
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
   if (present.length > 0) {

@@ -63,9 +63,10 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
   await fs.mkdir(env.DATA_DIR, { recursive: true });
   // The postgres system user must be able to reach its data folder below ours.
   if (userInfo().uid === 0) await fs.chmod(env.DATA_DIR, 0o755);
+  // Claim first: stopping a crashed run's orphaned PostgreSQL is what frees PG_PORT.
+  await claimDataDir(env.DATA_DIR, log);
   await assertPortFree(env.HOST, env.PORT, "PORT");
   await assertPortFree("127.0.0.1", env.PG_PORT, "PG_PORT");
-  await claimDataDir(env.DATA_DIR, log);
 
   const secrets = await loadOrCreateSecrets(env.DATA_DIR);
   const postgres = new EmbeddedPostgres(await loadPostgresBinaries(), {

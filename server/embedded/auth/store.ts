@@ -94,7 +94,7 @@ export class AuthStore {
     );
     await db.query(
       `insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
-       values ($1, $1, $2, 'email', now(), now())`,
+       values ($1::text, $1::uuid, $2, 'email', now(), now())`,
       [id, { sub: id, email: input.email.toLowerCase(), email_verified: input.confirmed }],
     );
     return rows[0]!;

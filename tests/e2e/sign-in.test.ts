@@ -1,0 +1,170 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { DEMO_PASSWORD, stack, uniqueEmail } from "../support/supabase";
+
+const demoAccounts = [
+  { email: "applicant@demo.local", name: "Amina Diallo", panels: ["Your institution's Expressions of Interest"] },
+  { email: "reviewer@demo.local", name: "Rafael Moreno", panels: ["Validation queue"] },
+  { email: "coordinator@demo.local", name: "Mei Chen", panels: ["Calls and people"] },
+  { email: "board@demo.local", name: "Olena Kovalenko", panels: ["Board reviews"] },
+  { email: "chair@demo.local", name: "Kwame Mensah", panels: ["Board reviews", "Reviews you chair"] },
+];
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
+  page = await context.newPage();
+  pageErrors = collectPageErrors(page);
+});
+afterEach(async () => {
+  await context.close();
+  expect(pageErrors).toEqual([]);
+});
+
+async function signIn(email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function headings(level: 1 | 2) {
+  return page.getByRole("heading", { level }).allTextContents();
+}
+
+describe("signing in as each demo account", () => {
+  for (const account of demoAccounts) {
+    it(`${account.email} lands on a home page for their role and signs out`, async () => {
+      await signIn(account.email, DEMO_PASSWORD);
+      await page.waitForURL("**/home");
+      expect(await headings(1)).toEqual([`Welcome, ${account.name}`]);
+      const panelTitles = await page.locator(".panel h2").allTextContents();
+      expect(panelTitles).toEqual(account.panels);
+      await expectNoAxeViolations(page);
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL((url) => url.pathname === "/");
+      await page.getByRole("navigation").getByRole("link", { name: "Sign in" }).waitFor();
+      await page.goto("/home");
+      await page.waitForURL("**/sign-in?redirectTo=%2Fhome");
+    });
+  }
+});
+
+describe("sign-in form", () => {
+  it("shows a clear message for a wrong password and keeps the email typed", async () => {
+    await page.goto("/sign-in");
+    await expectNoAxeViolations(page);
+    await signIn("reviewer@demo.local", "not-the-password");
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe("The email address or password is not correct.");
+    expect(await page.getByLabel("Email address").inputValue()).toBe("reviewer@demo.local");
+    await expectNoAxeViolations(page);
+  });
+
+  it("says which field is wrong and keeps what was typed, without JavaScript too", async () => {
+    const noScript = await browser.newContext({ baseURL: stack().url, javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto("/sign-in");
+    await plain.getByLabel("Email address").fill("not-an-email");
+    await plain.getByRole("button", { name: "Sign in" }).click();
+    await plain.waitForLoadState();
+    expect(await plain.locator("#field-email-error").textContent()).toBe("Enter a valid email address, like name@example.org.");
+    expect(await plain.locator("#field-password-error").textContent()).toBe("This field is required.");
+    expect(await plain.getByLabel("Email address").inputValue()).toBe("not-an-email");
+    await noScript.close();
+  });
+
+  it("returns to the page that asked for sign-in, and never to another site", async () => {
+    await page.goto("/sign-in?redirectTo=https%3A%2F%2Fevil.example%2F");
+    await signIn("applicant@demo.local", DEMO_PASSWORD);
+    await page.waitForURL("**/home");
+    expect(new URL(page.url()).origin).toBe(stack().url);
+  });
+});
+
+describe("new applicants and email links", () => {
+  it("signs up, confirms through the mail viewer and lands on the applicant home", async () => {
+    const email = uniqueEmail("browser");
+    await page.goto("/sign-up");
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Your full name").fill("Sofía Pérez");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Password").fill("a-strong-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("status").waitFor();
+    expect(await page.getByRole("status").textContent()).toContain(email);
+
+    await page.goto("/dev/mail");
+    await expectNoAxeViolations(page);
+    await page.getByRole("row", { name: new RegExp(email) }).getByRole("link").click();
+    await page.waitForURL("**/dev/mail/*");
+    await expectNoAxeViolations(page);
+    await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
+    await page.waitForURL("**/home");
+    expect(await headings(1)).toEqual(["Welcome, Sofía Pérez"]);
+    expect(await page.locator(".panel h2").allTextContents()).toEqual(["Your institution's Expressions of Interest"]);
+  });
+
+  it("signs in with a magic link", async () => {
+    await page.goto("/magic-link");
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Email address").fill("board@demo.local");
+    await page.getByRole("button", { name: "Send me a sign-in link" }).click();
+    await page.getByRole("status").waitFor();
+    await page.goto("/dev/mail");
+    await page.getByRole("row", { name: /board@demo\.local.*sign-in link/ }).first().getByRole("link").click();
+    await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
+    await page.waitForURL("**/home");
+    expect(await headings(1)).toEqual(["Welcome, Olena Kovalenko"]);
+  });
+
+  it("explains an invalid or used link", async () => {
+    await page.goto("/auth/confirm?token_hash=not-a-token&type=magiclink&next=/home");
+    expect(await headings(1)).toEqual(["This link cannot be used"]);
+    await expectNoAxeViolations(page);
+  });
+
+  it("offers password recovery without revealing whether an account exists", async () => {
+    await page.goto("/forgot-password");
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Email address").fill(uniqueEmail("nobody"));
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByRole("status").waitFor();
+    expect(await page.getByRole("status").textContent()).toContain("If");
+  });
+});
+
+describe("languages and accessibility", () => {
+  it("switches to Arabic, right to left, with no accessibility violations", async () => {
+    await page.goto("/");
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Language").selectOption("ar");
+    await page.getByRole("button", { name: "Change language" }).click();
+    await page.waitForFunction(() => document.documentElement.lang === "ar");
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
+    expect(await headings(1)).not.toEqual(["Acceleration Centres for digital innovation"]);
+    await expectNoAxeViolations(page);
+    await page.goto("/sign-in");
+    await expectNoAxeViolations(page);
+  });
+
+  it("answers unknown pages with a translated 404", async () => {
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    expect(await headings(1)).toEqual(["Page not found"]);
+    await expectNoAxeViolations(page);
+  });
+});

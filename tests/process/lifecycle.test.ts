@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createClient } from "@supabase/supabase-js";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { isProcessAlive } from "../../server/embedded/processes";
+import { readPid, readSecrets, startServer, type RunningServer } from "../support/server-process";
+
+const started: RunningServer[] = [];
+const dataDirs: string[] = [];
+
+function newDataDir() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "an-process-"));
+  dataDirs.push(dir);
+  return dir;
+}
+
+async function start(options: Parameters<typeof startServer>[0]) {
+  const server = await startServer(options);
+  started.push(server);
+  return server;
+}
+
+function childPids(dataDir: string) {
+  return {
+    postgres: readPid(path.join(dataDir, "pg", "postmaster.pid")),
+    postgrest: readPid(path.join(dataDir, "postgrest.pid")),
+  };
+}
+
+function client(server: RunningServer) {
+  return createClient(server.url, readSecrets(server.dataDir).anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as never },
+  });
+}
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.stop("SIGKILL")));
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the server process", () => {
+  it("stops every child on SIGTERM and keeps the data for the next start", async () => {
+    const dataDir = newDataDir();
+    const first = await start({ dataDir });
+    expect(first.output()).toContain("Loaded demo data");
+    expect(first.output()).toContain("SUPABASE_ANON_KEY=");
+    const { postgres, postgrest } = childPids(dataDir);
+    expect(postgres && isProcessAlive(postgres)).toBe(true);
+    expect(postgrest && isProcessAlive(postgrest)).toBe(true);
+    const signUp = await client(first).auth.signUp({ email: "kept@test.local", password: "kept-password" });
+    expect(signUp.error).toBeNull();
+
+    expect(await first.stop("SIGTERM")).toBe(0);
+    expect(isProcessAlive(postgres!)).toBe(false);
+    expect(isProcessAlive(postgrest!)).toBe(false);
+
+    const second = await start({ dataDir });
+    expect(second.output()).not.toContain("Loaded demo data");
+    expect(second.output()).not.toContain("Applied");
+    const demo = await client(second).auth.signInWithPassword({ email: "chair@demo.local", password: "demo-password" });
+    expect(demo.error).toBeNull();
+    const kept = await client(second).auth.signInWithPassword({ email: "kept@test.local", password: "kept-password" });
+    expect(kept.error?.code).toBe("email_not_confirmed");
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+
+  it("recovers after being killed with SIGKILL: orphaned children are stopped at the next start", async () => {
+    const dataDir = newDataDir();
+    const first = await start({ dataDir });
+    const orphans = childPids(dataDir);
+    await first.stop("SIGKILL");
+    expect(isProcessAlive(orphans.postgres!)).toBe(true);
+    const second = await start({ dataDir, pgPort: first.pgPort });
+    expect(isProcessAlive(orphans.postgrest!)).toBe(false);
+    const health = await (await fetch(`${second.url}/healthz`)).json();
+    expect(health).toEqual({ status: "ok", mode: "embedded", services: { database: "up", rest: "up", auth: "up" } });
+    expect(await second.stop("SIGTERM")).toBe(0);
+  });
+
+  it("refuses a second server on the same data directory with one clear line", async () => {
+    const dataDir = newDataDir();
+    const first = await start({ dataDir });
+    const second = await start({ dataDir, waitForHealthy: false });
+    expect(await second.exited).toBe(1);
+    expect(second.output().trim()).toMatch(/^Cannot start: Another Accelerator Network server \(pid \d+\) is using .+$/);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+  });
+
+  it("reports a port already in use in one line, without a stack trace", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const server = await start({ dataDir: newDataDir(), port, waitForHealthy: false });
+      expect(await server.exited).toBe(1);
+      expect(server.output().trim()).toBe(`Cannot start: Port ${port} on 127.0.0.1 is already in use; stop what uses it or set PORT.`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("names the missing variable when Supabase project mode is half configured", async () => {
+    const server = await start({
+      dataDir: newDataDir(),
+      env: { SUPABASE_URL: "https://example.supabase.co", SUPABASE_ANON_KEY: "x".repeat(40) },
+      waitForHealthy: false,
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim()).toMatch(
+      /^Cannot start: Supabase project mode needs .*; missing: SUPABASE_SERVICE_ROLE_KEY, SUPABASE_JWT_SECRET, DATABASE_URL\./,
+    );
+  });
+});
