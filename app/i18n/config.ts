@@ -49,6 +49,7 @@ export function createI18n(language: LanguageCode): I18n {
     initAsync: false,
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   return instance;
 }

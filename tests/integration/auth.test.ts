@@ -1,4 +1,4 @@
-import { SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { anonClient, buildUser, latestMailTo, linkIn, stack, uniqueEmail, withDatabase } from "../support/supabase";
 
@@ -82,6 +82,22 @@ describe("sign-up, confirmation and sign-in through supabase-js", () => {
 });
 
 describe("sessions", () => {
+  it("issues access tokens with the claims Supabase issues", async () => {
+    const user = await buildUser();
+    const { data } = await user.client.auth.getSession();
+    const { payload } = await jwtVerify(data.session!.access_token, new TextEncoder().encode(stack().jwtSecret));
+    expect(payload).toMatchObject({
+      sub: user.id,
+      role: "authenticated",
+      aud: "authenticated",
+      email: user.email,
+      app_metadata: { provider: "email", providers: ["email"] },
+      aal: "aal1",
+    });
+    expect(payload.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(payload.exp! - payload.iat!).toBe(3600);
+  });
+
   it("rotates the refresh token and returns a working access token", async () => {
     const user = await buildUser();
     const { data: first } = await user.client.auth.getSession();
