@@ -493,7 +493,7 @@ end
 $$;
 
 /** Coordinators assign one or many EoIs to a reviewer (bulk assignment is one call). */
-create function public.assign_eois(eois uuid[], reviewer uuid) returns integer
+create function public.assign_eois(eoi_ids uuid[], reviewer uuid) returns integer
 language plpgsql security definer set search_path = '' as $$
 declare
   row public.eois;
@@ -504,7 +504,7 @@ begin
   if not exists (select 1 from public.role_grants where user_id = reviewer and role in ('reviewer', 'coordinator')) then
     perform private.fail('invalid_assignee', 'the assignee is not a BDT reviewer');
   end if;
-  for row in select * from public.eois where id = any(eois) order by id for update loop
+  for row in select * from public.eois where id = any(eoi_ids) order by id for update loop
     if row.status in ('draft', 'validated', 'declined', 'withdrawn') then
       perform private.fail('invalid_transition', 'only EoIs awaiting validation can be assigned');
     end if;
@@ -565,14 +565,15 @@ declare
 begin
   row := private.lock_eoi(eoi);
   if not private.is_member(row.organisation_id) then perform private.fail('not_allowed', 'only the applicant answers'); end if;
-  if coalesce(btrim(answer), '') = '' then perform private.fail('reason_required', 'write an answer'); end if;
+  if coalesce(btrim(resubmit_eoi.answer), '') = '' then perform private.fail('reason_required', 'write an answer'); end if;
   if row.status <> 'clarification_requested' then
     perform private.fail('invalid_transition', 'only an EoI awaiting clarification can be resubmitted');
   end if;
-  update public.eoi_clarifications set answer = btrim(answer), answered_by = caller, answered_at = now()
+  update public.eoi_clarifications set answer = btrim(resubmit_eoi.answer), answered_by = caller, answered_at = now()
   where id = (select max(id) from public.eoi_clarifications where eoi_id = eoi and answered_at is null);
   update public.eois set status = 'resubmitted' where id = eoi;
-  perform private.audit('eoi', eoi, row.organisation_id, 'resubmit', 'clarification_requested', 'resubmitted', answer);
+  perform private.audit('eoi', eoi, row.organisation_id, 'resubmit', 'clarification_requested', 'resubmitted',
+                        resubmit_eoi.answer);
   perform private.notify(private.eoi_reviewers(row), 'eoi_resubmitted', 'eoi', eoi);
 end
 $$;

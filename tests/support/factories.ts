@@ -1,0 +1,179 @@
+import type { SupabaseClient } from "@supabase/supabase-js";
+import { buildUser, withDatabase, type TestUser } from "./supabase";
+
+/** The people a workflow test needs, each a real signed-in supabase-js client. */
+export interface Cast {
+  applicant: TestUser;
+  colleague: TestUser;
+  outsider: TestUser;
+  reviewer: TestUser;
+  otherReviewer: TestUser;
+  coordinator: TestUser;
+  boardMember: TestUser;
+}
+
+export async function buildCast(): Promise<Cast> {
+  const [applicant, colleague, outsider, reviewer, otherReviewer, coordinator, boardMember] = await Promise.all([
+    buildUser(["applicant"], "Applicant"),
+    buildUser(["applicant"], "Colleague"),
+    buildUser(["applicant"], "Outsider"),
+    buildUser(["reviewer"], "Reviewer"),
+    buildUser(["reviewer"], "Other Reviewer"),
+    buildUser(["coordinator"], "Coordinator"),
+    buildUser(["board_member"], "Board Member"),
+  ]);
+  return { applicant, colleague, outsider, reviewer, otherReviewer, coordinator, boardMember };
+}
+
+export async function rpc<T = unknown>(client: SupabaseClient, name: string, args: Record<string, unknown>): Promise<T> {
+  const { data, error } = await client.rpc(name, args);
+  if (error) throw new Error(`${name}: ${error.hint ?? error.code} ${error.message}`);
+  return data as T;
+}
+
+export async function buildOrganisation(owner: TestUser, members: TestUser[] = []): Promise<string> {
+  const id = await rpc<string>(owner.client, "create_organisation", {
+    name: `Institution ${Math.random().toString(36).slice(2, 8)}`,
+    kind: "university",
+    country_code: "KE",
+    website: "https://example.org",
+  });
+  for (const member of members) await rpc(owner.client, "add_organisation_member", { organisation: id, member: member.id });
+  return id;
+}
+
+/** An open call whose window is set directly, so tests can place "now" anywhere relative to it. */
+export async function buildCall(
+  coordinator: TestUser,
+  window: { opensInSeconds?: number; closesInSeconds?: number; allowedCentreTypes?: string[] } = {},
+): Promise<string> {
+  const { data, error } = await coordinator.client
+    .from("calls")
+    .insert({
+      title: `Call ${Math.random().toString(36).slice(2, 8)}`,
+      description: "Test call",
+      opens_at: new Date(Date.now() - 3600_000).toISOString(),
+      closes_at: new Date(Date.now() + 3600_000).toISOString(),
+      allowed_centre_types: window.allowedCentreTypes ?? [],
+    })
+    .select("id")
+    .single();
+  if (error) throw new Error(`insert call: ${error.message}`);
+  await rpc(coordinator.client, "open_call", { call: data.id });
+  if (window.opensInSeconds !== undefined || window.closesInSeconds !== undefined) {
+    await withDatabase((db) =>
+      db.query(
+        `update public.calls set opens_at = now() + make_interval(secs => $2), closes_at = now() + make_interval(secs => $3)
+         where id = $1`,
+        [data.id, window.opensInSeconds ?? -3600, window.closesInSeconds ?? 3600],
+      ),
+    );
+  }
+  return data.id as string;
+}
+
+export const completeEoiContent = {
+  centre_name: "Nairobi Digital Innovation Acceleration Centre",
+  request_kind: "establish",
+  proposed_centre_type: "innovation_digital_transformation",
+  proposed_scope: "national",
+  capabilities: ["entrepreneurship_sme_growth", "policy_experimentation"],
+  regional_initiatives: ["AFR4"],
+  kigali_priorities: ["digital_transformation"],
+  motivation: "To accelerate digital entrepreneurship across the country.",
+  ecosystem: "Universities, the regulator and three incubators.",
+  resources: "Premises and six staff provided by the host.",
+  governance: "A steering committee chaired by the ministry.",
+  alignment: "Aligned with AFR4 and the Kigali Action Plan.",
+  contact_name: "Amina Diallo",
+};
+
+export async function buildDraftEoi(applicant: TestUser, organisation: string, call: string, complete = true) {
+  const id = await rpc<string>(applicant.client, "create_eoi", { call, organisation });
+  if (complete) {
+    const { error } = await applicant.client.from("eois").update(completeEoiContent).eq("id", id);
+    if (error) throw new Error(`fill eoi: ${error.message}`);
+  }
+  return id;
+}
+
+export const eoiStates = [
+  "draft",
+  "submitted",
+  "under_validation",
+  "clarification_requested",
+  "resubmitted",
+  "validated",
+  "declined",
+  "withdrawn",
+] as const;
+export type EoiState = (typeof eoiStates)[number];
+
+export const validation = {
+  recommended_centre_type: "initiative_accelerator",
+  recommended_scope: "national",
+  recommended_capabilities: ["entrepreneurship_sme_growth"],
+  reasons: "Strong ecosystem; an Initiative Accelerator Centre fits its resources.",
+  checklist: { complete: true, eligible: true },
+};
+
+/** Drives a new EoI through real transitions until it reaches `state`. */
+export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organisation: string; call: string }) {
+  const organisation = ids?.organisation ?? (await buildOrganisation(cast.applicant, [cast.colleague]));
+  const call = ids?.call ?? (await buildCall(cast.coordinator));
+  const eoi = await buildDraftEoi(cast.applicant, organisation, call);
+  const steps: Record<EoiState, [TestUser, string, Record<string, unknown>][]> = {
+    draft: [],
+    submitted: [[cast.applicant, "submit_eoi", {}]],
+    under_validation: [
+      [cast.applicant, "submit_eoi", {}],
+      [cast.reviewer, "start_validation", {}],
+    ],
+    clarification_requested: [
+      [cast.applicant, "submit_eoi", {}],
+      [cast.reviewer, "start_validation", {}],
+      [cast.reviewer, "request_clarification", { question: "Who funds the staff?" }],
+    ],
+    resubmitted: [
+      [cast.applicant, "submit_eoi", {}],
+      [cast.reviewer, "start_validation", {}],
+      [cast.reviewer, "request_clarification", { question: "Who funds the staff?" }],
+      [cast.applicant, "resubmit_eoi", { answer: "The ministry, for five years." }],
+    ],
+    validated: [
+      [cast.applicant, "submit_eoi", {}],
+      [cast.reviewer, "start_validation", {}],
+      [cast.reviewer, "validate_eoi", validation],
+    ],
+    declined: [
+      [cast.applicant, "submit_eoi", {}],
+      [cast.reviewer, "start_validation", {}],
+      [cast.reviewer, "decline_eoi", { reasons: "Out of scope." }],
+    ],
+    withdrawn: [[cast.applicant, "withdraw_eoi", { reason: "Changed plans." }]],
+  };
+  for (const [actor, name, args] of steps[state]) await rpc(actor.client, name, { eoi, ...args });
+  return { eoi, organisation, call };
+}
+
+export async function eoiStatus(eoi: string): Promise<string> {
+  return withDatabase(async (db) => (await db.query("select status from public.eois where id = $1", [eoi])).rows[0]?.status);
+}
+
+export interface AuditRow {
+  actor_id: string | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  occurred_at: Date;
+}
+
+export async function auditEntries(entityId: string): Promise<AuditRow[]> {
+  return withDatabase(async (db) =>
+    (await db.query<AuditRow>(
+      "select actor_id, action, from_state, to_state, reason, occurred_at from public.audit_log where entity_id = $1 order by id",
+      [entityId],
+    )).rows,
+  );
+}
