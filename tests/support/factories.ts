@@ -177,3 +177,36 @@ export async function auditEntries(entityId: string): Promise<AuditRow[]> {
     )).rows,
   );
 }
+
+export const applicationContent = {
+  governance: "A board with the ministry, two universities and the private sector.",
+  resources: "Premises, a lab and eight staff funded by the host for five years.",
+  partners: "Three universities, the national regulator, two incubators.",
+  host_details: "Hosted by the national innovation agency in Nairobi.",
+};
+
+/** A validated EoI turned into an application, driven through real transitions to `state`. */
+export async function buildApplication(cast: Cast, state: "draft" | "submitted" | "bdt_review" | "board_review") {
+  const { eoi, organisation } = await buildEoiInState(cast, "validated");
+  const application = await rpc<string>(cast.reviewer.client, "invite_application", { eoi });
+  const { error } = await cast.applicant.client.from("centre_applications").update(applicationContent).eq("id", application);
+  if (error) throw new Error(`fill application: ${error.message}`);
+  const plan = await withDatabase(async (db) => {
+    const { rows } = await db.query("select id from public.action_plans where application_id = $1", [application]);
+    await db.query(
+      `update public.action_plans set content = $2 where id = $1`,
+      [rows[0].id, { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Objectives for 2027" }] }] }],
+    );
+    return rows[0].id as string;
+  });
+  if (state !== "draft") await rpc(cast.applicant.client, "submit_application", { application });
+  if (state === "bdt_review" || state === "board_review") await rpc(cast.reviewer.client, "start_bdt_review", { application });
+  if (state === "board_review") {
+    await rpc(cast.reviewer.client, "send_to_board", {
+      application,
+      recommendation: "BDT recommends approval.",
+      recommended_outcome: "approve",
+    });
+  }
+  return { application, plan, organisation, eoi };
+}
