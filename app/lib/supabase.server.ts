@@ -1,5 +1,6 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
 import WebSocket from "ws";
+import type { Database } from "./database.types";
 import { getAppEnv } from "./env.server";
 
 /**
@@ -10,7 +11,7 @@ export function createSupabaseServerClient(request: Request, clientIp?: string) 
   const env = getAppEnv();
   const headers = new Headers();
   const secure = env.SITE_URL.startsWith("https:");
-  const supabase = createServerClient(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+  const supabase = createServerClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
     cookies: {
       getAll: () =>
         parseCookieHeader(request.headers.get("cookie") ?? "").map(({ name, value }) => ({ name, value: value ?? "" })),

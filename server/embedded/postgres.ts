@@ -76,6 +76,8 @@ export class EmbeddedPostgres {
   async initialiseIfMissing(): Promise<boolean> {
     const { dataDir } = this.options;
     if (existsSync(path.join(dataDir, "PG_VERSION"))) return false;
+    // As root, PostgreSQL runs as the postgres user, who must be able to reach its folder and the password file.
+    if (this.runAs.uid !== undefined) await fs.chmod(path.dirname(dataDir), 0o755);
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
     if (this.runAs.uid !== undefined) await fs.chown(dataDir, this.runAs.uid, this.runAs.gid ?? this.runAs.uid);
     const passwordFile = path.join(path.dirname(dataDir), `.pg-password-${process.pid}`);

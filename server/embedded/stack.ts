@@ -1,5 +1,4 @@
 import { existsSync, promises as fs, readFileSync } from "node:fs";
-import { userInfo } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { EmbeddedEnv } from "../env.js";
@@ -20,6 +19,13 @@ const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 export const migrationsDir = path.join(projectRoot, "supabase", "migrations");
 export const seedFile = path.join(projectRoot, "supabase", "seed.sql");
 const bootstrapFile = path.join(import.meta.dirname, "supabase-bootstrap.sql");
+
+/** Shapes the database as a Supabase project is shaped, then applies our migrations; returns those applied. */
+export async function prepareDatabase(client: pg.Client, authenticatorPassword: string): Promise<string[]> {
+  await client.query("select set_config('embedded.authenticator_password', $1, false)", [authenticatorPassword]);
+  await client.query(await fs.readFile(bootstrapFile, "utf8"));
+  return applyMigrations(client, migrationsDir);
+}
 
 export interface StartLog {
   info: (message: string) => void;
@@ -61,8 +67,6 @@ async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
 
 export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promise<Stack> {
   await fs.mkdir(env.DATA_DIR, { recursive: true });
-  // The postgres system user must be able to reach its data folder below ours.
-  if (userInfo().uid === 0) await fs.chmod(env.DATA_DIR, 0o755);
   // Claim first: stopping a crashed run's orphaned PostgreSQL is what frees PG_PORT.
   await claimDataDir(env.DATA_DIR, log);
   await assertPortFree(env.HOST, env.PORT, "PORT");
@@ -93,9 +97,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     const client = new pg.Client({ connectionString: postgres.connectionString });
     await client.connect();
     try {
-      await client.query("select set_config('embedded.authenticator_password', $1, false)", [secrets.authenticatorPassword]);
-      await client.query(await fs.readFile(bootstrapFile, "utf8"));
-      const applied = await applyMigrations(client, migrationsDir);
+      const applied = await prepareDatabase(client, secrets.authenticatorPassword);
       if (applied.length > 0) log.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
       if (await seedIfEmpty(client, seedFile)) log.info("Loaded demo data into the new database");
     } finally {

@@ -25,7 +25,7 @@ async function openReview(applications: string[], quorum: number | null = 2, all
     title: "Board review, first round",
     closes_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
     applications,
-    quorum,
+    quorum: quorum ?? undefined,
     allow_plan_editing: allowPlanEditing,
   });
   const packets = await withDatabase(async (db) =>

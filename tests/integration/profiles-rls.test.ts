@@ -36,7 +36,7 @@ describe("profiles and role grants under RLS", () => {
 
   it("never lets a person grant themself a role", async () => {
     const user = await buildUser();
-    for (const role of ["reviewer", "coordinator", "board_chair"]) {
+    for (const role of ["reviewer", "coordinator", "board_chair"] as const) {
       const { error } = await user.client.from("role_grants").insert({ user_id: user.id, role, granted_by: user.id });
       expect(error?.code).toBe("42501");
     }

@@ -1,4 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
+import type { Database } from "../../app/lib/database.types";
+import { callRpc } from "../../app/lib/rpc.server";
+import type { RpcName } from "../../app/validation/rpc";
 import { buildUser, withDatabase, type TestUser } from "./supabase";
 
 /** The people a workflow test needs, each a real signed-in supabase-js client. */
@@ -25,9 +28,10 @@ export async function buildCast(): Promise<Cast> {
   return { applicant, colleague, outsider, reviewer, otherReviewer, coordinator, boardMember };
 }
 
-export async function rpc<T = unknown>(client: SupabaseClient, name: string, args: Record<string, unknown>): Promise<T> {
-  const { data, error } = await client.rpc(name, args);
-  if (error) throw new Error(`${name}: ${error.hint ?? error.code} ${error.message}`);
+/** Calls a transition the way the app does (payload checked by its zod schema) and throws on any refusal. */
+export async function rpc<T = unknown>(client: SupabaseClient<Database>, name: RpcName, args: Record<string, unknown>): Promise<T> {
+  const { data, error } = await callRpc(client, name, args as never);
+  if (error) throw new Error(`${name}: ${error.code} ${error.message}`);
   return data as T;
 }
 
@@ -72,7 +76,7 @@ export async function buildCall(
   return data.id as string;
 }
 
-export const completeEoiContent = {
+export const completeEoiContent: Database["public"]["Tables"]["eois"]["Update"] = {
   centre_name: "Nairobi Digital Innovation Acceleration Centre",
   request_kind: "establish",
   proposed_centre_type: "innovation_digital_transformation",
@@ -122,7 +126,7 @@ export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organ
   const organisation = ids?.organisation ?? (await buildOrganisation(cast.applicant, [cast.colleague]));
   const call = ids?.call ?? (await buildCall(cast.coordinator));
   const eoi = await buildDraftEoi(cast.applicant, organisation, call);
-  const steps: Record<EoiState, [TestUser, string, Record<string, unknown>][]> = {
+  const steps: Record<EoiState, [TestUser, RpcName, Record<string, unknown>][]> = {
     draft: [],
     submitted: [[cast.applicant, "submit_eoi", {}]],
     under_validation: [

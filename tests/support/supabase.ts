@@ -3,21 +3,22 @@ import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import pg from "pg";
 import { inject } from "vitest";
 import WebSocket from "ws";
+import type { Database } from "../../app/lib/database.types";
 
 export const stack = () => inject("stack");
 
 export const DEMO_PASSWORD = "demo-password";
 
 /** A supabase-js client exactly as an app would build one, against the test stack's gateway. */
-export function anonClient(): SupabaseClient {
-  return createClient(stack().url, stack().anonKey, {
+export function anonClient(): SupabaseClient<Database> {
+  return createClient<Database>(stack().url, stack().anonKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
   });
 }
 
-export function serviceClient(): SupabaseClient {
-  return createClient(stack().url, stack().serviceRoleKey, {
+export function serviceClient(): SupabaseClient<Database> {
+  return createClient<Database>(stack().url, stack().serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
   });
@@ -40,7 +41,7 @@ export interface TestUser {
   id: string;
   email: string;
   password: string;
-  client: SupabaseClient;
+  client: SupabaseClient<Database>;
 }
 
 export function uniqueEmail(prefix = "user"): string {

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { Database, RpcArgs } from "~/lib/database.types";
+
+/**
+ * The payload of every RPC, validated before it is sent. `satisfies` ties each schema to the generated database
+ * types: renaming or retyping a function argument in a migration breaks the typecheck here.
+ */
+type Functions = Database["public"]["Functions"];
+type Schemas = { [K in keyof Functions]: z.ZodType<RpcArgs<K>> };
+
+const id = z.uuid();
+const reason = z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong");
+const optionalReason = z.string().max(20000, "errors.tooLong").optional();
+const code = z.string().min(1).max(100);
+const timestamp = z.iso.datetime({ offset: true });
+const centreScope = z.enum(["global", "regional", "national"]);
+const voteChoice = z.enum(["approve", "approve_with_conditions", "request_changes", "reject"]);
+
+export const rpcSchemas = {
+  my_roles: z.object({}).strict(),
+  my_plan_access: z.object({ plan: id }),
+  create_organisation: z.object({
+    name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
+    kind: z.enum(["ministry", "regulator", "university", "innovation_agency", "company", "other"]),
+    country_code: z.string().length(2),
+    website: z.url().max(500).optional(),
+    contact_email: z.email().max(254).optional(),
+  }),
+  add_organisation_member: z.object({ organisation: id, member: id }),
+  open_call: z.object({ call: id }),
+  close_call: z.object({ call: id, reason: optionalReason }),
+  extend_call_deadline: z.object({ call: id, new_closes_at: timestamp, organisation: id.optional(), reason: optionalReason }),
+  create_eoi: z.object({ call: id, organisation: id }),
+  submit_eoi: z.object({ eoi: id }),
+  withdraw_eoi: z.object({ eoi: id, reason: optionalReason }),
+  assign_eois: z.object({ eoi_ids: z.array(id).min(1).max(1000), reviewer: id }),
+  start_validation: z.object({ eoi: id }),
+  request_clarification: z.object({ eoi: id, question: reason }),
+  resubmit_eoi: z.object({ eoi: id, answer: reason }),
+  validate_eoi: z.object({
+    eoi: id,
+    recommended_centre_type: code,
+    recommended_scope: centreScope,
+    recommended_capabilities: z.array(code).min(1),
+    reasons: reason,
+    checklist: z.record(z.string(), z.boolean()).optional(),
+    notes_to_applicant: optionalReason,
+  }),
+  decline_eoi: z.object({
+    eoi: id,
+    reasons: reason,
+    checklist: z.record(z.string(), z.boolean()).optional(),
+    notes_to_applicant: optionalReason,
+  }),
+  invite_application: z.object({ eoi: id }),
+  submit_application: z.object({ application: id }),
+  start_bdt_review: z.object({
+    application: id,
+    checklist: z.record(z.string(), z.boolean()).optional(),
+    internal_notes: optionalReason,
+  }),
+  send_to_board: z.object({ application: id, recommendation: reason, recommended_outcome: voteChoice }),
+  save_plan_version: z.object({ plan: id, name: z.string().trim().min(1, "errors.required").max(200, "errors.tooLong") }),
+  open_board_review: z.object({
+    title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
+    closes_at: timestamp,
+    applications: z.array(id).min(1).max(100),
+    quorum: z.number().int().positive().optional(),
+    allow_plan_editing: z.boolean().optional(),
+  }),
+  declare_conflict: z.object({ packet: id, has_conflict: z.boolean(), reason: optionalReason }),
+  cast_vote: z.object({ packet: id, choice: voteChoice, reason }),
+  close_board_review: z.object({ review: id }),
+  packet_quorum_status: z.object({ packet: id }),
+  record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+} satisfies Schemas;
+
+export type RpcName = keyof typeof rpcSchemas;
