@@ -32,6 +32,8 @@ const commonSchema = z.object({
 const embeddedSchema = commonSchema.extend({
   DATA_DIR: z.string().min(1).default("./.data"),
   PG_PORT: port.default(54322),
+  /** Lets clients ask PostgREST for query plans (Accept: application/vnd.pgrst.plan); for benchmarks only. */
+  REST_QUERY_PLANS: flag.default(false),
 });
 
 const projectSchema = commonSchema.extend({

@@ -8,6 +8,7 @@ export interface PostgrestOptions {
   jwtSecret: string;
   port: number;
   adminPort: number;
+  queryPlans: boolean;
   log: (line: string) => void;
 }
 
@@ -51,6 +52,7 @@ export class Postgrest {
         PGRST_SERVER_PORT: String(options.port),
         PGRST_ADMIN_SERVER_PORT: String(options.adminPort),
         PGRST_LOG_LEVEL: "error",
+        PGRST_DB_PLAN_ENABLED: String(options.queryPlans),
       },
     });
     this.child = child;

@@ -109,6 +109,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       jwtSecret: secrets.jwtSecret,
       port: await findFreePort(),
       adminPort: await findFreePort(),
+      queryPlans: env.REST_QUERY_PLANS,
       log: (line) => log.debug(`[postgrest] ${line}`),
     });
     await postgrest.start();

@@ -44,20 +44,28 @@ $$;
 revoke execute on function private.is_member(uuid) from public;
 grant execute on function private.is_member(uuid) to authenticated, service_role;
 
+/** The caller's organisations, once per statement: policies compare against it instead of calling per row. */
+create function private.my_organisation_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(organisation_id), '{}') from public.organisation_members where user_id = (select auth.uid())
+$$;
+revoke execute on function private.my_organisation_ids() from public;
+grant execute on function private.my_organisation_ids() to authenticated, service_role;
+
 revoke insert, delete, truncate on public.organisations from anon, authenticated;
 revoke update on public.organisations from anon, authenticated;
 grant update (name, kind, country_code, website, contact_email) on public.organisations to authenticated;
 revoke insert, update, delete, truncate on public.organisation_members from anon, authenticated;
 
 create policy "Members read their organisation" on public.organisations
-  for select to authenticated using ((select private.is_member(id)));
+  for select to authenticated using (id = any ((select private.my_organisation_ids())::uuid[]));
 create policy "BDT reads every organisation" on public.organisations
   for select to authenticated using ((select private.is_bdt()));
 create policy "Members update their organisation" on public.organisations
-  for update to authenticated using ((select private.is_member(id))) with check ((select private.is_member(id)));
+  for update to authenticated using (id = any ((select private.my_organisation_ids())::uuid[])) with check (id = any ((select private.my_organisation_ids())::uuid[]));
 
 create policy "Members see who else acts for their organisation" on public.organisation_members
-  for select to authenticated using ((select private.is_member(organisation_id)));
+  for select to authenticated using (organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 create policy "BDT reads every membership" on public.organisation_members
   for select to authenticated using ((select private.is_bdt()));
 
@@ -150,7 +158,7 @@ create policy "Coordinators edit calls" on public.calls
   with check ((select private.has_role('coordinator')));
 
 create policy "Organisations read their own extensions" on public.call_extensions
-  for select to authenticated using ((select private.is_member(organisation_id)));
+  for select to authenticated using (organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 create policy "BDT reads every extension" on public.call_extensions
   for select to authenticated using ((select private.is_bdt()));
 
@@ -272,6 +280,9 @@ comment on table public.eois is 'Expressions of Interest: an organisation propos
 alter table public.eois enable row level security;
 create index eois_organisation_idx on public.eois (organisation_id, updated_at desc);
 create index eois_queue_idx on public.eois (status, submitted_at desc);
+-- The validation queue's default view: everything awaiting BDT, newest first, paginated.
+create index eois_validation_queue_idx on public.eois (submitted_at desc)
+  where status in ('submitted', 'under_validation', 'clarification_requested', 'resubmitted');
 create index eois_call_status_idx on public.eois (call_id, status);
 create index eois_assignee_idx on public.eois (assigned_reviewer_id, status);
 create index eois_search_idx on public.eois using gin (search);
@@ -304,13 +315,13 @@ grant update (centre_name, request_kind, proposed_centre_type, proposed_scope, c
   on public.eois to authenticated;
 
 create policy "Applicants read their organisation's EoIs" on public.eois
-  for select to authenticated using ((select private.is_member(organisation_id)));
+  for select to authenticated using (organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 create policy "BDT reads every EoI that has been submitted" on public.eois
   for select to authenticated using (status <> 'draft' and (select private.is_bdt()));
 create policy "Applicants edit their EoIs while it is theirs to edit" on public.eois
   for update to authenticated
-  using (status in ('draft', 'clarification_requested') and (select private.is_member(organisation_id)))
-  with check (status in ('draft', 'clarification_requested') and (select private.is_member(organisation_id)));
+  using (status in ('draft', 'clarification_requested') and organisation_id = any ((select private.my_organisation_ids())::uuid[]))
+  with check (status in ('draft', 'clarification_requested') and organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 
 -- validation records ---------------------------------------------------------------------------------------------
 
@@ -363,7 +374,7 @@ create policy "BDT reads validation records" on public.eoi_validations
 create policy "Applicants read the outcome of their validated or declined EoIs" on public.eoi_validations
   for select to authenticated using (exists (
     select 1 from public.eois e
-    where e.id = eoi_id and e.status in ('validated', 'declined') and (select private.is_member(e.organisation_id))));
+    where e.id = eoi_id and e.status in ('validated', 'declined') and e.organisation_id = any ((select private.my_organisation_ids())::uuid[])));
 
 create policy "BDT reads internal notes" on public.eoi_internal_notes
   for select to authenticated using ((select private.is_bdt()));
@@ -374,7 +385,7 @@ create policy "BDT reads clarifications" on public.eoi_clarifications
   for select to authenticated using ((select private.is_bdt()));
 create policy "Applicants read clarifications on their EoIs" on public.eoi_clarifications
   for select to authenticated using (exists (
-    select 1 from public.eois e where e.id = eoi_id and (select private.is_member(e.organisation_id))));
+    select 1 from public.eois e where e.id = eoi_id and e.organisation_id = any ((select private.my_organisation_ids())::uuid[])));
 
 create function private.set_note_author() returns trigger
 language plpgsql set search_path = '' as $$
@@ -649,4 +660,4 @@ revoke execute on function public.create_organisation(text, public.organisation_
 create policy "BDT reads the audit trail" on public.audit_log
   for select to authenticated using ((select private.is_bdt()));
 create policy "Organisations read the timeline of their own records" on public.audit_log
-  for select to authenticated using (organisation_id is not null and (select private.is_member(organisation_id)));
+  for select to authenticated using (organisation_id is not null and organisation_id = any ((select private.my_organisation_ids())::uuid[]));

@@ -265,15 +265,15 @@ grant execute on function public.my_plan_access(uuid) to authenticated;
 -- policies -------------------------------------------------------------------------------------------------------
 
 create policy "Applicants read their organisation's applications" on public.centre_applications
-  for select to authenticated using ((select private.is_member(organisation_id)));
+  for select to authenticated using (organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 create policy "BDT reads every application" on public.centre_applications
   for select to authenticated using ((select private.is_bdt()));
 create policy "Board members read applications of packets they may see" on public.centre_applications
   for select to authenticated using ((select private.is_board()) and private.can_see_application(id));
 create policy "Applicants edit their application while it is theirs to edit" on public.centre_applications
   for update to authenticated
-  using (status in ('draft', 'changes_requested') and (select private.is_member(organisation_id)))
-  with check (status in ('draft', 'changes_requested') and (select private.is_member(organisation_id)));
+  using (status in ('draft', 'changes_requested') and organisation_id = any ((select private.my_organisation_ids())::uuid[]))
+  with check (status in ('draft', 'changes_requested') and organisation_id = any ((select private.my_organisation_ids())::uuid[]));
 
 create policy "People with access to a plan read it" on public.action_plans
   for select to authenticated using (private.plan_access(id) is not null);
@@ -286,7 +286,7 @@ create policy "Board members and BDT see which packets a review holds" on public
   for select to authenticated using ((select private.is_board()) or (select private.is_bdt()));
 create policy "Applicants see that their application is in a packet" on public.board_packets
   for select to authenticated using (exists (
-    select 1 from public.centre_applications a where a.id = application_id and (select private.is_member(a.organisation_id))));
+    select 1 from public.centre_applications a where a.id = application_id and a.organisation_id = any ((select private.my_organisation_ids())::uuid[])));
 
 create policy "Members read their own declarations" on public.conflict_declarations
   for select to authenticated using (member_id = (select auth.uid()));
@@ -302,7 +302,7 @@ create policy "Anyone concerned reads a decision" on public.board_decisions
   for select to authenticated using (
     (select private.is_bdt()) or private.can_see_packet(packet_id) or exists (
       select 1 from public.board_packets p join public.centre_applications a on a.id = p.application_id
-      where p.id = packet_id and (select private.is_member(a.organisation_id))));
+      where p.id = packet_id and a.organisation_id = any ((select private.my_organisation_ids())::uuid[])));
 
 create policy "Anyone reads the directory of designated centres" on public.centres
   for select to anon, authenticated using (true);
