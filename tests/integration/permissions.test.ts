@@ -3,8 +3,11 @@ import path from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  buildApplication,
   buildCall,
   buildCast,
+  buildPacket,
+  rpc,
   buildEoiInState,
   buildOrganisation,
   validation,
@@ -56,7 +59,35 @@ let otherOrganisation: string;
 let openCall: string;
 let draftCall: string;
 let chair: TestUser;
+let extraMember: TestUser;
 const actors = {} as Record<Who, Actor>;
+/** Board fixtures: a packet both board actors declared free of conflict and voted on, and one they are conflicted on. */
+const board = { ownPacket: "", ownApplication: "", ownPlan: "", otherPacket: "", otherApplication: "", otherPlan: "" };
+const applications = { own: "", ownPlan: "", other: "", otherPlan: "" };
+const attachments = { own: "", other: "" };
+
+const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
+
+async function freshApplication(scope: "own" | "other", state: "draft" | "submitted" | "bdt_review" | "board_review") {
+  return scope === "own"
+    ? buildApplication(cast, state, { organisation: ownOrganisation, call: openCall })
+    : buildApplication(strangerCast, state, { organisation: otherOrganisation, call: openCall });
+}
+
+async function freshPacket() {
+  const { application } = await freshApplication("other", "board_review");
+  return buildPacket(chair, application);
+}
+
+async function seedAttachment(eoi: string) {
+  return withDatabase(async (db) => {
+    const { rows } = await db.query(
+      `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
+       values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`, [eoi]);
+    await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [rows[0].id]);
+    return rows[0].id as string;
+  });
+}
 
 const succeeded = async (request: PromiseLike<{ error: unknown }>) => (await request).error === null;
 const returnedRows = async (request: PromiseLike<{ data: unknown[] | null; error: unknown }>) => {
@@ -217,6 +248,125 @@ async function probes(): Promise<Record<string, Probe>> {
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
     },
+    "centre application/invite from a validated EoI": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("own", "validated") })),
+      other: async (actor) => succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("other", "validated") })),
+    },
+    "centre application/read": {
+      own: async (actor) => {
+        if (actor.organisation) return returnedRows(actor.client.from("centre_applications").select("id").eq("id", applications.own));
+        if (isBoard(actor)) return returnedRows(actor.client.from("centre_applications").select("id").eq("id", board.ownApplication));
+        return undefined;
+      },
+      other: async (actor) => returnedRows(actor.client.from("centre_applications").select("id")
+        .eq("id", isBoard(actor) ? board.otherApplication : applications.other)),
+    },
+    "centre application/edit draft": {
+      own: async (actor) => actor.organisation === undefined ? undefined : returnedRows(actor.client.from("centre_applications")
+        .update({ partners: "Edited" }).eq("id", (await freshApplication("own", "draft")).application).select("id")),
+      other: async (actor) => returnedRows(actor.client.from("centre_applications")
+        .update({ partners: "Edited" }).eq("id", (await freshApplication("other", "draft")).application).select("id")),
+    },
+    "centre application/submit": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        succeeded(actor.client.rpc("submit_application", { application: (await freshApplication("own", "draft")).application })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("submit_application", { application: (await freshApplication("other", "draft")).application })),
+    },
+    "centre application/review and send to the Board": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        succeeded(actor.client.rpc("start_bdt_review", { application: (await freshApplication("own", "submitted")).application })),
+      other: async (actor) => {
+        const { application } = await freshApplication("other", "submitted");
+        const started = await succeeded(actor.client.rpc("start_bdt_review", { application }));
+        const sent = await succeeded(actor.client.rpc("send_to_board", { application, recommendation: "Approve.", recommended_outcome: "approve" }));
+        expect(started, "review and send agree").toBe(sent);
+        return sent;
+      },
+    },
+    "action plan/read": {
+      own: async (actor) => {
+        if (actor.organisation) return returnedRows(actor.client.from("action_plans").select("id").eq("id", applications.ownPlan));
+        if (isBoard(actor)) return returnedRows(actor.client.from("action_plans").select("id").eq("id", board.ownPlan));
+        return undefined;
+      },
+      other: async (actor) => returnedRows(actor.client.from("action_plans").select("id")
+        .eq("id", isBoard(actor) ? board.otherPlan : applications.otherPlan)),
+    },
+    "action plan/save a named version": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        succeeded(actor.client.rpc("save_plan_version", { plan: (await freshApplication("own", "draft")).plan, name: "Draft 1" })),
+      other: async (actor) => succeeded(actor.client.rpc("save_plan_version", {
+        plan: isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan, name: "Draft 1" })),
+    },
+    "attachment/upload": {
+      own: async (actor) => {
+        if (actor.organisation === undefined || !actor.user) return undefined;
+        return succeeded(actor.client.from("attachments").insert({ eoi_id: await eoiOf("own", "draft"), file_name: "letter.pdf",
+          content_type: "application/pdf", size_bytes: 9, sha256: "b".repeat(64), uploaded_by: actor.user.id }));
+      },
+      other: async (actor) => succeeded(actor.client.from("attachments").insert({ eoi_id: await eoiOf("other", "draft"),
+        file_name: "letter.pdf", content_type: "application/pdf", size_bytes: 9, sha256: "b".repeat(64), uploaded_by: actor.user?.id })),
+    },
+    "attachment/download": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        returnedRows(actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.own)),
+      other: async (actor) => returnedRows(actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.other)),
+    },
+    "board review/open or close": {
+      other: async (actor) => {
+        const { application } = await freshApplication("other", "board_review");
+        const { data: review, error } = await actor.client.rpc("open_board_review", {
+          title: "Probe review", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application] });
+        return error === null && succeeded(actor.client.rpc("close_board_review", { review: review! }));
+      },
+    },
+    "board packet/declare a conflict of interest": {
+      other: async (actor) => succeeded(actor.client.rpc("declare_conflict", { packet: await freshPacket(), has_conflict: false })),
+    },
+    "board packet/read or join its discussion": {
+      own: async (actor) => {
+        if (!isBoard(actor)) return undefined;
+        const wrote = await succeeded(actor.client.from("comments").insert({ packet_id: board.ownPacket, body: "Agreed." }));
+        return wrote && returnedRows(actor.client.from("comments").select("id").eq("packet_id", board.ownPacket));
+      },
+      other: async (actor) => {
+        const packet = isBoard(actor) ? board.otherPacket : board.ownPacket;
+        const wrote = await succeeded(actor.client.from("comments").insert({ packet_id: packet, body: "Let me in." }));
+        const read = await returnedRows(actor.client.from("comments").select("id").eq("packet_id", packet));
+        return wrote || read;
+      },
+    },
+    "vote/cast or change": {
+      own: async (actor) => !isBoard(actor) ? undefined :
+        succeeded(actor.client.rpc("cast_vote", { packet: board.ownPacket, choice: "approve", reason: "Sound plan." })),
+      other: async (actor) => succeeded(actor.client.rpc("cast_vote", {
+        packet: isBoard(actor) ? board.otherPacket : board.ownPacket, choice: "approve", reason: "Sound plan." })),
+    },
+    "vote/read other members' votes": {
+      own: async (actor) => {
+        if (!isBoard(actor) || !actor.user) return undefined;
+        const { data } = await actor.client.from("votes").select("member_id").eq("packet_id", board.ownPacket).neq("member_id", actor.user.id);
+        return (data?.length ?? 0) > 0;
+      },
+      other: async (actor) => {
+        const packet = isBoard(actor) ? board.otherPacket : board.ownPacket;
+        const { data } = await actor.client.from("votes").select("member_id").eq("packet_id", packet).neq("member_id", actor.user?.id ?? "");
+        return (data?.length ?? 0) > 0;
+      },
+    },
+    "decision/record": {
+      other: async (actor) => {
+        const packet = await freshPacket();
+        await rpc(extraMember.client, "declare_conflict", { packet, has_conflict: false });
+        await rpc(extraMember.client, "cast_vote", { packet, choice: "reject", reason: "Not ready." });
+        return succeeded(actor.client.rpc("record_decision", { packet, outcome: "reject" }));
+      },
+    },
+    "centre/read the directory": {
+      other: async (actor) => returnedRows(actor.client.from("centres").select("id, name, plan_hash").limit(1)),
+    },
   };
 }
 
@@ -240,6 +390,38 @@ beforeAll(async () => {
   actors.coordinator = { who: "coordinator", client: cast.coordinator.client, user: cast.coordinator };
   actors["board member"] = { who: "board member", client: cast.boardMember.client, user: cast.boardMember };
   actors["board chair"] = { who: "board chair", client: chair.client, user: chair };
+  extraMember = await buildUser(["board_member"], "Extra Member");
+
+  const own = await freshApplication("own", "board_review");
+  const other = await freshApplication("other", "board_review");
+  Object.assign(applications, { own: own.application, ownPlan: own.plan, other: other.application, otherPlan: other.plan });
+  attachments.own = await seedAttachment(await eoiOf("own", "submitted"));
+  attachments.other = await seedAttachment(await eoiOf("other", "submitted"));
+
+  // Board fixtures on packets of their own applications, so no probe changes them.
+  const boardOwn = await freshApplication("other", "board_review");
+  const boardOther = await freshApplication("other", "board_review");
+  board.ownApplication = boardOwn.application;
+  board.ownPlan = boardOwn.plan;
+  board.otherApplication = boardOther.application;
+  board.otherPlan = boardOther.plan;
+  board.ownPacket = await buildPacket(chair, boardOwn.application);
+  board.otherPacket = await buildPacket(chair, boardOther.application);
+  for (const member of [cast.boardMember, chair]) {
+    await rpc(member.client, "declare_conflict", { packet: board.ownPacket, has_conflict: false });
+    await rpc(member.client, "cast_vote", { packet: board.ownPacket, choice: "approve", reason: "Sound plan." });
+    await rpc(member.client, "declare_conflict", { packet: board.otherPacket, has_conflict: true, reason: "Related party." });
+  }
+  await rpc(extraMember.client, "declare_conflict", { packet: board.otherPacket, has_conflict: false });
+  await rpc(extraMember.client, "cast_vote", { packet: board.otherPacket, choice: "approve", reason: "Sound plan." });
+
+  // One designated centre for the public directory.
+  const designated = await freshApplication("other", "board_review");
+  const designatedPacket = await buildPacket(chair, designated.application);
+  await rpc(extraMember.client, "declare_conflict", { packet: designatedPacket, has_conflict: false });
+  await rpc(extraMember.client, "cast_vote", { packet: designatedPacket, choice: "approve", reason: "Ready." });
+  await rpc(chair.client, "record_decision", { packet: designatedPacket, outcome: "approve" });
+
   allProbes = await probes();
 });
 

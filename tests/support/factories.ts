@@ -190,8 +190,12 @@ export const applicationContent = {
 };
 
 /** A validated EoI turned into an application, driven through real transitions to `state`. */
-export async function buildApplication(cast: Cast, state: "draft" | "submitted" | "bdt_review" | "board_review") {
-  const { eoi, organisation } = await buildEoiInState(cast, "validated");
+export async function buildApplication(
+  cast: Cast,
+  state: "draft" | "submitted" | "bdt_review" | "board_review",
+  ids?: { organisation: string; call: string },
+) {
+  const { eoi, organisation } = await buildEoiInState(cast, "validated", ids);
   const application = await rpc<string>(cast.reviewer.client, "invite_application", { eoi });
   const { error } = await cast.applicant.client.from("centre_applications").update(applicationContent).eq("id", application);
   if (error) throw new Error(`fill application: ${error.message}`);
@@ -213,4 +217,16 @@ export async function buildApplication(cast: Cast, state: "draft" | "submitted" 
     });
   }
   return { application, plan, organisation, eoi };
+}
+
+/** A Board review of one application in board review, opened by `chair`; returns the packet. */
+export async function buildPacket(chair: TestUser, application: string, quorum = 1): Promise<string> {
+  const review = await rpc<string>(chair.client, "open_board_review", {
+    title: "Board review",
+    closes_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    applications: [application],
+    quorum,
+  });
+  return withDatabase(async (db) =>
+    (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string);
 }
