@@ -18,6 +18,8 @@ import { createI18n, defaultLanguage, textDirection } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { getAppEnv } from "~/lib/env.server";
 import { getRequestSession } from "~/lib/session.server";
+import { countUnread } from "~/models/notifications.server";
+import { listOwnRoles } from "~/models/profile.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -29,10 +31,15 @@ export const meta: MetaFunction = () => [{ title: "Accelerator Network" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [language, session] = await Promise.all([detectLanguage(request), getRequestSession(request, context)]);
+  const [roles, unread] = session.user
+    ? await Promise.all([listOwnRoles(session.supabase), countUnread(session.supabase, session.user.id)])
+    : [[], 0];
   const user = session.user
     ? {
         email: session.user.email ?? "",
         name: String(session.user.user_metadata.display_name ?? "") || (session.user.email ?? ""),
+        roles,
+        unread,
       }
     : null;
   return data({ language, user, embedded: getAppEnv().APP_MODE === "embedded" }, { headers: session.headers });
@@ -56,6 +63,13 @@ function SiteHeader() {
           {root?.user ? (
             <>
               <Link to="/home">{t("nav.home")}</Link>
+              <Link to="/calls">{t("nav.calls")}</Link>
+              {root.user.roles.includes("applicant") ? <Link to="/eois">{t("nav.myEois")}</Link> : null}
+              {root.user.roles.some((role) => role === "reviewer" || role === "coordinator") ? <Link to="/review">{t("nav.queue")}</Link> : null}
+              <Link to="/notifications">
+                {t("nav.notifications")}
+                {root.user.unread > 0 ? <span className="badge">{root.user.unread}<span className="visually-hidden"> {t("nav.unread")}</span></span> : null}
+              </Link>
               <span className="site-nav__user">{t("nav.signedInAs", { name: root.user.name })}</span>
               <Form method="post" action="/sign-out">
                 <button type="submit" className="button button--secondary button--small">
@@ -65,6 +79,7 @@ function SiteHeader() {
             </>
           ) : (
             <>
+              <Link to="/calls">{t("nav.calls")}</Link>
               <Link to="/sign-in">{t("nav.signIn")}</Link>
               <Link to="/sign-up">{t("nav.signUp")}</Link>
             </>

@@ -79,6 +79,24 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
     )
   ).rows;
 
+  const foreignKeys = (
+    await db.query<{ table_name: string; name: string; columns: string[]; referenced: string; referenced_columns: string[]; one_to_one: boolean }>(
+      `select c.relname as table_name, con.conname as name,
+              array(select a.attname from unnest(con.conkey) with ordinality k(n, i)
+                    join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.n order by k.i)::text[] as columns,
+              rc.relname as referenced,
+              array(select a.attname from unnest(con.confkey) with ordinality k(n, i)
+                    join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.n order by k.i)::text[] as referenced_columns,
+              exists (select 1 from pg_index i where i.indrelid = con.conrelid and i.indisunique
+                      and (i.indkey::int2[])::int2[] @> con.conkey and cardinality(con.conkey) = i.indnatts) as one_to_one
+       from pg_constraint con
+       join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+       join pg_class rc on rc.oid = con.confrelid join pg_namespace rn on rn.oid = rc.relnamespace
+       where con.contype = 'f' and n.nspname = 'public' and rn.nspname = 'public'
+       order by c.relname, con.conname`,
+    )
+  ).rows;
+
   const typeOf = (column: ColumnRow) => {
     if (column.is_array) return `${tsType(column.element_type?.replace(/^_/, "") ?? "", enums)}[]`;
     return tsType(column.type, enums);
@@ -122,7 +140,20 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
       else lines.push(`          ${column.column_name}?: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
     }
     lines.push("        };");
-    lines.push("        Relationships: [];");
+    const relationships = foreignKeys.filter((key) => key.table_name === table);
+    if (relationships.length === 0) {
+      lines.push("        Relationships: [];");
+    } else {
+      lines.push("        Relationships: [");
+      for (const key of relationships) {
+        lines.push(
+          `          { foreignKeyName: "${key.name}"; columns: [${key.columns.map((c) => `"${c}"`).join(", ")}]; ` +
+            `isOneToOne: ${key.one_to_one}; referencedRelation: "${key.referenced}"; ` +
+            `referencedColumns: [${key.referenced_columns.map((c) => `"${c}"`).join(", ")}] },`,
+        );
+      }
+      lines.push("        ];");
+    }
     lines.push("      };");
   }
   lines.push("    };", "    Views: { [_ in never]: never };", "    Functions: {");

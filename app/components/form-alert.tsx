@@ -7,7 +7,8 @@ export function FormAlert({ error }: { error?: FieldError | null }) {
   if (!error) return null;
   return (
     <div className="alert alert--error" role="alert">
-      {t(error.key, error.values)}
+      {/* An error code the app has no sentence for still reads as a sentence, never as a raw key. */}
+      {t(error.key, { ...error.values, defaultValue: t("dbErrors.unexpected") })}
     </div>
   );
 }

@@ -27,7 +27,9 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "action_plans_application_id_fkey"; columns: ["application_id"]; isOneToOne: true; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+        ];
       };
       application_bdt_reviews: {
         Row: {
@@ -51,7 +53,9 @@ export type Database = {
           reviewer_id?: string | null;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "application_bdt_reviews_application_id_fkey"; columns: ["application_id"]; isOneToOne: true; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+        ];
       };
       attachment_contents: {
         Row: {
@@ -66,7 +70,9 @@ export type Database = {
           attachment_id?: string;
           content?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "attachment_contents_attachment_id_fkey"; columns: ["attachment_id"]; isOneToOne: true; referencedRelation: "attachments"; referencedColumns: ["id"] },
+        ];
       };
       attachments: {
         Row: {
@@ -102,7 +108,10 @@ export type Database = {
           uploaded_by?: string | null;
           created_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "attachments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "attachments_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
+        ];
       };
       audit_log: {
         Row: {
@@ -177,7 +186,9 @@ export type Database = {
           recorded_by?: string | null;
           recorded_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "board_decisions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
+        ];
       };
       board_packets: {
         Row: {
@@ -204,7 +215,11 @@ export type Database = {
           bdt_recommendation?: string | null;
           created_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "board_packets_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "board_packets_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "board_packets_review_id_fkey"; columns: ["review_id"]; isOneToOne: false; referencedRelation: "board_reviews"; referencedColumns: ["id"] },
+        ];
       };
       board_reviews: {
         Row: {
@@ -264,7 +279,10 @@ export type Database = {
           granted_by?: string | null;
           granted_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "call_extensions_call_id_fkey"; columns: ["call_id"]; isOneToOne: false; referencedRelation: "calls"; referencedColumns: ["id"] },
+          { foreignKeyName: "call_extensions_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+        ];
       };
       calls: {
         Row: {
@@ -369,7 +387,12 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "centre_applications_centre_type_fkey"; columns: ["centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
+          { foreignKeyName: "centre_applications_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: true; referencedRelation: "eois"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_applications_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_applications_sent_plan_version_fk"; columns: ["sent_plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+        ];
       };
       centre_types: {
         Row: {
@@ -441,7 +464,14 @@ export type Database = {
           plan_hash?: string;
           designated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "centres_application_id_fkey"; columns: ["application_id"]; isOneToOne: true; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "centres_approved_plan_version_id_fkey"; columns: ["approved_plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "centres_centre_type_fkey"; columns: ["centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
+          { foreignKeyName: "centres_country_code_fkey"; columns: ["country_code"]; isOneToOne: false; referencedRelation: "countries"; referencedColumns: ["code"] },
+          { foreignKeyName: "centres_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "centres_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
       };
       comments: {
         Row: {
@@ -474,7 +504,12 @@ export type Database = {
           body?: string;
           created_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "comments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "comments_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
+          { foreignKeyName: "comments_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: false; referencedRelation: "board_packets"; referencedColumns: ["id"] },
+          { foreignKeyName: "comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "comments"; referencedColumns: ["id"] },
+        ];
       };
       conflict_declarations: {
         Row: {
@@ -498,7 +533,9 @@ export type Database = {
           reason?: string | null;
           declared_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "conflict_declarations_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: false; referencedRelation: "board_packets"; referencedColumns: ["id"] },
+        ];
       };
       countries: {
         Row: {
@@ -528,7 +565,9 @@ export type Database = {
           is_lldc?: boolean;
           is_sids?: boolean;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "countries_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
       };
       eoi_clarifications: {
         Row: {
@@ -561,7 +600,9 @@ export type Database = {
           answered_by?: string | null;
           answered_at?: string | null;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "eoi_clarifications_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
+        ];
       };
       eoi_internal_notes: {
         Row: {
@@ -585,7 +626,9 @@ export type Database = {
           body?: string;
           created_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "eoi_internal_notes_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
+        ];
       };
       eoi_validations: {
         Row: {
@@ -621,7 +664,10 @@ export type Database = {
           validated_by?: string | null;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "eoi_validations_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: true; referencedRelation: "eois"; referencedColumns: ["id"] },
+          { foreignKeyName: "eoi_validations_recommended_centre_type_fkey"; columns: ["recommended_centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
+        ];
       };
       eois: {
         Row: {
@@ -676,7 +722,7 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
-          search?: never;
+          search?: unknown | null;
         };
         Update: {
           id?: string;
@@ -703,9 +749,13 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
-          search?: never;
+          search?: unknown | null;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "eois_call_id_fkey"; columns: ["call_id"]; isOneToOne: false; referencedRelation: "calls"; referencedColumns: ["id"] },
+          { foreignKeyName: "eois_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "eois_proposed_centre_type_fkey"; columns: ["proposed_centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
+        ];
       };
       itu_regions: {
         Row: {
@@ -798,7 +848,9 @@ export type Database = {
           added_by?: string | null;
           added_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "organisation_members_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+        ];
       };
       organisations: {
         Row: {
@@ -834,7 +886,9 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "organisations_country_code_fkey"; columns: ["country_code"]; isOneToOne: false; referencedRelation: "countries"; referencedColumns: ["code"] },
+        ];
       };
       plan_versions: {
         Row: {
@@ -867,7 +921,9 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "plan_versions_plan_id_fkey"; columns: ["plan_id"]; isOneToOne: false; referencedRelation: "action_plans"; referencedColumns: ["id"] },
+        ];
       };
       profiles: {
         Row: {
@@ -912,7 +968,9 @@ export type Database = {
           region_code?: string;
           label?: Json;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "regional_initiatives_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
       };
       role_grants: {
         Row: {
@@ -981,11 +1039,17 @@ export type Database = {
           cast_at?: string;
           updated_at?: string;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "votes_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: false; referencedRelation: "board_packets"; referencedColumns: ["id"] },
+        ];
       };
     };
     Views: { [_ in never]: never };
     Functions: {
+      add_attachment: {
+        Args: { eoi: string; file_name: string; content_type: string; content_base64: string };
+        Returns: string;
+      };
       add_organisation_member: {
         Args: { organisation: string; member: string };
         Returns: undefined;
@@ -1053,6 +1117,10 @@ export type Database = {
       record_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
         Returns: string;
+      };
+      remove_attachment: {
+        Args: { attachment: string };
+        Returns: undefined;
       };
       request_clarification: {
         Args: { eoi: string; question: string };

@@ -18,13 +18,26 @@ const secretFields = new Set(["password", "confirmPassword"]);
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, value] of formData) {
-    if (typeof value === "string" && !secretFields.has(name)) values[name] = value;
+    if (typeof value !== "string" || secretFields.has(name)) continue;
+    // Repeated names (checkboxes) are kept joined, so the page can re-check every box that was ticked.
+    values[name] = values[name] === undefined ? value : `${values[name]}\n${value}`;
   }
   return values;
 }
 
+/** Form fields as an object; a name given several times (checkboxes) becomes an array. */
+export function formObject(formData: FormData): Record<string, string | string[]> {
+  const raw: Record<string, string | string[]> = {};
+  for (const [name, value] of formData) {
+    if (typeof value !== "string") continue;
+    const existing = raw[name];
+    raw[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return raw;
+}
+
 export function parseForm<T>(schema: z.ZodType<T>, formData: FormData): FormResult<T> {
-  const raw = Object.fromEntries([...formData].filter(([, value]) => typeof value === "string"));
+  const raw = formObject(formData);
   const result = schema.safeParse(raw);
   if (result.success) return { success: true, data: result.data };
   const fieldErrors: FieldErrors = {};

@@ -1,5 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import type { User } from "@supabase/supabase-js";
+import { listOwnRoles, type AppRole } from "~/models/profile.server";
 import { createSupabaseServerClient, type SupabaseServerClient } from "./supabase.server";
 
 export interface RequestSession {
@@ -33,4 +34,14 @@ export function safeRedirectPath(value: unknown, fallback = "/home"): string {
     return fallback;
   }
   return value;
+}
+
+/** Like requireUser, plus the person's roles; a page for certain roles throws 403 to everyone else. */
+export async function requireRoles(request: Request, context: AppLoadContext, allowed?: AppRole[]) {
+  const session = await requireUser(request, context);
+  const roles = await listOwnRoles(session.supabase);
+  if (allowed && !allowed.some((role) => roles.includes(role))) {
+    throw new Response("Forbidden", { status: 403, headers: session.headers });
+  }
+  return { ...session, roles };
 }

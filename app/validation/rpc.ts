@@ -52,6 +52,13 @@ export const rpcSchemas = {
     checklist: z.record(z.string(), z.boolean()).optional(),
     notes_to_applicant: optionalReason,
   }),
+  add_attachment: z.object({
+    eoi: id,
+    file_name: z.string().trim().min(1).max(255),
+    content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
+    content_base64: z.string().min(4).max(14_000_000),
+  }),
+  remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
   submit_application: z.object({ application: id }),
   start_bdt_review: z.object({

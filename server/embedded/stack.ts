@@ -8,6 +8,7 @@ import { createAuthRouter } from "./auth/router.js";
 import { TokenSigner } from "./auth/tokens.js";
 import { assertPortFree, findFreePort } from "./free-port.js";
 import { MailOutbox } from "./mail-outbox.js";
+import { NotificationMailer } from "../notification-mailer.js";
 import { applyMigrations, seedIfEmpty } from "./migrations.js";
 import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
 import { Postgrest } from "./postgrest.js";
@@ -85,7 +86,9 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
 
   let postgrest: Postgrest | undefined;
   let pool: pg.Pool | undefined;
+  let mailer: NotificationMailer | undefined;
   const stop = async () => {
+    await mailer?.stop();
     await postgrest?.stop();
     await pool?.end().catch(() => undefined);
     await postgres.stop();
@@ -118,6 +121,8 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     pool = new pg.Pool({ connectionString: postgres.connectionString, max: 10 });
     pool.on("error", (error) => log.debug(`[pool] ${error.message}`));
     const outbox = new MailOutbox(pool);
+    mailer = new NotificationMailer(pool, outbox, env.SITE_URL, (message) => log.info(message));
+    mailer.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({
       store: new AuthStore(pool),

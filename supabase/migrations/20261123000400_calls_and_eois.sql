@@ -271,10 +271,8 @@ create table public.eois (
   created_by uuid references auth.users (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  search tsvector generated always as (
-    to_tsvector('simple', coalesce(centre_name, '') || ' ' || coalesce(motivation, '') || ' ' ||
-                          coalesce(ecosystem, '') || ' ' || coalesce(alignment, ''))
-  ) stored
+  -- Full-text search over the institution and the narrative, kept up to date by triggers (see below).
+  search tsvector
 );
 comment on table public.eois is 'Expressions of Interest: an organisation proposes to establish or strengthen a centre.';
 alter table public.eois enable row level security;
@@ -308,6 +306,37 @@ $$;
 create trigger eois_check_codes before insert or update of capabilities, regional_initiatives, kigali_priorities
   on public.eois for each row execute function private.check_eoi_codes();
 create trigger eois_touch_updated_at before update on public.eois for each row execute function private.touch_updated_at();
+
+create function private.eoi_search_document(eoi public.eois) returns tsvector
+language sql stable security definer set search_path = '' as $$
+  select to_tsvector('simple',
+    coalesce((select name from public.organisations where id = eoi.organisation_id), '') || ' ' ||
+    coalesce(eoi.centre_name, '') || ' ' || coalesce(eoi.motivation, '') || ' ' || coalesce(eoi.ecosystem, '') || ' ' ||
+    coalesce(eoi.alignment, ''))
+$$;
+revoke execute on function private.eoi_search_document(public.eois) from public;
+-- The search trigger runs as the person editing the draft, so they must be able to compute the document.
+grant execute on function private.eoi_search_document(public.eois) to authenticated, service_role;
+
+create function private.refresh_eoi_search() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  new.search := private.eoi_search_document(new);
+  return new;
+end
+$$;
+create trigger eois_refresh_search before insert or update of centre_name, motivation, ecosystem, alignment, organisation_id
+  on public.eois for each row execute function private.refresh_eoi_search();
+
+create function private.refresh_organisation_eois_search() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  update public.eois e set search = private.eoi_search_document(e) where e.organisation_id = new.id;
+  return new;
+end
+$$;
+create trigger organisations_refresh_eoi_search after update of name on public.organisations
+  for each row execute function private.refresh_organisation_eois_search();
 
 revoke insert, update, delete, truncate on public.eois from anon, authenticated;
 grant update (centre_name, request_kind, proposed_centre_type, proposed_scope, capabilities, regional_initiatives,

@@ -1,0 +1,65 @@
+import { useRevalidator } from "@remix-run/react";
+import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { MAX_ATTACHMENT_BYTES } from "~/lib/file-type";
+
+/**
+ * A plain multipart form that works without JavaScript; with it, the file is sent by XMLHttpRequest so the
+ * person sees the upload's progress, and the list refreshes when it is stored.
+ */
+export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; serverError: string | null }) {
+  const { t } = useTranslation();
+  const revalidator = useRevalidator();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(serverError);
+
+  function handleSubmit(event: React.FormEvent<HTMLFormElement>) {
+    const file = inputRef.current?.files?.[0];
+    if (!file) return;
+    event.preventDefault();
+    if (file.size > MAX_ATTACHMENT_BYTES) {
+      setError("file_too_large");
+      return;
+    }
+    setError(null);
+    setProgress(0);
+    const request = new XMLHttpRequest();
+    request.open("POST", `/eois/${eoiId}/attachments`);
+    request.setRequestHeader("accept", "application/json");
+    request.upload.onprogress = (progressEvent) => {
+      if (progressEvent.lengthComputable) setProgress(Math.round((progressEvent.loaded / progressEvent.total) * 100));
+    };
+    request.onload = () => {
+      setProgress(null);
+      const body = JSON.parse(request.responseText || "{}") as { error?: string | null };
+      if (body.error) setError(body.error);
+      else if (inputRef.current) inputRef.current.value = "";
+      revalidator.revalidate();
+    };
+    request.onerror = () => {
+      setProgress(null);
+      setError("upload_failed");
+    };
+    request.send(new FormData(event.currentTarget));
+  }
+
+  return (
+    <form method="post" action={`/eois/${eoiId}/attachments`} encType="multipart/form-data" onSubmit={handleSubmit} className="form form--compact">
+      <div className={error ? "field field--invalid" : "field"}>
+        <label htmlFor="field-file">{t("attachments.choose")}</label>
+        <p id="field-file-hint" className="field__hint">{t("attachments.hint")}</p>
+        <input ref={inputRef} id="field-file" name="file" type="file" accept="application/pdf,image/png,image/jpeg"
+          aria-describedby={error ? "field-file-hint field-file-error" : "field-file-hint"} aria-invalid={error ? true : undefined} />
+        {error ? <p id="field-file-error" className="field__error" role="alert">{t(`dbErrors.${error}`)}</p> : null}
+      </div>
+      {progress !== null ? (
+        <div className="progress">
+          <label htmlFor="upload-progress">{t("attachments.uploading")}</label>
+          <progress id="upload-progress" max={100} value={progress}>{progress}%</progress>
+        </div>
+      ) : null}
+      <button type="submit" className="button button--secondary" disabled={progress !== null}>{t("attachments.upload")}</button>
+    </form>
+  );
+}

@@ -1,0 +1,67 @@
+import { useTranslation } from "react-i18next";
+import type { EoiDetail } from "~/models/eois.server";
+import type { ReferenceData } from "~/models/reference.server";
+
+/** Everything an EoI says, read-only; used on the review step, the EoI page and the reviewer's page. */
+export function EoiSummary({ eoi, reference }: { eoi: EoiDetail; reference: ReferenceData }) {
+  const { t } = useTranslation();
+  const label = (list: { code: string; label: string }[], code: string | null) => list.find((item) => item.code === code)?.label ?? code ?? "";
+  const country = reference.countries.find((item) => item.code === eoi.organisation?.country_code);
+  const empty = <span className="muted">{t("eoiSummary.notGiven")}</span>;
+  const text = (value: string | null) => (value ? <p className="prewrap">{value}</p> : empty);
+  return (
+    <dl className="summary">
+      <dt>{t("eoiForm.institution")}</dt>
+      <dd>{eoi.organisation?.name}{country ? ` (${country.label})` : ""}</dd>
+      <dt>{t("eoiForm.contactName")}</dt>
+      <dd>{eoi.contact_name || empty} {eoi.contact_email ? `<${eoi.contact_email}>` : null}</dd>
+      <dt>{t("eoiForm.centreName")}</dt>
+      <dd>{eoi.centre_name || empty}</dd>
+      <dt>{t("eoiForm.requestKind")}</dt>
+      <dd>{eoi.request_kind ? t(`eoiForm.${eoi.request_kind}`) : empty}</dd>
+      <dt>{t("eoiForm.centreType")}</dt>
+      <dd>{eoi.proposed_centre_type ? label(reference.centreTypes, eoi.proposed_centre_type) : empty}</dd>
+      <dt>{t("eoiForm.scope")}</dt>
+      <dd>{eoi.proposed_scope ? t(`scopes.${eoi.proposed_scope}`) : empty}</dd>
+      <dt>{t("eoiForm.capabilities")}</dt>
+      <dd>{eoi.capabilities.length ? eoi.capabilities.map((code) => label(reference.capabilities, code)).join(", ") : empty}</dd>
+      <dt>{t("eoiForm.initiatives")}</dt>
+      <dd>{eoi.regional_initiatives.length ? eoi.regional_initiatives.join(", ") : empty}</dd>
+      <dt>{t("eoiForm.priorities")}</dt>
+      <dd>{eoi.kigali_priorities.length ? eoi.kigali_priorities.map((code) => label(reference.priorities, code)).join(", ") : empty}</dd>
+      <dt>{t("eoiForm.alignment")}</dt>
+      <dd>{text(eoi.alignment)}</dd>
+      <dt>{t("eoiForm.motivation")}</dt>
+      <dd>{text(eoi.motivation)}</dd>
+      <dt>{t("eoiForm.ecosystem")}</dt>
+      <dd>{text(eoi.ecosystem)}</dd>
+      <dt>{t("eoiForm.resources")}</dt>
+      <dd>{text(eoi.resources)}</dd>
+      <dt>{t("eoiForm.governance")}</dt>
+      <dd>{text(eoi.governance)}</dd>
+      <dt>{t("attachments.title")}</dt>
+      <dd>
+        {eoi.attachments.length ? (
+          <ul className="file-list">{eoi.attachments.map((file) => <li key={file.id}><a href={`/attachments/${file.id}`}>{file.file_name}</a></li>)}</ul>
+        ) : empty}
+      </dd>
+    </dl>
+  );
+}
+
+/** What happened to an EoI, in the reader's language. */
+export function Timeline({ entries }: { entries: { id: number; occurred_at: string; action: string; to_state: string | null; reason: string | null }[] }) {
+  const { t, i18n } = useTranslation();
+  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  return (
+    <ol className="timeline">
+      {entries.map((entry) => (
+        <li key={entry.id}>
+          <time dateTime={entry.occurred_at}>{format.format(new Date(entry.occurred_at))} UTC</time>{" "}
+          <strong>{t(`timeline.${entry.action}`, { defaultValue: entry.action })}</strong>
+          {entry.reason ? <p className="prewrap">{entry.reason}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

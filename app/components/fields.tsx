@@ -1,0 +1,164 @@
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import type { FieldError } from "~/lib/forms";
+
+interface BaseProps {
+  name: string;
+  label: string;
+  error?: FieldError;
+  hint?: string;
+}
+
+function describedBy(name: string, hint?: string, error?: FieldError) {
+  return [hint ? `field-${name}-hint` : null, error ? `field-${name}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+function FieldMessages({ name, hint, error }: { name: string; hint?: string; error?: FieldError }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {hint ? (
+        <p id={`field-${name}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`field-${name}-error`} className="field__error">
+          {t(error.key, error.values)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function TextArea({ name, label, error, hint, defaultValue, rows = 6, maxLength }: BaseProps & { defaultValue?: string | null; rows?: number; maxLength?: number }) {
+  return (
+    <div className={error ? "field field--invalid" : "field"}>
+      <label htmlFor={`field-${name}`}>{label}</label>
+      <textarea
+        id={`field-${name}`}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(name, hint, error)}
+      />
+      <FieldMessages name={name} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  options,
+  placeholder,
+}: BaseProps & { defaultValue?: string | null; options: { value: string; label: string }[]; placeholder?: string }) {
+  return (
+    <div className={error ? "field field--invalid" : "field"}>
+      <label htmlFor={`field-${name}`}>{label}</label>
+      <select
+        id={`field-${name}`}
+        name={name}
+        defaultValue={defaultValue ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(name, hint, error)}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <FieldMessages name={name} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** A group of checkboxes or radios in a fieldset whose legend names the question. */
+export function ChoiceGroup({
+  name,
+  label,
+  error,
+  hint,
+  options,
+  selected,
+  type = "checkbox",
+}: BaseProps & { options: { value: string; label: string; description?: string }[]; selected: string[]; type?: "checkbox" | "radio" }) {
+  return (
+    <fieldset className={error ? "field field--invalid choices" : "field choices"} aria-describedby={describedBy(name, hint, error)}>
+      <legend>{label}</legend>
+      {options.map((option) => (
+        <div key={option.value} className="choice">
+          <input
+            type={type}
+            id={`field-${name}-${option.value}`}
+            name={name}
+            value={option.value}
+            defaultChecked={selected.includes(option.value)}
+          />
+          <label htmlFor={`field-${name}-${option.value}`}>
+            {option.label}
+            {option.description ? <span className="choice__description">{option.description}</span> : null}
+          </label>
+        </div>
+      ))}
+      <FieldMessages name={name} hint={hint} error={error} />
+    </fieldset>
+  );
+}
+
+/**
+ * A moment shown in the reader's own time zone. The server does not know that zone, so it renders UTC; the
+ * browser re-renders it locally after hydration (and says which zone it used).
+ */
+const noSubscription = () => () => undefined;
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const serverTimeZone = () => "UTC";
+
+export function LocalTime({ iso, withZone = true }: { iso: string; withZone?: boolean }) {
+  const { i18n } = useTranslation();
+  // The server renders UTC; after hydration React re-renders with the browser's zone, without a mismatch warning.
+  const zone = useSyncExternalStore(noSubscription, browserTimeZone, serverTimeZone);
+  // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
+  const text = new Intl.DateTimeFormat(i18n.language, {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: zone,
+    timeZoneName: withZone ? "short" : undefined,
+  }).format(new Date(iso));
+  return (
+    <time dateTime={iso} suppressHydrationWarning>
+      {text}
+    </time>
+  );
+}
+
+/** "3 days, 4 hours left" in the reader's language, updated each minute. */
+export function TimeLeft({ until }: { until: string }) {
+  const { t } = useTranslation();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  const ms = new Date(until).getTime() - now;
+  if (ms <= 0) return <span>{t("calls.deadlinePassed")}</span>;
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  return <span suppressHydrationWarning>{t("calls.timeLeft", { days, hours, minutes })}</span>;
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
+}

@@ -1,0 +1,46 @@
+import { callRpc } from "~/lib/rpc.server";
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+import type { Database } from "~/lib/database.types";
+
+export type Call = Database["public"]["Tables"]["calls"]["Row"];
+export type CallInput = Pick<Call, "title" | "description" | "opens_at" | "closes_at" | "allowed_centre_types">;
+
+/** Calls the person may see: published ones for everyone, drafts too for BDT (RLS decides). */
+export async function listCalls(supabase: SupabaseServerClient): Promise<Call[]> {
+  const { data, error } = await supabase.from("calls").select("*").order("closes_at", { ascending: false });
+  if (error) throw new Error(`calls: ${error.message}`);
+  return data;
+}
+
+export async function getCall(supabase: SupabaseServerClient, id: string): Promise<Call | null> {
+  const { data, error } = await supabase.from("calls").select("*").eq("id", id).maybeSingle();
+  if (error) throw new Error(`call: ${error.message}`);
+  return data;
+}
+
+export async function createCall(supabase: SupabaseServerClient, input: CallInput): Promise<string> {
+  const { data, error } = await supabase.from("calls").insert(input).select("id").single();
+  if (error) throw new Error(`create call: ${error.message}`);
+  return data.id;
+}
+
+export async function updateCall(supabase: SupabaseServerClient, id: string, input: CallInput) {
+  const { error } = await supabase.from("calls").update(input).eq("id", id);
+  if (error) throw new Error(`update call: ${error.message}`);
+}
+
+export const openCall = (supabase: SupabaseServerClient, call: string) => callRpc(supabase, "open_call", { call });
+export const closeCall = (supabase: SupabaseServerClient, call: string) => callRpc(supabase, "close_call", { call });
+export const extendDeadline = (
+  supabase: SupabaseServerClient,
+  input: { call: string; new_closes_at: string; organisation?: string; reason?: string },
+) => callRpc(supabase, "extend_call_deadline", input);
+
+/** EoIs per state in one call, for the coordinator's overview (RLS: BDT sees submitted ones). */
+export async function countEoisByStatus(supabase: SupabaseServerClient, call: string): Promise<Record<string, number>> {
+  const { data, error } = await supabase.from("eois").select("status").eq("call_id", call).neq("status", "draft");
+  if (error) throw new Error(`counts: ${error.message}`);
+  const counts: Record<string, number> = {};
+  for (const row of data) counts[row.status] = (counts[row.status] ?? 0) + 1;
+  return counts;
+}

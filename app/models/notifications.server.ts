@@ -1,0 +1,25 @@
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+
+export async function countUnread(supabase: SupabaseServerClient, userId: string): Promise<number> {
+  const { count } = await supabase
+    .from("notifications")
+    .select("id", { count: "exact", head: true })
+    .eq("recipient_id", userId)
+    .is("read_at", null);
+  return count ?? 0;
+}
+
+export async function listNotifications(supabase: SupabaseServerClient, userId: string) {
+  const { data, error } = await supabase
+    .from("notifications")
+    .select("id, kind, entity_type, entity_id, created_at, read_at")
+    .eq("recipient_id", userId)
+    .order("id", { ascending: false })
+    .limit(100);
+  if (error) throw new Error(`notifications: ${error.message}`);
+  return data;
+}
+
+export async function markAllRead(supabase: SupabaseServerClient, userId: string) {
+  await supabase.from("notifications").update({ read_at: new Date().toISOString() }).eq("recipient_id", userId).is("read_at", null);
+}

@@ -1,0 +1,16 @@
+import { callRpc } from "~/lib/rpc.server";
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+import type { RpcArgs } from "~/lib/database.types";
+
+/** The organisations the person acts for (RLS returns only those). */
+export async function listMyOrganisations(supabase: SupabaseServerClient, userId: string) {
+  const { data, error } = await supabase
+    .from("organisation_members")
+    .select("organisation:organisations(id, name, kind, country_code)")
+    .eq("user_id", userId);
+  if (error) throw new Error(`organisations: ${error.message}`);
+  return data.flatMap((row) => (row.organisation ? [row.organisation as unknown as { id: string; name: string; kind: string; country_code: string }] : []));
+}
+
+export const registerOrganisation = (supabase: SupabaseServerClient, input: RpcArgs<"create_organisation">) =>
+  callRpc(supabase, "create_organisation", input);

@@ -1,0 +1,185 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { AttachmentUpload } from "~/components/attachment-upload";
+import { EoiSummary } from "~/components/eoi-summary";
+import { stepFields } from "~/components/eoi-steps";
+import { FormAlert } from "~/components/form-alert";
+import { LocalTime, TimeLeft } from "~/components/fields";
+import { detectLanguage } from "~/i18n/language.server";
+import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import { requireRoles } from "~/lib/session.server";
+import { effectiveDeadline, getEoi, saveEoiDraft, submitEoi, type EoiUpdate } from "~/models/eois.server";
+import { loadReferenceData } from "~/models/reference.server";
+import { eoiStepSchemas, eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiForm.title");
+
+const params = z.object({ eoiId: z.uuid(), step: z.enum(eoiSteps) });
+const editable = new Set(["draft", "clarification_requested"]);
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, headers } = await requireRoles(request, context, ["applicant"]);
+  const eoi = await getEoi(supabase, parsed.data.eoiId);
+  if (!eoi) throw new Response("Not found", { status: 404 });
+  if (!editable.has(eoi.status)) throw redirect(`/eois/${eoi.id}`, { headers });
+  const [reference, deadline] = await Promise.all([
+    loadReferenceData(supabase, await detectLanguage(request)),
+    eoi.call ? effectiveDeadline(supabase, eoi.call, eoi.organisation_id) : Promise.resolve(null),
+  ]);
+  // Whether submission is possible is decided here (the database decides again at submission).
+  const closed = !deadline || new Date(deadline).getTime() <= Date.now() || eoi.call?.status !== "open";
+  return data({ eoi, reference, deadline, closed, step: parsed.data.step }, { headers });
+}
+
+const intentSchema = z.enum(["save", "next", "back", "autosave", "submit"]);
+
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { eoiId, step } = params.parse(raw);
+  const { supabase } = await requireRoles(request, context, ["applicant"]);
+  const formData = await request.formData();
+  const intent = intentSchema.catch("save").parse(formData.get("intent"));
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}, missing: string[] = []) =>
+    data({ formError, errors, values: formValues(formData), saved: false, missing }, 400);
+
+  if (intent === "submit") {
+    const result = await submitEoi(supabase, eoiId);
+    if (!result.error) throw redirect(`/eois/${eoiId}?submitted=1`);
+    const missing = result.error.code === "incomplete" ? (result.error.details ?? "").split(",").filter(Boolean) : [];
+    return fail({ key: `dbErrors.${result.error.code}` }, {}, missing);
+  }
+  if (step === "attachments" || step === "review") {
+    const index = eoiSteps.indexOf(step);
+    if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.min(index + 1, eoiSteps.length - 1)]}`);
+    if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
+    return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
+  }
+  // Each step's schema yields a subset of the EoI's columns; the union is narrowed by `step` at run time.
+  const parsed = parseForm(eoiStepSchemas[step] as unknown as z.ZodType<EoiUpdate>, formData);
+  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const { error } = await saveEoiDraft(supabase, eoiId, parsed.data);
+  if (error) return fail({ key: `dbErrors.${error}` });
+  const index = eoiSteps.indexOf(step);
+  if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[index + 1]}`);
+  if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
+  return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
+}
+
+/** Saves the step a moment after the person stops typing, so a closed tab loses at most a second or two. */
+function useAutosave(formRef: React.RefObject<HTMLFormElement | null>, enabled: boolean) {
+  const fetcher = useFetcher<typeof action>();
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form || !enabled) return;
+    const schedule = () => {
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        const body = new FormData(form);
+        body.set("intent", "autosave");
+        fetcher.submit(body, { method: "post" });
+      }, 1200);
+    };
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+    return () => {
+      form.removeEventListener("input", schedule);
+      form.removeEventListener("change", schedule);
+      clearTimeout(timer.current);
+    };
+    // The fetcher object changes identity on every state change; the listeners only need the latest submit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [formRef, enabled]);
+  return fetcher;
+}
+
+export default function EditEoi() {
+  const { eoi, reference, deadline, closed, step } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const { t } = useTranslation();
+  const formRef = useRef<HTMLFormElement>(null);
+  const hasFields = step in stepFields;
+  const autosave = useAutosave(formRef, hasFields);
+  const StepFields = hasFields ? stepFields[step as keyof typeof stepFields] : null;
+  const index = eoiSteps.indexOf(step);
+  const errors = result?.errors ?? autosave.data?.errors ?? ({} as FieldErrors);
+  const saving = autosave.state !== "idle" || navigation.state === "submitting";
+  const missingSteps = new Set((result?.missing ?? []).map((field) => stepOfField[field]).filter(Boolean) as EoiStep[]);
+
+  return (
+    <div className="page">
+      <p><Link to={`/eois/${eoi.id}`}>{t("eoiForm.backToEoi")}</Link></p>
+      <h1>{eoi.centre_name || t("eoiForm.title")}</h1>
+      <p className="muted">
+        {eoi.call?.title} · {t("calls.deadline")}: {deadline ? <LocalTime iso={deadline} /> : null}
+        {deadline ? <> · <TimeLeft until={deadline} /></> : null}
+      </p>
+      <nav aria-label={t("eoiForm.steps")} className="stepper">
+        <ol>
+          {eoiSteps.map((name, position) => (
+            <li key={name} className={missingSteps.has(name) ? "stepper__item stepper__item--missing" : "stepper__item"}>
+              <Link to={`/eois/${eoi.id}/edit/${name}`} aria-current={name === step ? "step" : undefined}>
+                {position + 1}. {t(`eoiForm.stepNames.${name}`)}
+              </Link>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <h2>{t(`eoiForm.stepNames.${step}`)}</h2>
+      {eoi.status === "clarification_requested" ? <p className="alert alert--info">{t("eoiForm.clarificationEditing")}</p> : null}
+      <FormAlert error={result?.formError} />
+      <p className="save-status" aria-live="polite">
+        {saving ? t("eoiForm.saving") : result?.saved || autosave.data?.saved ? t("eoiForm.saved") : ""}
+      </p>
+
+      {step === "attachments" ? (
+        <section aria-labelledby="attachments-title">
+          <h3 id="attachments-title">{t("attachments.title")}</h3>
+          {eoi.attachments.length === 0 ? <p>{t("attachments.none")}</p> : (
+            <ul className="file-list">
+              {eoi.attachments.map((file) => (
+                <li key={file.id}>
+                  <a href={`/attachments/${file.id}`}>{file.file_name}</a> ({Math.ceil(file.size_bytes / 1024)} KB)
+                  <form method="post" action={`/eois/${eoi.id}/attachments`} encType="multipart/form-data" className="inline-form">
+                    <input type="hidden" name="remove" value={file.id} />
+                    <button type="submit" className="button button--small button--secondary">{t("attachments.remove", { name: file.file_name })}</button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          )}
+          <AttachmentUpload eoiId={eoi.id} serverError={searchParams.get("uploadError")} />
+        </section>
+      ) : null}
+
+      {step === "review" ? <EoiSummary eoi={eoi} reference={reference} /> : null}
+
+      <Form method="post" noValidate className="form" ref={formRef}>
+        {StepFields ? <StepFields eoi={eoi} reference={reference} values={result?.values} errors={errors} /> : null}
+        <div className="actions">
+          {index > 0 ? <button type="submit" name="intent" value="back" className="button button--secondary">{t("eoiForm.back")}</button> : null}
+          {hasFields ? <button type="submit" name="intent" value="save" className="button button--secondary">{t("eoiForm.save")}</button> : null}
+          {step !== "review" ? (
+            <button type="submit" name="intent" value="next" className="button">{t("eoiForm.next")}</button>
+          ) : eoi.status === "draft" ? (
+            <>
+              <button type="submit" name="intent" value="submit" className="button" disabled={closed} aria-describedby={closed ? "submit-closed" : undefined}>
+                {t("eoiForm.submit")}
+              </button>
+              {closed ? <p id="submit-closed" className="field__error">{t("eoiForm.submitClosed")}</p> : null}
+            </>
+          ) : (
+            <Link to={`/eois/${eoi.id}`} className="button">{t("eoiForm.answerOnPage")}</Link>
+          )}
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { EoiSummary, Timeline } from "~/components/eoi-summary";
+import { FormAlert } from "~/components/form-alert";
+import { ChoiceGroup, SelectField, StatusBadge, TextArea } from "~/components/fields";
+import { detectLanguage } from "~/i18n/language.server";
+import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import { requireRoles } from "~/lib/session.server";
+import { getEoi, getTimeline } from "~/models/eois.server";
+import { loadReferenceData } from "~/models/reference.server";
+import {
+  addInternalNote,
+  declineEoi,
+  listInternalNotes,
+  requestClarification,
+  startValidation,
+  validateEoi,
+} from "~/models/validation.server";
+import { capabilityCodes, centreTypeCodes } from "~/validation/eoi";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.pageTitle");
+
+const params = z.object({ eoiId: z.uuid() });
+const checklistItems = ["complete", "eligible", "aligned", "resources", "governance"] as const;
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, headers } = await requireRoles(request, context, ["reviewer", "coordinator"]);
+  const eoi = await getEoi(supabase, parsed.data.eoiId);
+  if (!eoi) throw new Response("Not found", { status: 404 });
+  const [reference, timeline, notes] = await Promise.all([
+    loadReferenceData(supabase, await detectLanguage(request)),
+    getTimeline(supabase, eoi.id),
+    listInternalNotes(supabase, eoi.id),
+  ]);
+  return data({ eoi, reference, timeline, notes }, { headers });
+}
+
+const checklistFrom = (formData: FormData) =>
+  Object.fromEntries(checklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]));
+const decisionText = z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong");
+const schemas = {
+  clarify: z.object({ question: decisionText }),
+  validate: z.object({
+    recommended_centre_type: z.enum(centreTypeCodes, "errors.invalidChoice"),
+    recommended_scope: z.enum(["global", "regional", "national"], "errors.invalidChoice"),
+    recommended_capabilities: z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+      z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability")),
+    reasons: decisionText,
+    notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional(),
+  }),
+  decline: z.object({ reasons: decisionText, notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional() }),
+  note: z.object({ body: decisionText }),
+};
+
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { eoiId } = params.parse(raw);
+  const { supabase } = await requireRoles(request, context, ["reviewer", "coordinator"]);
+  const formData = await request.formData();
+  const intent = z.enum(["start", "clarify", "validate", "decline", "note"]).safeParse(formData.get("intent"));
+  if (!intent.success) throw new Response("Bad request", { status: 400 });
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
+  const done = () => redirect(`/review/${eoiId}`);
+
+  if (intent.data === "start") {
+    const result = await startValidation(supabase, eoiId);
+    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
+  }
+  const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, unknown>>, formData);
+  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const values = parsed.data as Record<string, string & string[]>;
+  const result =
+    intent.data === "clarify"
+      ? await requestClarification(supabase, eoiId, values.question!)
+      : intent.data === "validate"
+        ? await validateEoi(supabase, {
+            eoi: eoiId,
+            recommended_centre_type: values.recommended_centre_type!,
+            recommended_scope: values.recommended_scope as "global" | "regional" | "national",
+            recommended_capabilities: values.recommended_capabilities!,
+            reasons: values.reasons!,
+            notes_to_applicant: values.notes_to_applicant || undefined,
+            checklist: checklistFrom(formData),
+          })
+        : intent.data === "decline"
+          ? await declineEoi(supabase, { eoi: eoiId, reasons: values.reasons!, notes_to_applicant: values.notes_to_applicant || undefined, checklist: checklistFrom(formData) })
+          : await addInternalNote(supabase, eoiId, values.body!).then((note) => ({ error: note.error ? { code: note.error } : null }));
+  return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
+}
+
+export default function ReviewEoi() {
+  const { eoi, reference, timeline, notes } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const errors = result?.errors ?? ({} as FieldErrors);
+  const values = result?.values;
+  const pick = (name: string, fallback: string) => (values && name in values ? values[name]! : fallback);
+  const proposedType = reference.centreTypes.find((type) => type.code === eoi.proposed_centre_type)?.label;
+  const validating = eoi.status === "under_validation";
+  return (
+    <div className="page page--wide">
+      <p><Link to="/review">{t("review.backToQueue")}</Link></p>
+      <h1>{eoi.centre_name || t("eois.untitled")}</h1>
+      <p><StatusBadge status={eoi.status} /> {eoi.organisation?.name} · {eoi.call?.title}</p>
+      <FormAlert error={result?.formError} />
+      <div className="two-columns">
+        <section aria-labelledby="submitted-title">
+          <h2 id="submitted-title">{t("review.submittedContent")}</h2>
+          <EoiSummary eoi={eoi} reference={reference} />
+          <h2>{t("eoiPage.history")}</h2>
+          <Timeline entries={timeline} />
+        </section>
+        <aside aria-labelledby="panel-title" className="panel">
+          <h2 id="panel-title">{t("review.panel")}</h2>
+          {eoi.status === "submitted" || eoi.status === "resubmitted" ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="start" />
+              <button type="submit" className="button">{t("review.start")}</button>
+            </Form>
+          ) : null}
+          {validating ? (
+            <>
+              <Form method="post" noValidate className="form">
+                <input type="hidden" name="intent" value="validate" />
+                <ChoiceGroup name="checklist" label={t("review.checklist")} selected={(values?.checklist ?? "").split("\n")}
+                  options={checklistItems.map((item) => ({ value: item, label: t(`review.checks.${item}`) }))} />
+                <SelectField name="recommended_centre_type" label={t("review.recommendedType")}
+                  hint={t("review.applicantChose", { choice: proposedType ?? t("eoiSummary.notGiven") })}
+                  defaultValue={pick("recommended_centre_type", eoi.proposed_centre_type ?? "")} error={errors.recommended_centre_type}
+                  placeholder={t("common.choose")} options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))} />
+                <SelectField name="recommended_scope" label={t("review.recommendedScope")}
+                  hint={t("review.applicantChose", { choice: eoi.proposed_scope ? t(`scopes.${eoi.proposed_scope}`) : t("eoiSummary.notGiven") })}
+                  defaultValue={pick("recommended_scope", eoi.proposed_scope ?? "")} error={errors.recommended_scope}
+                  placeholder={t("common.choose")} options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))} />
+                <ChoiceGroup name="recommended_capabilities" label={t("review.recommendedCapabilities")}
+                  hint={t("review.applicantChose", { choice: eoi.capabilities.map((code) => reference.capabilities.find((item) => item.code === code)?.label).join(", ") || t("eoiSummary.notGiven") })}
+                  selected={pick("recommended_capabilities", eoi.capabilities.join("\n")).split("\n")} error={errors.recommended_capabilities}
+                  options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))} />
+                <TextArea name="reasons" label={t("review.reasons")} defaultValue={result?.intent === "validate" ? values?.reasons : undefined} error={result?.intent === "validate" ? errors.reasons : undefined} rows={4} />
+                <TextArea name="notes_to_applicant" label={t("review.notesToApplicant")} defaultValue={result?.intent === "validate" ? values?.notes_to_applicant : undefined} rows={3} />
+                <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("review.validate")}</button>
+              </Form>
+              <details className="subform" open={result?.intent === "clarify"}>
+                <summary>{t("review.requestClarification")}</summary>
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="clarify" />
+                  <TextArea name="question" label={t("review.question")} defaultValue={values?.question} error={errors.question} rows={4} />
+                  <button type="submit" className="button button--secondary">{t("review.sendQuestion")}</button>
+                </Form>
+              </details>
+              <details className="subform" open={result?.intent === "decline"}>
+                <summary>{t("review.decline")}</summary>
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="decline" />
+                  <TextArea name="reasons" label={t("review.declineReasons")} defaultValue={result?.intent === "decline" ? values?.reasons : undefined} error={result?.intent === "decline" ? errors.reasons : undefined} rows={4} />
+                  <TextArea name="notes_to_applicant" label={t("review.notesToApplicant")} rows={3} />
+                  <button type="submit" className="button button--danger">{t("review.declineConfirm")}</button>
+                </Form>
+              </details>
+            </>
+          ) : null}
+          {eoi.validation ? (
+            <dl className="facts">
+              <dt>{t("review.reasons")}</dt>
+              <dd className="prewrap">{eoi.validation.reasons}</dd>
+            </dl>
+          ) : null}
+          <h3>{t("review.internalNotes")}</h3>
+          <p className="muted">{t("review.internalNotesHint")}</p>
+          <ul className="notes">{notes.map((note) => <li key={note.id} className="prewrap">{note.body}</li>)}</ul>
+          <Form method="post" noValidate className="form form--compact">
+            <input type="hidden" name="intent" value="note" />
+            <TextArea name="body" label={t("review.addNote")} defaultValue={result?.intent === "note" ? values?.body : undefined} error={result?.intent === "note" ? errors.body : undefined} rows={3} />
+            <button type="submit" className="button button--secondary">{t("review.saveNote")}</button>
+          </Form>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+/**
+ * One schema per step of the EoI form. A draft may be incomplete (every field optional here); completeness is
+ * checked by the database when the applicant submits. Messages are i18n keys.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, "errors.tooLong")
+    .transform((value) => value.trim())
+    .optional()
+    .transform((value) => (value === "" || value === undefined ? null : value));
+
+/** Checkboxes: absent means none ticked, one ticked arrives as a string. */
+const codes = (allowed?: readonly string[]) =>
+  z.preprocess(
+    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    z.array(allowed ? z.enum(allowed as [string, ...string[]], "errors.invalidChoice") : z.string().max(100)).max(20),
+  );
+
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), z.enum(values, "errors.invalidChoice").optional());
+
+export const eoiSteps = ["contact", "proposal", "narrative", "resources", "attachments", "review"] as const;
+export type EoiStep = (typeof eoiSteps)[number];
+
+export const capabilityCodes = [
+  "future_readiness",
+  "open_technology_innovation",
+  "entrepreneurship_sme_growth",
+  "policy_experimentation",
+  "ecosystem_initiative_acceleration",
+] as const;
+export const centreTypeCodes = [
+  "technology_accelerator",
+  "advanced_research_entrepreneurship",
+  "innovation_digital_transformation",
+  "initiative_accelerator",
+] as const;
+
+export const eoiStepSchemas = {
+  contact: z.object({
+    contact_name: text(200),
+    contact_email: z
+      .string()
+      .trim()
+      .max(254, "errors.tooLong")
+      .refine((value) => value === "" || z.email().safeParse(value).success, "errors.email")
+      .transform((value) => (value === "" ? null : value)),
+  }),
+  proposal: z.object({
+    centre_name: text(200),
+    request_kind: optionalEnum(["establish", "strengthen"]),
+    proposed_centre_type: optionalEnum(centreTypeCodes),
+    proposed_scope: optionalEnum(["global", "regional", "national"]),
+    capabilities: codes(capabilityCodes),
+    regional_initiatives: codes(["AFR4", "AMS3", "ARB4", "ASP4", "CIS3", "CIS5", "EUR5"]),
+    kigali_priorities: codes([
+      "affordable_connectivity",
+      "digital_transformation",
+      "enabling_policy_regulation",
+      "resource_mobilisation_cooperation",
+      "inclusive_secure_ict",
+    ]),
+    alignment: text(20000),
+  }),
+  narrative: z.object({ motivation: text(20000), ecosystem: text(20000) }),
+  resources: z.object({ resources: text(20000), governance: text(20000) }),
+} as const;
+
+/** Which step holds each field the database may name as missing at submission. */
+export const stepOfField: Record<string, EoiStep> = {
+  contact_name: "contact",
+  contact_email: "contact",
+  centre_name: "proposal",
+  request_kind: "proposal",
+  proposed_centre_type: "proposal",
+  proposed_scope: "proposal",
+  capabilities: "proposal",
+  motivation: "narrative",
+};
+
+export const callFormSchema = z
+  .object({
+    title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
+    description: z.string().trim().max(20000, "errors.tooLong"),
+    opens_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
+    closes_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
+    allowed_centre_types: codes(centreTypeCodes),
+  })
+  .refine((value) => value.closes_at > value.opens_at, { message: "errors.closesBeforeOpens", path: ["closes_at"] });
+
+export const extendDeadlineSchema = z.object({
+  closes_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
+  organisation: z.preprocess((value) => (value === "" ? undefined : value), z.uuid().optional()),
+  reason: z.string().trim().max(2000, "errors.tooLong").optional(),
+});
+
+export const organisationFormSchema = z.object({
+  name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
+  kind: z.enum(["ministry", "regulator", "university", "innovation_agency", "company", "other"], "errors.invalidChoice"),
+  country_code: z.string().regex(/^[A-Z]{2}$/, "errors.invalidChoice"),
+  website: z
+    .string()
+    .trim()
+    .max(500, "errors.tooLong")
+    .refine((value) => value === "" || /^https?:\/\/\S+\.\S+/.test(value), "errors.url")
+    .optional(),
+  contact_email: z
+    .string()
+    .trim()
+    .max(254, "errors.tooLong")
+    .refine((value) => value === "" || z.email().safeParse(value).success, "errors.email")
+    .optional(),
+  redirectTo: z.string().max(2000).optional(),
+});
+
+/** UTC inputs (labelled as such in the form) to ISO timestamps. */
+export const utcInputToIso = (value: string) => new Date(`${value}:00Z`).toISOString();
+export const isoToUtcInput = (value: string) => new Date(value).toISOString().slice(0, 16);
