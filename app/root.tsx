@@ -66,6 +66,7 @@ function SiteHeader() {
               <Link to="/calls">{t("nav.calls")}</Link>
               {root.user.roles.includes("applicant") ? <Link to="/eois">{t("nav.myEois")}</Link> : null}
               {root.user.roles.some((role) => role === "reviewer" || role === "coordinator") ? <Link to="/review">{t("nav.queue")}</Link> : null}
+              {root.user.roles.includes("coordinator") ? <Link to="/people">{t("nav.people")}</Link> : null}
               <Link to="/notifications">
                 {t("nav.notifications")}
                 {root.user.unread > 0 ? <span className="badge">{root.user.unread}<span className="visually-hidden"> {t("nav.unread")}</span></span> : null}

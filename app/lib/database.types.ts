@@ -1090,6 +1090,10 @@ export type Database = {
         Args: { call: string; new_closes_at: string; organisation?: string; reason?: string };
         Returns: undefined;
       };
+      grant_role: {
+        Args: { person: string; role: Database["public"]["Enums"]["app_role"]; reason?: string };
+        Returns: undefined;
+      };
       invite_application: {
         Args: { eoi: string };
         Returns: string;
@@ -1114,6 +1118,10 @@ export type Database = {
         Args: { packet: string };
         Returns: { votes_counted: number; quorum_required: number }[];
       };
+      people_directory: {
+        Args: Record<PropertyKey, never>;
+        Returns: { id: string; email: string; display_name: string; roles: Database["public"]["Enums"]["app_role"][]; active: boolean; invited: boolean; created_at: string }[];
+      };
       record_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
         Returns: string;
@@ -1130,6 +1138,10 @@ export type Database = {
         Args: { eoi: string; answer: string };
         Returns: undefined;
       };
+      revoke_role: {
+        Args: { person: string; role: Database["public"]["Enums"]["app_role"]; reason?: string };
+        Returns: undefined;
+      };
       save_plan_version: {
         Args: { plan: string; name: string };
         Returns: string;
@@ -1137,6 +1149,10 @@ export type Database = {
       send_to_board: {
         Args: { application: string; recommendation: string; recommended_outcome: Database["public"]["Enums"]["vote_choice"] };
         Returns: string;
+      };
+      set_account_active: {
+        Args: { person: string; active: boolean; reason?: string };
+        Returns: undefined;
       };
       start_bdt_review: {
         Args: { application: string; checklist?: Json; internal_notes?: string };

@@ -10,6 +10,8 @@ export function authErrorMessage(error: AuthError): FieldError {
       return { key: "errors.invalidCredentials" };
     case "email_not_confirmed":
       return { key: "errors.emailNotConfirmed" };
+    case "user_banned":
+      return { key: "errors.accountDeactivated" };
     case "over_request_rate_limit":
       return { key: "errors.rateLimited", values: { minutes: 15 } };
     case "over_email_send_rate_limit":

@@ -1,7 +1,8 @@
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 
-export const appRoles = ["applicant", "reviewer", "coordinator", "board_member", "board_chair"] as const;
-export type AppRole = (typeof appRoles)[number];
+import { appRoles, type AppRole } from "~/lib/roles";
+
+export { appRoles, type AppRole };
 
 export interface Profile {
   id: string;

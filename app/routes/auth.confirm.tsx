@@ -16,7 +16,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
   const { ok } = await verifyEmailLink(supabase, params.data.token_hash, params.data.type);
   if (!ok) return null;
-  const next = params.data.type === "recovery" ? "/reset-password" : safeRedirectPath(params.data.next);
+  // Recovery and invitation links both end with choosing a password.
+  const next = params.data.type === "recovery" || params.data.type === "invite" ? "/reset-password" : safeRedirectPath(params.data.next);
   throw redirect(next, { headers });
 }
 

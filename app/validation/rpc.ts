@@ -14,6 +14,7 @@ const optionalReason = z.string().max(20000, "errors.tooLong").optional();
 const code = z.string().min(1).max(100);
 const timestamp = z.iso.datetime({ offset: true });
 const centreScope = z.enum(["global", "regional", "national"]);
+const appRole = z.enum(["applicant", "reviewer", "coordinator", "board_member", "board_chair"]);
 const voteChoice = z.enum(["approve", "approve_with_conditions", "request_changes", "reject"]);
 
 export const rpcSchemas = {
@@ -27,6 +28,10 @@ export const rpcSchemas = {
     contact_email: z.email().max(254).optional(),
   }),
   add_organisation_member: z.object({ organisation: id, member: id }),
+  grant_role: z.object({ person: id, role: appRole, reason: optionalReason }),
+  revoke_role: z.object({ person: id, role: appRole, reason: optionalReason }),
+  set_account_active: z.object({ person: id, active: z.boolean(), reason: optionalReason }),
+  people_directory: z.object({}).strict(),
   open_call: z.object({ call: id }),
   close_call: z.object({ call: id, reason: optionalReason }),
   extend_call_deadline: z.object({ call: id, new_closes_at: timestamp, organisation: id.optional(), reason: optionalReason }),

@@ -3,7 +3,8 @@
  * on, as a BDT reviewer (validation queue: filtered, sorted, paginated, with an exact count) and as an applicant
  * (own list). Prints p50/p95, ratios to a baseline request measured in the same run, and PostgREST's own plans.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
@@ -100,6 +101,49 @@ try {
     const scans = plan.split("\n").filter((line) => /Scan|Execution Time/.test(line)).map((line) => line.trim().replace(/\s+\(cost=[^)]*\)/, ""));
     console.log(`- ${query.name}`);
     for (const line of scans.slice(0, 8)) console.log(`    ${line}`);
+  }
+  // Pages as a person loads them: the server's full HTML response for the queue and for one EoI.
+  const signIn = await fetch(`${server.url}/sign-in`, {
+    method: "POST",
+    body: new URLSearchParams({ email: "reviewer@demo.local", password: "demo-password", redirectTo: "/home" }),
+    redirect: "manual",
+  });
+  const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+  const someEoi = (await (await request({ name: "", token: reviewerToken, path: `eois?select=id&${queueStates}&limit=1` })).json() as { id: string }[])[0]!.id;
+  const pages = [
+    { name: "queue page (HTML, page 5)", path: "/review?page=5" },
+    { name: "queue page, filtered + search", path: "/review?region=AFR&q=fintech" },
+    { name: "EoI validation page (HTML)", path: `/review/${someEoi}` },
+  ];
+  console.log("\nServer time of whole pages, signed in as a reviewer (10,000 EoIs):");
+  for (const page of pages) {
+    const samples: number[] = [];
+    for (let round = 0; round < ROUNDS + 10; round += 1) {
+      const started = performance.now();
+      const response = await fetch(`${server.url}${page.path}`, { headers: { cookie } });
+      if (response.status !== 200) throw new Error(`${page.path}: ${response.status}`);
+      await response.arrayBuffer();
+      if (round >= 10) samples.push(performance.now() - started);
+    }
+    console.log(`${page.name.padEnd(40)} p50 ${percentile(samples, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(samples, 95).toFixed(1).padStart(6)} ms  p50 x${(percentile(samples, 50) / base).toFixed(1)} baseline`);
+  }
+
+  // JavaScript a first visit downloads per page: entry, root and the route with their imports (Remix's manifest).
+  const build = (await import(path.join(import.meta.dirname, "../../build/server/index.js"))) as {
+    assets: { entry: { module: string; imports: string[] }; routes: Record<string, { module: string; imports?: string[] }> };
+  };
+  const clientFile = (url: string) => path.join(import.meta.dirname, "../../build/client", url);
+  console.log("\nJavaScript per page (first visit, gzip):");
+  for (const route of ["routes/sign-in", "routes/home", "routes/calls.$callId._index", "routes/eois.$eoiId.edit.$step",
+    "routes/eois.$eoiId._index", "routes/review._index", "routes/review.$eoiId"]) {
+    const files = new Set<string>([build.assets.entry.module, ...build.assets.entry.imports]);
+    for (const id of ["root", route]) {
+      const entry = build.assets.routes[id]!;
+      files.add(entry.module);
+      for (const imported of entry.imports ?? []) files.add(imported);
+    }
+    const bytes = [...files].reduce((sum, file) => sum + gzipSync(readFileSync(clientFile(file))).length, 0);
+    console.log(`${route.replace("routes/", "").padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(6)} KiB in ${files.size} files`);
   }
 } catch (error) {
   console.error(error);

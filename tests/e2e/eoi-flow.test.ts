@@ -121,7 +121,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "Submit the Expression of Interest" }).click();
     await page.waitForURL("**?submitted=1");
-    expect(await page.locator(".status").first().textContent()).toBe("Submitted");
+    await page.locator(".status", { hasText: "Submitted" }).first().waitFor();
     await expectNoAxeViolations(page);
     await page.context().close();
   });
@@ -153,6 +153,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await page.getByLabel("Your answer").fill("Five years, from the agency's core budget.");
     await page.getByRole("button", { name: "Send the answer" }).click();
     await page.waitForURL("**?answered=1");
+    await page.locator(".status", { hasText: "Resubmitted" }).first().waitFor();
     expect(await page.locator(".status").first().textContent()).toBe("Resubmitted");
     await page.context().close();
   });

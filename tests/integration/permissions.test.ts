@@ -127,7 +127,7 @@ async function probes(): Promise<Record<string, Probe>> {
     "role grant/grant a role": {
       other: async (actor) => {
         const target = await buildUser(["applicant"]);
-        return succeeded(actor.client.from("role_grants").insert({ user_id: target.id, role: "reviewer", granted_by: actor.user?.id }));
+        return succeeded(actor.client.rpc("grant_role", { person: target.id, role: "reviewer" }));
       },
     },
     "organisation/register": {

@@ -46,6 +46,7 @@ const verifyBody = z.union([
   z.object({ type: z.enum(["signup", "invite", "magiclink", "recovery", "email"]), email, token: z.string().min(1).max(20) }),
 ]);
 const updateUserBody = z.object({ password: z.string().max(72).optional(), data: metadata });
+const inviteBody = z.object({ email, data: metadata });
 const adminCreateUserBody = z.object({
   email,
   password: z.string().max(72).optional(),
@@ -84,6 +85,11 @@ function publicUser(user: AuthUserRow) {
     updated_at: user.updated_at.toISOString(),
     is_anonymous: false,
   };
+}
+
+/** node-postgres reads `infinity` (a permanent ban) as the number Infinity, not a Date. */
+function isBanned(user: AuthUserRow): boolean {
+  return user.banned_until !== null && Number(user.banned_until) > Date.now();
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -186,7 +192,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
   async function sendTokenMail(
     user: AuthUserRow,
     tokenType: OneTimeTokenType,
-    linkType: "signup" | "magiclink" | "recovery",
+    linkType: "signup" | "magiclink" | "recovery" | "invite",
     redirectTo: unknown,
   ): Promise<void> {
     const sentAt = tokenType === "recovery_token" ? user.recovery_sent_at : user.confirmation_sent_at;
@@ -198,11 +204,13 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     await store.saveOneTimeToken(user.id, tokenType, tokenHash, user.email);
     const link = confirmLink(tokenHash, linkType, redirectTo);
     const subjects = {
+      invite: "You are invited to Accelerator Network",
       signup: "Confirm your email for Accelerator Network",
       magiclink: "Your sign-in link for Accelerator Network",
       recovery: "Reset your Accelerator Network password",
     };
     const actions = {
+      invite: "You have been invited to the Accelerator Network of the ITU Innovation and Entrepreneurship Alliance. Accept the invitation and choose your password by opening this link:",
       signup: "Confirm your email address by opening this link:",
       magiclink: "Sign in by opening this link:",
       recovery: "Choose a new password by opening this link:",
@@ -272,7 +280,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
           failuresPerEmail.hit(emailKey);
           throw authErrors.invalidCredentials();
         }
-        if (user.banned_until && user.banned_until.getTime() > Date.now()) throw authErrors.userBanned();
+        if (isBanned(user)) throw authErrors.userBanned();
         if (!user.email_confirmed_at) throw authErrors.emailNotConfirmed();
         failuresPerEmail.reset(emailKey);
         res.json(await issueSession(user, req, "password"));
@@ -285,7 +293,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
           if (!row) throw authErrors.refreshTokenNotFound();
           const user = await store.findUserById(row.user_id, db);
           if (!user) throw authErrors.refreshTokenNotFound();
-          if (user.banned_until && user.banned_until.getTime() > Date.now()) throw authErrors.userBanned();
+          if (isBanned(user)) throw authErrors.userBanned();
           if (row.revoked) {
             // Two tabs refreshing at once both hold the old token: within a short interval the second gets the
             // token the first one received. Later reuse means the token leaked: the whole session is revoked.
@@ -398,6 +406,27 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       }
       const user = await store.updateUser(consumed.user_id, { confirm: true });
       res.json(await issueSession(user, req, body.type === "recovery" ? "recovery" : "otp"));
+    }),
+  );
+
+  /** Creates an invited account (no password, no applicant role) and mails the invitation link. */
+  router.post(
+    "/invite",
+    asyncRoute(async (req, res) => {
+      await requireServiceRole(req);
+      const body = parse(inviteBody, req.body);
+      if (await store.findUserByEmail(body.email)) {
+        throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
+      }
+      const user = await store.createUser({
+        email: body.email,
+        passwordHash: null,
+        confirmed: false,
+        invited: true,
+        userMetadata: body.data ?? {},
+      });
+      await sendTokenMail(user, "confirmation_token", "invite", req.query.redirect_to);
+      res.json(publicUser((await store.findUserById(user.id))!));
     }),
   );
 

@@ -16,7 +16,7 @@ export interface AuthUserRow {
   raw_user_meta_data: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;
-  banned_until: Date | null;
+  banned_until: Date | number | null;
   deleted_at: Date | null;
 }
 

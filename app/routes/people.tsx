@@ -1,0 +1,141 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { FormAlert, FormNotice } from "~/components/form-alert";
+import { SelectField } from "~/components/fields";
+import { TextField } from "~/components/text-field";
+import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import { requireRoles } from "~/lib/session.server";
+import { grantRole, invitePerson, listPeople, revokeRole, setAccountActive } from "~/models/people.server";
+import { appRoles } from "~/lib/roles";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { supabase, user, headers } = await requireRoles(request, context, ["coordinator"]);
+  return data({ people: await listPeople(supabase), me: user.id }, { headers });
+}
+
+const role = z.enum(appRoles, "errors.invalidChoice");
+const invitable = z.enum(["reviewer", "coordinator", "board_member", "board_chair"], "errors.invalidChoice");
+const schemas = {
+  invite: z.object({
+    email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")),
+    name: z.string().trim().min(1, "errors.required").max(120, "errors.tooLong"),
+    role: invitable,
+  }),
+  grant: z.object({ person: z.uuid(), role }),
+  revoke: z.object({ person: z.uuid(), role }),
+  deactivate: z.object({ person: z.uuid() }),
+  reactivate: z.object({ person: z.uuid() }),
+};
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { supabase } = await requireRoles(request, context, ["coordinator"]);
+  const formData = await request.formData();
+  const intent = z.enum(["invite", "grant", "revoke", "deactivate", "reactivate"]).safeParse(formData.get("intent"));
+  if (!intent.success) throw new Response("Bad request", { status: 400 });
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent: intent.data, formError, errors, values: formValues(formData), notice: null as string | null }, 400);
+  const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, string>>, formData);
+  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const values = parsed.data;
+  const person = values.person!;
+  const result =
+    intent.data === "invite"
+      ? await invitePerson(supabase, { email: values.email!, name: values.name!, role: values.role as (typeof appRoles)[number] })
+      : intent.data === "grant"
+        ? { error: (await grantRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null }
+        : intent.data === "revoke"
+          ? { error: (await revokeRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null }
+          : { error: (await setAccountActive(supabase, person, intent.data === "reactivate")).error?.code ?? null };
+  if (result.error) return fail({ key: `dbErrors.${result.error}` });
+  const notice = intent.data === "invite" ? ("invited" in result && result.invited ? "people.invited" : "people.granted") : "people.updated";
+  return data({ intent: intent.data, formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, notice });
+}
+
+export default function People() {
+  const { people, me } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const errors = result?.intent === "invite" ? result.errors : ({} as FieldErrors);
+  return (
+    <div className="page page--wide">
+      <h1>{t("people.title")}</h1>
+      {result?.notice ? <FormNotice title={t(result.notice)}>{t("people.noticeBody")}</FormNotice> : null}
+      <FormAlert error={result?.formError} />
+      <section className="panel" aria-labelledby="invite-title">
+        <h2 id="invite-title">{t("people.invite")}</h2>
+        <p>{t("people.inviteIntro")}</p>
+        <Form method="post" noValidate className="form form--compact field-row">
+          <input type="hidden" name="intent" value="invite" />
+          <TextField name="name" label={t("people.name")} defaultValue={result?.intent === "invite" ? result.values.name : undefined} error={errors.name} />
+          <TextField name="email" type="email" label={t("fields.email")} defaultValue={result?.intent === "invite" ? result.values.email : undefined} error={errors.email} />
+          <SelectField name="role" label={t("people.role")} placeholder={t("common.choose")} error={errors.role}
+            defaultValue={result?.intent === "invite" ? result.values.role : undefined}
+            options={["reviewer", "coordinator", "board_member", "board_chair"].map((code) => ({ value: code, label: t(`home.roles.${code}`) }))} />
+          <div className="actions"><button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("people.sendInvite")}</button></div>
+        </Form>
+      </section>
+      <table className="table">
+        <caption className="visually-hidden">{t("people.title")}</caption>
+        <thead>
+          <tr><th scope="col">{t("people.name")}</th><th scope="col">{t("fields.email")}</th><th scope="col">{t("people.roles")}</th><th scope="col">{t("people.account")}</th></tr>
+        </thead>
+        <tbody>
+          {people.map((person) => (
+            <tr key={person.id}>
+              <td>{person.display_name || "—"}</td>
+              <td>{person.email}</td>
+              <td>
+                <ul className="role-list">
+                  {person.roles.map((held) => (
+                    <li key={held}>
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="person" value={person.id} />
+                        <input type="hidden" name="role" value={held} />
+                        <span className="role-badge">{t(`home.roles.${held}`)}</span>{" "}
+                        <button type="submit" className="button button--small button--secondary"
+                          aria-label={t("people.revokeLabel", { role: t(`home.roles.${held}`), name: person.display_name || person.email })}>
+                          {t("people.revoke")}
+                        </button>
+                      </Form>
+                    </li>
+                  ))}
+                </ul>
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="grant" />
+                  <input type="hidden" name="person" value={person.id} />
+                  <label className="visually-hidden" htmlFor={`grant-${person.id}`}>{t("people.grantLabel", { name: person.display_name || person.email })}</label>
+                  <select id={`grant-${person.id}`} name="role" defaultValue="">
+                    <option value="">{t("people.addRole")}</option>
+                    {appRoles.filter((code) => !person.roles.includes(code)).map((code) => <option key={code} value={code}>{t(`home.roles.${code}`)}</option>)}
+                  </select>{" "}
+                  <button type="submit" className="button button--small">{t("people.grant")}</button>
+                </Form>
+              </td>
+              <td>
+                {person.active ? t("people.active") : t("people.inactive")}
+                {person.invited ? <> · {t("people.invitedLabel")}</> : null}
+                {person.id !== me ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value={person.active ? "deactivate" : "reactivate"} />
+                    <input type="hidden" name="person" value={person.id} />
+                    <button type="submit" className={person.active ? "button button--small button--danger" : "button button--small"}
+                      aria-label={t(person.active ? "people.deactivateLabel" : "people.reactivateLabel", { name: person.display_name || person.email })}>
+                      {t(person.active ? "people.deactivate" : "people.reactivate")}
+                    </button>
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { buildUser, latestMailTo, linkIn, stack, uniqueEmail, type TestUser } from "../support/supabase";
+
+let browser: Browser;
+let coordinator: TestUser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  coordinator = await buildUser(["coordinator"], "Mei Coordinator");
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage() {
+  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return { page, errors: collectPageErrors(page) };
+}
+
+async function signIn(page: import("playwright-core").Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("people management", { timeout: 60_000 }, () => {
+  it("a coordinator invites a reviewer, who accepts by mail, and can later be deactivated", async () => {
+    const email = uniqueEmail("invited");
+    const { page, errors } = await newPage();
+    await signIn(page, coordinator.email, coordinator.password);
+    await page.waitForURL("**/home");
+    await page.goto("/people");
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Full name").fill("Ines Reviewer");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Role", { exact: true }).selectOption("reviewer");
+    await page.getByRole("button", { name: "Send the invitation" }).click();
+    await page.getByText("Invitation sent").waitFor();
+
+    const mail = await latestMailTo(email);
+    expect(mail?.subject).toBe("You are invited to Accelerator Network");
+    const invitee = await newPage();
+    await invitee.page.goto(linkIn(mail!.text).toString().replace(/^https?:\/\/[^/]+/, ""));
+    await invitee.page.waitForURL("**/reset-password");
+    await invitee.page.getByLabel("New password", { exact: true }).fill("a-new-reviewer-password");
+    await invitee.page.getByLabel("Repeat the new password").fill("a-new-reviewer-password");
+    await invitee.page.getByRole("button", { name: "Save new password" }).click();
+    await invitee.page.getByText("Your password has been changed.").waitFor();
+    await invitee.page.goto("/home");
+    expect(await invitee.page.locator(".panel h2").allTextContents()).toEqual(["Validation queue"]);
+    await invitee.page.context().close();
+
+    await page.goto("/people");
+    await page.getByRole("button", { name: "Deactivate the account of Ines Reviewer" }).click();
+    await page.getByRole("button", { name: "Reactivate the account of Ines Reviewer" }).waitFor();
+    await expectNoAxeViolations(page);
+
+    const locked = await newPage();
+    await signIn(locked.page, email, "a-new-reviewer-password");
+    await locked.page.getByRole("alert").waitFor();
+    expect(await locked.page.getByRole("alert").textContent()).toBe("This account has been deactivated. Contact a BDT coordinator.");
+    await locked.page.context().close();
+    expect([...errors, ...invitee.errors]).toEqual([]);
+    await page.context().close();
+  });
+});
