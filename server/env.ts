@@ -27,6 +27,9 @@ const commonSchema = z.object({
   AUTH_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(120),
   AUTH_FAILED_SIGN_INS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().min(3).default("Accelerator Network <no-reply@accelerator-network.local>"),
 });
 
 const embeddedSchema = commonSchema.extend({

@@ -39,7 +39,7 @@ export async function createHttpApp({ stack, development }: HttpAppOptions) {
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 
-  const loadContext = (req: express.Request) => ({ mailOutbox: stack.embedded?.outbox ?? null, clientIp: req.ip });
+  const loadContext = (req: express.Request) => ({ mailOutbox: stack.embedded?.outbox ?? null, mailer: stack.mailer, clientIp: req.ip });
 
   if (development) {
     const vite = await import("vite").then((module) =>

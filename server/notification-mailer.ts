@@ -2,11 +2,7 @@ import i18next from "i18next";
 import type pg from "pg";
 import { isLanguageCode, resources } from "../app/i18n/config.js";
 import { notificationLink } from "../app/lib/notification-links.js";
-import type { MailMessage } from "./embedded/mail-outbox.js";
-
-export interface Mailer {
-  send(message: MailMessage): Promise<void>;
-}
+import type { Mailer } from "./mailer.js";
 
 /**
  * Sends the notification outbox: rows are claimed with SKIP LOCKED and marked in the same transaction as the

@@ -1,5 +1,7 @@
 import pg from "pg";
 import type { ProjectEnv } from "./env.js";
+import { createMailer } from "./mailer.js";
+import { NotificationMailer } from "./notification-mailer.js";
 import type { ServiceState, Stack } from "./stack.js";
 
 async function probe(check: () => Promise<boolean>): Promise<ServiceState> {
@@ -15,6 +17,10 @@ export function connectProjectStack(env: ProjectEnv): Stack {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   pool.on("error", () => undefined);
   const headers = { apikey: env.SUPABASE_ANON_KEY };
+  // Supabase mails sign-in links itself; our notifications need SMTP_URL, or they stay in-app only.
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  const notifications = mailer ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) => console.error(message)) : undefined;
+  notifications?.start();
   return {
     mode: "project",
     supabaseUrl: env.SUPABASE_URL.replace(/\/$/, ""),
@@ -22,6 +28,7 @@ export function connectProjectStack(env: ProjectEnv): Stack {
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
     jwtSecret: env.SUPABASE_JWT_SECRET,
     databaseUrl: env.DATABASE_URL,
+    mailer,
     async health() {
       const timeout = () => AbortSignal.timeout(3000);
       const [database, rest, auth] = await Promise.all([
@@ -32,6 +39,7 @@ export function connectProjectStack(env: ProjectEnv): Stack {
       return { database, rest, auth };
     },
     async stop() {
+      await notifications?.stop();
       await pool.end();
     },
   };

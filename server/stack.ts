@@ -1,5 +1,6 @@
 import type express from "express";
 import type { MailOutbox } from "./embedded/mail-outbox.js";
+import type { Mailer } from "./mailer.js";
 
 export type ServiceState = "up" | "down";
 
@@ -19,6 +20,8 @@ export interface Stack {
   databaseUrl: string;
   /** Embedded only: the services the gateway mounts under /auth/v1 and /rest/v1, and the local mail outbox. */
   embedded?: { authRouter: express.Router; restUrl: string; outbox: MailOutbox };
+  /** Where the app's own mail goes (notifications, invitations); null when no delivery is configured. */
+  mailer: Mailer | null;
   health(): Promise<StackHealth>;
   stop(): Promise<void>;
 }

@@ -829,6 +829,32 @@ export type Database = {
         };
         Relationships: [];
       };
+      organisation_invitations: {
+        Row: {
+          organisation_id: string;
+          email: string;
+          invited_by: string | null;
+          invited_at: string;
+          accepted_at: string | null;
+        };
+        Insert: {
+          organisation_id: string;
+          email: string;
+          invited_by?: string | null;
+          invited_at?: string;
+          accepted_at?: string | null;
+        };
+        Update: {
+          organisation_id?: string;
+          email?: string;
+          invited_by?: string | null;
+          invited_at?: string;
+          accepted_at?: string | null;
+        };
+        Relationships: [
+          { foreignKeyName: "organisation_invitations_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+        ];
+      };
       organisation_members: {
         Row: {
           organisation_id: string;
@@ -1096,6 +1122,10 @@ export type Database = {
       };
       invite_application: {
         Args: { eoi: string };
+        Returns: string;
+      };
+      invite_colleague: {
+        Args: { organisation: string; email: string };
         Returns: string;
       };
       my_plan_access: {

@@ -14,3 +14,16 @@ export async function listMyOrganisations(supabase: SupabaseServerClient, userId
 
 export const registerOrganisation = (supabase: SupabaseServerClient, input: RpcArgs<"create_organisation">) =>
   callRpc(supabase, "create_organisation", input);
+
+export async function getOrganisation(supabase: SupabaseServerClient, id: string) {
+  const { data, error } = await supabase
+    .from("organisations")
+    .select("id, name, kind, country_code, website, contact_email, members:organisation_members(user_id, added_at), invitations:organisation_invitations(email, invited_at, accepted_at)")
+    .eq("id", id)
+    .maybeSingle();
+  if (error) throw new Error(`organisation: ${error.message}`);
+  return data;
+}
+
+export const inviteColleague = (supabase: SupabaseServerClient, organisation: string, email: string) =>
+  callRpc(supabase, "invite_colleague", { organisation, email });

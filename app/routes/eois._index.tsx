@@ -28,7 +28,10 @@ export default function MyEois() {
       {organisations.length === 0 ? (
         <p>{t("eois.noOrganisation")} <Link to="/organisations/new">{t("organisations.new")}</Link></p>
       ) : (
-        <p>{t("eois.actingFor", { names: organisations.map((org) => org.name).join(", ") })} <Link to="/organisations/new">{t("organisations.another")}</Link></p>
+        <ul className="link-list">
+          {organisations.map((org) => <li key={org.id}><Link to={`/organisations/${org.id}`}>{org.name}</Link></li>)}
+          <li><Link to="/organisations/new">{t("organisations.another")}</Link></li>
+        </ul>
       )}
       {eois.length === 0 ? (
         <p>{t("eois.none")}</p>

@@ -28,6 +28,7 @@ export const rpcSchemas = {
     contact_email: z.email().max(254).optional(),
   }),
   add_organisation_member: z.object({ organisation: id, member: id }),
+  invite_colleague: z.object({ organisation: id, email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")) }),
   grant_role: z.object({ person: id, role: appRole, reason: optionalReason }),
   revoke_role: z.object({ person: id, role: appRole, reason: optionalReason }),
   set_account_active: z.object({ person: id, active: z.boolean(), reason: optionalReason }),

@@ -8,6 +8,7 @@ import { createAuthRouter } from "./auth/router.js";
 import { TokenSigner } from "./auth/tokens.js";
 import { assertPortFree, findFreePort } from "./free-port.js";
 import { MailOutbox } from "./mail-outbox.js";
+import { createMailer } from "../mailer.js";
 import { NotificationMailer } from "../notification-mailer.js";
 import { applyMigrations, seedIfEmpty } from "./migrations.js";
 import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
@@ -121,7 +122,8 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     pool = new pg.Pool({ connectionString: postgres.connectionString, max: 10 });
     pool.on("error", (error) => log.debug(`[pool] ${error.message}`));
     const outbox = new MailOutbox(pool);
-    mailer = new NotificationMailer(pool, outbox, env.SITE_URL, (message) => log.info(message));
+    const delivery = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outbox })!;
+    mailer = new NotificationMailer(pool, delivery, env.SITE_URL, (message) => log.info(message));
     mailer.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({
@@ -153,6 +155,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       jwtSecret: secrets.jwtSecret,
       databaseUrl: postgres.connectionString,
       embedded: { authRouter, restUrl, outbox },
+      mailer: delivery,
       async health() {
         const [database, restReady] = await Promise.all([databaseUp(), rest.isReady()]);
         // The auth service runs in this process; it is up exactly when it can reach its database.

@@ -68,4 +68,27 @@ describe("people management", { timeout: 60_000 }, () => {
     expect([...errors, ...invitee.errors]).toEqual([]);
     await page.context().close();
   });
+
+  it("an applicant invites a colleague who has no account yet, by email", async () => {
+    const applicant = await buildUser(["applicant"], "Grace Otieno");
+    const { data: organisation } = await applicant.client.rpc("create_organisation", { name: "Kenya ICT Authority", kind: "regulator", country_code: "KE" });
+    const colleague = uniqueEmail("colleague");
+    const { page, errors } = await newPage();
+    await signIn(page, applicant.email, applicant.password);
+    await page.waitForURL("**/home");
+    await page.goto("/eois");
+    await expectNoAxeViolations(page);
+    await page.getByRole("link", { name: "Kenya ICT Authority" }).click();
+    await page.waitForURL(`**/organisations/${organisation}`);
+    await expectNoAxeViolations(page);
+    await page.getByLabel("Email address").fill(colleague);
+    await page.getByRole("button", { name: "Send the invitation" }).click();
+    await page.getByText("Invitation sent").waitFor();
+    expect(await page.getByText(colleague).count()).toBe(1);
+    const mail = await latestMailTo(colleague);
+    expect(mail?.subject).toBe("Join Kenya ICT Authority on Accelerator Network");
+    expect(mail?.text).toContain("/sign-up");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
