@@ -54,9 +54,14 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await page.getByRole("button", { name: "Save call" }).click();
     await page.waitForURL(/\/calls\/[0-9a-f-]{36}$/);
     callUrl = new URL(page.url()).pathname;
+    await page.goto(`${callUrl}/edit`);
+    await expectNoAxeViolations(page);
+    await page.goto(callUrl);
     await page.getByRole("button", { name: "Open the call" }).click();
     await page.getByRole("button", { name: "Close the call" }).waitFor();
     expect(await page.locator(".status").first().textContent()).toBe("Open");
+    await expectNoAxeViolations(page);
+    await page.goto("/calls");
     await expectNoAxeViolations(page);
     await page.context().close();
   });
@@ -91,6 +96,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await page.getByLabel("Policy experimentation").check();
     await page.getByRole("button", { name: "Save and continue" }).click();
     await page.waitForURL("**/edit/narrative");
+    await expectNoAxeViolations(page);
     await page.getByLabel("Motivation").fill("To grow digital start-ups around Lake Victoria.");
     // Autosave: typing alone (no button) is saved; then the tab is closed.
     await page.getByLabel("Ecosystem and partners").fill("Maseno University, two incubators and the county government.");
@@ -104,6 +110,8 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await page.getByRole("link", { name: "3. Motivation and ecosystem" }).click();
     expect(await page.getByLabel("Ecosystem and partners").inputValue()).toContain("Maseno University");
     await page.getByRole("link", { name: "4. Resources and governance" }).click();
+    await page.getByLabel("Resources and funding").waitFor();
+    await expectNoAxeViolations(page);
     await page.getByLabel("Resources and funding").fill("Premises and six staff funded by the agency.");
     await page.getByLabel("Governance").fill("A steering committee chaired by the agency.");
     await page.getByRole("button", { name: "Save and continue" }).click();

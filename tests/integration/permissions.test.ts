@@ -130,6 +130,21 @@ async function probes(): Promise<Record<string, Probe>> {
         return succeeded(actor.client.rpc("grant_role", { person: target.id, role: "reviewer" }));
       },
     },
+    "organisation/invite a colleague": {
+      own: async (actor) => actor.organisation === undefined ? undefined :
+        succeeded(actor.client.rpc("invite_colleague", { organisation: actor.organisation, email: `colleague-${Math.random().toString(36).slice(2)}@test.local` })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("invite_colleague", { organisation: otherOrganisation, email: `colleague-${Math.random().toString(36).slice(2)}@test.local` })),
+    },
+    "account/deactivate or reactivate": {
+      other: async (actor) => {
+        const target = await buildUser(["applicant"]);
+        const off = await succeeded(actor.client.rpc("set_account_active", { person: target.id, active: false }));
+        const on = await succeeded(actor.client.rpc("set_account_active", { person: target.id, active: true }));
+        expect(off, "deactivate and reactivate agree").toBe(on);
+        return off;
+      },
+    },
     "organisation/register": {
       other: async (actor) => succeeded(actor.client.rpc("create_organisation", { name: "New Institution", kind: "ministry", country_code: "BR" })),
     },
