@@ -41,6 +41,7 @@ describe("people management", { timeout: 60_000 }, () => {
     await page.getByLabel("Role", { exact: true }).selectOption("reviewer");
     await page.getByRole("button", { name: "Send the invitation" }).click();
     await page.getByText("Invitation sent").waitFor();
+    await page.getByText(email).waitFor();
 
     const mail = await latestMailTo(email);
     expect(mail?.subject).toBe("You are invited to Accelerator Network");
@@ -84,6 +85,7 @@ describe("people management", { timeout: 60_000 }, () => {
     await page.getByLabel("Email address").fill(colleague);
     await page.getByRole("button", { name: "Send the invitation" }).click();
     await page.getByText("Invitation sent").waitFor();
+    await page.getByText(colleague).waitFor();
     expect(await page.getByText(colleague).count()).toBe(1);
     const mail = await latestMailTo(colleague);
     expect(mail?.subject).toBe("Join Kenya ICT Authority on Accelerator Network");
