@@ -87,6 +87,21 @@ export async function latestMailTo(email: string): Promise<{ subject: string; te
   });
 }
 
+/** The newest mail to an address with a given subject, waiting briefly for the mailer job. */
+export async function mailWithSubject(email: string, subject: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = await withDatabase(async (db) =>
+      (await db.query<{ text_body: string }>(
+        "select text_body from embedded.mail_outbox where to_email = $1 and subject = $2 order by id desc limit 1",
+        [email.toLowerCase(), subject],
+      )).rows[0],
+    );
+    if (mail || Date.now() > deadline) return mail ? { subject, text: mail.text_body } : undefined;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export function linkIn(text: string): URL {
   const match = /(https?:\/\/\S+)/.exec(text);
   if (!match?.[1]) throw new Error(`no link in mail:\n${text}`);
