@@ -1,8 +1,6 @@
 import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
-import { FormAlert, FormNotice } from "~/components/form-alert";
-import { TextField } from "~/components/text-field";
+import { useActionData } from "@remix-run/react";
+import { EmailLinkRequest } from "~/components/email-link-request";
 import { getAppEnv } from "~/lib/env.server";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
@@ -23,37 +21,5 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function MagicLink() {
-  const result = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const { t } = useTranslation();
-  return (
-    <div className="page page--narrow">
-      <h1>{t("magicLink.title")}</h1>
-      {result?.sentTo ? (
-        <FormNotice title={t("magicLink.sentTitle")}>{t("magicLink.sentBody", { email: result.sentTo })}</FormNotice>
-      ) : (
-        <>
-          <p>{t("magicLink.intro")}</p>
-          <FormAlert error={result?.formError} />
-          <Form method="post" noValidate className="form">
-            <TextField
-              name="email"
-              type="email"
-              label={t("fields.email")}
-              autoComplete="email"
-              defaultValue={result?.values.email}
-              error={result?.fieldErrors.email}
-              required
-            />
-            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
-              {t("magicLink.submit")}
-            </button>
-          </Form>
-        </>
-      )}
-      <p>
-        <Link to="/sign-in">{t("magicLink.backToSignIn")}</Link>
-      </p>
-    </div>
-  );
+  return <EmailLinkRequest keys="magicLink" result={useActionData<typeof action>()} />;
 }
