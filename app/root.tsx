@@ -17,9 +17,8 @@ import { LanguageSwitcher } from "~/components/language-switcher";
 import { createI18n, defaultLanguage, textDirection } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { getAppEnv } from "~/lib/env.server";
-import { getRequestSession } from "~/lib/session.server";
+import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
-import { listOwnRoles } from "~/models/profile.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -32,7 +31,7 @@ export const meta: MetaFunction = () => [{ title: "Accelerator Network" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [language, session] = await Promise.all([detectLanguage(request), getRequestSession(request, context)]);
   const [roles, unread] = session.user
-    ? await Promise.all([listOwnRoles(session.supabase), countUnread(session.supabase, session.user.id)])
+    ? await Promise.all([getRequestRoles(request, session), countUnread(session.supabase, session.user.id)])
     : [[], 0];
   const user = session.user
     ? {

@@ -12,17 +12,33 @@ export function labelIn(label: Json, language: string): string {
   return texts[language] ?? texts.en ?? "";
 }
 
-export async function loadReferenceData(supabase: SupabaseServerClient, language: string) {
-  const [types, capabilities, initiatives, priorities, countries] = await Promise.all([
+/**
+ * Reference data is public (RLS lets anyone read it) and changes only with a migration, so one copy is shared by
+ * every request for a minute instead of five queries per page.
+ */
+const REFERENCE_TTL_MS = 60_000;
+let cached: { at: number; rows: Promise<Awaited<ReturnType<typeof fetchReferenceRows>>> } | undefined;
+
+async function fetchReferenceRows(supabase: SupabaseServerClient) {
+  const results = await Promise.all([
     supabase.from("centre_types").select("code, label, ownership, resources, typical_scopes").order("position"),
     supabase.from("strategic_capabilities").select("code, label, description").order("position"),
     supabase.from("regional_initiatives").select("code, label").order("code"),
     supabase.from("kigali_priorities").select("code, label").order("position"),
     supabase.from("countries").select("code, region_code").order("code"),
   ]);
-  for (const result of [types, capabilities, initiatives, priorities, countries]) {
+  for (const result of results) {
     if (result.error) throw new Error(`reference data: ${result.error.message}`);
   }
+  return results;
+}
+
+export async function loadReferenceData(supabase: SupabaseServerClient, language: string) {
+  if (!cached || Date.now() - cached.at > REFERENCE_TTL_MS) {
+    cached = { at: Date.now(), rows: fetchReferenceRows(supabase) };
+    cached.rows.catch(() => (cached = undefined));
+  }
+  const [types, capabilities, initiatives, priorities, countries] = await cached.rows;
   const countryNames = new Intl.DisplayNames([language, "en"], { type: "region" });
   return {
     centreTypes: types.data!.map((row) => ({
