@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -35,6 +35,21 @@ function client(server: RunningServer) {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: WebSocket as never },
   });
+}
+
+/** Live children of a process, read from /proc (no procps needed). */
+function childProcessesOf(parent: number): string[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(fields[1]) === parent ? [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 afterEach(async () => {
@@ -113,5 +128,43 @@ describe("the server process", () => {
     expect(server.output().trim()).toMatch(
       /^Cannot start: Supabase project mode needs .*; missing: SUPABASE_SERVICE_ROLE_KEY, SUPABASE_JWT_SECRET, DATABASE_URL\./,
     );
+  });
+
+  it("runs in Supabase project mode against an existing stack, starting nothing of its own", async () => {
+    const embedded = await start({ dataDir: newDataDir() });
+    const secrets = readSecrets(embedded.dataDir);
+    const project = await start({
+      dataDir: newDataDir(),
+      env: {
+        SUPABASE_URL: embedded.url,
+        SUPABASE_ANON_KEY: secrets.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
+        SUPABASE_JWT_SECRET: secrets.jwtSecret,
+        DATABASE_URL: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${embedded.pgPort}/postgres`,
+      },
+    });
+    expect(await (await fetch(`${project.url}/healthz`)).json()).toEqual({
+      status: "ok",
+      mode: "project",
+      services: { database: "up", rest: "up", auth: "up" },
+    });
+    // Nothing embedded: no child processes, no data written, no Supabase endpoints of its own.
+    expect(childProcessesOf(project.child.pid!)).toEqual([]);
+    // The same check sees the embedded server's children (PostgreSQL's and PostgREST's watchdog shells).
+    expect(childProcessesOf(embedded.child.pid!)).toEqual(["sh", "sh"]);
+    expect(existsSync(path.join(project.dataDir, "pg"))).toBe(false);
+    expect((await fetch(`${project.url}/rest/v1/countries`)).status).toBe(404);
+    // A person signs in through the project-mode app, against the project's auth.
+    const signIn = await fetch(`${project.url}/sign-in`, {
+      method: "POST",
+      body: new URLSearchParams({ email: "reviewer@demo.local", password: "demo-password", redirectTo: "/home" }),
+      redirect: "manual",
+    });
+    expect(signIn.status).toBe(302);
+    const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+    const home = await (await fetch(`${project.url}/home`, { headers: { cookie } })).text();
+    expect(home).toContain("Welcome, Rafael Moreno");
+    expect(await project.stop("SIGTERM")).toBe(0);
+    expect(await embedded.stop("SIGTERM")).toBe(0);
   });
 });
