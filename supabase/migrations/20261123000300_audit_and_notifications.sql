@@ -78,16 +78,17 @@ create index audit_log_organisation_idx on public.audit_log (organisation_id, id
 
 revoke insert, update, delete, truncate on public.audit_log from anon, authenticated, service_role;
 
-create function private.forbid_audit_change() returns trigger
+/** Refuses any change to an immutable table; the trigger passes the message and the stable code as arguments. */
+create function private.forbid_change() returns trigger
 language plpgsql set search_path = '' as $$
 begin
-  raise exception using errcode = '42501', message = 'the audit trail is append-only', hint = 'audit_append_only';
+  raise exception using errcode = '42501', message = tg_argv[0], hint = tg_argv[1];
 end
 $$;
 create trigger audit_log_no_update before update or delete on public.audit_log
-  for each row execute function private.forbid_audit_change();
+  for each row execute function private.forbid_change('the audit trail is append-only', 'audit_append_only');
 create trigger audit_log_no_truncate before truncate on public.audit_log
-  for each statement execute function private.forbid_audit_change();
+  for each statement execute function private.forbid_change('the audit trail is append-only', 'audit_append_only');
 
 create function private.audit(
   entity_type text, entity_id uuid, organisation_id uuid, action text,

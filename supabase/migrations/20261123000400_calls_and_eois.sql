@@ -639,11 +639,7 @@ begin
   insert into public.eoi_validations (eoi_id, checklist, recommended_centre_type, recommended_scope,
                                       recommended_capabilities, reasons, notes_to_applicant, validated_by, updated_at)
   values (eoi, coalesce(checklist, '{}'), recommended_centre_type, recommended_scope, recommended_capabilities,
-          btrim(reasons), notes_to_applicant, caller, now())
-  on conflict (eoi_id) do update set checklist = excluded.checklist,
-    recommended_centre_type = excluded.recommended_centre_type, recommended_scope = excluded.recommended_scope,
-    recommended_capabilities = excluded.recommended_capabilities, reasons = excluded.reasons,
-    notes_to_applicant = excluded.notes_to_applicant, validated_by = caller, updated_at = now();
+          btrim(reasons), notes_to_applicant, caller, now());
   update public.eois set status = 'validated', decided_at = now() where id = eoi;
   perform private.audit('eoi', eoi, row.organisation_id, 'validate', 'under_validation', 'validated', reasons,
                         jsonb_build_object('recommended_centre_type', recommended_centre_type,
@@ -665,9 +661,7 @@ begin
   row := private.lock_eoi(eoi);
   if row.status <> 'under_validation' then perform private.fail('invalid_transition', 'decline during validation'); end if;
   insert into public.eoi_validations (eoi_id, checklist, reasons, notes_to_applicant, validated_by, updated_at)
-  values (eoi, coalesce(checklist, '{}'), btrim(reasons), notes_to_applicant, caller, now())
-  on conflict (eoi_id) do update set checklist = excluded.checklist, reasons = excluded.reasons,
-    notes_to_applicant = excluded.notes_to_applicant, validated_by = caller, updated_at = now();
+  values (eoi, coalesce(checklist, '{}'), btrim(reasons), notes_to_applicant, caller, now());
   update public.eois set status = 'declined', decided_at = now() where id = eoi;
   perform private.audit('eoi', eoi, row.organisation_id, 'decline', 'under_validation', 'declined', reasons);
   perform private.notify(private.eoi_members(row), 'eoi_declined', 'eoi', eoi);

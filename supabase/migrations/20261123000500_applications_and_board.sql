@@ -85,14 +85,8 @@ alter table public.plan_versions enable row level security;
 create index plan_versions_plan_idx on public.plan_versions (plan_id, created_at desc);
 revoke insert, update, delete, truncate on public.plan_versions from anon, authenticated, service_role;
 
-create function private.forbid_version_change() returns trigger
-language plpgsql set search_path = '' as $$
-begin
-  raise exception using errcode = '42501', message = 'plan versions are never rewritten', hint = 'version_immutable';
-end
-$$;
 create trigger plan_versions_immutable before update or delete on public.plan_versions
-  for each row execute function private.forbid_version_change();
+  for each row execute function private.forbid_change('plan versions are never rewritten', 'version_immutable');
 
 alter table public.centre_applications
   add constraint centre_applications_sent_plan_version_fk foreign key (sent_plan_version_id) references public.plan_versions (id);
