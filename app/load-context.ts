@@ -1,6 +1,15 @@
 import type { OutboxMail } from "../server/embedded/mail-outbox";
 import type { Mailer } from "../server/mailer";
 
+import type { PlanNode } from "./lib/plan-schema";
+
+/** What routes may ask of the collaboration server running in the same process. */
+export interface CollabControl {
+  flushContent(planId: string): Promise<void>;
+  replaceContent(planId: string, content: PlanNode): Promise<void>;
+  notifyCommentsChanged(planId: string): Promise<void>;
+}
+
 export interface MailOutboxReader {
   list(limit?: number): Promise<OutboxMail[]>;
   get(id: number): Promise<OutboxMail | undefined>;
@@ -14,5 +23,6 @@ declare module "@remix-run/node" {
     mailer: Mailer | null;
     /** The browser's address as the server saw it, for the auth service's per-address rate limit. */
     clientIp: string | undefined;
+    collab: CollabControl;
   }
 }

@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
+import type { Server } from "node:http";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
+import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
 import { StartupError } from "./embedded/startup-error.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -12,10 +14,28 @@ const projectRoot = path.resolve(import.meta.dirname, "..");
 export interface HttpAppOptions {
   stack: Stack;
   development: boolean;
+  siteUrl: string;
+  log?: (message: string) => void;
+  collabLimits?: Partial<CollabLimits>;
 }
 
 /** Everything on one origin: health, the Supabase gateway (embedded mode) and the Remix app. */
-export async function createHttpApp({ stack, development }: HttpAppOptions) {
+export async function createHttpApp({ stack, development, siteUrl, log, collabLimits }: HttpAppOptions) {
+  const collab = new CollabServer({
+    databaseUrl: stack.databaseUrl,
+    jwtSecret: stack.jwtSecret,
+    siteUrl,
+    log: log ?? ((line) => console.log(line)),
+    limits: collabLimits,
+  });
+  await collab.start();
+  /** Serves the collaboration server's WebSockets (/collab/plan.<id>) on the app's own HTTP server. */
+  const attach = (server: Server) => {
+    server.on("upgrade", (req, socket, head) => {
+      if (collab.handles(req)) void collab.handleUpgrade(req, socket, head);
+      else if (!development) socket.destroy();
+    });
+  };
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -27,9 +47,11 @@ export async function createHttpApp({ stack, development }: HttpAppOptions) {
   });
 
   app.get("/healthz", async (_req, res) => {
-    const services = await stack.health();
+    const services = { ...(await stack.health()), collab: await collab.health() };
     const healthy = Object.values(services).every((state) => state === "up");
-    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "degraded", mode: stack.mode, services });
+    res
+      .status(healthy ? 200 : 503)
+      .json({ status: healthy ? "ok" : "degraded", mode: stack.mode, services, collab: collab.metrics() });
   });
 
   if (stack.embedded) {
@@ -39,7 +61,12 @@ export async function createHttpApp({ stack, development }: HttpAppOptions) {
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 
-  const loadContext = (req: express.Request) => ({ mailOutbox: stack.embedded?.outbox ?? null, mailer: stack.mailer, clientIp: req.ip });
+  const loadContext = (req: express.Request) => ({
+    mailOutbox: stack.embedded?.outbox ?? null,
+    mailer: stack.mailer,
+    clientIp: req.ip,
+    collab,
+  });
 
   if (development) {
     const vite = await import("vite").then((module) =>
@@ -53,7 +80,7 @@ export async function createHttpApp({ stack, development }: HttpAppOptions) {
         getLoadContext: loadContext,
       }),
     );
-    return { app, close: () => vite.close() };
+    return { app, attach, close: async () => void (await Promise.all([vite.close(), collab.close()])) };
   }
 
   const serverBuild = path.join(projectRoot, "build", "server", "index.js");
@@ -62,5 +89,5 @@ export async function createHttpApp({ stack, development }: HttpAppOptions) {
   app.use(express.static(path.join(projectRoot, "build", "client"), { maxAge: "1h" }));
   const build = (await import(serverBuild)) as ServerBuild;
   app.all("*", createRequestHandler({ build, getLoadContext: loadContext }));
-  return { app, close: async () => undefined };
+  return { app, attach, close: () => collab.close() };
 }

@@ -20,6 +20,7 @@ function createLog(env: ServerEnv) {
   const levels = { silent: 0, error: 1, info: 2, debug: 3 } as const;
   const level = levels[env.LOG_LEVEL];
   return {
+    error: (message: string) => void (level >= 1 && console.error(message)),
     info: (message: string) => level >= 2 && console.log(message),
     debug: (message: string) => level >= 3 && console.log(message),
   };
@@ -57,9 +58,10 @@ async function main() {
   let server: Server;
   let closeApp: () => Promise<void>;
   try {
-    const { app, close } = await createHttpApp({ stack, development });
+    const { app, attach, close } = await createHttpApp({ stack, development, siteUrl: env.SITE_URL, log: log.error });
     closeApp = close;
     server = await listen(app, env.HOST, env.PORT);
+    attach(server);
   } catch (error) {
     await stack.stop();
     throw error;
@@ -75,8 +77,9 @@ async function main() {
       process.exit(1);
     }, 30_000);
     server.close();
+    // The collaboration server stores and compacts every open document before the database stops.
+    await closeApp().catch((error: unknown) => console.error(error));
     server.closeAllConnections();
-    await closeApp().catch(() => undefined);
     await stack.stop();
     clearTimeout(force);
     process.exit(0);

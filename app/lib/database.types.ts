@@ -916,6 +916,48 @@ export type Database = {
           { foreignKeyName: "organisations_country_code_fkey"; columns: ["country_code"]; isOneToOne: false; referencedRelation: "countries"; referencedColumns: ["code"] },
         ];
       };
+      plan_comments: {
+        Row: {
+          id: number;
+          plan_id: string;
+          parent_id: number | null;
+          author_id: string | null;
+          body: string;
+          anchor: Json | null;
+          quote: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: number;
+          plan_id: string;
+          parent_id?: number | null;
+          author_id?: string | null;
+          body: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          resolved_at?: string | null;
+          resolved_by?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: number;
+          plan_id?: string;
+          parent_id?: number | null;
+          author_id?: string | null;
+          body?: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          resolved_at?: string | null;
+          resolved_by?: string | null;
+          created_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "plan_comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "plan_comments"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_comments_plan_id_fkey"; columns: ["plan_id"]; isOneToOne: false; referencedRelation: "action_plans"; referencedColumns: ["id"] },
+        ];
+      };
       plan_versions: {
         Row: {
           id: string;
@@ -1080,6 +1122,10 @@ export type Database = {
         Args: { organisation: string; member: string };
         Returns: undefined;
       };
+      add_plan_comment: {
+        Args: { plan: string; body: string; anchor?: Json; quote?: string; parent?: number };
+        Returns: number;
+      };
       assign_eois: {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
@@ -1163,6 +1209,14 @@ export type Database = {
       request_clarification: {
         Args: { eoi: string; question: string };
         Returns: undefined;
+      };
+      resolve_plan_comment: {
+        Args: { comment: number; resolved: boolean };
+        Returns: undefined;
+      };
+      restore_plan_version: {
+        Args: { version: string };
+        Returns: Json;
       };
       resubmit_eoi: {
         Args: { eoi: string; answer: string };

@@ -17,6 +17,17 @@ const centreScope = z.enum(["global", "regional", "national"]);
 const appRole = z.enum(["applicant", "reviewer", "coordinator", "board_member", "board_chair"]);
 const voteChoice = z.enum(["approve", "approve_with_conditions", "request_changes", "reject"]);
 
+const yjsId = z.object({ client: z.number().int().nonnegative(), clock: z.number().int().nonnegative() });
+/** A Yjs relative position as Y.relativePositionToJSON writes it. */
+const relativePosition = z.object({
+  type: yjsId.optional(),
+  tname: z.string().max(100).optional(),
+  item: yjsId.optional(),
+  assoc: z.number().int().optional(),
+});
+export const commentAnchor = z.object({ from: relativePosition, to: relativePosition });
+const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
+
 export const rpcSchemas = {
   my_roles: z.object({}).strict(),
   my_plan_access: z.object({ plan: id }),
@@ -86,6 +97,15 @@ export const rpcSchemas = {
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
   record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  add_plan_comment: z.object({
+    plan: id,
+    body: commentBody,
+    anchor: commentAnchor.optional(),
+    quote: z.string().max(2000).optional(),
+    parent: z.number().int().positive().optional(),
+  }),
+  resolve_plan_comment: z.object({ comment: z.number().int().positive(), resolved: z.boolean() }),
+  restore_plan_version: z.object({ version: id }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -1,0 +1,237 @@
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { getPlanSchema, planFragmentName, type PlanNode } from "../../app/lib/plan-schema.js";
+import { buildPlanTemplate } from "./plan-template.js";
+import type { PlanStore } from "./plan-store.js";
+
+/** Who caused a change to a document: a connection (its broadcast skips it) or the server itself. */
+export type UpdateOrigin = object | "server";
+
+export interface LoadedPlan {
+  planId: string;
+  applicationId: string;
+  doc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  connections: Set<object>;
+  /** Updates handed to the store and not yet applied; the document is never unloaded while this is above 0. */
+  pendingWrites: number;
+  throughUpdateId: bigint;
+  updatesSinceSnapshot: number;
+  contentDirty: boolean;
+  contentTimer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout;
+  /** Serialises this document's background writes (content, compaction). */
+  chain: Promise<void>;
+}
+
+export interface PlanDocumentsOptions {
+  store: PlanStore;
+  log: (message: string) => void;
+  idleUnloadMs: number;
+  compactAfterUpdates: number;
+  contentDebounceMs: number;
+  /** Called after updates are stored and applied: broadcast them, acknowledge their senders. */
+  onApplied: (plan: LoadedPlan, update: Uint8Array, origins: Set<UpdateOrigin>) => void;
+}
+
+/**
+ * The document lifecycle: load (awaited before anyone syncs; a failed load is never cached or stored), apply
+ * updates only after they are stored, write the JSON content and compact in the background, unload when idle and
+ * never while a write is pending; a connection arriving during an unload waits for it and reloads fresh.
+ */
+export class PlanDocuments {
+  private readonly loaded = new Map<string, Promise<LoadedPlan>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: PlanDocumentsOptions) {}
+
+  get openCount(): number {
+    return this.loaded.size;
+  }
+
+  /** The loaded plan, if it is loaded (no load is started). */
+  async peek(planId: string): Promise<LoadedPlan | undefined> {
+    const entry = this.loaded.get(planId);
+    return entry ? entry.catch(() => undefined) : undefined;
+  }
+
+  async acquire(planId: string, holder: object): Promise<LoadedPlan> {
+    for (;;) {
+      const unloading = this.unloading.get(planId);
+      if (unloading) await unloading;
+      let entry = this.loaded.get(planId);
+      if (!entry) {
+        entry = this.load(planId);
+        this.loaded.set(planId, entry);
+        // A failed load is forgotten at once, so the next attempt reads the database again.
+        entry.catch(() => this.loaded.get(planId) === entry && this.loaded.delete(planId));
+      }
+      const plan = await entry;
+      if (this.loaded.get(planId) !== entry) continue; // unloaded meanwhile: load again
+      clearTimeout(plan.idleTimer);
+      plan.idleTimer = undefined;
+      plan.connections.add(holder);
+      return plan;
+    }
+  }
+
+  release(plan: LoadedPlan, holder: object): void {
+    plan.connections.delete(holder);
+    if (plan.connections.size === 0 && !plan.idleTimer) {
+      plan.idleTimer = setTimeout(() => void this.unload(plan), this.options.idleUnloadMs);
+      plan.idleTimer.unref();
+    }
+  }
+
+  private async load(planId: string): Promise<LoadedPlan> {
+    const stored = await this.options.store.load(planId);
+    const doc = new Y.Doc({ gc: true });
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+    }, "server");
+    const plan: LoadedPlan = {
+      planId,
+      applicationId: stored.applicationId,
+      doc,
+      awareness: new awarenessProtocol.Awareness(doc),
+      connections: new Set(),
+      pendingWrites: 0,
+      throughUpdateId: stored.throughUpdateId,
+      updatesSinceSnapshot: stored.updates.length,
+      contentDirty: false,
+      chain: Promise.resolve(),
+    };
+    plan.awareness.setLocalState(null);
+    if (!stored.snapshot && stored.updates.length === 0) {
+      // First open: the template is written into the document and stored before anyone sees the document.
+      const template = new Y.Doc();
+      prosemirrorJSONToYXmlFragment(
+        getPlanSchema(),
+        buildPlanTemplate(stored.centreName, stored.capabilities),
+        template.getXmlFragment(planFragmentName),
+      );
+      const update = Y.encodeStateAsUpdate(template);
+      template.destroy();
+      plan.throughUpdateId = await this.options.store.append(planId, update);
+      Y.applyUpdate(doc, update, "server");
+      plan.updatesSinceSnapshot = 1;
+      plan.contentDirty = true;
+      this.scheduleContent(plan);
+    } else if (plan.updatesSinceSnapshot >= this.options.compactAfterUpdates) {
+      this.background(plan, () => this.compact(plan));
+    }
+    return plan;
+  }
+
+  /** Stores the update, then applies it: nobody receives an update that is not yet durable. */
+  async submit(plan: LoadedPlan, update: Uint8Array, origin: UpdateOrigin): Promise<void> {
+    plan.pendingWrites++;
+    try {
+      const id = await this.options.store.append(plan.planId, update);
+      if (id > plan.throughUpdateId) plan.throughUpdateId = id;
+      plan.updatesSinceSnapshot++;
+      Y.applyUpdate(plan.doc, update, origin);
+      this.options.onApplied(plan, update, new Set([origin]));
+      plan.contentDirty = true;
+      this.scheduleContent(plan);
+      if (plan.updatesSinceSnapshot >= this.options.compactAfterUpdates * 10) this.background(plan, () => this.compact(plan));
+    } finally {
+      plan.pendingWrites--;
+    }
+  }
+
+  /** Replaces the document's content with `content` as one new change (restore a version). */
+  async replaceContent(plan: LoadedPlan, content: PlanNode): Promise<void> {
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(plan.doc));
+    const before = Y.encodeStateVector(scratch);
+    // updateYFragment inside prosemirrorJSONToYXmlFragment changes only what differs.
+    prosemirrorJSONToYXmlFragment(getPlanSchema(), content, scratch.getXmlFragment(planFragmentName));
+    const update = Y.encodeStateAsUpdate(scratch, before);
+    scratch.destroy();
+    await this.submit(plan, update, "server");
+  }
+
+  contentOf(plan: LoadedPlan): PlanNode {
+    return yXmlFragmentToProsemirrorJSON(plan.doc.getXmlFragment(planFragmentName)) as PlanNode;
+  }
+
+  /** Writes the JSON content now (versions and Board packets read it). */
+  async writeContent(plan: LoadedPlan): Promise<void> {
+    await this.waitForWrites(plan);
+    await this.background(plan, () => this.persistContent(plan));
+  }
+
+  private scheduleContent(plan: LoadedPlan): void {
+    if (plan.contentTimer) return;
+    plan.contentTimer = setTimeout(() => {
+      plan.contentTimer = undefined;
+      void this.background(plan, () => this.persistContent(plan));
+    }, this.options.contentDebounceMs);
+    plan.contentTimer.unref();
+  }
+
+  private async persistContent(plan: LoadedPlan): Promise<void> {
+    if (!plan.contentDirty) return;
+    plan.contentDirty = false;
+    try {
+      await this.options.store.writeContent(plan.planId, this.contentOf(plan));
+    } catch (error) {
+      plan.contentDirty = true;
+      throw error;
+    }
+  }
+
+  private async compact(plan: LoadedPlan): Promise<void> {
+    if (plan.updatesSinceSnapshot === 0) return;
+    const through = plan.throughUpdateId;
+    const counted = plan.updatesSinceSnapshot;
+    await this.options.store.compact(plan.planId, Y.encodeStateAsUpdate(plan.doc), through);
+    plan.updatesSinceSnapshot = Math.max(0, plan.updatesSinceSnapshot - counted);
+  }
+
+  private background(plan: LoadedPlan, task: () => Promise<void>): Promise<void> {
+    const run = plan.chain.then(task);
+    plan.chain = run.catch((error: unknown) => this.options.log(`collab: background write for ${plan.planId} failed: ${String(error)}`));
+    return run;
+  }
+
+  private async waitForWrites(plan: LoadedPlan): Promise<void> {
+    while (plan.pendingWrites > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+
+  private async unload(plan: LoadedPlan): Promise<void> {
+    plan.idleTimer = undefined;
+    const entry = this.loaded.get(plan.planId);
+    if (plan.connections.size > 0 || !entry) return;
+    this.loaded.delete(plan.planId);
+    const done = (async () => {
+      clearTimeout(plan.contentTimer);
+      await this.waitForWrites(plan);
+      await this.background(plan, () => this.persistContent(plan)).catch(() => undefined);
+      await this.background(plan, () => this.compact(plan)).catch(() => undefined);
+      await plan.chain;
+      plan.awareness.destroy();
+      plan.doc.destroy();
+    })();
+    this.unloading.set(plan.planId, done);
+    await done;
+    this.unloading.delete(plan.planId);
+  }
+
+  /** SIGTERM: stores and compacts every document, then forgets them. */
+  async flushAll(): Promise<void> {
+    const plans = await Promise.all([...this.loaded.values()].map((entry) => entry.catch(() => undefined)));
+    await Promise.all(
+      plans.map(async (plan) => {
+        if (!plan) return;
+        plan.connections.clear();
+        clearTimeout(plan.idleTimer);
+        await this.unload(plan);
+      }),
+    );
+    await Promise.all([...this.unloading.values()]);
+  }
+}

@@ -1,0 +1,170 @@
+import type pg from "pg";
+import type { PlanNode } from "../../app/lib/plan-schema.js";
+import type { TemplateCapability } from "./plan-template.js";
+
+export interface StoredPlan {
+  applicationId: string;
+  centreName: string;
+  capabilities: TemplateCapability[];
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** The last stored update id, or the snapshot's, so compaction knows what it folds. */
+  throughUpdateId: bigint;
+}
+
+interface PendingAppend {
+  planId: string;
+  update: Uint8Array;
+  enqueuedAt: number;
+  resolve: (id: bigint) => void;
+}
+
+export class PlanNotFoundError extends Error {
+  override name = "PlanNotFoundError";
+}
+
+/**
+ * Durable storage of Yjs documents in Postgres. Appends are group-committed: every update that arrives while a
+ * write is in flight goes into the next single INSERT, so the cost per update falls as load rises. A failed write
+ * is retried with backoff and its updates stay queued (never dropped, never reported stored).
+ */
+export class PlanStore {
+  private queue: PendingAppend[] = [];
+  private flushing = false;
+  private retryDelayMs = 0;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async load(planId: string): Promise<StoredPlan> {
+    const client = await this.pool.connect();
+    try {
+      // One snapshot-consistent read, so compaction running concurrently can never hide updates from the load.
+      await client.query("begin isolation level repeatable read read only");
+      const plan = await client.query<{ application_id: string; centre_name: string; capabilities: string[] }>(
+        `select a.id as application_id, a.centre_name, a.capabilities
+         from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = $1`,
+        [planId],
+      );
+      const facts = plan.rows[0];
+      if (!facts) throw new PlanNotFoundError(`no plan ${planId}`);
+      const labels = await client.query<{ code: string; label: string }>(
+        `select code, coalesce(label ->> 'en', code) as label from public.strategic_capabilities
+         where code = any($1::text[]) order by position`,
+        [facts.capabilities],
+      );
+      const snapshot = await client.query<{ state: Buffer; through_update_id: string }>(
+        "select state, through_update_id from private.plan_snapshots where plan_id = $1",
+        [planId],
+      );
+      const since = snapshot.rows[0]?.through_update_id ?? "0";
+      const updates = await client.query<{ id: string; update: Buffer }>(
+        `select id, "update" from private.plan_updates where plan_id = $1 and id > $2 order by id`,
+        [planId, since],
+      );
+      await client.query("commit");
+      return {
+        applicationId: facts.application_id,
+        centreName: facts.centre_name,
+        capabilities: labels.rows,
+        snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
+        updates: updates.rows.map((row) => new Uint8Array(row.update)),
+        throughUpdateId: BigInt(updates.rows.at(-1)?.id ?? since),
+      };
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Resolves with the update's id once it is committed. */
+  append(planId: string, update: Uint8Array): Promise<bigint> {
+    return new Promise((resolve) => {
+      this.queue.push({ planId, update, enqueuedAt: performance.now(), resolve });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  get pendingCount(): number {
+    return this.queue.length;
+  }
+
+  /** Milliseconds the oldest update has waited to be stored (0 when nothing waits). */
+  get lagMs(): number {
+    const oldest = this.queue[0];
+    return oldest ? performance.now() - oldest.enqueuedAt : 0;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, 2000);
+        try {
+          const result = await this.pool.query<{ id: string }>(
+            `insert into private.plan_updates (plan_id, "update")
+             select plan_id, update_bytes from unnest($1::uuid[], $2::bytea[]) with ordinality as u (plan_id, update_bytes, position)
+             order by position returning id`,
+            [batch.map((item) => item.planId), batch.map((item) => Buffer.from(item.update))],
+          );
+          this.queue.splice(0, batch.length);
+          this.retryDelayMs = 0;
+          // Identity values follow insertion order, which follows `position`.
+          const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));
+        } catch (error) {
+          if (this.closed) throw error;
+          this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
+          this.log(`collab: storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Waits until everything queued so far is stored. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** Folds every update up to `throughUpdateId` into one snapshot, in one transaction. */
+  async compact(planId: string, state: Uint8Array, throughUpdateId: bigint): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin");
+      await client.query(
+        `insert into private.plan_snapshots (plan_id, state, through_update_id) values ($1, $2, $3)
+         on conflict (plan_id) do update set state = excluded.state, through_update_id = excluded.through_update_id,
+           compacted_at = now()
+         where private.plan_snapshots.through_update_id <= excluded.through_update_id`,
+        [planId, Buffer.from(state), throughUpdateId.toString()],
+      );
+      await client.query("delete from private.plan_updates where plan_id = $1 and id <= $2", [planId, throughUpdateId.toString()]);
+      await client.query("commit");
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Keeps action_plans.content (what versions, packets and exports read) in step with the Yjs document. */
+  async writeContent(planId: string, content: PlanNode): Promise<void> {
+    await this.pool.query("update public.action_plans set content = $2 where id = $1 and content is distinct from $2::jsonb", [
+      planId,
+      JSON.stringify(content),
+    ]);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
