@@ -1162,6 +1162,10 @@ export type Database = {
         Args: { call: string; new_closes_at: string; organisation?: string; reason?: string };
         Returns: undefined;
       };
+      get_centre_plan: {
+        Args: { centre: string };
+        Returns: { version_id: string; content: Json; content_hash: string; approved_at: string }[];
+      };
       grant_role: {
         Args: { person: string; role: Database["public"]["Enums"]["app_role"]; reason?: string };
         Returns: undefined;
@@ -1173,6 +1177,18 @@ export type Database = {
       invite_colleague: {
         Args: { organisation: string; email: string };
         Returns: string;
+      };
+      list_board_agenda: {
+        Args: Record<PropertyKey, never>;
+        Returns: { application_id: string; centre_name: string; host_institution: string; country_code: string; status: Database["public"]["Enums"]["application_status"]; sent_at: string; in_open_review: boolean }[];
+      };
+      list_board_people: {
+        Args: Record<PropertyKey, never>;
+        Returns: { id: string; name: string; is_chair: boolean }[];
+      };
+      list_directory_centres: {
+        Args: Record<PropertyKey, never>;
+        Returns: { id: string; name: string; host_institution: string; country_code: string; region_code: string; centre_type: string; scope: Database["public"]["Enums"]["centre_scope"]; capabilities: string[]; plan_hash: string; designated_at: string }[];
       };
       my_plan_access: {
         Args: { plan: string };
@@ -1197,6 +1213,10 @@ export type Database = {
       people_directory: {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; email: string; display_name: string; roles: Database["public"]["Enums"]["app_role"][]; active: boolean; invited: boolean; created_at: string }[];
+      };
+      plan_people: {
+        Args: { plan: string };
+        Returns: { id: string; name: string }[];
       };
       record_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };

@@ -97,6 +97,10 @@ export const rpcSchemas = {
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
   record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  list_board_agenda: z.object({}).strict(),
+  list_board_people: z.object({}).strict(),
+  list_directory_centres: z.object({}).strict(),
+  get_centre_plan: z.object({ centre: id }),
   add_plan_comment: z.object({
     plan: id,
     body: commentBody,
@@ -106,6 +110,7 @@ export const rpcSchemas = {
   }),
   resolve_plan_comment: z.object({ comment: z.number().int().positive(), resolved: z.boolean() }),
   restore_plan_version: z.object({ version: id }),
+  plan_people: z.object({ plan: id }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -157,7 +157,9 @@ export class CollabServer {
       this.log(`collab: loading ${planId} failed: ${(error as Error).message}`);
       return refuse(socket, 503, "document unavailable");
     }
+    let upgraded = false;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      upgraded = true;
       const connection: Connection = {
         socket: ws,
         plan,
@@ -173,11 +175,19 @@ export class CollabServer {
       plan.connections.delete(holder);
       this.open(connection, plan.connections.size >= this.limits.connectionsPerDocument);
     });
+    // ws answers a bad handshake itself (or drops a socket that closed while we authorised) without calling back
+    // (it does call back synchronously otherwise): give the hold back, or each such request would count against the
+    // connection limit forever and keep the document in memory.
+    if (!upgraded) this.documents.release(plan, holder);
   }
 
   private open(connection: Connection, full: boolean): void {
     const { socket, plan } = connection;
     socket.binaryType = "nodebuffer";
+    // ws reports a bad frame (too big, malformed) as an 'error' and closes the socket itself with the matching code
+    // (1009, 1002...); terminating here could lose that close frame. Listened to before the full check: an 'error'
+    // without a listener is thrown, so a refused socket sending a bad frame would crash the server.
+    socket.on("error", () => undefined);
     if (full || this.closing) {
       socket.close(full ? CollabClose.documentFull : CollabClose.serverRestart, full ? "document full" : "restarting");
       this.documents.release(plan, {});
@@ -188,9 +198,10 @@ export class CollabServer {
     socket.on("pong", () => (connection.alive = true));
     socket.on("message", (data: Buffer) => this.receive(connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
     socket.on("close", () => this.forget(connection));
-    socket.on("error", () => socket.terminate());
     const untilExpiry = connection.principal.expiresAt * 1000 - Date.now();
-    connection.expiryTimer = setTimeout(() => socket.close(CollabClose.sessionEnded, "session expired"), Math.max(0, untilExpiry));
+    // Clamped: Node fires a timeout longer than 2^31-1 ms at once, which would close a long-lived token's socket.
+    const expiryDelay = Math.min(Math.max(0, untilExpiry), 2 ** 31 - 1);
+    connection.expiryTimer = setTimeout(() => socket.close(CollabClose.sessionEnded, "session expired"), expiryDelay);
     connection.expiryTimer.unref();
 
     this.send(connection, message(CollabMessage.access, (encoder) => encoding.writeVarString(encoder, connection.access)));
@@ -207,7 +218,9 @@ export class CollabServer {
   }
 
   private receive(connection: Connection, data: Uint8Array): void {
-    if (connection.revoked) return;
+    // Once shutting down nothing new is accepted (the store is being drained and closed); the client keeps its
+    // unacknowledged edits and sends them again when it syncs with the restarted server.
+    if (connection.revoked || this.closing) return;
     if (!this.takeToken(connection)) {
       connection.socket.close(CollabClose.rateLimited, "too many messages");
       return;
@@ -260,7 +273,7 @@ export class CollabServer {
   private broadcastUpdate(plan: LoadedPlan, update: Uint8Array, origins: Set<UpdateOrigin>): void {
     const frame = message(CollabMessage.sync, (encoder) => syncProtocol.writeUpdate(encoder, update));
     let stored: Uint8Array | undefined;
-    for (const connection of plan.connections as Set<Connection>) {
+    for (const connection of this.socketsOf(plan)) {
       if (!origins.has(connection)) {
         this.send(connection, frame);
       } else {
@@ -297,7 +310,7 @@ export class CollabServer {
   }
 
   private awarenessOwner(plan: LoadedPlan, clientId: number): Connection | undefined {
-    for (const connection of plan.connections as Set<Connection>) if (connection.awarenessClients.has(clientId)) return connection;
+    for (const connection of this.socketsOf(plan)) if (connection.awarenessClients.has(clientId)) return connection;
     return undefined;
   }
 
@@ -322,7 +335,7 @@ export class CollabServer {
       const frame = message(CollabMessage.awareness, (encoder) =>
         encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(plan.awareness, ids)),
       );
-      for (const connection of plan.connections as Set<Connection>) this.send(connection, frame);
+      for (const connection of this.socketsOf(plan)) this.send(connection, frame);
       if (plan.connections.size === 0) this.awarenessPending.delete(plan);
     };
     if (wait === 0) flush();
@@ -338,6 +351,11 @@ export class CollabServer {
         encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(connection.plan.awareness, ids)),
       ),
     );
+  }
+
+  /** The open sockets on a plan (its holder set also counts in-process users such as a version restore). */
+  private *socketsOf(plan: LoadedPlan): Generator<Connection> {
+    for (const holder of plan.connections) if (this.connections.has(holder as Connection)) yield holder as Connection;
   }
 
   private takeToken(connection: Connection): boolean {
@@ -488,7 +506,7 @@ export class CollabServer {
     const plan = await this.documents.peek(planId);
     if (!plan) return;
     const frame = message(CollabMessage.commentsChanged, () => undefined);
-    for (const connection of plan.connections) if (this.connections.has(connection as Connection)) this.send(connection as Connection, frame);
+    for (const connection of this.socketsOf(plan)) this.send(connection, frame);
   }
 
   metrics(): CollabMetrics {

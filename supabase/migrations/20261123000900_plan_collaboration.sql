@@ -180,3 +180,16 @@ revoke execute on function public.add_plan_comment(uuid, text, jsonb, text, bigi
   public.resolve_plan_comment(bigint, boolean), public.restore_plan_version(uuid) from public, anon;
 grant execute on function public.add_plan_comment(uuid, text, jsonb, text, bigint),
   public.resolve_plan_comment(bigint, boolean), public.restore_plan_version(uuid) to authenticated;
+
+/** Names of the people who wrote a plan's versions and comments, for whoever may see the plan. */
+create function public.plan_people(plan uuid) returns table (id uuid, name text)
+language sql stable security definer set search_path = '' as $$
+  select p.id, coalesce(nullif(btrim(p.display_name), ''), split_part(p.email, '@', 1))
+  from public.profiles p
+  where private.plan_access(plan) is not null and p.id in (
+    select v.created_by from public.plan_versions v where v.plan_id = plan
+    union select c.author_id from public.plan_comments c where c.plan_id = plan
+    union select c.resolved_by from public.plan_comments c where c.plan_id = plan)
+$$;
+revoke execute on function public.plan_people(uuid) from public, anon;
+grant execute on function public.plan_people(uuid) to authenticated;

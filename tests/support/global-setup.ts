@@ -42,6 +42,8 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   const code = await server?.stop();
+  // For debugging: TEST_SERVER_OUTPUT=1 prints what the shared server logged.
+  if (process.env.TEST_SERVER_OUTPUT) console.log(server?.output());
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (code !== 0 && code !== undefined) throw new Error(`test server exited with ${code}:\n${server?.output()}`);
 }

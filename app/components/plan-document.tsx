@@ -1,0 +1,92 @@
+import { Fragment, type ReactNode } from "react";
+import type { PlanNode } from "~/lib/plan-schema";
+
+/** Only these protocols become links; anything else (javascript:, data:, vbscript:) renders as plain text. */
+export function safeHref(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value);
+    return ["http:", "https:", "mailto:"].includes(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function renderText(node: PlanNode, key: number): ReactNode {
+  let out: ReactNode = node.text ?? "";
+  for (const mark of node.marks ?? []) {
+    if (mark.type === "bold") out = <strong>{out}</strong>;
+    else if (mark.type === "italic") out = <em>{out}</em>;
+    else if (mark.type === "underline") out = <u>{out}</u>;
+    else if (mark.type === "strike") out = <s>{out}</s>;
+    else if (mark.type === "code") out = <code>{out}</code>;
+    else if (mark.type === "link") {
+      const href = safeHref(mark.attrs?.href);
+      if (href) out = <a href={href} rel="noopener noreferrer nofollow">{out}</a>;
+    }
+  }
+  return <Fragment key={key}>{out}</Fragment>;
+}
+
+function span(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value > 1 && value < 100 ? value : undefined;
+}
+
+function renderNode(node: PlanNode, key: number): ReactNode {
+  const children = (node.content ?? []).map(renderNode);
+  switch (node.type) {
+    case "text":
+      return renderText(node, key);
+    case "paragraph":
+      return <p key={key}>{children}</p>;
+    case "heading": {
+      // Plan headings start one level below the page's own heading.
+      const level = Math.min(6, Math.max(2, Number(node.attrs?.level ?? 2) + 1));
+      const Tag = `h${level}` as "h2";
+      return <Tag key={key}>{children}</Tag>;
+    }
+    case "bulletList":
+      return <ul key={key}>{children}</ul>;
+    case "orderedList":
+      return <ol key={key}>{children}</ol>;
+    case "listItem":
+      return <li key={key}>{children}</li>;
+    case "blockquote":
+      return <blockquote key={key}>{children}</blockquote>;
+    case "codeBlock":
+      return <pre key={key}><code>{children}</code></pre>;
+    case "hardBreak":
+      return <br key={key} />;
+    case "horizontalRule":
+      return <hr key={key} />;
+    case "table":
+      return (
+        <div className="table-scroll" key={key}>
+          <table className="plan-table"><tbody>{children}</tbody></table>
+        </div>
+      );
+    case "tableRow":
+      return <tr key={key}>{children}</tr>;
+    case "tableHeader":
+      return <th key={key} scope="col" colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>{children}</th>;
+    case "tableCell":
+      return <td key={key} colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>{children}</td>;
+    default:
+      // Unknown node types keep their text and nothing else.
+      return <Fragment key={key}>{children}</Fragment>;
+  }
+}
+
+/**
+ * Renders a plan outside the editor (version view, Board packet, directory, export) from its JSON, allowing only
+ * the plan schema's nodes and marks: React escapes all text, no attribute is copied through, and links keep only
+ * http, https and mailto.
+ */
+export function PlanDocument({ content, label }: { content: PlanNode | null | undefined; label?: string }) {
+  const nodes = content && content.type === "doc" && Array.isArray(content.content) ? content.content : [];
+  return (
+    <div className="plan-document" aria-label={label}>
+      {nodes.map(renderNode)}
+    </div>
+  );
+}

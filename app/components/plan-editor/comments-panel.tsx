@@ -1,0 +1,134 @@
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useId, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { LocalTime } from "~/components/fields";
+import type { FieldError } from "~/lib/forms";
+import type { PlanCommentView } from "~/models/plans.server";
+import type { SelectionForComment } from "./plan-editor";
+
+interface ActionResult {
+  ok?: boolean;
+  formError?: FieldError | null;
+  errors?: Record<string, FieldError>;
+  values?: Record<string, string>;
+}
+
+function CommentForm({ intent, label, submitLabel, hidden, onDone }: {
+  intent: string;
+  label: string;
+  submitLabel: string;
+  hidden: Record<string, string>;
+  onDone?: () => void;
+}) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const error = fetcher.data?.errors?.body ?? fetcher.data?.formError ?? null;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) {
+      form.current?.reset();
+      onDone?.();
+    }
+  }, [fetcher.state, fetcher.data, onDone]);
+  return (
+    <fetcher.Form method="post" ref={form} className="comment-form">
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      <label htmlFor={`${id}-body`}>{label}</label>
+      <textarea
+        id={`${id}-body`}
+        name="body"
+        rows={3}
+        maxLength={10000}
+        defaultValue={fetcher.data?.values?.body ?? ""}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? <p className="field__error" id={`${id}-error`}>{t(error.key, error.values)}</p> : null}
+      <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>{submitLabel}</button>
+    </fetcher.Form>
+  );
+}
+
+function ResolveButton({ thread }: { thread: PlanCommentView }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value={thread.resolvedAt ? "reopen" : "resolve"} />
+      <input type="hidden" name="comment" value={thread.id} />
+      <button type="submit" className="button button--secondary button--small" disabled={fetcher.state !== "idle"}>
+        {thread.resolvedAt ? t("plan.reopen") : t("plan.resolve")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+/** Threads beside the plan: start one on a selection, reply, resolve and reopen. */
+export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
+  threads: PlanCommentView[];
+  canComment: boolean;
+  pending: SelectionForComment | null;
+  onPendingDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const open = threads.filter((thread) => !thread.resolvedAt);
+  const resolved = threads.filter((thread) => thread.resolvedAt);
+  const renderThread = (thread: PlanCommentView) => (
+    <li key={thread.id} className={thread.resolvedAt ? "thread thread--resolved" : "thread"} data-thread={thread.id}>
+      {thread.quote ? <blockquote className="thread__quote">{thread.quote}</blockquote> : null}
+      <ol className="thread__comments">
+        {[thread, ...thread.replies].map((comment) => (
+          <li key={comment.id}>
+            <p className="thread__meta">
+              <strong>{comment.author ?? t("plan.someone")}</strong> · <LocalTime iso={comment.createdAt} withZone={false} />
+            </p>
+            <p className="thread__body">{comment.body}</p>
+          </li>
+        ))}
+      </ol>
+      {thread.resolvedAt ? (
+        <p className="thread__meta">{t("plan.resolvedBy", { name: thread.resolvedBy ?? t("plan.someone") })}</p>
+      ) : null}
+      {canComment ? (
+        <div className="thread__actions">
+          {!thread.resolvedAt ? (
+            <CommentForm intent="reply" label={t("plan.reply")} submitLabel={t("plan.sendReply")} hidden={{ parent: String(thread.id) }} />
+          ) : null}
+          <ResolveButton thread={thread} />
+        </div>
+      ) : null}
+    </li>
+  );
+  return (
+    <section className="comments-panel" aria-labelledby="comments-title">
+      <h2 id="comments-title">{t("plan.comments")}</h2>
+      {canComment ? (
+        pending ? (
+          <div className="panel">
+            <p>{t("plan.commentingOn")}</p>
+            <blockquote className="thread__quote">{pending.quote}</blockquote>
+            <CommentForm
+              intent="comment"
+              label={t("plan.newComment")}
+              submitLabel={t("plan.startThread")}
+              hidden={{ anchor: JSON.stringify(pending.anchor), quote: pending.quote }}
+              onDone={onPendingDone}
+            />
+            <button type="button" className="button button--secondary button--small" onClick={onPendingDone}>{t("plan.cancel")}</button>
+          </div>
+        ) : (
+          <p className="hint">{t("plan.commentHint")}</p>
+        )
+      ) : null}
+      {open.length === 0 ? <p>{t("plan.noComments")}</p> : <ul className="threads">{open.map(renderThread)}</ul>}
+      {resolved.length > 0 ? (
+        <details>
+          <summary>{t("plan.resolvedThreads", { count: resolved.length })}</summary>
+          <ul className="threads">{resolved.map(renderThread)}</ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import Collaboration from "@tiptap/extension-collaboration";
+import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import { EditorContent, useEditor, type Editor } from "@tiptap/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { planExtensions, planFragmentName } from "~/lib/plan-schema";
+import { anchorOf, CommentHighlights, setCommentThreads, type AnchoredThread, type CommentAnchorJson } from "./comment-highlights";
+import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
+
+/** Caret colours dark enough for white name labels (WCAG AA contrast). */
+const caretColours = ["#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0e7490", "#4d7c0f"];
+
+export function colourFor(userId: string): string {
+  let hash = 0;
+  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return caretColours[hash % caretColours.length]!;
+}
+
+export interface Participant {
+  clientId: number;
+  name: string;
+  colour: string;
+}
+
+export interface SelectionForComment {
+  anchor: CommentAnchorJson;
+  quote: string;
+}
+
+interface PlanEditorProps {
+  connection: PlanConnection;
+  status: PlanConnectionStatus;
+  me: { id: string; name: string };
+  threads: AnchoredThread[];
+  labelledBy: string;
+  onParticipants: (participants: Participant[]) => void;
+  onCommentRequest: (selection: SelectionForComment | null) => void;
+  canComment: boolean;
+}
+
+/** Reads the current selection, from ProseMirror or, when the editor is read-only, from the DOM. */
+function selectedRange(editor: Editor): { from: number; to: number } | null {
+  const { from, to } = editor.state.selection;
+  if (to > from) return { from, to };
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!editor.view.dom.contains(range.commonAncestorContainer)) return null;
+  try {
+    const start = editor.view.posAtDOM(range.startContainer, range.startOffset);
+    const end = editor.view.posAtDOM(range.endContainer, range.endOffset);
+    return end > start ? { from: start, to: end } : null;
+  } catch {
+    return null;
+  }
+}
+
+function ToolbarButton({ editor, label, active, onClick }: { editor: Editor; label: string; active: boolean; onClick: () => void }) {
+  return (
+    <button type="button" className="toolbar-button" aria-pressed={active} disabled={!editor.isEditable} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+/**
+ * The co-editing surface: TipTap bound to the plan's Yjs document (never given `content`, which would duplicate
+ * on reload), with live carets, comment highlights and a toolbar for editors.
+ */
+export function PlanEditor({ connection, status, me, threads, labelledBy, onParticipants, onCommentRequest, canComment }: PlanEditorProps) {
+  const { t } = useTranslation();
+  const editable = status.access === "edit" && status.synced && status.state !== "no-access";
+  const editor = useEditor(
+    {
+      immediatelyRender: false,
+      editable: false,
+      extensions: [
+        ...planExtensions,
+        Collaboration.configure({ document: connection.doc, field: planFragmentName }),
+        CollaborationCaret.configure({ provider: connection.provider, user: { name: me.name, color: colourFor(me.id) } }),
+        CommentHighlights,
+      ],
+      editorProps: {
+        attributes: { class: "plan-editor__surface", "aria-labelledby": labelledBy, role: "textbox", "aria-multiline": "true" },
+      },
+    },
+    [connection],
+  );
+
+  useEffect(() => {
+    if (editor && editor.isEditable !== editable) editor.setEditable(editable);
+  }, [editor, editable]);
+
+  useEffect(() => {
+    if (editor) setCommentThreads(editor, threads);
+  }, [editor, threads]);
+
+  useEffect(() => {
+    const awareness = connection.provider.awareness;
+    const publish = () => {
+      const people: Participant[] = [];
+      awareness.getStates().forEach((state, clientId) => {
+        const user = (state as { user?: { name?: string; color?: string } }).user;
+        if (user?.name) people.push({ clientId, name: user.name, colour: user.color ?? "#1d4ed8" });
+      });
+      onParticipants(people);
+    };
+    awareness.on("change", publish);
+    publish();
+    return () => awareness.off("change", publish);
+  }, [connection, onParticipants]);
+
+  if (!editor) return <div className="plan-editor__loading">{t("plan.loading")}</div>;
+
+  const requestComment = () => {
+    const range = selectedRange(editor);
+    const anchor = range ? anchorOf(editor.state, range.from, range.to) : null;
+    onCommentRequest(range && anchor ? { anchor, quote: editor.state.doc.textBetween(range.from, range.to, " ").slice(0, 2000) } : null);
+  };
+
+  return (
+    <div className="plan-editor" data-editable={editable ? "true" : "false"}>
+      <div className="plan-editor__toolbar" role="toolbar" aria-label={t("plan.toolbar")}>
+        <ToolbarButton editor={editor} label={t("plan.bold")} active={editor.isActive("bold")} onClick={() => editor.chain().focus().toggleBold().run()} />
+        <ToolbarButton editor={editor} label={t("plan.italic")} active={editor.isActive("italic")} onClick={() => editor.chain().focus().toggleItalic().run()} />
+        <ToolbarButton editor={editor} label={t("plan.heading")} active={editor.isActive("heading", { level: 2 })} onClick={() => editor.chain().focus().toggleHeading({ level: 2 }).run()} />
+        <ToolbarButton editor={editor} label={t("plan.subheading")} active={editor.isActive("heading", { level: 3 })} onClick={() => editor.chain().focus().toggleHeading({ level: 3 }).run()} />
+        <ToolbarButton editor={editor} label={t("plan.bulletList")} active={editor.isActive("bulletList")} onClick={() => editor.chain().focus().toggleBulletList().run()} />
+        <ToolbarButton editor={editor} label={t("plan.numberedList")} active={editor.isActive("orderedList")} onClick={() => editor.chain().focus().toggleOrderedList().run()} />
+        <ToolbarButton editor={editor} label={t("plan.addRow")} active={false} onClick={() => editor.chain().focus().addRowAfter().run()} />
+        {canComment ? (
+          <button type="button" className="toolbar-button toolbar-button--comment" onMouseDown={(event) => event.preventDefault()} onClick={requestComment}>
+            {t("plan.commentOnSelection")}
+          </button>
+        ) : null}
+      </div>
+      <EditorContent editor={editor} />
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { useTranslation } from "react-i18next";
+import type { Participant } from "./plan-editor";
+import type { PlanConnectionStatus } from "./use-plan-connection";
+
+/** Connection state, whether everything is stored, and who is here. */
+export function PlanStatusBar({ status, participants }: { status: PlanConnectionStatus; participants: Participant[] }) {
+  const { t } = useTranslation();
+  const saved =
+    status.state === "connected" && status.synced
+      ? status.saved
+        ? t("plan.saved")
+        : t("plan.saving")
+      : status.saved
+        ? null
+        : t("plan.unsavedOffline");
+  return (
+    <div className="plan-status" data-state={status.state} data-saved={status.saved ? "true" : "false"}>
+      <p role="status" aria-live="polite" className="plan-status__connection">
+        <span className={`connection-dot connection-dot--${status.state}`} aria-hidden="true" />
+        {t(`plan.connection.${status.state}`)}
+        {saved ? <> · <span className="plan-status__saved">{saved}</span></> : null}
+      </p>
+      <div className="plan-status__people">
+        <h2 className="visually-hidden" id="people-here">{t("plan.peopleHere")}</h2>
+        <ul aria-labelledby="people-here" className="presence">
+          {participants.map((person) => (
+            <li key={person.clientId} className="presence__person">
+              <span className="presence__dot" style={{ backgroundColor: person.colour }} aria-hidden="true" />
+              {person.name}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}

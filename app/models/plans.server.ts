@@ -1,0 +1,183 @@
+import type { AppLoadContext } from "@remix-run/node";
+import type { SupabaseClient } from "@supabase/supabase-js";
+import type { PlanAccessLevel } from "~/lib/collab-protocol";
+import type { Database } from "~/lib/database.types";
+import type { PlanNode } from "~/lib/plan-schema";
+import { callRpc } from "~/lib/rpc.server";
+import { diffPlans } from "~/lib/plan-diff";
+import type { z } from "zod";
+import type { commentAnchor } from "~/validation/rpc";
+
+type Client = SupabaseClient<Database>;
+
+export interface PlanVersionSummary {
+  id: string;
+  name: string;
+  kind: string;
+  contentHash: string;
+  createdAt: string;
+  author: string | null;
+}
+
+export interface PlanCommentView {
+  id: number;
+  body: string;
+  author: string | null;
+  createdAt: string;
+  anchor: z.infer<typeof commentAnchor> | null;
+  quote: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  replies: PlanCommentView[];
+}
+
+async function peopleNames(supabase: Client, plan: string): Promise<Map<string, string>> {
+  const { data } = await supabase.rpc("plan_people", { plan });
+  return new Map((data ?? []).map((person) => [person.id, person.name]));
+}
+
+/** Everything the plan page shows around the editor; null when the plan does not exist or is not the caller's to see. */
+export async function getPlanPage(supabase: Client, planId: string) {
+  const [{ data: plan }, { data: access }] = await Promise.all([
+    supabase
+      .from("action_plans")
+      .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id)")
+      .eq("id", planId)
+      .maybeSingle(),
+    supabase.rpc("my_plan_access", { plan: planId }),
+  ]);
+  if (!plan || !plan.application || !access) return null;
+  const [versions, comments, names] = await Promise.all([
+    listVersions(supabase, planId),
+    supabase.from("plan_comments").select("*").eq("plan_id", planId).order("id"),
+    peopleNames(supabase, planId),
+  ]);
+  const approved = versions.find((version) => version.kind === "approved") ?? null;
+  return {
+    plan: { id: plan.id, application: plan.application },
+    access: access as PlanAccessLevel,
+    versions,
+    approved,
+    threads: buildThreads(comments.data ?? [], names),
+  };
+}
+
+export async function getPlanAccess(supabase: Client, planId: string): Promise<PlanAccessLevel | null> {
+  const { data } = await supabase.rpc("my_plan_access", { plan: planId });
+  return (data as PlanAccessLevel | null) ?? null;
+}
+
+function buildThreads(rows: Database["public"]["Tables"]["plan_comments"]["Row"][], names: Map<string, string>): PlanCommentView[] {
+  const view = (row: (typeof rows)[number]): PlanCommentView => ({
+    id: row.id,
+    body: row.body,
+    author: row.author_id ? (names.get(row.author_id) ?? null) : null,
+    createdAt: row.created_at,
+    anchor: (row.anchor as PlanCommentView["anchor"]) ?? null,
+    quote: row.quote,
+    resolvedAt: row.resolved_at,
+    resolvedBy: row.resolved_by ? (names.get(row.resolved_by) ?? null) : null,
+    replies: [],
+  });
+  const threads = new Map<number, PlanCommentView>();
+  for (const row of rows) if (row.parent_id === null) threads.set(row.id, view(row));
+  for (const row of rows) if (row.parent_id !== null) threads.get(row.parent_id)?.replies.push(view(row));
+  return [...threads.values()];
+}
+
+export async function listVersions(supabase: Client, planId: string): Promise<PlanVersionSummary[]> {
+  const [{ data }, names] = await Promise.all([
+    supabase
+      .from("plan_versions")
+      .select("id, name, kind, content_hash, created_at, created_by")
+      .eq("plan_id", planId)
+      .order("created_at", { ascending: false }),
+    peopleNames(supabase, planId),
+  ]);
+  return (data ?? []).map((row) => ({
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    contentHash: row.content_hash,
+    createdAt: row.created_at,
+    author: row.created_by ? (names.get(row.created_by) ?? null) : null,
+  }));
+}
+
+export async function getVersion(supabase: Client, planId: string, versionId: string) {
+  const { data } = await supabase
+    .from("plan_versions")
+    .select("id, name, kind, content, content_hash, created_at, created_by")
+    .eq("plan_id", planId)
+    .eq("id", versionId)
+    .maybeSingle();
+  return data ? { ...data, content: data.content as unknown as PlanNode } : null;
+}
+
+/** Saves the live document as a named version: the collaboration server writes its content first. */
+export async function saveVersion(supabase: Client, collab: AppLoadContext["collab"], planId: string, name: string) {
+  await collab.flushContent(planId);
+  return callRpc(supabase, "save_plan_version", { plan: planId, name });
+}
+
+/** Restores a version as a new change; the database checks the right and audits it, the server applies it. */
+export async function restoreVersion(supabase: Client, collab: AppLoadContext["collab"], planId: string, versionId: string) {
+  const result = await callRpc(supabase, "restore_plan_version", { version: versionId });
+  if (result.error) return result;
+  await collab.replaceContent(planId, result.data as unknown as PlanNode);
+  return result;
+}
+
+export async function addComment(
+  supabase: Client,
+  collab: AppLoadContext["collab"],
+  input: { plan: string; body: string; anchor?: z.infer<typeof commentAnchor>; quote?: string; parent?: number },
+) {
+  const result = await callRpc(supabase, "add_plan_comment", input);
+  if (!result.error) await collab.notifyCommentsChanged(input.plan);
+  return result;
+}
+
+export async function resolveComment(
+  supabase: Client,
+  collab: AppLoadContext["collab"],
+  planId: string,
+  comment: number,
+  resolved: boolean,
+) {
+  const result = await callRpc(supabase, "resolve_plan_comment", { comment, resolved });
+  if (!result.error) await collab.notifyCommentsChanged(planId);
+  return result;
+}
+
+/** The live plan's content (written by the collaboration server first) and its centre's name. */
+export async function getCurrentContent(supabase: Client, collab: AppLoadContext["collab"], planId: string) {
+  if (!(await getPlanAccess(supabase, planId))) return null;
+  await collab.flushContent(planId);
+  const { data } = await supabase
+    .from("action_plans")
+    .select("content, application:centre_applications (centre_name)")
+    .eq("id", planId)
+    .maybeSingle();
+  if (!data) return null;
+  return { content: data.content as unknown as PlanNode, centreName: data.application?.centre_name ?? "" };
+}
+
+export async function comparePlanVersions(
+  supabase: Client,
+  collab: AppLoadContext["collab"],
+  planId: string,
+  fromId: string,
+  toId: string,
+) {
+  const [from, to] = await Promise.all([
+    getVersion(supabase, planId, fromId),
+    toId === "current" ? getCurrentContent(supabase, collab, planId) : getVersion(supabase, planId, toId),
+  ]);
+  if (!from || !to) return null;
+  return {
+    fromName: from.name,
+    toName: "name" in to ? to.name : null,
+    blocks: diffPlans(from.content, to.content),
+  };
+}

@@ -1,0 +1,94 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useCallback, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { CommentsPanel } from "~/components/plan-editor/comments-panel";
+import { PlanEditor, type Participant, type SelectionForComment } from "~/components/plan-editor/plan-editor";
+import { PlanStatusBar } from "~/components/plan-editor/plan-status-bar";
+import { usePlanConnection } from "~/components/plan-editor/use-plan-connection";
+import { FormNotice } from "~/components/form-alert";
+import { StatusBadge } from "~/components/fields";
+import { pageTitle } from "~/lib/meta";
+import { handleCommentAction } from "~/models/plan-comment-actions.server";
+import { getPlanPage } from "~/models/plans.server";
+import { requireUser } from "~/lib/session.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.title");
+
+const params = z.object({ planId: z.uuid() });
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, user, headers } = await requireUser(request, context);
+  const page = await getPlanPage(supabase, parsed.data.planId);
+  if (!page) throw new Response("Not found", { status: 404, headers });
+  const name = (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
+  return data({ ...page, me: { id: user.id, name } }, { headers });
+}
+
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { planId } = params.parse(raw);
+  const { supabase } = await requireUser(request, context);
+  return handleCommentAction(supabase, context.collab, planId, await request.formData());
+}
+
+export default function PlanPage() {
+  const { plan, access, threads, approved, me } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const revalidator = useRevalidator();
+  const [searchParams] = useSearchParams();
+  const onCommentsChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
+  const [connection, status] = usePlanConnection(plan.id, onCommentsChanged);
+  const [participants, setParticipants] = useState<Participant[]>([]);
+  const [pending, setPending] = useState<SelectionForComment | null>(null);
+  const canComment = access === "comment" || access === "edit";
+  const anchored = useMemo(
+    () => threads.filter((thread) => thread.anchor).map((thread) => ({ id: thread.id, anchor: thread.anchor!, resolved: Boolean(thread.resolvedAt) })),
+    [threads],
+  );
+  const clearPending = useCallback(() => setPending(null), []);
+  return (
+    <div className="page page--wide">
+      <p><Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link></p>
+      <h1 id="plan-title">{t("plan.heading", { name: plan.application.centre_name || t("eois.untitled") })}</h1>
+      <p>
+        <StatusBadge status={plan.application.status} /> <span className="access-badge">{t(`plan.access.${access}`)}</span>{" "}
+        <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>{" · "}
+        <Link to={`/plans/${plan.id}/export`}>{t("plan.export")}</Link>
+      </p>
+      {searchParams.get("restored") ? <FormNotice title={t("plan.restoredTitle")}>{t("plan.restoredBody")}</FormNotice> : null}
+      {approved ? (
+        <section className="panel panel--highlight" aria-labelledby="frozen-title">
+          <h2 id="frozen-title">{t("plan.frozenTitle")}</h2>
+          <p>{t("plan.frozenBody")}</p>
+          <p>{t("plan.hash")} <code className="hash">{approved.contentHash}</code></p>
+          <p><Link to={`/plans/${plan.id}/versions/${approved.id}`}>{t("plan.openApproved")}</Link></p>
+        </section>
+      ) : null}
+      <PlanStatusBar status={status} participants={participants} />
+      <div className="plan-layout">
+        <div className="plan-layout__main">
+          {connection ? (
+            <PlanEditor
+              connection={connection}
+              status={status}
+              me={me}
+              threads={anchored}
+              labelledBy="plan-title"
+              onParticipants={setParticipants}
+              onCommentRequest={setPending}
+              canComment={canComment}
+            />
+          ) : (
+            <div className="plan-editor__loading">{t("plan.loading")}</div>
+          )}
+        </div>
+        <aside className="plan-layout__side">
+          <CommentsPanel threads={threads} canComment={canComment} pending={pending} onPendingDone={clearPending} />
+        </aside>
+      </div>
+    </div>
+  );
+}

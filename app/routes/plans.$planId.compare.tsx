@@ -1,0 +1,52 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { pageTitle } from "~/lib/meta";
+import { requireUser } from "~/lib/session.server";
+import { comparePlanVersions } from "~/models/plans.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.compareTitle");
+
+const params = z.object({ planId: z.uuid() });
+const query = z.object({ from: z.uuid(), to: z.union([z.uuid(), z.literal("current")]) });
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  const selection = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success || !selection.success) throw new Response("Not found", { status: 404 });
+  const { supabase, headers } = await requireUser(request, context);
+  const comparison = await comparePlanVersions(supabase, context.collab, parsed.data.planId, selection.data.from, selection.data.to);
+  if (!comparison) throw new Response("Not found", { status: 404, headers });
+  return data({ planId: parsed.data.planId, ...comparison }, { headers });
+}
+
+/** What changed between two versions, block by block, with word-level changes inside changed blocks. */
+export default function PlanCompare() {
+  const { planId, fromName, toName, blocks } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const changed = blocks.filter((block) => block.kind !== "same").length;
+  return (
+    <div className="page">
+      <p><Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link></p>
+      <h1>{t("plan.compareTitle")}</h1>
+      <p>{t("plan.comparing", { from: fromName ?? t("plan.currentDraft"), to: toName ?? t("plan.currentDraft") })}</p>
+      <p>{t("plan.changedBlocks", { count: changed })}</p>
+      <div className="plan-diff">
+        {blocks.map((block, index) => (
+          <p key={index} className={`plan-diff__block plan-diff__block--${block.kind}`}>
+            {block.parts.map((part, partIndex) =>
+              part.kind === "added" ? (
+                <ins key={partIndex}>{part.text}</ins>
+              ) : part.kind === "removed" ? (
+                <del key={partIndex}>{part.text}</del>
+              ) : (
+                <span key={partIndex}>{part.text}</span>
+              ),
+            )}
+          </p>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { PlanDocument } from "~/components/plan-document";
+import { pageTitle } from "~/lib/meta";
+import { requireUser } from "~/lib/session.server";
+import { getCurrentContent } from "~/models/plans.server";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.exportTitle");
+
+const params = z.object({ planId: z.uuid() });
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, headers } = await requireUser(request, context);
+  const current = await getCurrentContent(supabase, context.collab, parsed.data.planId);
+  if (!current) throw new Response("Not found", { status: 404, headers });
+  return data({ planId: parsed.data.planId, ...current }, { headers });
+}
+
+/** A printable copy of the current plan, rendered outside the editor by the schema-restricted renderer. */
+export default function PlanExport() {
+  const { planId, centreName, content } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <div className="page plan-export">
+      <p className="no-print"><Link to={`/plans/${planId}`}>{t("plan.backToPlan")}</Link></p>
+      <h1>{t("plan.heading", { name: centreName || t("eois.untitled") })}</h1>
+      <p className="no-print hint">{t("plan.exportHint")}</p>
+      <PlanDocument content={content} />
+    </div>
+  );
+}
