@@ -68,6 +68,15 @@ const attachments = { own: "", other: "" };
 
 const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
 
+const sampleAnchor = { from: { type: { client: 1, clock: 0 }, assoc: 0 }, to: { type: { client: 1, clock: 0 }, assoc: 0 } };
+
+/** A version of the plan, saved directly (the probe is about restoring it, not saving it). */
+async function versionOf(plan: string): Promise<string> {
+  return withDatabase(async (db) => (await db.query(
+    `insert into public.plan_versions (plan_id, name, content, content_hash)
+     values ($1, 'Probe', '{"type": "doc", "content": []}', 'probe') returning id`, [plan])).rows[0].id as string);
+}
+
 async function freshApplication(scope: "own" | "other", state: "draft" | "submitted" | "bdt_review" | "board_review") {
   return scope === "own"
     ? buildApplication(cast, state, { organisation: ownOrganisation, call: openCall })
@@ -314,6 +323,22 @@ async function probes(): Promise<Record<string, Probe>> {
         succeeded(actor.client.rpc("save_plan_version", { plan: (await freshApplication("own", "draft")).plan, name: "Draft 1" })),
       other: async (actor) => succeeded(actor.client.rpc("save_plan_version", {
         plan: isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan, name: "Draft 1" })),
+    },
+    "action plan/comment": {
+      own: async (actor) => {
+        const plan = actor.organisation ? applications.ownPlan : isBoard(actor) ? board.ownPlan : undefined;
+        return plan === undefined ? undefined : succeeded(actor.client.rpc("add_plan_comment", { plan, body: "Why?", anchor: sampleAnchor }));
+      },
+      other: async (actor) => succeeded(actor.client.rpc("add_plan_comment", {
+        plan: isBoard(actor) ? board.otherPlan : applications.otherPlan, body: "Why?", anchor: sampleAnchor })),
+    },
+    "action plan/restore a version": {
+      own: async (actor) => {
+        if (actor.organisation === undefined) return undefined;
+        return succeeded(actor.client.rpc("restore_plan_version", { version: await versionOf((await freshApplication("own", "draft")).plan) }));
+      },
+      other: async (actor) => succeeded(actor.client.rpc("restore_plan_version", {
+        version: await versionOf(isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan) })),
     },
     "attachment/upload": {
       own: async (actor) => {
