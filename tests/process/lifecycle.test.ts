@@ -92,7 +92,8 @@ describe("the server process", () => {
     expect(await waitForExit(children.postgres!, 20_000)).toBe(true);
     const second = await start({ dataDir, pgPort: first.pgPort });
     const health = await (await fetch(`${second.url}/healthz`)).json();
-    expect(health).toEqual({ status: "ok", mode: "embedded", services: { database: "up", rest: "up", auth: "up" } });
+    expect(health).toMatchObject({ status: "ok", mode: "embedded", services: { database: "up", rest: "up", auth: "up", collab: "up" } });
+    expect(health.collab).toEqual({ documents: 0, connections: 0, pendingWrites: 0, persistenceLagMs: 0, droppedUpdates: 0 });
     expect(await second.stop("SIGTERM")).toBe(0);
   });
 
@@ -143,10 +144,10 @@ describe("the server process", () => {
         DATABASE_URL: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${embedded.pgPort}/postgres`,
       },
     });
-    expect(await (await fetch(`${project.url}/healthz`)).json()).toEqual({
+    expect(await (await fetch(`${project.url}/healthz`)).json()).toMatchObject({
       status: "ok",
       mode: "project",
-      services: { database: "up", rest: "up", auth: "up" },
+      services: { database: "up", rest: "up", auth: "up", collab: "up" },
     });
     // Nothing embedded: no child processes, no data written, no Supabase endpoints of its own.
     expect(childProcessesOf(project.child.pid!)).toEqual([]);
