@@ -65,6 +65,9 @@ function SiteHeader() {
               <Link to="/calls">{t("nav.calls")}</Link>
               {root.user.roles.includes("applicant") ? <Link to="/eois">{t("nav.myEois")}</Link> : null}
               {root.user.roles.some((role) => role === "reviewer" || role === "coordinator") ? <Link to="/review">{t("nav.queue")}</Link> : null}
+              {root.user.roles.some((role) => role === "applicant" || role === "reviewer" || role === "coordinator") ? <Link to="/applications">{t("nav.applications")}</Link> : null}
+              {root.user.roles.some((role) => role === "board_member" || role === "board_chair") ? <Link to="/board">{t("nav.board")}</Link> : null}
+              <Link to="/centres">{t("nav.centres")}</Link>
               {root.user.roles.includes("coordinator") ? <Link to="/people">{t("nav.people")}</Link> : null}
               <Link to="/notifications">
                 {t("nav.notifications")}
@@ -80,6 +83,7 @@ function SiteHeader() {
           ) : (
             <>
               <Link to="/calls">{t("nav.calls")}</Link>
+              <Link to="/centres">{t("nav.centres")}</Link>
               <Link to="/sign-in">{t("nav.signIn")}</Link>
               <Link to="/sign-up">{t("nav.signUp")}</Link>
             </>

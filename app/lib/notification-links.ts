@@ -5,5 +5,8 @@ export function notificationLink(kind: string, entityType: string, entityId: str
   }
   if (entityType === "reviewer") return "/review?assignee=me";
   if (entityType === "call") return `/calls/${entityId}`;
+  // Applicants, BDT and the chair are told about an application; the chair's page sends them on to the Board (issue 5).
+  if (entityType === "application") return `/applications/${entityId}`;
+  if (entityType === "board_review") return `/board/reviews/${entityId}`;
   return "/notifications";
 }

@@ -90,7 +90,10 @@ export default function EoiPage() {
               {recommended.notes_to_applicant ? <><dt>{t("review.notesToApplicant")}</dt><dd className="prewrap">{recommended.notes_to_applicant}</dd></> : null}
             </dl>
           ) : null}
-          <p>{application ? t("eoiPage.applicationStarted") : t("eoiPage.applicationComing")}</p>
+          <p>
+            {application ? t("eoiPage.applicationStarted") : t("eoiPage.applicationComing")}
+            {application ? <> <Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link></> : null}
+          </p>
         </section>
       ) : null}
       {eoi.status === "declined" && recommended ? (

@@ -9,7 +9,8 @@ import { detectLanguage } from "~/i18n/language.server";
 import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { getEoi, getTimeline } from "~/models/eois.server";
+import { inviteApplication } from "~/models/applications.server";
+import { findApplicationForEoi, getEoi, getTimeline } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
 import {
   addInternalNote,
@@ -32,12 +33,13 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const { supabase, headers } = await requireRoles(request, context, ["reviewer", "coordinator"]);
   const eoi = await getEoi(supabase, parsed.data.eoiId);
   if (!eoi) throw new Response("Not found", { status: 404 });
-  const [reference, timeline, notes] = await Promise.all([
+  const [reference, timeline, notes, application] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getTimeline(supabase, eoi.id),
     listInternalNotes(supabase, eoi.id),
+    eoi.status === "validated" ? findApplicationForEoi(supabase, eoi.id) : Promise.resolve(null),
   ]);
-  return data({ eoi, reference, timeline, notes }, { headers });
+  return data({ eoi, reference, timeline, notes, application }, { headers });
 }
 
 const checklistFrom = (formData: FormData) =>
@@ -61,7 +63,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { eoiId } = params.parse(raw);
   const { supabase } = await requireRoles(request, context, ["reviewer", "coordinator"]);
   const formData = await request.formData();
-  const intent = z.enum(["start", "clarify", "validate", "decline", "note"]).safeParse(formData.get("intent"));
+  const intent = z.enum(["start", "invite", "clarify", "validate", "decline", "note"]).safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
     data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
@@ -70,6 +72,10 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   if (intent.data === "start") {
     const result = await startValidation(supabase, eoiId);
     return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
+  }
+  if (intent.data === "invite") {
+    const result = await inviteApplication(supabase, eoiId);
+    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : redirect(`/applications/${result.data}`);
   }
   const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, unknown>>, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
@@ -94,7 +100,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function ReviewEoi() {
-  const { eoi, reference, timeline, notes } = useLoaderData<typeof loader>();
+  const { eoi, reference, timeline, notes, application } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -164,6 +170,17 @@ export default function ReviewEoi() {
                 </Form>
               </details>
             </>
+          ) : null}
+          {eoi.status === "validated" ? (
+            application ? (
+              <p><Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link></p>
+            ) : (
+              <Form method="post">
+                <input type="hidden" name="intent" value="invite" />
+                <p>{t("applications.inviteHelp")}</p>
+                <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("applications.invite")}</button>
+              </Form>
+            )
           ) : null}
           {eoi.validation ? (
             <dl className="facts">

@@ -133,6 +133,62 @@ describe("from application to designated centre", () => {
     expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe("review_closed");
   });
 
+  it("keeps votes and discussion from a conflicted member through supabase-js, embedded or not, even after the review closes", async () => {
+    const { application } = await buildApplication(cast, "board_review");
+    const { review, packet } = await openReview([application], 1);
+    await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "Former employee of the host." });
+    await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
+    await rpc(memberB.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
+    expect((await memberB.client.from("comments").insert({ packet_id: packet, body: "Strong governance." })).error).toBeNull();
+
+    const probe = async () => ({
+      votes: (await conflicted.client.from("votes").select("member_id, choice, reason").eq("packet_id", packet)).data,
+      comments: (await conflicted.client.from("comments").select("id, body").eq("packet_id", packet)).data,
+      // Embedding through the packet (which every member may list) is filtered by the same policies.
+      embedded: (await conflicted.client.from("board_packets").select("id, votes(choice), comments(body)").eq("id", packet).single()).data,
+      quorum: (await conflicted.client.rpc("packet_quorum_status", { packet })).data,
+    });
+    const open = await probe();
+    expect(open.votes).toEqual([]);
+    expect(open.comments).toEqual([]);
+    expect(open.embedded).toEqual({ id: packet, votes: [], comments: [] });
+    // Quorum progress is a count, never a vote; the conflicted member may know how far the packet is.
+    expect(open.quorum).toEqual([{ votes_counted: 1, quorum_required: 1 }]);
+
+    // Closing the review reveals the votes to members without a conflict, never to the conflicted one.
+    await rpc(chair.client, "close_board_review", { review });
+    const closed = await probe();
+    expect(closed.votes).toEqual([]);
+    expect(closed.comments).toEqual([]);
+    expect(closed.embedded).toEqual({ id: packet, votes: [], comments: [] });
+    expect((await memberC.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([]);
+    // memberC never declared: closing does not open the packet to them either.
+    expect((await memberC.client.from("comments").select("id").eq("packet_id", packet)).data).toEqual([]);
+    expect((await memberB.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([{ member_id: memberB.id }]);
+    // Declaring is refused once closed, so nobody can declare their way in afterwards.
+    expect((await memberC.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe("review_closed");
+    expect((await conflicted.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe("review_closed");
+  });
+
+  it("refuses a decision without quorum, with the numbers, and records nothing", async () => {
+    const { application } = await buildApplication(cast, "board_review");
+    const { packet } = await openReview([application], 2);
+    await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
+    await rpc(memberB.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
+    // A conflicted member's declaration neither counts as a vote nor lowers an explicit quorum.
+    await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "Related party." });
+    const refused = await chair.client.rpc("record_decision", { packet, outcome: "approve" });
+    expect(refused.error?.hint).toBe("quorum_not_met");
+    expect(refused.error?.message).toBe("quorum not met: 1 of 2 votes");
+    const state = await withDatabase(async (db) => ({
+      decisions: Number((await db.query("select count(*) from public.board_decisions where packet_id = $1", [packet])).rows[0].count),
+      centres: Number((await db.query("select count(*) from public.centres where application_id = $1", [application])).rows[0].count),
+      status: (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+    }));
+    expect(state).toEqual({ decisions: 0, centres: 0, status: "board_review" });
+    expect((await auditEntries(application)).map((entry) => entry.action)).not.toContain("record_decision");
+  });
+
   it("lets exactly one of two concurrent decisions win", async () => {
     const { application } = await buildApplication(cast, "board_review");
     const { packet } = await openReview([application], 1);

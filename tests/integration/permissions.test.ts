@@ -65,6 +65,7 @@ const actors = {} as Record<Who, Actor>;
 const board = { ownPacket: "", ownApplication: "", ownPlan: "", otherPacket: "", otherApplication: "", otherPlan: "" };
 const applications = { own: "", ownPlan: "", other: "", otherPlan: "" };
 const attachments = { own: "", other: "" };
+let designatedCentre = "";
 
 const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
 
@@ -407,6 +408,15 @@ async function probes(): Promise<Record<string, Probe>> {
     "centre/read the directory": {
       other: async (actor) => returnedRows(actor.client.from("centres").select("id, name, plan_hash").limit(1)),
     },
+    "centre/read the approved plan": {
+      other: async (actor) => returnedRows(actor.client.rpc("get_centre_plan", { centre: designatedCentre })),
+    },
+    "board packet/see which applications are before the Board": {
+      other: async (actor) => returnedRows(actor.client.rpc("list_board_agenda").limit(1)),
+    },
+    "board membership/read who sits on the Board": {
+      other: async (actor) => returnedRows(actor.client.rpc("list_board_people").limit(1)),
+    },
   };
 }
 
@@ -460,7 +470,7 @@ beforeAll(async () => {
   const designatedPacket = await buildPacket(chair, designated.application);
   await rpc(extraMember.client, "declare_conflict", { packet: designatedPacket, has_conflict: false });
   await rpc(extraMember.client, "cast_vote", { packet: designatedPacket, choice: "approve", reason: "Ready." });
-  await rpc(chair.client, "record_decision", { packet: designatedPacket, outcome: "approve" });
+  designatedCentre = await rpc<string>(chair.client, "record_decision", { packet: designatedPacket, outcome: "approve" });
 
   allProbes = await probes();
 });

@@ -1,0 +1,155 @@
+import { callRpc } from "~/lib/rpc.server";
+import type { RpcArgs } from "~/lib/database.types";
+import type { SupabaseServerClient } from "~/lib/supabase.server";
+import type { VoteChoice } from "~/validation/applications";
+
+/**
+ * The Digital Innovation Board's pages (issue 5). Every read goes through the member's own client: RLS hides a
+ * packet's content, discussion and votes from a member who has not declared "no conflict", and votes from a member
+ * who has not voted yet. The agenda and the members' names come from two narrow functions (migration 001000).
+ */
+
+/** Every application that reached the Board, named (centre, institution, country), with nothing of its content. */
+export async function listBoardAgenda(supabase: SupabaseServerClient) {
+  const { data, error } = await callRpc(supabase, "list_board_agenda", {});
+  if (error) throw new Error(`agenda: ${error.message}`);
+  return data ?? [];
+}
+
+export async function listBoardPeople(supabase: SupabaseServerClient) {
+  const { data, error } = await callRpc(supabase, "list_board_people", {});
+  if (error) throw new Error(`board people: ${error.message}`);
+  return data ?? [];
+}
+
+/** Reviews, newest first, with how many packets each holds. */
+export async function listReviews(supabase: SupabaseServerClient) {
+  const { data, error } = await supabase
+    .from("board_reviews")
+    .select("id, title, status, closes_at, opened_at, closed_at, packets:board_packets(count)")
+    .order("opened_at", { ascending: false })
+    .limit(100);
+  if (error) throw new Error(`reviews: ${error.message}`);
+  return data.map(({ packets, ...review }) => ({ ...review, packetCount: (packets as unknown as { count: number }[])[0]?.count ?? 0 }));
+}
+
+/** The applications the chair may put before the Board: sent by BDT and not already in an open review. */
+export async function listReviewCandidates(supabase: SupabaseServerClient) {
+  const agenda = await listBoardAgenda(supabase);
+  return agenda
+    .filter((item) => item.status === "board_review" && !item.in_open_review)
+    .sort((a, b) => a.sent_at.localeCompare(b.sent_at));
+}
+
+export const openReview = (supabase: SupabaseServerClient, input: RpcArgs<"open_board_review">) =>
+  callRpc(supabase, "open_board_review", input);
+export const closeReview = (supabase: SupabaseServerClient, review: string) => callRpc(supabase, "close_board_review", { review });
+
+/** A review with its packets, each named from the agenda and with the caller's own declaration on it. */
+export async function getReview(supabase: SupabaseServerClient, id: string, userId: string) {
+  const { data: review, error } = await supabase
+    .from("board_reviews")
+    .select("id, title, status, closes_at, quorum, allow_plan_editing, opened_at, closed_at, packets:board_packets(id, application_id, created_at)")
+    .eq("id", id)
+    .maybeSingle();
+  if (error) throw new Error(`review: ${error.message}`);
+  if (!review) return null;
+  const packetIds = review.packets.map((packet) => packet.id);
+  const [agenda, declarations] = await Promise.all([
+    listBoardAgenda(supabase),
+    supabase.from("conflict_declarations").select("packet_id, has_conflict").eq("member_id", userId).in("packet_id", packetIds),
+  ]);
+  const mine = new Map((declarations.data ?? []).map((row) => [row.packet_id, row.has_conflict]));
+  return {
+    ...review,
+    packets: review.packets.map((packet) => ({
+      id: packet.id,
+      heading: agenda.find((item) => item.application_id === packet.application_id) ?? null,
+      declared: mine.has(packet.id) ? (mine.get(packet.id) ? ("conflict" as const) : ("none" as const)) : null,
+    })),
+  };
+}
+
+/**
+ * A packet as the caller may see it. Before a "no conflict" declaration only its heading (centre and institution)
+ * is returned; the content, discussion, votes and quorum come afterwards, each read under RLS.
+ */
+export async function getPacket(supabase: SupabaseServerClient, id: string, userId: string, isChair: boolean) {
+  const { data: packet, error } = await supabase
+    .from("board_packets")
+    .select("id, application_id, plan_version_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)")
+    .eq("id", id)
+    .maybeSingle();
+  if (error) throw new Error(`packet: ${error.message}`);
+  if (!packet?.review) return null;
+  const [agenda, people, declaration, declarations] = await Promise.all([
+    listBoardAgenda(supabase),
+    listBoardPeople(supabase),
+    supabase.from("conflict_declarations").select("has_conflict, reason, declared_at").eq("packet_id", id).eq("member_id", userId).maybeSingle(),
+    // RLS: only the chair reads the others' declarations.
+    isChair
+      ? supabase.from("conflict_declarations").select("member_id, has_conflict, reason, declared_at").eq("packet_id", id).order("declared_at")
+      : Promise.resolve({ data: [] }),
+  ]);
+  const nameOf = (member: string | null) => people.find((person) => person.id === member)?.name ?? "";
+  const base = {
+    id: packet.id,
+    review: packet.review,
+    // Declaring and voting stop at the closing time even before the chair closes the review (lock_open_packet).
+    open: packet.review.status === "open" && new Date(packet.review.closes_at).getTime() > Date.now(),
+    heading: agenda.find((item) => item.application_id === packet.application_id) ?? null,
+    declaration: declaration.data,
+    declarations: (declarations.data ?? []).map((row) => ({ ...row, name: nameOf(row.member_id) })),
+    undeclared: isChair
+      ? people.filter((person) => !(declarations.data ?? []).some((row) => row.member_id === person.id)).map((person) => person.name)
+      : [],
+  };
+  if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
+  return { ...base, content: await getPacketContent(supabase, packet, userId, nameOf) };
+}
+
+async function getPacketContent(
+  supabase: SupabaseServerClient,
+  packet: { id: string; application_id: string; plan_version_id: string },
+  userId: string,
+  nameOf: (member: string | null) => string,
+) {
+  const [application, version, comments, votes, quorum, decision] = await Promise.all([
+    supabase
+      .from("centre_applications")
+      .select("id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, bdt_recommendation, bdt_recommended_outcome, plan:action_plans(id)")
+      .eq("id", packet.application_id)
+      .maybeSingle(),
+    supabase.from("plan_versions").select("id, plan_id, name, content, content_hash, created_at").eq("id", packet.plan_version_id).maybeSingle(),
+    supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
+    supabase.from("votes").select("member_id, choice, reason, updated_at").eq("packet_id", packet.id).order("cast_at"),
+    callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
+    supabase.from("board_decisions").select("outcome, conditions, recorded_at, votes_counted, quorum_required").eq("packet_id", packet.id).maybeSingle(),
+  ]);
+  const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
+  const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
+  return {
+    application: application.data,
+    version: version.data,
+    comments: (comments.data ?? []).map((comment) => ({ ...comment, author: nameOf(comment.author_id) })),
+    myVote: allVotes.find((vote) => vote.member_id === userId) ?? null,
+    otherVotes: allVotes.filter((vote) => vote.member_id !== userId),
+    quorum: tally,
+    decision: decision.data,
+  };
+}
+
+export const declareConflict = (supabase: SupabaseServerClient, packet: string, hasConflict: boolean, reason?: string) =>
+  callRpc(supabase, "declare_conflict", { packet, has_conflict: hasConflict, reason: hasConflict ? reason : undefined });
+
+export const castVote = (supabase: SupabaseServerClient, packet: string, choice: VoteChoice, reason: string) =>
+  callRpc(supabase, "cast_vote", { packet, choice, reason });
+
+export const recordDecision = (supabase: SupabaseServerClient, packet: string, outcome: VoteChoice, conditions?: string) =>
+  callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
+
+/** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */
+export async function addPacketComment(supabase: SupabaseServerClient, packet: string, userId: string, body: string) {
+  const { error } = await supabase.from("comments").insert({ packet_id: packet, author_id: userId, body });
+  return error ? { code: error.code === "42501" ? "conflict_undeclared_or_conflicted" : error.hint || error.code || "unexpected" } : null;
+}

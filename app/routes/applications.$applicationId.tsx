@@ -1,0 +1,237 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { Timeline } from "~/components/eoi-summary";
+import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
+import { FormAlert, FormNotice } from "~/components/form-alert";
+import { TextField } from "~/components/text-field";
+import { detectLanguage } from "~/i18n/language.server";
+import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import { requireRoles } from "~/lib/session.server";
+import {
+  getApplication,
+  getApplicationTimeline,
+  getBdtReview,
+  listDecisions,
+  saveAndSubmitApplication,
+  saveApplication,
+  sendToBoard,
+  startBdtReview,
+} from "~/models/applications.server";
+import { loadReferenceData } from "~/models/reference.server";
+import {
+  applicationFields,
+  applicationFormSchema,
+  bdtChecklistItems,
+  missingFields,
+  sendToBoardSchema,
+  startReviewSchema,
+  voteChoices,
+} from "~/validation/applications";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "applications.pageTitle");
+
+const params = z.object({ applicationId: z.uuid() });
+const intents = z.enum(["save", "submit", "start", "send"]);
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, roles, headers } = await requireRoles(request, context);
+  const application = await getApplication(supabase, parsed.data.applicationId);
+  // The chair is told when an application reaches the Board, but sees it only through a packet, after declaring.
+  if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${parsed.data.applicationId}`, { headers });
+  if (!application) throw new Response("Not found", { status: 404 });
+  const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
+  const [reference, timeline, decisions, bdtReview] = await Promise.all([
+    loadReferenceData(supabase, await detectLanguage(request)),
+    getApplicationTimeline(supabase, application.id),
+    listDecisions(supabase, application.id),
+    isBdt ? getBdtReview(supabase, application.id) : Promise.resolve(null),
+  ]);
+  return data({ application, reference, timeline, decisions, bdtReview, isBdt }, { headers });
+}
+
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { applicationId } = params.parse(raw);
+  const { supabase } = await requireRoles(request, context);
+  const formData = await request.formData();
+  const intent = intents.safeParse(formData.get("intent"));
+  if (!intent.success) throw new Response("Bad request", { status: 400 });
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}, status = 400) =>
+    data({ intent: intent.data, formError, errors, values: formValues(formData) }, status);
+  const done = (what: string) => redirect(`/applications/${applicationId}?done=${what}`);
+
+  if (intent.data === "save" || intent.data === "submit") {
+    const parsed = parseForm(applicationFormSchema, formData);
+    if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+    const error = intent.data === "save"
+      ? await saveApplication(supabase, applicationId, parsed.data)
+      : await saveAndSubmitApplication(supabase, applicationId, parsed.data);
+    if (error?.code === "incomplete") {
+      const missing = missingFields(error.details);
+      // The answers were saved; only the submission was refused. 200 lets the page reload what was saved.
+      return fail({ key: "applications.incomplete" }, Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])), 200);
+    }
+    return error ? fail({ key: `dbErrors.${error.code}` }) : done(intent.data === "save" ? "saved" : "submitted");
+  }
+  if (intent.data === "start") {
+    const parsed = parseForm(startReviewSchema, formData);
+    if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+    const checklist = Object.fromEntries(bdtChecklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]));
+    const result = await startBdtReview(supabase, applicationId, checklist, parsed.data.internal_notes);
+    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done("started");
+  }
+  const parsed = parseForm(sendToBoardSchema, formData);
+  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const result = await sendToBoard(supabase, context.collab, {
+    application: applicationId,
+    recommendation: parsed.data.recommendation,
+    recommendedOutcome: parsed.data.recommended_outcome,
+  });
+  return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done("sent");
+}
+
+export default function ApplicationPage() {
+  const { application, reference, timeline, decisions, bdtReview, isBdt } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const { t } = useTranslation();
+  const errors = result?.errors ?? ({} as FieldErrors);
+  const values = result?.values;
+  const pick = (name: string, fallback: string | null) => (values && name in values ? values[name]! : (fallback ?? ""));
+  const canEdit = !isBdt && (application.status === "draft" || application.status === "changes_requested");
+  const busy = navigation.state === "submitting";
+  const done = ["saved", "submitted", "started", "sent"].find((what) => what === searchParams.get("done"));
+  const planId = application.plan?.id;
+  const latestDecision = decisions[0];
+  return (
+    <div className="page page--wide">
+      <p><Link to="/applications">{t("applications.back")}</Link></p>
+      <h1>{application.centre_name || t("eois.untitled")}</h1>
+      <p><StatusBadge status={application.status} /> {application.organisation?.name}</p>
+      {done && !result ? <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice> : null}
+      <FormAlert error={result?.formError} />
+
+      {latestDecision ? (
+        <section className="panel panel--highlight" aria-labelledby="decision-title">
+          <h2 id="decision-title">{t("applications.decisionTitle")}</h2>
+          <p><StatusBadge status={latestDecision.outcome} /> <LocalTime iso={latestDecision.recorded_at} /></p>
+          {latestDecision.conditions ? (
+            <>
+              <h3>{t("applications.conditions")}</h3>
+              <p className="prewrap">{latestDecision.conditions}</p>
+            </>
+          ) : null}
+          {application.status === "changes_requested" && !isBdt ? <p>{t("applications.changesRequestedHelp")}</p> : null}
+        </section>
+      ) : null}
+
+      <div className="two-columns">
+        <div>
+          <section aria-labelledby="answers-title">
+            <h2 id="answers-title">{t("applications.answersTitle")}</h2>
+            {canEdit ? (
+              <Form method="post" noValidate className="form">
+                <p className="muted">{t("applications.editHelp")}</p>
+                <TextField name="centre_name" label={t("applications.fields.centre_name")} defaultValue={pick("centre_name", application.centre_name)}
+                  error={errors.centre_name} maxLength={200} />
+                {applicationFields.filter((field) => field !== "centre_name").map((field) => (
+                  <TextArea key={field} name={field} label={t(`applications.fields.${field}`)} hint={t(`applications.hints.${field}`)}
+                    defaultValue={pick(field, application[field])} error={errors[field]} rows={5} />
+                ))}
+                <div className="actions">
+                  <button type="submit" name="intent" value="save" className="button button--secondary" disabled={busy}>{t("applications.save")}</button>
+                  <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
+                    {application.status === "changes_requested" ? t("applications.resubmit") : t("applications.submit")}
+                  </button>
+                </div>
+              </Form>
+            ) : (
+              <ApplicationAnswers application={application} />
+            )}
+          </section>
+          <section aria-labelledby="profile-title">
+            <h2 id="profile-title">{t("applications.profileTitle")}</h2>
+            <p className="muted">{t("applications.profileHelp")}</p>
+            <CentreProfile application={application} eoi={application.eoi} reference={reference} applicantView={!isBdt} />
+          </section>
+        </div>
+        <aside className="stack">
+          <section aria-labelledby="plan-title" className="panel">
+            <h2 id="plan-title">{t("applications.planTitle")}</h2>
+            {planId ? <p><Link to={`/plans/${planId}`}>{t("applications.openPlan")}</Link></p> : null}
+            {application.sent_version && planId ? (
+              <>
+                <h3>{t("applications.sentVersion")}</h3>
+                <PlanVersionFacts planId={planId} version={application.sent_version} />
+              </>
+            ) : null}
+          </section>
+          {application.bdt_recommendation ? (
+            <section aria-labelledby="recommendation-title" className="panel">
+              <h2 id="recommendation-title">{t("applications.recommendationTitle")}</h2>
+              {application.bdt_recommended_outcome ? (
+                <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${application.bdt_recommended_outcome}`)}</p>
+              ) : null}
+              <p className="prewrap">{application.bdt_recommendation}</p>
+            </section>
+          ) : null}
+          {isBdt ? (
+            <section aria-labelledby="bdt-title" className="panel">
+              <h2 id="bdt-title">{t("applications.bdtTitle")}</h2>
+              {bdtReview ? (
+                <>
+                  <h3>{t("applications.checklist")}</h3>
+                  <ul>
+                    {bdtChecklistItems.map((item) => (
+                      <li key={item}>
+                        {t(`applications.checks.${item}`)}: {(bdtReview.checklist as Record<string, boolean>)[item] ? t("applications.checked") : t("applications.notChecked")}
+                      </li>
+                    ))}
+                  </ul>
+                  {bdtReview.internal_notes ? (
+                    <>
+                      <h3>{t("applications.internalNotes")}</h3>
+                      <p className="prewrap">{bdtReview.internal_notes}</p>
+                    </>
+                  ) : null}
+                </>
+              ) : null}
+              {application.status === "submitted" ? (
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="start" />
+                  <ChoiceGroup name="checklist" label={t("applications.checklist")} selected={(values?.checklist ?? "").split("\n")}
+                    options={bdtChecklistItems.map((item) => ({ value: item, label: t(`applications.checks.${item}`) }))} />
+                  <TextArea name="internal_notes" label={t("applications.internalNotes")} hint={t("applications.internalNotesHint")}
+                    defaultValue={values?.internal_notes} error={errors.internal_notes} rows={4} />
+                  <button type="submit" className="button" disabled={busy}>{t("applications.startReview")}</button>
+                </Form>
+              ) : null}
+              {application.status === "bdt_review" ? (
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="send" />
+                  <TextArea name="recommendation" label={t("applications.recommendation")} hint={t("applications.recommendationHint")}
+                    defaultValue={values?.recommendation} error={errors.recommendation} rows={5} />
+                  <ChoiceGroup type="radio" name="recommended_outcome" label={t("applications.recommendedOutcome")}
+                    selected={[values?.recommended_outcome ?? ""]} error={errors.recommended_outcome}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
+                  <button type="submit" className="button" disabled={busy}>{t("applications.sendToBoard")}</button>
+                </Form>
+              ) : null}
+              {!bdtReview && application.status !== "submitted" ? <p className="muted">{t("applications.noBdtReview")}</p> : null}
+            </section>
+          ) : null}
+          <section aria-labelledby="history-title">
+            <h2 id="history-title">{t("applications.history")}</h2>
+            <Timeline entries={timeline} />
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
+import { FormAlert, FormNotice } from "~/components/form-alert";
+import { PlanDocument } from "~/components/plan-document";
+import { detectLanguage } from "~/i18n/language.server";
+import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import type { PlanNode } from "~/lib/plan-schema";
+import { requireRoles } from "~/lib/session.server";
+import { addPacketComment, castVote, declareConflict, getPacket, recordDecision } from "~/models/board.server";
+import { loadReferenceData } from "~/models/reference.server";
+import { voteChoices, type VoteChoice } from "~/validation/applications";
+import { commentSchema, decisionSchema, declarationSchema, voteSchema } from "~/validation/board";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.packetPageTitle");
+
+const params = z.object({ packetId: z.uuid() });
+const intents = z.enum(["declare", "vote", "comment", "decide"]);
+const notices = ["declared", "voted", "commented", "decided"] as const;
+
+export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
+  const parsed = params.safeParse(raw);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { supabase, user, roles, headers } = await requireRoles(request, context, ["board_member", "board_chair"]);
+  const isChair = roles.includes("board_chair");
+  const [packet, reference] = await Promise.all([
+    getPacket(supabase, parsed.data.packetId, user.id, isChair),
+    loadReferenceData(supabase, await detectLanguage(request)),
+  ]);
+  if (!packet) throw new Response("Not found", { status: 404 });
+  return data({ packet, reference, isChair }, { headers });
+}
+
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { packetId } = params.parse(raw);
+  const { supabase, user } = await requireRoles(request, context, ["board_member", "board_chair"]);
+  const formData = await request.formData();
+  const intent = intents.safeParse(formData.get("intent"));
+  if (!intent.success) throw new Response("Bad request", { status: 400 });
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
+  const schema = { declare: declarationSchema, vote: voteSchema, comment: commentSchema, decide: decisionSchema }[intent.data];
+  const parsed = parseForm(schema as z.ZodType<Record<string, string | undefined>>, formData);
+  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const input = parsed.data;
+  const error =
+    intent.data === "declare"
+      ? (await declareConflict(supabase, packetId, input.has_conflict === "yes", input.reason)).error
+      : intent.data === "vote"
+        ? (await castVote(supabase, packetId, input.choice as VoteChoice, input.reason!)).error
+        : intent.data === "comment"
+          ? await addPacketComment(supabase, packetId, user.id, input.body!)
+          : (await recordDecision(supabase, packetId, input.outcome as VoteChoice, input.conditions)).error;
+  if (error) return fail({ key: `dbErrors.${error.code}` });
+  const notice = { declare: "declared", vote: "voted", comment: "commented", decide: "decided" }[intent.data];
+  return redirect(`/board/packets/${packetId}?done=${notice}${intent.data === "comment" ? "#discussion-title" : ""}`);
+}
+
+export default function BoardPacket() {
+  const { packet, reference, isChair } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const { t } = useTranslation();
+  const errors = result?.errors ?? ({} as FieldErrors);
+  const values = result?.values;
+  const errorsFor = (intent: string) => (result?.intent === intent ? errors : ({} as FieldErrors));
+  const valuesFor = (intent: string) => (result?.intent === intent ? values : undefined);
+  const busy = navigation.state === "submitting";
+  const open = packet.open;
+  const done = notices.find((notice) => notice === searchParams.get("done"));
+  const content = packet.content;
+  const heading = packet.heading;
+  return (
+    <div className="page page--wide">
+      <p><Link to={`/board/reviews/${packet.review.id}`}>{t("board.backToReview", { title: packet.review.title })}</Link></p>
+      <h1>{heading?.centre_name || t("eois.untitled")}</h1>
+      <p>
+        {heading ? `${heading.host_institution} (${heading.country_code})` : null} · {packet.review.title}{" "}
+        <StatusBadge status={`review_${packet.review.status}`} />
+      </p>
+      {done && !result ? <FormNotice title={t(`board.done.${done}Title`)}>{t(`board.done.${done}Body`)}</FormNotice> : null}
+      <FormAlert error={result?.formError} />
+
+      {!packet.declaration ? (
+        <section aria-labelledby="declare-title" className="panel panel--highlight">
+          <h2 id="declare-title">{t("board.declareTitle")}</h2>
+          <p>{t("board.declareIntro")}</p>
+          {open ? (
+            <Form method="post" noValidate className="form">
+              <input type="hidden" name="intent" value="declare" />
+              <ChoiceGroup type="radio" name="has_conflict" label={t("board.declareQuestion")} error={errorsFor("declare").has_conflict}
+                selected={[valuesFor("declare")?.has_conflict ?? ""]}
+                options={[{ value: "no", label: t("board.declareNo") }, { value: "yes", label: t("board.declareYes") }]} />
+              <TextArea name="reason" label={t("board.conflictReason")} hint={t("board.conflictReasonHint")} rows={3}
+                defaultValue={valuesFor("declare")?.reason} error={errorsFor("declare").reason} />
+              <button type="submit" className="button" disabled={busy}>{t("board.declare")}</button>
+            </Form>
+          ) : <p>{t("board.closedUndeclared")}</p>}
+        </section>
+      ) : null}
+
+      {packet.declaration?.has_conflict ? (
+        <section aria-labelledby="conflicted-title" className="panel panel--highlight">
+          <h2 id="conflicted-title">{t("board.conflictedTitle")}</h2>
+          <p>{t("board.conflictedBody")}</p>
+          <p className="muted">{t("board.declaredOn")} <LocalTime iso={packet.declaration.declared_at} /></p>
+        </section>
+      ) : null}
+
+      {content?.decision ? (
+        <section aria-labelledby="decision-title" className="panel panel--highlight">
+          <h2 id="decision-title">{t("board.decisionTitle")}</h2>
+          <p><StatusBadge status={content.decision.outcome} /> <LocalTime iso={content.decision.recorded_at} /></p>
+          <p>{t("board.decisionTally", { counted: content.decision.votes_counted, required: content.decision.quorum_required })}</p>
+          {content.decision.conditions ? <><h3>{t("board.conditions")}</h3><p className="prewrap">{content.decision.conditions}</p></> : null}
+        </section>
+      ) : null}
+
+      {content ? (
+        <>
+          <div className="side-by-side">
+            <section aria-labelledby="application-title">
+              <h2 id="application-title">{t("board.applicationTitle")}</h2>
+              {content.application ? (
+                <>
+                  <CentreProfile application={content.application} eoi={null} reference={reference} />
+                  <ApplicationAnswers application={content.application} />
+                  <h3>{t("board.bdtRecommendation")}</h3>
+                  {content.application.bdt_recommended_outcome ? (
+                    <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${content.application.bdt_recommended_outcome}`)}</p>
+                  ) : null}
+                  <p className="prewrap">{content.application.bdt_recommendation}</p>
+                </>
+              ) : null}
+            </section>
+            <section aria-labelledby="plan-title">
+              <h2 id="plan-title">{t("board.planTitle")}</h2>
+              {content.version ? (
+                <>
+                  <PlanVersionFacts planId={content.version.plan_id} version={content.version} />
+                  <p>
+                    <Link to={`/plans/${content.version.plan_id}`}>
+                      {open && packet.review.allow_plan_editing ? t("board.openPlanEdit") : t("board.openPlanComment")}
+                    </Link>
+                  </p>
+                  <PlanDocument content={content.version.content as unknown as PlanNode} />
+                </>
+              ) : null}
+            </section>
+          </div>
+
+          <div className="stack">
+            <section aria-labelledby="votes-title" className="panel">
+              <h2 id="votes-title">{t("board.votesTitle")}</h2>
+              {content.quorum ? (
+                <p className="progress">
+                  <span id="quorum-label">{t("board.quorumProgress", { counted: content.quorum.votes_counted, required: content.quorum.quorum_required })}</span>
+                  <progress aria-labelledby="quorum-label" value={Math.min(content.quorum.votes_counted, content.quorum.quorum_required)} max={content.quorum.quorum_required} />
+                </p>
+              ) : null}
+              {content.myVote ? (
+                <p>
+                  <strong>{t("board.yourVote")}:</strong> {t(`board.choices.${content.myVote.choice}`)} <span className="muted">(<LocalTime iso={content.myVote.updated_at} withZone={false} />)</span>
+                  <br /><span className="prewrap">{content.myVote.reason}</span>
+                </p>
+              ) : null}
+              {open ? (
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="vote" />
+                  <ChoiceGroup type="radio" name="choice" label={content.myVote ? t("board.changeVote") : t("board.castVote")}
+                    error={errorsFor("vote").choice} selected={[valuesFor("vote")?.choice ?? content.myVote?.choice ?? ""]}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
+                  <TextArea name="reason" label={t("board.voteReason")} rows={3} defaultValue={valuesFor("vote")?.reason ?? content.myVote?.reason}
+                    error={errorsFor("vote").reason} />
+                  <button type="submit" className="button" disabled={busy}>{content.myVote ? t("board.changeVoteSubmit") : t("board.castVoteSubmit")}</button>
+                </Form>
+              ) : <p>{t("board.votingClosed")}</p>}
+              <h3>{t("board.otherVotes")}</h3>
+              {!content.myVote && packet.review.status === "open" ? (
+                <p className="muted">{t("board.votesHidden")}</p>
+              ) : content.otherVotes.length === 0 ? (
+                <p className="muted">{t("board.noOtherVotes")}</p>
+              ) : (
+                <ul className="votes">
+                  {content.otherVotes.map((vote) => (
+                    <li key={vote.member_id}>
+                      <strong>{vote.name}</strong>: {t(`board.choices.${vote.choice}`)}
+                      <br /><span className="prewrap">{vote.reason}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+
+            <section aria-labelledby="discussion-title" className="panel">
+              <h2 id="discussion-title">{t("board.discussionTitle")}</h2>
+              {content.comments.length === 0 ? <p className="muted">{t("board.noComments")}</p> : (
+                <ol className="discussion">
+                  {content.comments.map((comment) => (
+                    <li key={comment.id}>
+                      <p><strong>{comment.author}</strong> <span className="muted"><LocalTime iso={comment.created_at} withZone={false} /></span></p>
+                      <p className="prewrap">{comment.body}</p>
+                    </li>
+                  ))}
+                </ol>
+              )}
+              <Form method="post" noValidate className="form form--compact">
+                <input type="hidden" name="intent" value="comment" />
+                <TextArea name="body" label={t("board.addComment")} rows={3} defaultValue={valuesFor("comment")?.body} error={errorsFor("comment").body} />
+                <button type="submit" className="button button--secondary" disabled={busy}>{t("board.postComment")}</button>
+              </Form>
+            </section>
+
+            {isChair && !content.decision && content.application?.status === "board_review" ? (
+              <section aria-labelledby="decide-title" className="panel">
+                <h2 id="decide-title">{t("board.decideTitle")}</h2>
+                <p>{t("board.decideHelp")}</p>
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="decide" />
+                  <ChoiceGroup type="radio" name="outcome" label={t("board.outcome")} error={errorsFor("decide").outcome}
+                    selected={[valuesFor("decide")?.outcome ?? ""]}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
+                  <TextArea name="conditions" label={t("board.conditions")} hint={t("board.conditionsHint")} rows={4}
+                    defaultValue={valuesFor("decide")?.conditions} error={errorsFor("decide").conditions} />
+                  <button type="submit" className="button" disabled={busy}>{t("board.recordDecision")}</button>
+                </Form>
+              </section>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+
+      {isChair ? (
+        <section aria-labelledby="declarations-title" className="panel">
+          <h2 id="declarations-title">{t("board.declarationsTitle")}</h2>
+          {packet.declarations.length === 0 ? <p className="muted">{t("board.noDeclarations")}</p> : (
+            <ul className="declarations">
+              {packet.declarations.map((row) => (
+                <li key={row.member_id}>
+                  <strong>{row.name}</strong>: {row.has_conflict ? t("board.declaredConflict") : t("board.declaredNone")}
+                  {row.has_conflict && row.reason ? <><br /><span className="prewrap">{row.reason}</span></> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+          {packet.undeclared.length > 0 ? <p>{t("board.undeclared", { names: packet.undeclared.join(", ") })}</p> : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/**
+ * Forms of the full centre application (issue 5). A draft may be incomplete: the database checks completeness when
+ * the applicant submits (hint `incomplete`, the missing columns in its detail). Messages are i18n keys.
+ */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, "errors.tooLong")
+    .transform((value) => value.trim())
+    .optional()
+    .transform((value) => (value === "" || value === undefined ? null : value));
+
+/** The columns the applicant may change (the database grants exactly these). */
+export const applicationFields = ["centre_name", "governance", "resources", "partners", "host_details"] as const;
+export type ApplicationField = (typeof applicationFields)[number];
+
+export const applicationFormSchema = z.object({
+  // centre_name is not null in the table: an emptied name is stored as "" and reported missing on submission.
+  centre_name: z.string().max(200, "errors.tooLong").optional().transform((value) => (value ?? "").trim()),
+  governance: text(20000),
+  resources: text(20000),
+  partners: text(20000),
+  host_details: text(20000),
+});
+export type ApplicationForm = z.infer<typeof applicationFormSchema>;
+
+/** The columns `submit_application` names in its `incomplete` detail, kept to the ones this form shows. */
+export function missingFields(detail: string | undefined): ApplicationField[] {
+  const named = (detail ?? "").split(",").map((item) => item.trim());
+  return applicationFields.filter((field) => named.includes(field));
+}
+
+export const voteChoices = ["approve", "approve_with_conditions", "request_changes", "reject"] as const;
+export type VoteChoice = (typeof voteChoices)[number];
+
+export const bdtChecklistItems = ["complete", "governance", "resources", "plan", "partners"] as const;
+
+/** BDT starts its review: the checklist (ticked boxes) and internal notes. */
+export const startReviewSchema = z.object({
+  internal_notes: text(20000),
+});
+
+export const sendToBoardSchema = z.object({
+  recommendation: z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong"),
+  recommended_outcome: z.enum(voteChoices, "errors.invalidChoice"),
+});
+
+export const applicationStatuses = [
+  "draft",
+  "submitted",
+  "bdt_review",
+  "board_review",
+  "approved",
+  "approved_with_conditions",
+  "changes_requested",
+  "rejected",
+] as const;
+
+/** `/applications?status=...`: an unknown value shows every application rather than failing. */
+export const applicationListSchema = z.object({ status: z.enum(applicationStatuses).optional().catch(undefined) });

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { utcInputToIso } from "~/validation/eoi";
+import { voteChoices } from "~/validation/applications";
+
+/** Checkboxes: absent means none ticked, one ticked arrives as a string. */
+const ticked = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.uuid()).max(100));
+
+/** The chair opens a review; closing time entered in UTC (the label says so), quorum blank = the default majority. */
+export const openReviewSchema = z.object({
+  title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
+  closes_at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime")
+    .transform(utcInputToIso)
+    .refine((iso) => new Date(iso).getTime() > Date.now(), "board.closesInPast"),
+  applications: ticked.pipe(z.array(z.uuid()).min(1, "board.chooseApplication")),
+  quorum: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? Number(value) : undefined))
+    .pipe(z.number("board.quorumInvalid").int("board.quorumInvalid").min(1, "board.quorumInvalid").max(1000, "board.quorumInvalid").optional()),
+  allow_plan_editing: z.literal("1").optional().transform((value) => value === "1"),
+});
+
+export const declarationSchema = z
+  .object({
+    has_conflict: z.enum(["no", "yes"], "board.declareChoose"),
+    reason: z.string().trim().max(5000, "errors.tooLong").optional(),
+  })
+  .refine((value) => value.has_conflict === "no" || Boolean(value.reason), { path: ["reason"], message: "board.conflictReasonRequired" });
+
+export const voteSchema = z.object({
+  choice: z.enum(voteChoices, "board.voteChoose"),
+  reason: z.string().trim().min(1, "board.voteReasonRequired").max(5000, "errors.tooLong"),
+});
+
+export const commentSchema = z.object({
+  body: z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong"),
+});
+
+export const decisionSchema = z
+  .object({
+    outcome: z.enum(voteChoices, "board.decisionChoose"),
+    conditions: z.string().trim().max(20000, "errors.tooLong").optional(),
+  })
+  .refine((value) => value.outcome !== "approve_with_conditions" || Boolean(value.conditions), {
+    path: ["conditions"],
+    message: "board.conditionsRequired",
+  });
