@@ -25,3 +25,103 @@ from demo_accounts;
 
 insert into public.role_grants (user_id, role)
 select id, unnest(roles) from demo_accounts where invited;
+
+-- A demo pipeline driven through the real transition functions (each one checks the role and writes the audit
+-- trail), acting as each demo person in turn: an open call; Amina's institution with an application in draft whose
+-- action plan opens with the template; and a second institution already designated as a centre by the Board.
+create function pg_temp.act_as(person uuid) returns void language sql as $$
+  select set_config('request.jwt.claims', json_build_object('sub', person, 'role', 'authenticated')::text, true)
+$$;
+
+do $$
+declare
+  applicant uuid := '0d3f2a10-0000-4000-8000-000000000001';
+  reviewer uuid := '0d3f2a10-0000-4000-8000-000000000002';
+  coordinator uuid := '0d3f2a10-0000-4000-8000-000000000003';
+  member uuid := '0d3f2a10-0000-4000-8000-000000000004';
+  chair uuid := '0d3f2a10-0000-4000-8000-000000000005';
+  call uuid;
+  agency uuid;
+  university uuid;
+  eoi uuid;
+  application uuid;
+  packet uuid;
+  review uuid;
+  eoi_content constant jsonb := '{
+    "request_kind": "establish", "proposed_scope": "national",
+    "capabilities": ["entrepreneurship_sme_growth", "policy_experimentation"],
+    "regional_initiatives": ["AFR4"], "kigali_priorities": ["digital_transformation"],
+    "motivation": "To accelerate digital entrepreneurship across the country.",
+    "ecosystem": "Three universities, the regulator and four incubators.",
+    "resources": "Premises, a prototyping lab and eight staff provided by the host for five years.",
+    "governance": "A steering committee chaired by the ministry, with academia and the private sector.",
+    "alignment": "Aligned with AFR4 and the Kigali Action Plan.", "contact_name": "Amina Diallo"}';
+begin
+  perform pg_temp.act_as(coordinator);
+  insert into public.calls (title, description, opens_at, closes_at, created_by)
+  values ('Acceleration Centres 2027', 'Expressions of Interest to host an Acceleration Centre of the Network.',
+          now() - interval '1 day', now() + interval '60 days', coordinator)
+  returning id into call;
+  perform public.open_call(call);
+
+  perform pg_temp.act_as(applicant);
+  agency := public.create_organisation('Kenya National Innovation Agency', 'innovation_agency', 'KE', 'https://example.org');
+  university := public.create_organisation('Université numérique du Sénégal', 'university', 'SN', 'https://example.org');
+
+  foreach eoi in array array[
+    public.create_eoi(call, agency), public.create_eoi(call, university)
+  ] loop
+    update public.eois e set
+      centre_name = case when e.organisation_id = agency then 'Nairobi Digital Innovation Acceleration Centre'
+                         else 'Dakar Open Technology Acceleration Centre' end,
+      proposed_centre_type = 'innovation_digital_transformation',
+      request_kind = (eoi_content ->> 'request_kind')::public.request_kind,
+      proposed_scope = 'national',
+      capabilities = array['entrepreneurship_sme_growth', 'policy_experimentation'],
+      regional_initiatives = array['AFR4'], kigali_priorities = array['digital_transformation'],
+      motivation = eoi_content ->> 'motivation', ecosystem = eoi_content ->> 'ecosystem',
+      resources = eoi_content ->> 'resources', governance = eoi_content ->> 'governance',
+      alignment = eoi_content ->> 'alignment', contact_name = eoi_content ->> 'contact_name'
+    where e.id = eoi;
+    perform public.submit_eoi(eoi);
+    perform pg_temp.act_as(reviewer);
+    perform public.start_validation(eoi);
+    perform public.validate_eoi(eoi, 'innovation_digital_transformation', 'national',
+                                array['entrepreneurship_sme_growth', 'policy_experimentation'],
+                                'Strong ecosystem and committed host.', '{"complete": true, "eligible": true}');
+    application := public.invite_application(eoi);
+    perform pg_temp.act_as(applicant);
+    update public.centre_applications set
+      governance = eoi_content ->> 'governance', resources = eoi_content ->> 'resources',
+      partners = 'Three universities, the national regulator and two incubators.',
+      host_details = 'Hosted by the institution in its main building, with a dedicated team.'
+    where id = application;
+  end loop;
+
+  -- The Senegalese application goes all the way: BDT review, the Board, approval with conditions.
+  update public.action_plans set content = '{"type": "doc", "content": [
+    {"type": "heading", "attrs": {"level": 1}, "content": [{"type": "text", "text": "Action plan: Dakar Open Technology Acceleration Centre"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "Within three years the centre supports 60 start-ups and three regulatory sandboxes."}]},
+    {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "1. Entrepreneurship and SME growth"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "Two cohorts a year of 10 start-ups, with mentoring by the partner universities."}]},
+    {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "2. Policy experimentation"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "A fintech sandbox with the regulator, evaluated every six months."}]}]}'
+  where application_id = application;
+  perform public.submit_application(application);
+  perform pg_temp.act_as(reviewer);
+  perform public.start_bdt_review(application, '{"complete": true}', 'Solid host commitment.');
+  perform public.send_to_board(application, 'BDT recommends approval with a condition on staffing.', 'approve_with_conditions');
+  perform pg_temp.act_as(chair);
+  review := public.open_board_review('Board review, first designations', now() + interval '14 days', array[application]);
+  select id into packet from public.board_packets where review_id = review;
+  perform public.declare_conflict(packet, false);
+  perform public.cast_vote(packet, 'approve_with_conditions', 'Strong plan; staffing must be confirmed.');
+  perform pg_temp.act_as(member);
+  perform public.declare_conflict(packet, false);
+  perform public.cast_vote(packet, 'approve', 'Ready to start.');
+  perform pg_temp.act_as(chair);
+  perform public.record_decision(packet, 'approve_with_conditions', 'Confirm the eight staff positions within six months.');
+  perform public.close_board_review(review);
+  perform set_config('request.jwt.claims', '', true);
+end
+$$;

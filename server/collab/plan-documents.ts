@@ -21,6 +21,8 @@ export interface LoadedPlan {
   contentDirty: boolean;
   contentTimer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
+  /** Set once the plan leaves `loaded`; a later release of this object must never unload the plan's next load. */
+  unloaded: boolean;
   /** Serialises this document's background writes (content, compaction). */
   chain: Promise<void>;
 }
@@ -78,6 +80,9 @@ export class PlanDocuments {
 
   release(plan: LoadedPlan, holder: object): void {
     plan.connections.delete(holder);
+    // A socket closed for a rights change leaves plan.connections at once but is released only when it has finished
+    // closing, possibly after this plan was unloaded and loaded again: that late release must not unload the new one.
+    if (plan.unloaded) return;
     if (plan.connections.size === 0 && !plan.idleTimer) {
       plan.idleTimer = setTimeout(() => void this.unload(plan), this.options.idleUnloadMs);
       plan.idleTimer.unref();
@@ -87,10 +92,17 @@ export class PlanDocuments {
   private async load(planId: string): Promise<LoadedPlan> {
     const stored = await this.options.store.load(planId);
     const doc = new Y.Doc({ gc: true });
-    doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const update of stored.updates) Y.applyUpdate(doc, update);
-    }, "server");
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, "server");
+    for (const update of stored.updates) {
+      // Yjs decodes some malformed updates that it then fails to apply, and updates are stored before they are
+      // applied: such an update failed live, in its own transaction, and is skipped the same way here, so that one
+      // tampered message can never make the document unloadable (every later connection refused with 503).
+      try {
+        Y.applyUpdate(doc, update, "server");
+      } catch (error) {
+        this.options.log(`collab: skipped a stored update of ${planId} that cannot be applied: ${(error as Error).message}`);
+      }
+    }
     const plan: LoadedPlan = {
       planId,
       applicationId: stored.applicationId,
@@ -101,17 +113,22 @@ export class PlanDocuments {
       throughUpdateId: stored.throughUpdateId,
       updatesSinceSnapshot: stored.updates.length,
       contentDirty: false,
+      unloaded: false,
       chain: Promise.resolve(),
     };
     plan.awareness.setLocalState(null);
     if (!stored.snapshot && stored.updates.length === 0) {
-      // First open: the template is written into the document and stored before anyone sees the document.
+      // First open: the template (or the JSON a plan already had, e.g. imported) is written into the document and
+      // stored before anyone sees the document.
       const template = new Y.Doc();
-      prosemirrorJSONToYXmlFragment(
-        getPlanSchema(),
-        buildPlanTemplate(stored.centreName, stored.capabilities),
-        template.getXmlFragment(planFragmentName),
-      );
+      const fragment = template.getXmlFragment(planFragmentName);
+      try {
+        if (!stored.content.content?.length) throw new Error("empty");
+        prosemirrorJSONToYXmlFragment(getPlanSchema(), stored.content, fragment);
+      } catch {
+        fragment.delete(0, fragment.length);
+        prosemirrorJSONToYXmlFragment(getPlanSchema(), buildPlanTemplate(stored.centreName, stored.capabilities), fragment);
+      }
       const update = Y.encodeStateAsUpdate(template);
       template.destroy();
       plan.throughUpdateId = await this.options.store.append(planId, update);
@@ -204,8 +221,9 @@ export class PlanDocuments {
 
   private async unload(plan: LoadedPlan): Promise<void> {
     plan.idleTimer = undefined;
-    const entry = this.loaded.get(plan.planId);
-    if (plan.connections.size > 0 || !entry) return;
+    // `loaded` may already hold the plan's next load; only this object's own entry may be removed.
+    if (plan.connections.size > 0 || plan.unloaded) return;
+    plan.unloaded = true;
     this.loaded.delete(plan.planId);
     const done = (async () => {
       clearTimeout(plan.contentTimer);

@@ -6,6 +6,8 @@ export interface StoredPlan {
   applicationId: string;
   centreName: string;
   capabilities: TemplateCapability[];
+  /** The JSON copy in action_plans.content: a plan written before it was ever co-edited starts from it. */
+  content: PlanNode;
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
   /** The last stored update id, or the snapshot's, so compaction knows what it folds. */
@@ -44,8 +46,8 @@ export class PlanStore {
     try {
       // One snapshot-consistent read, so compaction running concurrently can never hide updates from the load.
       await client.query("begin isolation level repeatable read read only");
-      const plan = await client.query<{ application_id: string; centre_name: string; capabilities: string[] }>(
-        `select a.id as application_id, a.centre_name, a.capabilities
+      const plan = await client.query<{ application_id: string; centre_name: string; capabilities: string[]; content: PlanNode }>(
+        `select a.id as application_id, a.centre_name, a.capabilities, p.content
          from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = $1`,
         [planId],
       );
@@ -69,6 +71,7 @@ export class PlanStore {
       return {
         applicationId: facts.application_id,
         centreName: facts.centre_name,
+        content: facts.content,
         capabilities: labels.rows,
         snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
         updates: updates.rows.map((row) => new Uint8Array(row.update)),

@@ -199,14 +199,9 @@ export async function buildApplication(
   const application = await rpc<string>(cast.reviewer.client, "invite_application", { eoi });
   const { error } = await cast.applicant.client.from("centre_applications").update(applicationContent).eq("id", application);
   if (error) throw new Error(`fill application: ${error.message}`);
-  const plan = await withDatabase(async (db) => {
-    const { rows } = await db.query("select id from public.action_plans where application_id = $1", [application]);
-    await db.query(
-      `update public.action_plans set content = $2 where id = $1`,
-      [rows[0].id, { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Objectives for 2027" }] }] }],
-    );
-    return rows[0].id as string;
-  });
+  // The plan starts from the server's template when it is first opened.
+  const plan = await withDatabase(async (db) =>
+    (await db.query("select id from public.action_plans where application_id = $1", [application])).rows[0].id as string);
   if (state !== "draft") await rpc(cast.applicant.client, "submit_application", { application });
   if (state === "bdt_review" || state === "board_review") await rpc(cast.reviewer.client, "start_bdt_review", { application });
   if (state === "board_review") {
