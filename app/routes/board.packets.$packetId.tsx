@@ -165,7 +165,7 @@ export default function BoardPacket() {
               ) : null}
               {content.myVote ? (
                 <p>
-                  <strong>{t("board.yourVote")}:</strong> {t(`board.choices.${content.myVote.choice}`)} <span className="muted">(<LocalTime iso={content.myVote.updated_at} withZone={false} />)</span>
+                  <strong>{t("board.yourVote")}</strong> {t(`board.choices.${content.myVote.choice}`)} <span className="muted">(<LocalTime iso={content.myVote.updated_at} withZone={false} />)</span>
                   <br /><span className="prewrap">{content.myVote.reason}</span>
                 </p>
               ) : null}
