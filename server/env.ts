@@ -30,6 +30,11 @@ const commonSchema = z.object({
   /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).default("Accelerator Network <no-reply@accelerator-network.local>"),
+  /** Collaboration limits; unset means the defaults in server/collab/collab-server.ts. Tests lower them. */
+  COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
+  COLLAB_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
+  COLLAB_CONNECTIONS_PER_DOCUMENT: z.coerce.number().int().min(1).optional(),
+  COLLAB_IDLE_UNLOAD_MS: z.coerce.number().int().min(1).optional(),
 });
 
 const embeddedSchema = commonSchema.extend({

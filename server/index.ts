@@ -58,7 +58,20 @@ async function main() {
   let server: Server;
   let closeApp: () => Promise<void>;
   try {
-    const { app, attach, close } = await createHttpApp({ stack, development, siteUrl: env.SITE_URL, log: log.error });
+    const collabLimits = {
+      maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES,
+      messagesPerSecond: env.COLLAB_MESSAGES_PER_SECOND,
+      connectionsPerDocument: env.COLLAB_CONNECTIONS_PER_DOCUMENT,
+      idleUnloadMs: env.COLLAB_IDLE_UNLOAD_MS,
+    };
+    const { app, attach, close } = await createHttpApp({
+      stack,
+      development,
+      siteUrl: env.SITE_URL,
+      log: log.error,
+      // Unset variables keep the defaults (an explicit undefined would override them in the spread).
+      collabLimits: Object.fromEntries(Object.entries(collabLimits).filter(([, value]) => value !== undefined)),
+    });
     closeApp = close;
     server = await listen(app, env.HOST, env.PORT);
     attach(server);

@@ -103,6 +103,8 @@ export class CollabServer {
   private sweep?: NodeJS.Timeout;
   private closing = false;
   private droppedUpdates = 0;
+  /** Counts rights-change signals, so a connection authorised before one and opened after it is re-checked. */
+  private accessSignals = 0;
 
   constructor(options: CollabServerOptions) {
     this.limits = { ...defaultCollabLimits, ...options.limits };
@@ -139,6 +141,7 @@ export class CollabServer {
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", () => undefined);
     if (this.closing) return refuse(socket, 503, "shutting down");
+    const signalsBefore = this.accessSignals;
     let decision;
     try {
       decision = await authoriseUpgrade(req, { pool: this.pool, jwtKey: this.jwtKey, siteOrigin: this.siteOrigin });
@@ -174,6 +177,8 @@ export class CollabServer {
       };
       plan.connections.delete(holder);
       this.open(connection, plan.connections.size >= this.limits.connectionsPerDocument);
+      // Rights changed while it was authorised and its document loaded (the signal found no socket to re-check).
+      if (this.accessSignals !== signalsBefore && this.connections.has(connection)) void this.recheckAccess([connection]);
     });
     // ws answers a bad handshake itself (or drops a socket that closed while we authorised) without calling back
     // (it does call back synchronously otherwise): give the hold back, or each such request would count against the
@@ -267,6 +272,8 @@ export class CollabServer {
     Y.decodeUpdate(update); // throws on a malformed update, before anything is stored
     void this.documents.submit(connection.plan, update, connection).catch((error: unknown) => {
       this.log(`collab: update for ${connection.plan.planId} failed: ${String(error)}`);
+      // Decoded but could not be applied: as malformed as one that does not decode.
+      connection.socket.close(1007, "malformed update");
     });
   }
 
@@ -402,9 +409,10 @@ export class CollabServer {
   private async listenForAccessChanges(): Promise<void> {
     const pending = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
-    const connect = async () => {
+    const connect = async (reconnecting: boolean) => {
       const client = new pg.Client({ connectionString: this.pool.options.connectionString, application_name: "collab-listen" });
       client.on("notification", (note) => {
+        this.accessSignals++;
         if (note.payload) pending.add(note.payload);
         timer ??= setTimeout(() => {
           timer = undefined;
@@ -414,17 +422,40 @@ export class CollabServer {
         }, 20);
       });
       client.on("error", (error) => {
-        if (this.closing) return;
+        // Errors while connecting reject connect() below; this is for a listener that was working.
+        if (this.closing || client !== this.listener) return;
+        this.listener = undefined;
         this.log(`collab: lost the rights-change listener (${error.message}); reconnecting`);
-        setTimeout(() => void connect().catch(() => undefined), 500).unref();
-        // Whatever changed while we were deaf is caught by re-checking everyone now.
-        void this.recheckAccess([...this.connections]);
+        void client.end().catch(() => undefined);
+        retry();
       });
-      await client.connect();
-      await client.query("listen plan_access_changed");
+      try {
+        await client.connect();
+        await client.query("listen plan_access_changed");
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
       this.listener = client;
+      if (reconnecting) {
+        // Whatever changed while we were deaf is caught by re-checking everyone, once we hear again (re-checking
+        // before that would miss what changes in between), and so are the connections being opened meanwhile.
+        this.accessSignals++;
+        void this.recheckAccess([...this.connections]);
+      }
     };
-    await connect();
+    // Until it works: a database that is briefly away must not leave rights changes unheard for good.
+    const retry = () => {
+      const timer = setTimeout(() => {
+        if (this.closing) return;
+        connect(true).catch((error: unknown) => {
+          this.log(`collab: listening for rights changes failed (${(error as Error).message}); retrying`);
+          retry();
+        });
+      }, 500);
+      timer.unref();
+    };
+    await connect(false);
   }
 
   private async handleAccessSignals(subjects: string[]): Promise<void> {
