@@ -105,6 +105,10 @@ describe("co-editing an action plan", { timeout: 120_000 }, () => {
     expect(await surface(applicant.page).getByText("Added after the first draft.", { exact: false }).count()).toBe(0);
     await surface(applicant.page).getByText("Reviewed by BDT.", { exact: false }).waitFor();
 
+    await applicant.page.goto(`/plans/${plan}/export`);
+    await applicant.page.getByText("Reviewed by BDT.", { exact: false }).waitFor();
+    await expectNoAxeViolations(applicant.page);
+
     // The application moves on to the Board; a member who declared no conflict reads and comments, never types.
     await rpc(cast.applicant.client, "submit_application", { application });
     await rpc(cast.reviewer.client, "start_bdt_review", { application });

@@ -36,6 +36,7 @@ export function reconnectDelay(attempt: number, random = Math.random): number {
 export function usePlanConnection(planId: string, onCommentsChanged: () => void): [PlanConnection | null, PlanConnectionStatus] {
   const [connection, setConnection] = useState<PlanConnection | null>(null);
   const [status, setStatus] = useState<PlanConnectionStatus>({ state: "connecting", access: null, saved: true, synced: false });
+  const [generation, setGeneration] = useState(0);
   const commentsChanged = useRef(onCommentsChanged);
   useEffect(() => {
     commentsChanged.current = onCommentsChanged;
@@ -54,11 +55,22 @@ export function usePlanConnection(planId: string, onCommentsChanged: () => void)
     let stopped = false;
     let storedClock = 0;
     let lastClose: number | null = null;
+    let grantedBefore: PlanAccessLevel | null = null;
     const update = (patch: Partial<PlanConnectionStatus>) => setStatus((current) => ({ ...current, ...patch }));
     const localClock = () => Y.getState(doc.store, doc.clientID);
 
     provider.messageHandlers[CollabMessage.access] = (_encoder, decoder) => {
-      update({ access: decoding.readVarString(decoder) as PlanAccessLevel });
+      const access = decoding.readVarString(decoder) as PlanAccessLevel;
+      // Edits this copy made while it could not write were dropped by the server; now that it may write, start from
+      // a fresh copy of the stored document so they never reappear.
+      if (access === "edit" && grantedBefore !== null && grantedBefore !== "edit") {
+        stopped = true;
+        update({ access: null, synced: false, state: "connecting" });
+        setGeneration((value) => value + 1);
+        return;
+      }
+      grantedBefore = access;
+      update({ access });
     };
     provider.messageHandlers[CollabMessage.stored] = (_encoder, decoder) => {
       const stored = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
@@ -137,7 +149,7 @@ export function usePlanConnection(planId: string, onCommentsChanged: () => void)
       doc.destroy();
       setConnection(null);
     };
-  }, [planId]);
+  }, [planId, generation]);
 
   return [connection, status];
 }
