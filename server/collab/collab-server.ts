@@ -97,7 +97,10 @@ export class CollabServer {
   private readonly log: (message: string) => void;
   private readonly jwtKey: Uint8Array;
   private readonly siteOrigin: string;
-  private readonly awarenessPending = new Map<LoadedPlan, { clients: Set<number>; timer?: NodeJS.Timeout; last: number }>();
+  // Weak: an unloaded plan must not be kept alive by its last awareness broadcast (found by bench:collab's
+  // open-and-close-10,000-documents run, which kept every document in memory).
+  private readonly awarenessPending = new WeakMap<LoadedPlan, { clients: Set<number>; timer?: NodeJS.Timeout; last: number }>();
+  private readonly awarenessTimers = new Set<NodeJS.Timeout>();
   private listener?: pg.Client;
   private heartbeat?: NodeJS.Timeout;
   private sweep?: NodeJS.Timeout;
@@ -111,7 +114,9 @@ export class CollabServer {
     this.log = options.log ?? ((line) => console.log(line));
     this.jwtKey = new TextEncoder().encode(options.jwtSecret);
     this.siteOrigin = new URL(options.siteUrl).origin;
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 8, application_name: "collab" });
+    // Idle connections are kept: opening one (SCRAM authentication) would otherwise add tens of ms to the first load
+    // after a quiet spell.
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 8, idleTimeoutMillis: 0, application_name: "collab" });
     this.pool.on("error", (error) => this.log(`collab: database pool error: ${error.message}`));
     this.store = new PlanStore(this.pool, this.log);
     this.documents = new PlanDocuments({
@@ -334,6 +339,7 @@ export class CollabServer {
     const flush = () => {
       const entry = this.awarenessPending.get(plan);
       if (!entry) return;
+      if (entry.timer) this.awarenessTimers.delete(entry.timer);
       entry.timer = undefined;
       entry.last = performance.now();
       const ids = [...entry.clients].filter((id) => plan.awareness.meta.has(id));
@@ -346,7 +352,10 @@ export class CollabServer {
       if (plan.connections.size === 0) this.awarenessPending.delete(plan);
     };
     if (wait === 0) flush();
-    else pending.timer = setTimeout(flush, wait);
+    else {
+      pending.timer = setTimeout(flush, wait);
+      this.awarenessTimers.add(pending.timer);
+    }
   }
 
   private sendAllAwareness(connection: Connection): void {
@@ -565,7 +574,7 @@ export class CollabServer {
     await this.store.drain();
     await this.documents.flushAll();
     this.store.close();
-    for (const pending of this.awarenessPending.values()) clearTimeout(pending.timer);
+    for (const timer of this.awarenessTimers) clearTimeout(timer);
     for (const connection of this.connections) connection.socket.terminate();
     this.wss.close();
     await this.listener?.end().catch(() => undefined);
