@@ -724,3 +724,5 @@ try {
   await Promise.all([ours?.stop(), peers.bare?.stop(), peers.hocuspocus?.stop()]).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 }
+// Client libraries (providers' reconnect and awareness timers) can outlive the run; everything is stopped above.
+process.exit(process.exitCode ?? 0);
