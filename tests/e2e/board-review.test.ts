@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { accessTokenOf, appendParagraph, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildEoiInState, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
@@ -55,10 +55,7 @@ async function newPage(): Promise<Page> {
 
 async function signedInPage(user: TestUser): Promise<Page> {
   const page = await newPage();
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, user.email, user.password);
   await page.waitForURL("**/home");
   return page;
 }

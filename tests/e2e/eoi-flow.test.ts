@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 
 let browser: Browser;
@@ -30,10 +30,7 @@ async function signedInPage(user: TestUser): Promise<Page> {
   // Short per-action waits, so a failure names the step instead of the whole test timing out.
   page.setDefaultTimeout(10_000);
   pageErrors.push(...collectPageErrors(page));
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, user.email, user.password);
   await page.waitForURL("**/home");
   return page;
 }

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { buildUser, linkIn, mailWithSubject, stack, uniqueEmail, type TestUser } from "../support/supabase";
 
 let browser: Browser;
@@ -21,18 +21,11 @@ async function newPage() {
   return { page, errors: collectPageErrors(page) };
 }
 
-async function signIn(page: import("playwright-core").Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 describe("people management", { timeout: 60_000 }, () => {
   it("a coordinator invites a reviewer, who accepts by mail, and can later be deactivated", async () => {
     const email = uniqueEmail("invited");
     const { page, errors } = await newPage();
-    await signIn(page, coordinator.email, coordinator.password);
+    await submitSignIn(page, coordinator.email, coordinator.password);
     await page.waitForURL("**/home");
     await page.goto("/people");
     await expectNoAxeViolations(page);
@@ -62,7 +55,7 @@ describe("people management", { timeout: 60_000 }, () => {
     await expectNoAxeViolations(page);
 
     const locked = await newPage();
-    await signIn(locked.page, email, "a-new-reviewer-password");
+    await submitSignIn(locked.page, email, "a-new-reviewer-password");
     await locked.page.getByRole("alert").waitFor();
     expect(await locked.page.getByRole("alert").textContent()).toBe("This account has been deactivated. Contact a BDT coordinator.");
     await locked.page.context().close();
@@ -75,7 +68,7 @@ describe("people management", { timeout: 60_000 }, () => {
     const { data: organisation } = await applicant.client.rpc("create_organisation", { name: "Kenya ICT Authority", kind: "regulator", country_code: "KE" });
     const colleague = uniqueEmail("colleague");
     const { page, errors } = await newPage();
-    await signIn(page, applicant.email, applicant.password);
+    await submitSignIn(page, applicant.email, applicant.password);
     await page.waitForURL("**/home");
     await page.goto("/eois");
     await expectNoAxeViolations(page);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { buildApplication, buildCast, buildPacket, rpc } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 
@@ -18,10 +18,7 @@ async function signedInPage(user: TestUser) {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = collectPageErrors(page);
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, user.email, user.password);
   await page.waitForURL("**/home");
   return { page, errors };
 }

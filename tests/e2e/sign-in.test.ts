@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { DEMO_PASSWORD, stack, uniqueEmail } from "../support/supabase";
 
 const demoAccounts = [
@@ -32,13 +32,6 @@ afterEach(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signIn(email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 async function headings(level: 1 | 2) {
   return page.getByRole("heading", { level }).allTextContents();
 }
@@ -46,7 +39,7 @@ async function headings(level: 1 | 2) {
 describe("signing in as each demo account", () => {
   for (const account of demoAccounts) {
     it(`${account.email} lands on a home page for their role and signs out`, async () => {
-      await signIn(account.email, DEMO_PASSWORD);
+      await submitSignIn(page, account.email, DEMO_PASSWORD);
       await page.waitForURL("**/home");
       expect(await headings(1)).toEqual([`Welcome, ${account.name}`]);
       const panelTitles = await page.locator(".panel h2").allTextContents();
@@ -66,7 +59,7 @@ describe("sign-in form", () => {
   it("shows a clear message for a wrong password and keeps the email typed", async () => {
     await page.goto("/sign-in");
     await expectNoAxeViolations(page);
-    await signIn("reviewer@demo.local", "not-the-password");
+    await submitSignIn(page, "reviewer@demo.local", "not-the-password");
     const alert = page.getByRole("alert");
     await alert.waitFor();
     expect(await alert.textContent()).toBe("The email address or password is not correct.");
@@ -89,7 +82,7 @@ describe("sign-in form", () => {
 
   it("returns to the page that asked for sign-in, and never to another site", async () => {
     await page.goto("/sign-in?redirectTo=https%3A%2F%2Fevil.example%2F");
-    await signIn("applicant@demo.local", DEMO_PASSWORD);
+    await submitSignIn(page, "applicant@demo.local", DEMO_PASSWORD);
     await page.waitForURL("**/home");
     expect(new URL(page.url()).origin).toBe(stack().url);
   });

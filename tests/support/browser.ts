@@ -56,3 +56,11 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** Fills and sends the sign-in form; the caller waits for what it expects next (home, or an error). */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
