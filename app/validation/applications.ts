@@ -1,16 +1,10 @@
 import { z } from "zod";
+import { draftText as text } from "./draft-fields";
 
 /**
  * Forms of the full centre application (issue 5). A draft may be incomplete: the database checks completeness when
  * the applicant submits (hint `incomplete`, the missing columns in its detail). Messages are i18n keys.
  */
-const text = (max: number) =>
-  z
-    .string()
-    .max(max, "errors.tooLong")
-    .transform((value) => value.trim())
-    .optional()
-    .transform((value) => (value === "" || value === undefined ? null : value));
 
 /** The columns the applicant may change (the database grants exactly these). */
 export const applicationFields = ["centre_name", "governance", "resources", "partners", "host_details"] as const;

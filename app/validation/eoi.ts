@@ -1,16 +1,10 @@
 import { z } from "zod";
+import { draftText as text } from "./draft-fields";
 
 /**
  * One schema per step of the EoI form. A draft may be incomplete (every field optional here); completeness is
  * checked by the database when the applicant submits. Messages are i18n keys.
  */
-const text = (max: number) =>
-  z
-    .string()
-    .max(max, "errors.tooLong")
-    .transform((value) => value.trim())
-    .optional()
-    .transform((value) => (value === "" || value === undefined ? null : value));
 
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
 const codes = (allowed?: readonly string[]) =>
