@@ -38,13 +38,13 @@ async function peopleNames(supabase: Client, plan: string): Promise<Map<string, 
 
 /** Everything the plan page shows around the editor; null when the plan does not exist or is not the caller's to see. */
 export async function getPlanPage(supabase: Client, planId: string) {
-  const [{ data: plan }, { data: access }] = await Promise.all([
+  const [{ data: plan }, access] = await Promise.all([
     supabase
       .from("action_plans")
       .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id)")
       .eq("id", planId)
       .maybeSingle(),
-    supabase.rpc("my_plan_access", { plan: planId }),
+    getPlanAccess(supabase, planId),
   ]);
   if (!plan || !plan.application || !access) return null;
   const [versions, comments, names] = await Promise.all([
@@ -55,7 +55,7 @@ export async function getPlanPage(supabase: Client, planId: string) {
   const approved = versions.find((version) => version.kind === "approved") ?? null;
   return {
     plan: { id: plan.id, application: plan.application },
-    access: access as PlanAccessLevel,
+    access,
     versions,
     approved,
     threads: buildThreads(comments.data ?? [], names),

@@ -97,6 +97,20 @@ revoke insert, update, delete, truncate on public.plan_comments from anon, authe
 create policy "People with access to a plan read its comments" on public.plan_comments
   for select to authenticated using (private.plan_access(plan_id) is not null);
 
+/** Commenters and editors may comment (and resolve threads). */
+create function private.may_comment_on_plan(plan uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce(private.plan_access(plan) in ('comment', 'edit'), false)
+$$;
+
+/** An audit entry about a plan, filed under its applicant organisation like the application's own entries. */
+create function private.audit_plan(plan uuid, action text, reason text, details jsonb) returns void
+language sql security definer set search_path = '' as $$
+  select private.audit('plan', plan, a.organisation_id, action, null, null, reason, details)
+  from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = plan
+$$;
+revoke execute on function private.may_comment_on_plan(uuid), private.audit_plan(uuid, text, text, jsonb) from public;
+
 /** Starts a thread on a range (anchor) or replies to one (parent); commenters and editors only. */
 create function public.add_plan_comment(plan uuid, body text, anchor jsonb default null, quote text default null,
                                         parent bigint default null) returns bigint
@@ -105,9 +119,8 @@ declare
   caller uuid := private.require_user();
   thread public.plan_comments;
   new_id bigint;
-  app public.centre_applications;
 begin
-  if private.plan_access(plan) is distinct from 'comment' and private.plan_access(plan) is distinct from 'edit' then
+  if not private.may_comment_on_plan(plan) then
     perform private.fail('not_allowed', 'you may not comment on this plan');
   end if;
   if coalesce(btrim(body), '') = '' then perform private.fail('reason_required', 'write the comment'); end if;
@@ -121,9 +134,8 @@ begin
   values (plan, parent, caller, btrim(body), case when parent is null then anchor end,
           case when parent is null then left(quote, 2000) end)
   returning id into new_id;
-  select a.* into app from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = plan;
-  perform private.audit('plan', plan, app.organisation_id, case when parent is null then 'start_comment_thread' else 'reply_comment' end,
-                        null, null, null, jsonb_build_object('comment_id', new_id));
+  perform private.audit_plan(plan, case when parent is null then 'start_comment_thread' else 'reply_comment' end,
+                             null, jsonb_build_object('comment_id', new_id));
   return new_id;
 end
 $$;
@@ -134,21 +146,17 @@ language plpgsql security definer set search_path = '' as $$
 declare
   caller uuid := private.require_user();
   thread public.plan_comments;
-  app public.centre_applications;
 begin
   select * into thread from public.plan_comments c where c.id = comment and c.parent_id is null for update;
   if not found then perform private.fail('not_found', 'no such thread'); end if;
-  if private.plan_access(thread.plan_id) is distinct from 'comment' and private.plan_access(thread.plan_id) is distinct from 'edit' then
+  if not private.may_comment_on_plan(thread.plan_id) then
     perform private.fail('not_allowed', 'you may not resolve comments on this plan');
   end if;
   update public.plan_comments
   set resolved_at = case when resolved then now() end, resolved_by = case when resolved then caller end
   where id = comment;
-  select a.* into app from public.action_plans p join public.centre_applications a on a.id = p.application_id
-  where p.id = thread.plan_id;
-  perform private.audit('plan', thread.plan_id, app.organisation_id,
-                        case when resolved then 'resolve_comment_thread' else 'reopen_comment_thread' end,
-                        null, null, null, jsonb_build_object('comment_id', comment));
+  perform private.audit_plan(thread.plan_id, case when resolved then 'resolve_comment_thread' else 'reopen_comment_thread' end,
+                             null, jsonb_build_object('comment_id', comment));
 end
 $$;
 
@@ -160,7 +168,6 @@ create function public.restore_plan_version(version uuid) returns jsonb
 language plpgsql security definer set search_path = '' as $$
 declare
   row public.plan_versions;
-  app public.centre_applications;
 begin
   perform private.require_user();
   select * into row from public.plan_versions v where v.id = version;
@@ -168,10 +175,7 @@ begin
   if private.plan_access(row.plan_id) is distinct from 'edit' then
     perform private.fail('not_allowed', 'only editors restore versions');
   end if;
-  select a.* into app from public.action_plans p join public.centre_applications a on a.id = p.application_id
-  where p.id = row.plan_id;
-  perform private.audit('plan', row.plan_id, app.organisation_id, 'restore_version', null, null, row.name,
-                        jsonb_build_object('version_id', version));
+  perform private.audit_plan(row.plan_id, 'restore_version', row.name, jsonb_build_object('version_id', version));
   return row.content;
 end
 $$;
