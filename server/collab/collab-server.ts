@@ -60,6 +60,11 @@ interface Connection {
   expiryTimer?: NodeJS.Timeout;
   droppedUpdates: number;
   revoked: boolean;
+  /**
+   * Set while the connection's rights may have changed and the re-check for that epoch has not finished: nothing is
+   * sent to it or taken from it until then (issue 10: a revoked socket receives nothing typed after the revocation).
+   */
+  hold?: { untilEpoch: bigint; outgoing: Uint8Array[]; incoming: Uint8Array[] };
 }
 
 export interface CollabMetrics {
@@ -108,6 +113,10 @@ export class CollabServer {
   private droppedUpdates = 0;
   /** Counts rights-change signals, so a connection authorised before one and opened after it is re-checked. */
   private accessSignals = 0;
+  /** The highest rights-change epoch whose re-check has finished (see private.plan_access_epoch). */
+  private accessEpochHandled = 0n;
+  /** Re-checks run one after another, so an epoch is marked handled only once every earlier one is. */
+  private accessChecks: Promise<void> = Promise.resolve();
 
   constructor(options: CollabServerOptions) {
     this.limits = { ...defaultCollabLimits, ...options.limits };
@@ -231,6 +240,11 @@ export class CollabServer {
     // Once shutting down nothing new is accepted (the store is being drained and closed); the client keeps its
     // unacknowledged edits and sends them again when it syncs with the restarted server.
     if (connection.revoked || this.closing) return;
+    if (connection.hold) {
+      if (connection.hold.incoming.length >= this.limits.messageBurst) connection.socket.close(CollabClose.rateLimited, "too many messages");
+      else connection.hold.incoming.push(data);
+      return;
+    }
     if (!this.takeToken(connection)) {
       connection.socket.close(CollabClose.rateLimited, "too many messages");
       return;
@@ -283,6 +297,9 @@ export class CollabServer {
   }
 
   private broadcastUpdate(plan: LoadedPlan, update: Uint8Array, origins: Set<UpdateOrigin>): void {
+    // Stored after a rights change this server has not re-checked yet: whoever lost access must not receive it.
+    const epoch = this.store.accessEpoch;
+    if (epoch > this.accessEpochHandled) for (const connection of this.socketsOf(plan)) this.hold(connection, epoch);
     const frame = message(CollabMessage.sync, (encoder) => syncProtocol.writeUpdate(encoder, update));
     let stored: Uint8Array | undefined;
     for (const connection of this.socketsOf(plan)) {
@@ -387,8 +404,31 @@ export class CollabServer {
   }
 
   private send(connection: Connection, frame: Uint8Array): void {
+    if (connection.hold) {
+      connection.hold.outgoing.push(frame);
+      return;
+    }
     if (connection.socket.readyState !== WebSocket.OPEN) return;
     connection.socket.send(frame, (error) => error && connection.socket.terminate());
+  }
+
+  /** Stops traffic to and from `connection` until the re-check of rights-change `epoch` has finished. */
+  private hold(connection: Connection, epoch: bigint): void {
+    if (connection.revoked) return;
+    if (!connection.hold) connection.hold = { untilEpoch: epoch, outgoing: [], incoming: [] };
+    else if (epoch > connection.hold.untilEpoch) connection.hold.untilEpoch = epoch;
+  }
+
+  /** Lets through, in order, what waited for the re-checks that have now finished. */
+  private releaseHolds(): void {
+    for (const connection of this.connections) {
+      const { hold } = connection;
+      if (!hold || hold.untilEpoch > this.accessEpochHandled) continue;
+      connection.hold = undefined;
+      if (connection.revoked) continue;
+      for (const frame of hold.outgoing) this.send(connection, frame);
+      for (const data of hold.incoming) this.receive(connection, data);
+    }
   }
 
   private forget(connection: Connection): void {
@@ -417,17 +457,30 @@ export class CollabServer {
 
   private async listenForAccessChanges(): Promise<void> {
     const pending = new Set<string>();
+    let pendingEpoch = 0n;
     let timer: NodeJS.Timeout | undefined;
     const connect = async (reconnecting: boolean) => {
       const client = new pg.Client({ connectionString: this.pool.options.connectionString, application_name: "collab-listen" });
       client.on("notification", (note) => {
         this.accessSignals++;
-        if (note.payload) pending.add(note.payload);
+        const signal = parseAccessSignal(note.payload);
+        if (!signal) {
+          this.log(`collab: ignored a malformed rights-change signal ${JSON.stringify(note.payload)}`);
+          return;
+        }
+        // Held at once, before the re-check: updates stored from now on must not reach a socket that lost access.
+        for (const connection of this.connections) if (signalConcerns(signal, connection)) this.hold(connection, signal.epoch);
+        pending.add(`${signal.kind}:${signal.id}`);
+        if (signal.epoch > pendingEpoch) pendingEpoch = signal.epoch;
         timer ??= setTimeout(() => {
           timer = undefined;
           const subjects = [...pending];
+          const epoch = pendingEpoch;
           pending.clear();
-          void this.handleAccessSignals(subjects);
+          this.queueAccessCheck(async () => {
+            await this.handleAccessSignals(subjects);
+            return epoch;
+          });
         }, 20);
       });
       client.on("error", (error) => {
@@ -438,20 +491,28 @@ export class CollabServer {
         void client.end().catch(() => undefined);
         retry();
       });
+      let epoch: bigint;
       try {
         await client.connect();
         await client.query("listen plan_access_changed");
+        const current = await client.query<{ epoch: string }>("select epoch from private.plan_access_epoch");
+        epoch = BigInt(current.rows[0]?.epoch ?? 0);
       } catch (error) {
         await client.end().catch(() => undefined);
         throw error;
       }
       this.listener = client;
-      if (reconnecting) {
-        // Whatever changed while we were deaf is caught by re-checking everyone, once we hear again (re-checking
-        // before that would miss what changes in between), and so are the connections being opened meanwhile.
-        this.accessSignals++;
-        void this.recheckAccess([...this.connections]);
+      if (!reconnecting) {
+        if (epoch > this.accessEpochHandled) this.accessEpochHandled = epoch;
+        return;
       }
+      // Whatever changed while we were deaf is caught by re-checking everyone, once we hear again (re-checking
+      // before that would miss what changes in between), and so are the connections being opened meanwhile.
+      this.accessSignals++;
+      this.queueAccessCheck(async () => {
+        await this.recheckAccess([...this.connections], { closeOnFailure: true });
+        return epoch;
+      });
     };
     // Until it works: a database that is briefly away must not leave rights changes unheard for good.
     const retry = () => {
@@ -467,6 +528,17 @@ export class CollabServer {
     await connect(false);
   }
 
+  /** Runs re-checks one at a time; each marks its epoch handled and releases the sockets held for it. */
+  private queueAccessCheck(check: () => Promise<bigint>): void {
+    this.accessChecks = this.accessChecks
+      .then(check)
+      .then((epoch) => {
+        if (epoch > this.accessEpochHandled) this.accessEpochHandled = epoch;
+        this.releaseHolds();
+      })
+      .catch((error: unknown) => this.log(`collab: re-checking access failed: ${String(error)}`));
+  }
+
   private async handleAccessSignals(subjects: string[]): Promise<void> {
     const users = new Set<string>();
     const applications = new Set<string>();
@@ -477,6 +549,7 @@ export class CollabServer {
       else if (kind === "application") applications.add(id);
       else if (kind === "review") reviews.push(id);
     }
+    let everyone = false;
     try {
       if (reviews.length > 0) {
         const rows = await this.pool.query<{ application_id: string }>(
@@ -487,15 +560,20 @@ export class CollabServer {
       }
     } catch (error) {
       this.log(`collab: reading review packets failed: ${(error as Error).message}`);
+      everyone = true;
     }
     const affected = [...this.connections].filter(
-      (connection) => users.has(connection.principal.userId) || applications.has(connection.plan.applicationId),
+      (connection) => everyone || users.has(connection.principal.userId) || applications.has(connection.plan.applicationId),
     );
-    await this.recheckAccess(affected);
+    await this.recheckAccess(affected, { closeOnFailure: true });
   }
 
-  /** Closes, with a dedicated code, every socket whose access is no longer what it was authorised with. */
-  private async recheckAccess(connections: Connection[]): Promise<void> {
+  /**
+   * Closes, with a dedicated code, every socket whose access is no longer what it was authorised with. When the
+   * database cannot answer, a re-check after a rights change closes the sockets it could not confirm (they
+   * re-authorise on reconnect) rather than letting them run on unconfirmed rights.
+   */
+  private async recheckAccess(connections: Connection[], options: { closeOnFailure?: boolean } = {}): Promise<void> {
     if (connections.length === 0 || this.closing) return;
     let levels: (PlanAccessLevel | null)[];
     try {
@@ -505,12 +583,14 @@ export class CollabServer {
       );
     } catch (error) {
       this.log(`collab: re-checking access failed: ${(error as Error).message}`);
-      return;
+      if (!options.closeOnFailure) return;
+      levels = connections.map(() => null);
     }
     connections.forEach((connection, index) => {
       if (levels[index] === connection.access) return;
       // Stop sending and accepting at once; the close frame follows and the client re-authorises.
       connection.revoked = true;
+      connection.hold = undefined;
       connection.plan.connections.delete(connection);
       connection.socket.close(CollabClose.accessChanged, "access changed");
     });
@@ -580,6 +660,26 @@ export class CollabServer {
     await this.listener?.end().catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }
+}
+
+interface AccessSignal {
+  kind: "user" | "application" | "review";
+  id: string;
+  epoch: bigint;
+}
+
+/** `kind:id@epoch`, as private.signal_plan_access_change() writes it. */
+function parseAccessSignal(payload: string | undefined): AccessSignal | undefined {
+  const match = /^(user|application|review):([0-9a-f-]{36})@(\d{1,19})$/.exec(payload ?? "");
+  if (!match) return undefined;
+  return { kind: match[1] as AccessSignal["kind"], id: match[2] ?? "", epoch: BigInt(match[3] ?? "0") };
+}
+
+/** Whether the signal may change `connection`'s rights (a review's packets are only known after a query: all). */
+function signalConcerns(signal: AccessSignal, connection: Connection): boolean {
+  if (signal.kind === "user") return connection.principal.userId === signal.id;
+  if (signal.kind === "application") return connection.plan.applicationId === signal.id;
+  return true;
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

@@ -35,6 +35,11 @@ export class PlanStore {
   private flushing = false;
   private retryDelayMs = 0;
   private closed = false;
+  /**
+   * The rights-change epoch (private.plan_access_epoch) committed when the latest batch was stored. An update stored
+   * under an epoch the server has not handled yet must not be broadcast before the rights re-check (issue 10).
+   */
+  accessEpoch = 0n;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -109,14 +114,19 @@ export class PlanStore {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, 2000);
         try {
-          const result = await this.pool.query<{ id: string }>(
-            `insert into private.plan_updates (plan_id, "update")
-             select plan_id, update_bytes from unnest($1::uuid[], $2::bytea[]) with ordinality as u (plan_id, update_bytes, position)
-             order by position returning id`,
+          const result = await this.pool.query<{ id: string; access_epoch: string }>(
+            `with stored as (
+               insert into private.plan_updates (plan_id, "update")
+               select plan_id, update_bytes from unnest($1::uuid[], $2::bytea[]) with ordinality as u (plan_id, update_bytes, position)
+               order by position returning id
+             )
+             select stored.id, epoch.epoch as access_epoch from stored cross join private.plan_access_epoch epoch`,
             [batch.map((item) => item.planId), batch.map((item) => Buffer.from(item.update))],
           );
           this.queue.splice(0, batch.length);
           this.retryDelayMs = 0;
+          const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
+          if (epoch > this.accessEpoch) this.accessEpoch = epoch;
           // Identity values follow insertion order, which follows `position`.
           const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
           batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));

@@ -272,6 +272,38 @@ describe("rights changes", () => {
     ).toBe(403);
   });
 
+  it("sends a revoked socket nothing typed after the revoking call returned, while another person keeps typing", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "draft");
+    const typist = await connect(cast.applicant, plan);
+    const revoked = await connect(cast.reviewer, plan);
+    await Promise.all([waitForSync(typist), waitForSync(revoked)]);
+    let typed = 0;
+    let typing = true;
+    const typingDone = (async () => {
+      // Continuous typing, one paragraph every few milliseconds, for as long as the test needs.
+      while (typing) {
+        appendParagraph(typist.doc, `typed-${++typed};`);
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+    })();
+    await waitFor(() => revoked.text().includes("typed-5;"), 10_000, "the reviewer to receive the typing");
+    await rpc(cast.coordinator.client, "revoke_role", { person: cast.reviewer.id, role: "reviewer" });
+    // Everything typed from here on was typed after the revoking call returned.
+    const typedBeforeRevocation = typed;
+    const { code } = await within(revoked.closed, 10_000, "close after the revocation");
+    await waitFor(() => typed > typedBeforeRevocation + 20, 10_000, "typing to go on after the revocation");
+    typing = false;
+    await typingDone;
+    expect(code).toBe(CollabClose.accessChanged);
+    const received = [...revoked.text().matchAll(/typed-(\d+);/g)].map((match) => Number(match[1]));
+    const typedAfterRevocation = received.filter((number) => number > typedBeforeRevocation);
+    expect(typedAfterRevocation).toEqual([]);
+    // The typist was never disturbed: everything it typed is stored.
+    await waitFor(() => ownEditsStored(typist), 10_000, "the typist's edits to be stored");
+    expect(await hasSettled(typist.closed)).toBe(false);
+  });
+
   it("closes the applicant's editing socket within 2 s of submitting, and lets them back in to comment", async () => {
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft");
