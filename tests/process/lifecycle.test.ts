@@ -57,7 +57,9 @@ afterEach(async () => {
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the server process", () => {
+// Each test starts one or two real servers (PostgreSQL, PostgREST, the app): on a busy 2-core machine that takes far
+// longer than the 30 s default, so these tests wait for the servers' own deadlines instead (issue 11).
+describe("the server process", { timeout: 600_000 }, () => {
   it("stops every child on SIGTERM and keeps the data for the next start", async () => {
     const dataDir = newDataDir();
     const first = await start({ dataDir });

@@ -60,7 +60,8 @@ export async function startServer(options: {
     },
   };
   if (options.waitForHealthy === false) return server;
-  const deadline = Date.now() + 60_000;
+  // Generous: CI and developers' machines may be busy with other work; a healthy server answers long before this.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited during start:\n${output}`);
     try {
@@ -72,7 +73,7 @@ export async function startServer(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await server.stop();
-  throw new Error(`server did not become healthy in 60 s:\n${output}`);
+  throw new Error(`server did not become healthy in 180 s:\n${output}`);
 }
 
 export interface EmbeddedSecretsFile {
