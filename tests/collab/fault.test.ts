@@ -42,10 +42,14 @@ let server: RunningServer;
 let db: pg.Client | undefined;
 const clients: PlanClient[] = [];
 
+// These tests stop and start real servers: on a busy 2-core machine a start alone can outlast vitest's defaults, so
+// they wait for the servers' own deadlines instead (issue 11).
+const serverStarts = { timeout: 300_000 };
+
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "an-collab-fault-"));
   server = await startServer({ dataDir });
-});
+}, serverStarts.timeout);
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
@@ -218,7 +222,7 @@ async function typeOffline(typists: Typist[], tokens = 8): Promise<void> {
   for (const typist of typists) typist.stop();
 }
 
-describe("crashes", () => {
+describe("crashes", serverStarts, () => {
   it("keeps every update anyone received when killed with SIGKILL, and merges what was typed meanwhile", async () => {
     const { planId, editorTokens } = await buildPlanOnServer(server);
     const network: Network = { up: true };
@@ -315,11 +319,11 @@ describe("crashes", () => {
   });
 });
 
-describe("on a server that unloads a document as soon as nobody uses it", () => {
+describe("on a server that unloads a document as soon as nobody uses it", serverStarts, () => {
   beforeAll(async () => {
     await server.stop("SIGTERM");
     await restart({ COLLAB_IDLE_UNLOAD_MS: "1" });
-  });
+  }, serverStarts.timeout);
 
   it("never serves a stale or empty document to a reconnect within milliseconds of a save or an unload", async () => {
     const { planId, editorTokens } = await buildPlanOnServer(server);
