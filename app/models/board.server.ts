@@ -9,11 +9,14 @@ import type { VoteChoice } from "~/validation/applications";
  * who has not voted yet. The agenda and the members' names come from two narrow functions (migration 001000).
  */
 
-/** Every application that reached the Board, named (centre, institution, country), with nothing of its content. */
+/**
+ * Every application that reached the Board, named (centre, institution, country), with nothing of its content. The
+ * status is null once decided for a member who may not see the application (issue 10: the outcome is content too).
+ */
 export async function listBoardAgenda(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_agenda", {});
   if (error) throw new Error(`agenda: ${error.message}`);
-  return data ?? [];
+  return (data ?? []).map((item) => ({ ...item, status: item.status as typeof item.status | null }));
 }
 
 export async function listBoardPeople(supabase: SupabaseServerClient) {

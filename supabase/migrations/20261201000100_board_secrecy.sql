@@ -204,3 +204,28 @@ begin
   return query select q.votes_counted, q.quorum_required from private.packet_quorum(packet) q;
 end
 $$;
+
+/**
+ * The agenda: every application that reached the Board, named (centre, host institution, country). Its status
+ * tells the outcome once decided, so a member who may not see the application reads it only while it is before
+ * the Board (null afterwards); BDT and the chair, who schedule reviews, always read it.
+ */
+create or replace function public.list_board_agenda()
+returns table (application_id uuid, centre_name text, host_institution text, country_code text,
+               status public.application_status, sent_at timestamptz, in_open_review boolean)
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  sees_all boolean := private.is_bdt() or private.has_role('board_chair');
+begin
+  if not (private.is_board() or private.is_bdt()) then perform private.fail('not_allowed', 'Board and BDT only'); end if;
+  return query
+  select a.id, a.centre_name, o.name, o.country_code::text,
+         case when sees_all or a.status = 'board_review' or private.can_see_application(a.id) then a.status end,
+         v.created_at,
+         exists (select 1 from public.board_packets p join public.board_reviews r on r.id = p.review_id
+                 where p.application_id = a.id and r.status = 'open')
+  from public.centre_applications a
+  join public.organisations o on o.id = a.organisation_id
+  join public.plan_versions v on v.id = a.sent_plan_version_id;
+end
+$$;

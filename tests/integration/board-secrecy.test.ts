@@ -222,9 +222,16 @@ const decisionOf = (packet: string) => withDatabase(async (db) =>
 
 describe("a decided packet and a closed review are closed for every write", () => {
   it("refuses votes, declarations and discussion after the decision, and the decision keeps its tally", async () => {
-    const { packet } = await votedPacket();
+    const { application, packet } = await votedPacket();
     await rpc(chair.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(chair.client, "record_decision", { packet, outcome: "approve" });
+    // The outcome is the packet's too: the agenda names the application but hides its status from the undeclared.
+    const agendaStatus = async (user: TestUser) =>
+      (await user.client.rpc("list_board_agenda")).data?.find((item) => item.application_id === application)?.status;
+    expect(await agendaStatus(undeclared)).toBeNull();
+    expect(await agendaStatus(voter)).toBe("approved");
+    expect(await agendaStatus(chair)).toBe("approved");
+    expect(await agendaStatus(cast.reviewer)).toBe("approved");
     const votesBefore = await votesOf(packet);
     const decisionBefore = await decisionOf(packet);
     expect(decisionBefore).toEqual([{ outcome: "approved", votes_counted: 1, quorum_required: 1 }]);
