@@ -190,13 +190,32 @@ export type Database = {
           { foreignKeyName: "board_decisions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
         ];
       };
+      board_packet_contents: {
+        Row: {
+          packet_id: string;
+          bdt_recommendation: string | null;
+          bdt_recommended_outcome: Database["public"]["Enums"]["vote_choice"] | null;
+        };
+        Insert: {
+          packet_id: string;
+          bdt_recommendation?: string | null;
+          bdt_recommended_outcome?: Database["public"]["Enums"]["vote_choice"] | null;
+        };
+        Update: {
+          packet_id?: string;
+          bdt_recommendation?: string | null;
+          bdt_recommended_outcome?: Database["public"]["Enums"]["vote_choice"] | null;
+        };
+        Relationships: [
+          { foreignKeyName: "board_packet_contents_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
+        ];
+      };
       board_packets: {
         Row: {
           id: string;
           review_id: string;
           application_id: string;
           plan_version_id: string;
-          bdt_recommendation: string | null;
           created_at: string;
         };
         Insert: {
@@ -204,7 +223,6 @@ export type Database = {
           review_id: string;
           application_id: string;
           plan_version_id: string;
-          bdt_recommendation?: string | null;
           created_at?: string;
         };
         Update: {
@@ -212,7 +230,6 @@ export type Database = {
           review_id?: string;
           application_id?: string;
           plan_version_id?: string;
-          bdt_recommendation?: string | null;
           created_at?: string;
         };
         Relationships: [

@@ -9,11 +9,14 @@ import type { VoteChoice } from "~/validation/applications";
  * who has not voted yet. The agenda and the members' names come from two narrow functions (migration 001000).
  */
 
-/** Every application that reached the Board, named (centre, institution, country), with nothing of its content. */
+/**
+ * Every application that reached the Board, named (centre, institution, country), with nothing of its content. The
+ * status is null once decided for a member who may not see the application (issue 10: the outcome is content too).
+ */
 export async function listBoardAgenda(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_agenda", {});
   if (error) throw new Error(`agenda: ${error.message}`);
-  return data ?? [];
+  return (data ?? []).map((item) => ({ ...item, status: item.status as typeof item.status | null }));
 }
 
 export async function listBoardPeople(supabase: SupabaseServerClient) {
@@ -92,12 +95,14 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
       : Promise.resolve({ data: [] }),
   ]);
   const nameOf = (member: string | null) => people.find((person) => person.id === member)?.name ?? "";
+  const heading = agenda.find((item) => item.application_id === packet.application_id) ?? null;
   const base = {
     id: packet.id,
     review: packet.review,
-    // Declaring and voting stop at the closing time even before the chair closes the review (lock_open_packet).
-    open: packet.review.status === "open" && new Date(packet.review.closes_at).getTime() > Date.now(),
-    heading: agenda.find((item) => item.application_id === packet.application_id) ?? null,
+    // Declaring, voting and discussing stop at the closing time even before the chair closes the review, and at the
+    // decision (lock_open_packet); a decided application has left "board_review".
+    open: packet.review.status === "open" && new Date(packet.review.closes_at).getTime() > Date.now() && heading?.status === "board_review",
+    heading,
     declaration: declaration.data,
     declarations: (declarations.data ?? []).map((row) => ({ ...row, name: nameOf(row.member_id) })),
     undeclared: isChair
@@ -105,7 +110,8 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
       : [],
   };
   if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
-  return { ...base, content: await getPacketContent(supabase, packet, userId, nameOf) };
+  const content = await getPacketContent(supabase, packet, userId, nameOf);
+  return { ...base, open: base.open && !content.decision, content };
 }
 
 async function getPacketContent(
@@ -114,12 +120,14 @@ async function getPacketContent(
   userId: string,
   nameOf: (member: string | null) => string,
 ) {
-  const [application, version, comments, votes, quorum, decision] = await Promise.all([
+  const [application, recommendation, version, comments, votes, quorum, decision] = await Promise.all([
     supabase
       .from("centre_applications")
-      .select("id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, bdt_recommendation, bdt_recommended_outcome, plan:action_plans(id)")
+      .select("id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, plan:action_plans(id)")
       .eq("id", packet.application_id)
       .maybeSingle(),
+    // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
+    supabase.from("board_packet_contents").select("bdt_recommendation, bdt_recommended_outcome").eq("packet_id", packet.id).maybeSingle(),
     supabase.from("plan_versions").select("id, plan_id, name, content, content_hash, created_at").eq("id", packet.plan_version_id).maybeSingle(),
     supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
     supabase.from("votes").select("member_id, choice, reason, updated_at").eq("packet_id", packet.id).order("cast_at"),
@@ -130,6 +138,7 @@ async function getPacketContent(
   const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
   return {
     application: application.data,
+    recommendation: recommendation.data,
     version: version.data,
     comments: (comments.data ?? []).map((comment) => ({ ...comment, author: nameOf(comment.author_id) })),
     myVote: allVotes.find((vote) => vote.member_id === userId) ?? null,

@@ -131,10 +131,10 @@ export default function BoardPacket() {
                   <CentreProfile application={content.application} eoi={null} reference={reference} />
                   <ApplicationAnswers application={content.application} />
                   <h3>{t("board.bdtRecommendation")}</h3>
-                  {content.application.bdt_recommended_outcome ? (
-                    <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${content.application.bdt_recommended_outcome}`)}</p>
+                  {content.recommendation?.bdt_recommended_outcome ? (
+                    <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${content.recommendation.bdt_recommended_outcome}`)}</p>
                   ) : null}
-                  <p className="prewrap">{content.application.bdt_recommendation}</p>
+                  <p className="prewrap">{content.recommendation?.bdt_recommendation}</p>
                 </>
               ) : null}
             </section>
@@ -209,11 +209,13 @@ export default function BoardPacket() {
                   ))}
                 </ol>
               )}
-              <Form method="post" noValidate className="form form--compact">
-                <input type="hidden" name="intent" value="comment" />
-                <TextArea name="body" label={t("board.addComment")} rows={3} defaultValue={valuesFor("comment")?.body} error={errorsFor("comment").body} />
-                <button type="submit" className="button button--secondary" disabled={busy}>{t("board.postComment")}</button>
-              </Form>
+              {open ? (
+                <Form method="post" noValidate className="form form--compact">
+                  <input type="hidden" name="intent" value="comment" />
+                  <TextArea name="body" label={t("board.addComment")} rows={3} defaultValue={valuesFor("comment")?.body} error={errorsFor("comment").body} />
+                  <button type="submit" className="button button--secondary" disabled={busy}>{t("board.postComment")}</button>
+                </Form>
+              ) : <p className="muted">{t("board.discussionClosed")}</p>}
             </section>
 
             {isChair && !content.decision && content.application?.status === "board_review" ? (

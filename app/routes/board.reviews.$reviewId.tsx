@@ -59,7 +59,7 @@ export default function BoardReview() {
               <p>{packet.heading ? `${packet.heading.host_institution} (${packet.heading.country_code})` : null}</p>
               <p>
                 {packet.declared === "none" ? t("board.declaredNone") : packet.declared === "conflict" ? t("board.declaredConflict") : t("board.notDeclared")}
-                {packet.heading ? <> · <StatusBadge status={packet.heading.status} /></> : null}
+                {packet.heading?.status ? <> · <StatusBadge status={packet.heading.status} /></> : null}
               </p>
             </li>
           ))}

@@ -146,14 +146,14 @@ describe("from application to designated centre", () => {
       comments: (await conflicted.client.from("comments").select("id, body").eq("packet_id", packet)).data,
       // Embedding through the packet (which every member may list) is filtered by the same policies.
       embedded: (await conflicted.client.from("board_packets").select("id, votes(choice), comments(body)").eq("id", packet).single()).data,
-      quorum: (await conflicted.client.rpc("packet_quorum_status", { packet })).data,
+      quorum: (await conflicted.client.rpc("packet_quorum_status", { packet })).error?.code,
     });
     const open = await probe();
     expect(open.votes).toEqual([]);
     expect(open.comments).toEqual([]);
     expect(open.embedded).toEqual({ id: packet, votes: [], comments: [] });
-    // Quorum progress is a count, never a vote; the conflicted member may know how far the packet is.
-    expect(open.quorum).toEqual([{ votes_counted: 1, quorum_required: 1 }]);
+    // A conflicted member learns nothing about the packet, not even how many votes it has (issue 10).
+    expect(open.quorum).toBe("42501");
 
     // Closing the review reveals the votes to members without a conflict, never to the conflicted one.
     await rpc(chair.client, "close_board_review", { review });

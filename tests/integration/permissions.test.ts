@@ -366,6 +366,41 @@ async function probes(): Promise<Record<string, Probe>> {
     "board packet/declare a conflict of interest": {
       other: async (actor) => succeeded(actor.client.rpc("declare_conflict", { packet: await freshPacket(), has_conflict: false })),
     },
+    "board packet/read its content (BDT's recommendation)": {
+      own: async (actor) => !isBoard(actor) ? undefined :
+        returnedRows(actor.client.from("board_packet_contents").select("packet_id").eq("packet_id", board.ownPacket)),
+      other: async (actor) => returnedRows(actor.client.from("board_packet_contents").select("packet_id")
+        .eq("packet_id", isBoard(actor) ? board.otherPacket : board.ownPacket)),
+    },
+    "conflict declaration/read it, reason and audit entry included": {
+      own: async (actor) => {
+        if (!isBoard(actor) || !actor.user) return undefined;
+        const read = await returnedRows(actor.client.from("conflict_declarations").select("reason")
+          .eq("packet_id", board.otherPacket).eq("member_id", actor.user.id));
+        const audit = await returnedRows(actor.client.from("audit_log").select("id")
+          .eq("entity_id", board.otherPacket).eq("action", "declare_conflict").eq("actor_id", actor.user.id));
+        expect(read, "declaration and its audit agree").toBe(audit);
+        return read;
+      },
+      // Either way of reading another member's declaration is a leak.
+      other: async (actor) => (await returnedRows(actor.client.from("conflict_declarations").select("reason")
+        .eq("packet_id", board.otherPacket).eq("member_id", extraMember.id))) ||
+        returnedRows(actor.client.from("audit_log").select("id")
+          .eq("entity_id", board.otherPacket).eq("action", "declare_conflict").eq("actor_id", extraMember.id)),
+    },
+    "vote/read the audit entries of votes": {
+      own: async (actor) => !isBoard(actor) || !actor.user ? undefined :
+        returnedRows(actor.client.from("audit_log").select("id").eq("entity_id", board.ownPacket)
+          .in("action", ["cast_vote", "change_vote"]).neq("actor_id", actor.user.id)),
+      other: async (actor) => returnedRows(actor.client.from("audit_log").select("id")
+        .eq("entity_id", isBoard(actor) ? board.otherPacket : board.ownPacket).in("action", ["cast_vote", "change_vote"])),
+    },
+    "vote/follow quorum progress (counts only)": {
+      own: async (actor) => !isBoard(actor) ? undefined :
+        returnedRows(actor.client.rpc("packet_quorum_status", { packet: board.ownPacket })),
+      other: async (actor) => returnedRows(actor.client.rpc("packet_quorum_status", {
+        packet: isBoard(actor) ? board.otherPacket : board.ownPacket })),
+    },
     "board packet/read or join its discussion": {
       own: async (actor) => {
         if (!isBoard(actor)) return undefined;
