@@ -85,7 +85,7 @@ function passwordHashFrom(body: { password?: string; password_hash?: string }): 
     }
     return body.password_hash;
   }
-  if (body.password !== undefined && body.password !== "") {
+  if (body.password !== undefined) {
     if (body.password.length < MIN_PASSWORD_LENGTH) throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
     return bcrypt.hash(body.password, BCRYPT_COST);
   }
@@ -145,7 +145,8 @@ export function registerAdminRoutes(router: express.Router, ctx: AuthRouteContex
       await ctx.requireAdmin(req);
       const body = parse(adminUserBody, req.body);
       if (!body.email) throw authErrors.validation("Cannot create a user without either an email or phone");
-      const passwordHash = await passwordHashFrom(body);
+      // An empty password at creation means none (GoTrue then sets a random one; we leave it unset).
+      const passwordHash = await passwordHashFrom({ ...body, password: body.password || undefined });
       const banMs = parseBanDuration(body.ban_duration);
       if (await store.findUserByEmail(body.email)) throw authErrors.emailExists();
       const user = await store.createUser({

@@ -135,7 +135,7 @@ export function registerUserRoutes(router: express.Router, ctx: AuthRouteContext
     asyncRoute(async (req, res) => {
       const { claims, user } = await ctx.requireUser(req);
       const body = parse(updateUserBody, req.body);
-      if (body.password !== undefined && body.password !== "" && body.password.length < MIN_PASSWORD_LENGTH) {
+      if (body.password !== undefined && body.password.length < MIN_PASSWORD_LENGTH) {
         throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
       }
       if (body.app_metadata !== undefined) {
@@ -150,7 +150,7 @@ export function registerUserRoutes(router: express.Router, ctx: AuthRouteContext
       let passwordHash: string | undefined;
       if (body.password !== undefined) {
         if (body.nonce) await verifyNonce(ctx, user, body.nonce);
-        if (body.password !== "" && user.encrypted_password && (await bcrypt.compare(body.password, user.encrypted_password))) {
+        if (user.encrypted_password && (await bcrypt.compare(body.password, user.encrypted_password))) {
           throw authErrors.samePassword();
         }
         passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
