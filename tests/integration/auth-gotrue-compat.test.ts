@@ -168,6 +168,7 @@ describe("4. a password change", () => {
     expect((await anonClient().auth.resetPasswordForEmail(user.email)).error).toBeNull();
     const recoveryHash = tokenHashIn((await mailsTo(user.email)).at(-1)!.text);
 
+    expect((await user.client.auth.updateUser({ password: "" })).error?.code).toBe("weak_password");
     const same = await user.client.auth.updateUser({ password: user.password });
     expect(same.error?.status).toBe(422);
     expect(same.error?.code).toBe("same_password");
