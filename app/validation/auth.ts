@@ -39,7 +39,7 @@ export const newPasswordSchema = z
 
 export const confirmParamsSchema = z.object({
   token_hash: z.string().min(1).max(255),
-  type: z.enum(["signup", "invite", "magiclink", "recovery", "email"]),
+  type: z.enum(["signup", "invite", "magiclink", "recovery", "email", "email_change"]),
   next: z.string().max(2000).optional(),
 });
 

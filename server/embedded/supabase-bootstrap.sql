@@ -131,6 +131,21 @@ create table if not exists auth.one_time_tokens (
 );
 create index if not exists one_time_tokens_token_hash_idx on auth.one_time_tokens using hash (token_hash);
 
+-- Columns and tables of Supabase's auth schema added for issue 12 (email change, reauthentication, amr claims).
+-- `add column if not exists` because this file runs at every start, on databases created before them.
+alter table auth.users add column if not exists email_change_token_current varchar(255) default '';
+alter table auth.users add column if not exists email_change_confirm_status smallint default 0;
+alter table auth.users add column if not exists reauthentication_token varchar(255) default '';
+alter table auth.users add column if not exists reauthentication_sent_at timestamptz;
+create table if not exists auth.mfa_amr_claims (
+  session_id uuid not null references auth.sessions (id) on delete cascade,
+  created_at timestamptz not null,
+  updated_at timestamptz not null,
+  authentication_method text not null,
+  id uuid primary key,
+  unique (session_id, authentication_method)
+);
+
 -- Supabase's request helpers: PostgREST puts the verified JWT claims in `request.jwt.claims`.
 create or replace function auth.uid() returns uuid language sql stable as $$
   select coalesce(

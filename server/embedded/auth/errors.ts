@@ -26,11 +26,17 @@ export const authErrors = {
     new AuthError(422, "weak_password", `Password should be at least ${minLength} characters.`, {
       weak_password: { reasons: ["length"] },
     }),
-  badJwt: (message = "invalid JWT: unable to parse or verify signature") => new AuthError(401, "bad_jwt", message),
-  noAuthorization: () => new AuthError(401, "no_authorization", "This endpoint requires a Bearer token"),
+  badJwt: (message = "invalid JWT: unable to parse or verify signature") => new AuthError(403, "bad_jwt", message),
+  noAuthorization: () => new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token"),
   sessionNotFound: () =>
     new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist"),
   userNotFound: () => new AuthError(404, "user_not_found", "User not found"),
+  /** The user named by a valid access token no longer exists (GoTrue's maybeLoadUserOrSession). */
+  tokenUserGone: () => new AuthError(403, "user_not_found", "User from sub claim in JWT does not exist"),
+  emailExists: () => new AuthError(422, "email_exists", "A user with this email address has already been registered"),
+  samePassword: () => new AuthError(422, "same_password", "New password should be different from the old password."),
+  invalidNonce: () => new AuthError(422, "reauthentication_not_valid", "Nonce has expired or is invalid"),
+  otpInvalid: () => new AuthError(403, "otp_expired", "Token has expired or is invalid"),
   notAdmin: () => new AuthError(403, "not_admin", "User not allowed"),
   refreshTokenNotFound: () =>
     new AuthError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found"),

@@ -1,37 +1,41 @@
+import { randomUUID } from "node:crypto";
 import bcrypt from "bcryptjs";
 import express, { type NextFunction, type Request, type Response } from "express";
+import type pg from "pg";
 import { z } from "zod";
-import type { MailOutbox } from "../mail-outbox.js";
 import { AuthError, authErrors } from "./errors.js";
 import { RateLimiter } from "./rate-limit.js";
-import { AuthStore, type AuthUserRow, type OneTimeTokenType } from "./store.js";
-import { newOtp, newRefreshToken, otpTokenHash, TokenSigner, type AccessTokenClaims } from "./tokens.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import {
+  asyncRoute,
+  BCRYPT_COST,
+  bearerToken,
+  clientIp,
+  MAIL_RESEND_SECONDS,
+  MIN_PASSWORD_LENGTH,
+  OTP_MAX_AGE_SECONDS,
+  parse,
+  type AuthRouteContext,
+  type AuthServiceOptions,
+} from "./shared.js";
+import type { AuthUserRow, OneTimeTokenType } from "./store.js";
+import { newOtp, newRefreshToken, otpTokenHash, type AccessTokenClaims } from "./tokens.js";
+import { registerUserRoutes, verifyEmailChange } from "./user-routes.js";
+import { emailField, isBanned, obfuscatedUser, publicUser } from "./users.js";
 
 /**
  * A Supabase-Auth-compatible service for the endpoints `supabase-js` calls, served under `/auth/v1` by the gateway.
  * It covers sign-up, password sign-in, refresh-token rotation, user, sign-out, magic link / email OTP, recovery and
  * the admin calls our seed and tests need. Mail links point to the app's `/auth/confirm` route with a token hash,
- * which is the server-side flow Supabase recommends for SSR apps.
+ * which is the server-side flow Supabase recommends for SSR apps. The signed-in person's own routes live in
+ * user-routes.ts, the admin ones in admin-routes.ts.
  */
-export interface AuthServiceOptions {
-  store: AuthStore;
-  outbox: MailOutbox;
-  signer: TokenSigner;
-  siteUrl: string;
-  serviceRoleKey: string;
-  anonKey: string;
-  emailConfirmRequired: boolean;
-  signInAttemptsPerIp: number;
-  failedSignInsPerEmail: number;
-}
+export type { AuthServiceOptions } from "./shared.js";
 
-const MIN_PASSWORD_LENGTH = 8;
-const BCRYPT_COST = 10;
-const OTP_MAX_AGE_SECONDS = 3600;
-const MAIL_RESEND_SECONDS = 60;
+/** GoTrue's GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL default. */
 const REFRESH_REUSE_INTERVAL_MS = 10_000;
 
-const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(255));
+const email = emailField;
 const metadata = z.record(z.string(), z.unknown()).optional();
 const signUpBody = z.object({ email, password: z.string().max(72), data: metadata });
 const passwordGrantBody = z.object({ email, password: z.string().max(1024) });
@@ -40,75 +44,24 @@ const otpBody = z.object({ email, create_user: z.boolean().optional(), data: met
 const recoverBody = z.object({ email });
 const verifyBody = z.union([
   z.object({
-    type: z.enum(["signup", "invite", "magiclink", "recovery", "email"]),
+    type: z.enum(["signup", "invite", "magiclink", "recovery", "email", "email_change"]),
     token_hash: z.string().min(1).max(255),
   }),
-  z.object({ type: z.enum(["signup", "invite", "magiclink", "recovery", "email"]), email, token: z.string().min(1).max(20) }),
+  z.object({
+    type: z.enum(["signup", "invite", "magiclink", "recovery", "email", "email_change"]),
+    email,
+    token: z.string().min(1).max(20),
+  }),
 ]);
-const updateUserBody = z.object({ password: z.string().max(72).optional(), data: metadata });
-const inviteBody = z.object({ email, data: metadata });
-const adminCreateUserBody = z.object({
-  email,
-  password: z.string().max(72).optional(),
-  email_confirm: z.boolean().optional(),
-  user_metadata: metadata,
-  app_metadata: metadata,
-});
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw authErrors.validation(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return result.data;
+/**
+ * Signing up again with a confirmed address: GoTrue answers 200 with a made-up user whose `identities` is empty
+ * (apps can tell, nobody else learns the address has an account) and changes nothing; with autoconfirm on, 422.
+ */
+function repeatedSignUp(address: string, data: Record<string, unknown> | undefined, emailConfirmRequired: boolean) {
+  if (!emailConfirmRequired) throw authErrors.userExists();
+  return obfuscatedUser(address, data, randomUUID());
 }
-
-function publicUser(user: AuthUserRow) {
-  const appMetadata = user.raw_app_meta_data ?? { provider: "email", providers: ["email"] };
-  return {
-    id: user.id,
-    aud: user.aud,
-    role: user.role,
-    email: user.email,
-    email_confirmed_at: user.email_confirmed_at?.toISOString() ?? null,
-    phone: "",
-    confirmed_at: user.email_confirmed_at?.toISOString() ?? null,
-    confirmation_sent_at: user.confirmation_sent_at?.toISOString() ?? null,
-    recovery_sent_at: user.recovery_sent_at?.toISOString() ?? null,
-    invited_at: user.invited_at?.toISOString() ?? null,
-    last_sign_in_at: user.last_sign_in_at?.toISOString() ?? null,
-    app_metadata: appMetadata,
-    user_metadata: user.raw_user_meta_data ?? {},
-    identities: [],
-    created_at: user.created_at.toISOString(),
-    updated_at: user.updated_at.toISOString(),
-    is_anonymous: false,
-  };
-}
-
-/** node-postgres reads `infinity` (a permanent ban) as the number Infinity, not a Date. */
-function isBanned(user: AuthUserRow): boolean {
-  return user.banned_until !== null && Number(user.banned_until) > Date.now();
-}
-
-function bearerToken(req: Request): string | undefined {
-  const header = req.header("authorization");
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
-  return match?.[1];
-}
-
-/** Behind our own gateway every request comes from loopback; only then is X-Forwarded-For believed. */
-function clientIp(req: Request): string {
-  const peer = req.socket.remoteAddress ?? "unknown";
-  const isLoopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
-  const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  return isLoopback && forwarded ? forwarded : peer;
-}
-
-const asyncRoute =
-  (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
-    handler(req, res).catch(next);
 
 export function createAuthRouter(options: AuthServiceOptions): express.Router {
   const { store, outbox, signer } = options;
@@ -123,24 +76,31 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     next();
   });
 
+  async function userResponse(user: AuthUserRow) {
+    return publicUser(user, await store.identitiesOf(user.id));
+  }
+
+  /** `method` is recorded on the session (auth.mfa_amr_claims), so every refreshed token carries it and its time. */
   async function issueSession(user: AuthUserRow, req: Request, method: string) {
     const refreshToken = newRefreshToken();
     const sessionId = await store.createSession(user.id, refreshToken, {
       userAgent: req.header("user-agent"),
       ip: clientIp(req).replace(/^::ffff:/, ""),
+      method,
     });
     const signedIn = await store.updateUser(user.id, { lastSignIn: true });
-    return sessionResponse(signedIn, sessionId, refreshToken, method);
+    return sessionResponse(signedIn, sessionId, refreshToken);
   }
 
-  async function sessionResponse(user: AuthUserRow, sessionId: string, refreshToken: string, method: string) {
+  async function sessionResponse(user: AuthUserRow, sessionId: string, refreshToken: string, db?: pg.PoolClient) {
     const { token, expiresAt } = await signer.signAccessToken({
       userId: user.id,
       email: user.email,
+      role: user.role || "authenticated",
       sessionId,
       appMetadata: user.raw_app_meta_data ?? {},
       userMetadata: user.raw_user_meta_data ?? {},
-      method,
+      amr: await store.amrClaims(sessionId, db),
     });
     return {
       access_token: token,
@@ -148,26 +108,32 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       expires_in: signer.expirySeconds,
       expires_at: expiresAt,
       refresh_token: refreshToken,
-      user: publicUser(user),
+      user: publicUser(user, await store.identitiesOf(user.id, db)),
     };
   }
 
+  /** GoTrue's requireAuthentication: a bad token is 403 bad_jwt, a missing one 401, a banned user 403. */
   async function requireUser(req: Request): Promise<{ claims: AccessTokenClaims; user: AuthUserRow }> {
     const token = bearerToken(req);
     if (!token) throw authErrors.noAuthorization();
     const claims = await signer.verify(token);
-    if (claims.role !== "authenticated" || !claims.sub) throw authErrors.badJwt("invalid JWT: not a user token");
-    if (claims.session_id && !(await store.sessionExists(claims.session_id))) throw authErrors.sessionNotFound();
+    if (!claims.sub) throw authErrors.badJwt("invalid claim: missing sub claim");
+    if (!z.uuid().safeParse(claims.sub).success) {
+      throw new AuthError(400, "bad_jwt", "invalid claim: sub claim must be a UUID");
+    }
     const user = await store.findUserById(claims.sub);
-    if (!user) throw authErrors.userNotFound();
+    if (!user) throw authErrors.tokenUserGone();
+    if (claims.session_id && !(await store.sessionExists(claims.session_id))) throw authErrors.sessionNotFound();
+    if (isBanned(user)) throw authErrors.userBanned();
     return { claims, user };
   }
 
-  async function requireServiceRole(req: Request): Promise<void> {
+  /** GoTrue's requireAdmin: the token's role must be one of its admin roles (service_role, supabase_admin). */
+  async function requireAdmin(req: Request): Promise<void> {
     const token = bearerToken(req);
     if (!token) throw authErrors.noAuthorization();
     const claims = await signer.verify(token);
-    if (claims.role !== "service_role") throw authErrors.notAdmin();
+    if (claims.role !== "service_role" && claims.role !== "supabase_admin") throw authErrors.notAdmin();
   }
 
   /** Mail links go to the app, which verifies the token hash server-side and sets the session cookies. */
@@ -196,7 +162,8 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     redirectTo: unknown,
   ): Promise<void> {
     const sentAt = tokenType === "recovery_token" ? user.recovery_sent_at : user.confirmation_sent_at;
-    if (sentAt && Date.now() - sentAt.getTime() < MAIL_RESEND_SECONDS * 1000) {
+    // GoTrue sends an invitation again whenever asked (sendInvite has no frequency limit).
+    if (linkType !== "invite" && sentAt && Date.now() - sentAt.getTime() < MAIL_RESEND_SECONDS * 1000) {
       throw authErrors.emailRateLimited(MAIL_RESEND_SECONDS);
     }
     const otp = newOtp();
@@ -243,7 +210,10 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       if (body.password.length < MIN_PASSWORD_LENGTH) throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
       const passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
       const existing = await store.findUserByEmail(body.email);
-      if (existing?.email_confirmed_at) throw authErrors.userExists();
+      if (existing?.email_confirmed_at) {
+        res.json(repeatedSignUp(body.email, body.data, options.emailConfirmRequired));
+        return;
+      }
       const user = existing
         ? await store.updateUser(existing.id, { passwordHash, userMetadata: body.data })
         : await store.createUser({
@@ -257,7 +227,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
         return;
       }
       await sendTokenMail(user, "confirmation_token", "signup", req.query.redirect_to);
-      res.json(publicUser((await store.findUserById(user.id))!));
+      res.json(await userResponse((await store.findUserById(user.id))!));
     }),
   );
 
@@ -280,7 +250,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
           failuresPerEmail.hit(emailKey);
           throw authErrors.invalidCredentials();
         }
-        if (isBanned(user)) throw authErrors.userBanned();
+        if (isBanned(user)) throw new AuthError(400, "user_banned", "User is banned");
         if (!user.email_confirmed_at) throw authErrors.emailNotConfirmed();
         failuresPerEmail.reset(emailKey);
         res.json(await issueSession(user, req, "password"));
@@ -293,16 +263,19 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
           if (!row) throw authErrors.refreshTokenNotFound();
           const user = await store.findUserById(row.user_id, db);
           if (!user) throw authErrors.refreshTokenNotFound();
-          if (isBanned(user)) throw authErrors.userBanned();
+          if (isBanned(user)) throw new AuthError(400, "user_banned", "Invalid Refresh Token: User Banned");
           if (row.revoked) {
-            // Two tabs refreshing at once both hold the old token: within a short interval the second gets the
-            // token the first one received. Later reuse means the token leaked: the whole session is revoked.
-            const child = await store.activeChildToken(body.refresh_token, db);
-            if (child && Date.now() - row.updated_at.getTime() < REFRESH_REUSE_INTERVAL_MS) {
-              return sessionResponse(user, row.session_id, child, "token_refresh");
+            // GoTrue's rules for a revoked token: the direct parent of the session's active token gets that token
+            // back (the client lost the answer); any other within the reuse interval of its revocation gets a new
+            // one (concurrent tabs); later, the session's whole token family is revoked.
+            const active = await store.activeRefreshToken(row.session_id, db);
+            if (active && active.parent === body.refresh_token) {
+              return sessionResponse(user, row.session_id, active.token, db);
             }
-            await store.deleteSession(row.session_id, db);
-            return authErrors.refreshTokenReused();
+            if (Date.now() - row.updated_at.getTime() >= REFRESH_REUSE_INTERVAL_MS) {
+              await store.revokeTokenFamily(row.session_id, db);
+              return authErrors.refreshTokenReused();
+            }
           }
           const next = newRefreshToken();
           await store.rotateRefreshToken(
@@ -310,7 +283,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
             next,
             db,
           );
-          return sessionResponse(user, row.session_id, next, "token_refresh");
+          return sessionResponse(user, row.session_id, next, db);
         });
         // The revocation above must commit, so the reuse error is thrown only after the transaction.
         if (session instanceof AuthError) throw session;
@@ -321,34 +294,15 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     }),
   );
 
-  router.get(
-    "/user",
-    asyncRoute(async (req, res) => {
-      const { user } = await requireUser(req);
-      res.json(publicUser(user));
-    }),
-  );
-
-  router.put(
-    "/user",
-    asyncRoute(async (req, res) => {
-      const { user } = await requireUser(req);
-      const body = parse(updateUserBody, req.body);
-      let passwordHash: string | undefined;
-      if (body.password !== undefined) {
-        if (body.password.length < MIN_PASSWORD_LENGTH) throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
-        passwordHash = await bcrypt.hash(body.password, BCRYPT_COST);
-      }
-      const updated = await store.updateUser(user.id, { passwordHash, userMetadata: body.data });
-      res.json(publicUser(updated));
-    }),
-  );
-
   router.post(
     "/logout",
     asyncRoute(async (req, res) => {
       const { claims, user } = await requireUser(req);
-      const scope = req.query.scope === "local" || req.query.scope === "others" ? req.query.scope : "global";
+      const requested = req.query.scope ?? "global";
+      if (requested !== "global" && requested !== "local" && requested !== "others") {
+        throw authErrors.validation(`Unsupported logout scope ${JSON.stringify(String(requested))}`);
+      }
+      const scope = requested;
       if (scope === "local") {
         if (claims.session_id) await store.deleteSession(claims.session_id);
       } else {
@@ -387,7 +341,11 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     "/verify",
     asyncRoute(async (req, res) => {
       const body = parse(verifyBody, req.body);
-      const tokenTypes: Record<typeof body.type, OneTimeTokenType[]> = {
+      if (body.type === "email_change") {
+        res.json(await verifyEmailChange(context, req, body));
+        return;
+      }
+      const tokenTypes: Record<Exclude<typeof body.type, "email_change">, OneTimeTokenType[]> = {
         signup: ["confirmation_token"],
         invite: ["confirmation_token"],
         magiclink: ["recovery_token"],
@@ -402,86 +360,29 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       const consumed = await store.consumeOneTimeToken(tokenHash, tokenTypes[body.type], OTP_MAX_AGE_SECONDS);
       if (!consumed) {
         failuresPerEmail.hit(failureKey);
-        throw authErrors.otpExpired();
+        // GoTrue's two messages: one for a link (token hash), one for a typed code.
+        throw "token_hash" in body ? authErrors.otpExpired() : authErrors.otpInvalid();
       }
       const user = await store.updateUser(consumed.user_id, { confirm: true });
-      res.json(await issueSession(user, req, body.type === "recovery" ? "recovery" : "otp"));
+      // Every mail link or code signs in with the method "otp", recovery included (GoTrue's verifyPost).
+      res.json(await issueSession(user, req, "otp"));
     }),
   );
 
-  /** Creates an invited account (no password, no applicant role) and mails the invitation link. */
-  router.post(
-    "/invite",
-    asyncRoute(async (req, res) => {
-      await requireServiceRole(req);
-      const body = parse(inviteBody, req.body);
-      if (await store.findUserByEmail(body.email)) {
-        throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
-      }
-      const user = await store.createUser({
-        email: body.email,
-        passwordHash: null,
-        confirmed: false,
-        invited: true,
-        userMetadata: body.data ?? {},
-      });
-      await sendTokenMail(user, "confirmation_token", "invite", req.query.redirect_to);
-      res.json(publicUser((await store.findUserById(user.id))!));
-    }),
-  );
-
-  router.get(
-    "/admin/users",
-    asyncRoute(async (req, res) => {
-      await requireServiceRole(req);
-      const page = Math.max(1, Number(req.query.page) || 1);
-      const perPage = Math.min(1000, Math.max(1, Number(req.query.per_page) || 50));
-      const users = await store.listUsers(page, perPage);
-      res.json({ users: users.map(publicUser), aud: "authenticated" });
-    }),
-  );
-
-  router.post(
-    "/admin/users",
-    asyncRoute(async (req, res) => {
-      await requireServiceRole(req);
-      const body = parse(adminCreateUserBody, req.body);
-      if (body.password !== undefined && body.password.length < MIN_PASSWORD_LENGTH) {
-        throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
-      }
-      if (await store.findUserByEmail(body.email)) {
-        throw new AuthError(422, "email_exists", "A user with this email address has already been registered");
-      }
-      const user = await store.createUser({
-        email: body.email,
-        passwordHash: body.password ? await bcrypt.hash(body.password, BCRYPT_COST) : null,
-        confirmed: body.email_confirm ?? false,
-        userMetadata: body.user_metadata ?? {},
-        appMetadata: body.app_metadata,
-      });
-      res.json(publicUser(user));
-    }),
-  );
-
-  router.get(
-    "/admin/users/:id",
-    asyncRoute(async (req, res) => {
-      await requireServiceRole(req);
-      const user = z.uuid().safeParse(req.params.id).success ? await store.findUserById(req.params.id!) : undefined;
-      if (!user) throw authErrors.userNotFound();
-      res.json(publicUser(user));
-    }),
-  );
-
-  router.delete(
-    "/admin/users/:id",
-    asyncRoute(async (req, res) => {
-      await requireServiceRole(req);
-      const deleted = z.uuid().safeParse(req.params.id).success && (await store.deleteUser(req.params.id!));
-      if (!deleted) throw authErrors.userNotFound();
-      res.json({});
-    }),
-  );
+  const context: AuthRouteContext = {
+    options,
+    store,
+    outbox,
+    userResponse,
+    issueSession,
+    sessionResponse: (user, sessionId, refreshToken) => sessionResponse(user, sessionId, refreshToken),
+    requireUser,
+    requireAdmin,
+    confirmLink,
+    sendTokenMail,
+  };
+  registerUserRoutes(router, context);
+  registerAdminRoutes(router, context);
 
   router.use((_req, res) => {
     res.status(404).json(new AuthError(404, "not_found", "Not found").toJSON());

@@ -26,10 +26,13 @@ export class TokenSigner {
   async signAccessToken(input: {
     userId: string;
     email: string;
+    /** auth.users.role, which GoTrue puts in the token (admins may set it; "authenticated" by default). */
+    role: string;
     sessionId: string;
     appMetadata: Record<string, unknown>;
     userMetadata: Record<string, unknown>;
-    method: string;
+    /** How and when the session was authenticated; GoTrue keeps these for the session's life. */
+    amr: { method: string; timestamp: number }[];
   }): Promise<{ token: string; expiresAt: number }> {
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + this.expirySeconds;
@@ -38,9 +41,9 @@ export class TokenSigner {
       phone: "",
       app_metadata: input.appMetadata,
       user_metadata: input.userMetadata,
-      role: "authenticated",
+      role: input.role,
       aal: "aal1",
-      amr: [{ method: input.method, timestamp: issuedAt }],
+      amr: input.amr,
       session_id: input.sessionId,
       is_anonymous: false,
     })
@@ -54,17 +57,21 @@ export class TokenSigner {
     return { token, expiresAt };
   }
 
-  /** Verifies signature and expiry; any failure is the same 401 a Supabase project answers. */
+  /** Verifies signature and expiry; any failure is the 403 bad_jwt GoTrue answers. */
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"] });
-      if (typeof payload.sub !== "string" && payload.role !== "service_role" && payload.role !== "anon") {
-        throw authErrors.badJwt("invalid JWT: missing sub claim");
+      if (typeof payload.sub !== "string" && !["service_role", "supabase_admin", "anon"].includes(String(payload.role))) {
+        throw authErrors.badJwt("invalid claim: missing sub claim");
       }
       return payload as AccessTokenClaims;
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw authErrors.badJwt("invalid JWT: token is expired");
-      if (error instanceof joseErrors.JOSEError) throw authErrors.badJwt();
+      if (error instanceof joseErrors.JWTExpired) {
+        throw authErrors.badJwt("invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
+      }
+      if (error instanceof joseErrors.JOSEError) {
+        throw authErrors.badJwt("invalid JWT: unable to parse or verify signature, token signature is invalid");
+      }
       throw error;
     }
   }

@@ -1,0 +1,73 @@
+import type { NextFunction, Request, Response } from "express";
+import { z } from "zod";
+import type { MailOutbox } from "../mail-outbox.js";
+import { authErrors } from "./errors.js";
+import type { AuthStore, AuthUserRow, OneTimeTokenType } from "./store.js";
+import type { AccessTokenClaims, TokenSigner } from "./tokens.js";
+import type { publicUser } from "./users.js";
+
+export interface AuthServiceOptions {
+  store: AuthStore;
+  outbox: MailOutbox;
+  signer: TokenSigner;
+  siteUrl: string;
+  serviceRoleKey: string;
+  anonKey: string;
+  emailConfirmRequired: boolean;
+  signInAttemptsPerIp: number;
+  failedSignInsPerEmail: number;
+}
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const BCRYPT_COST = 10;
+export const OTP_MAX_AGE_SECONDS = 3600;
+export const MAIL_RESEND_SECONDS = 60;
+
+/** zod at the boundary; our own refinements carry GoTrue's message as is, others name the field. */
+export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (issue?.code === "custom") throw authErrors.validation(issue.message);
+    throw authErrors.validation(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.header("authorization");
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/** Behind our own gateway every request comes from loopback; only then is X-Forwarded-For believed. */
+export function clientIp(req: Request): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  const isLoopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
+  const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  return isLoopback && forwarded ? forwarded : peer;
+}
+
+export const asyncRoute =
+  (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+    handler(req, res).catch(next);
+
+/** What the route modules (user-routes.ts, admin-routes.ts) share with the core routes in router.ts. */
+export interface AuthRouteContext {
+  options: AuthServiceOptions;
+  store: AuthStore;
+  outbox: MailOutbox;
+  userResponse: (user: AuthUserRow) => Promise<ReturnType<typeof publicUser>>;
+  issueSession: (user: AuthUserRow, req: Request, method: string) => Promise<unknown>;
+  sessionResponse: (user: AuthUserRow, sessionId: string, refreshToken: string) => Promise<unknown>;
+  requireUser: (req: Request) => Promise<{ claims: AccessTokenClaims; user: AuthUserRow }>;
+  requireAdmin: (req: Request) => Promise<void>;
+  confirmLink: (tokenHash: string, type: string, redirectTo: unknown) => string;
+  sendTokenMail: (
+    user: AuthUserRow,
+    tokenType: OneTimeTokenType,
+    linkType: "signup" | "magiclink" | "recovery" | "invite",
+    redirectTo: unknown,
+  ) => Promise<void>;
+}
+
