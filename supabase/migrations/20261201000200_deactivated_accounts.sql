@@ -146,8 +146,15 @@ comment on function api_hooks.check_request() is 'PostgREST db-pre-request: refu
 revoke execute on function api_hooks.check_request() from public;
 grant execute on function api_hooks.check_request() to anon, authenticated, service_role;
 
--- In-database configuration (PostgREST's db-config, on by default; Supabase documents this same statement).
-alter role authenticator set pgrst.db_pre_request = 'api_hooks.check_request';
+-- In-database configuration (PostgREST's db-config, on by default; Supabase documents this same statement). Where
+-- the migrating role may not alter authenticator, the layers above still refuse everything; say so and go on.
+do $hook$
+begin
+  alter role authenticator set pgrst.db_pre_request = 'api_hooks.check_request';
+exception when insufficient_privilege or undefined_object then
+  raise warning 'PostgREST pre-request hook not set (%); policies and functions still refuse deactivated accounts', sqlerrm;
+end
+$hook$;
 notify pgrst, 'reload config';
 
 -- set_account_active: every argument checked, nothing half-done -------------------------------------------------

@@ -145,7 +145,16 @@ grant execute on function public.create_call(text, timestamptz, timestamptz, tex
 -- Inserted under RLS (no transition function writes them), but only the columns a person writes: the identity and
 -- the time are the database's, so a post's date cannot be forged (the table-level grant allowed created_at).
 
-revoke insert on public.eoi_internal_notes from authenticated;
-grant insert (eoi_id, body) on public.eoi_internal_notes to authenticated;
-revoke insert on public.comments from authenticated;
-grant insert (eoi_id, application_id, packet_id, parent_id, author_id, body) on public.comments to authenticated;
+-- Only where the table-wide grant is still there: a migration that closed direct inserts keeps them closed.
+do $columns$
+begin
+  if has_table_privilege('authenticated', 'public.eoi_internal_notes', 'INSERT') then
+    revoke insert on public.eoi_internal_notes from authenticated;
+    grant insert (eoi_id, body) on public.eoi_internal_notes to authenticated;
+  end if;
+  if has_table_privilege('authenticated', 'public.comments', 'INSERT') then
+    revoke insert on public.comments from authenticated;
+    grant insert (eoi_id, application_id, packet_id, parent_id, author_id, body) on public.comments to authenticated;
+  end if;
+end
+$columns$;
