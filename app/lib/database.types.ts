@@ -1159,6 +1159,10 @@ export type Database = {
         Args: { call: string; reason?: string };
         Returns: undefined;
       };
+      create_call: {
+        Args: { title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[] };
+        Returns: string;
+      };
       create_eoi: {
         Args: { call: string; organisation: string };
         Returns: string;
@@ -1289,6 +1293,14 @@ export type Database = {
       };
       submit_eoi: {
         Args: { eoi: string };
+        Returns: undefined;
+      };
+      update_call: {
+        Args: { call: string; title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[] };
+        Returns: undefined;
+      };
+      update_organisation: {
+        Args: { organisation: string; name: string; kind: Database["public"]["Enums"]["organisation_kind"]; country_code: string; website?: string; contact_email?: string };
         Returns: undefined;
       };
       validate_eoi: {

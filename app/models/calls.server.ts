@@ -18,14 +18,15 @@ export async function getCall(supabase: SupabaseServerClient, id: string): Promi
   return data;
 }
 
+/** Creating and editing a call are audited transitions (issue 10: one write path for every audited table). */
 export async function createCall(supabase: SupabaseServerClient, input: CallInput): Promise<string> {
-  const { data, error } = await supabase.from("calls").insert(input).select("id").single();
-  if (error) throw new Error(`create call: ${error.message}`);
-  return data.id;
+  const { data, error } = await callRpc(supabase, "create_call", input);
+  if (error || !data) throw new Error(`create call: ${error?.message ?? "no id"}`);
+  return data;
 }
 
 export async function updateCall(supabase: SupabaseServerClient, id: string, input: CallInput) {
-  const { error } = await supabase.from("calls").update(input).eq("id", id);
+  const { error } = await callRpc(supabase, "update_call", { call: id, ...input });
   if (error) throw new Error(`update call: ${error.message}`);
 }
 

@@ -99,6 +99,8 @@ async function seedAttachment(eoi: string) {
   });
 }
 
+/** The smallest file add_attachment accepts as a PDF (it reads the type from the bytes). */
+const pdfBase64 = Buffer.from("%PDF-1.7\n").toString("base64");
 const succeeded = async (request: PromiseLike<{ error: unknown }>) => (await request).error === null;
 const returnedRows = async (request: PromiseLike<{ data: unknown[] | null; error: unknown }>) => {
   const { data, error } = await request;
@@ -164,14 +166,15 @@ async function probes(): Promise<Record<string, Probe>> {
     },
     "organisation/edit": {
       own: async (actor) => actor.organisation === undefined ? undefined :
-        returnedRows(actor.client.from("organisations").update({ website: "https://own.example" }).eq("id", actor.organisation).select("id")),
-      other: async (actor) =>
-        returnedRows(actor.client.from("organisations").update({ website: "https://evil.example" }).eq("id", otherOrganisation).select("id")),
+        succeeded(actor.client.rpc("update_organisation", { organisation: actor.organisation, name: "Own Institution", kind: "university",
+          country_code: "KE", website: "https://own.example" })),
+      other: async (actor) => succeeded(actor.client.rpc("update_organisation", { organisation: otherOrganisation, name: "Taken Over",
+        kind: "university", country_code: "KE", website: "https://evil.example" })),
     },
     "call/read published": { other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", openCall)) },
     "call/read draft": { other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", draftCall)) },
     "call/create": {
-      other: async (actor) => succeeded(actor.client.from("calls").insert({
+      other: async (actor) => succeeded(actor.client.rpc("create_call", {
         title: "Another call",
         opens_at: new Date().toISOString(),
         closes_at: new Date(Date.now() + 86_400_000).toISOString(),
@@ -179,10 +182,9 @@ async function probes(): Promise<Record<string, Probe>> {
     },
     "call/open or close": {
       other: async (actor) => {
-        const { data } = await cast.coordinator.client.from("calls")
-          .insert({ title: "To open", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() })
-          .select("id").single();
-        return (await succeeded(actor.client.rpc("open_call", { call: data!.id }))) && succeeded(actor.client.rpc("close_call", { call: data!.id }));
+        const call = await rpc<string>(cast.coordinator.client, "create_call",
+          { title: "To open", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() });
+        return (await succeeded(actor.client.rpc("open_call", { call }))) && succeeded(actor.client.rpc("close_call", { call }));
       },
     },
     "call/extend deadline": {
@@ -344,11 +346,11 @@ async function probes(): Promise<Record<string, Probe>> {
     "attachment/upload": {
       own: async (actor) => {
         if (actor.organisation === undefined || !actor.user) return undefined;
-        return succeeded(actor.client.from("attachments").insert({ eoi_id: await eoiOf("own", "draft"), file_name: "letter.pdf",
-          content_type: "application/pdf", size_bytes: 9, sha256: "b".repeat(64), uploaded_by: actor.user.id }));
+        return succeeded(actor.client.rpc("add_attachment", { eoi: await eoiOf("own", "draft"), file_name: "letter.pdf",
+          content_type: "application/pdf", content_base64: pdfBase64 }));
       },
-      other: async (actor) => succeeded(actor.client.from("attachments").insert({ eoi_id: await eoiOf("other", "draft"),
-        file_name: "letter.pdf", content_type: "application/pdf", size_bytes: 9, sha256: "b".repeat(64), uploaded_by: actor.user?.id })),
+      other: async (actor) => succeeded(actor.client.rpc("add_attachment", { eoi: await eoiOf("other", "draft"),
+        file_name: "letter.pdf", content_type: "application/pdf", content_base64: pdfBase64 })),
     },
     "attachment/download": {
       own: async (actor) => actor.organisation === undefined ? undefined :
@@ -465,10 +467,8 @@ beforeAll(async () => {
   ownOrganisation = await buildOrganisation(cast.applicant, [cast.colleague]);
   otherOrganisation = await buildOrganisation(stranger);
   openCall = await buildCall(cast.coordinator);
-  const { data } = await cast.coordinator.client.from("calls")
-    .insert({ title: "Draft call", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() })
-    .select("id").single();
-  draftCall = data!.id;
+  draftCall = await rpc<string>(cast.coordinator.client, "create_call",
+    { title: "Draft call", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() });
   actors.public = { who: "public", client: anonClient() };
   actors.applicant = { who: "applicant", client: cast.applicant.client, user: cast.applicant, organisation: ownOrganisation };
   actors.reviewer = { who: "reviewer", client: cast.reviewer.client, user: cast.reviewer };

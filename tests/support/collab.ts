@@ -392,20 +392,15 @@ export async function buildPlanOnServer(server: RunningServer): Promise<ServerPl
     country_code: "KE",
     website: "https://example.org",
   });
-  const call = await coordinator
-    .from("calls")
-    .insert({
-      title: `Call ${randomUUID().slice(0, 6)}`,
-      description: "Collaboration test call",
-      opens_at: new Date(Date.now() - 3600_000).toISOString(),
-      closes_at: new Date(Date.now() + 3600_000).toISOString(),
-      allowed_centre_types: [],
-    })
-    .select("id")
-    .single();
-  if (call.error) throw new Error(`insert call: ${call.error.message}`);
-  await rpc(coordinator, "open_call", { call: call.data.id });
-  const eoi = await rpc<string>(applicant, "create_eoi", { call: call.data.id, organisation });
+  const call = await rpc<string>(coordinator, "create_call", {
+    title: `Call ${randomUUID().slice(0, 6)}`,
+    description: "Collaboration test call",
+    opens_at: new Date(Date.now() - 3600_000).toISOString(),
+    closes_at: new Date(Date.now() + 3600_000).toISOString(),
+    allowed_centre_types: [],
+  });
+  await rpc(coordinator, "open_call", { call });
+  const eoi = await rpc<string>(applicant, "create_eoi", { call, organisation });
   const filled = await applicant.from("eois").update(completeEoiContent).eq("id", eoi);
   if (filled.error) throw new Error(`fill eoi: ${filled.error.message}`);
   await rpc(applicant, "submit_eoi", { eoi });

@@ -51,29 +51,24 @@ export async function buildCall(
   coordinator: TestUser,
   window: { opensInSeconds?: number; closesInSeconds?: number; allowedCentreTypes?: string[] } = {},
 ): Promise<string> {
-  const { data, error } = await coordinator.client
-    .from("calls")
-    .insert({
-      title: `Call ${Math.random().toString(36).slice(2, 8)}`,
-      description: "Test call",
-      opens_at: new Date(Date.now() - 3600_000).toISOString(),
-      closes_at: new Date(Date.now() + 3600_000).toISOString(),
-      allowed_centre_types: window.allowedCentreTypes ?? [],
-    })
-    .select("id")
-    .single();
-  if (error) throw new Error(`insert call: ${error.message}`);
-  await rpc(coordinator.client, "open_call", { call: data.id });
+  const id = await rpc<string>(coordinator.client, "create_call", {
+    title: `Call ${Math.random().toString(36).slice(2, 8)}`,
+    description: "Test call",
+    opens_at: new Date(Date.now() - 3600_000).toISOString(),
+    closes_at: new Date(Date.now() + 3600_000).toISOString(),
+    allowed_centre_types: window.allowedCentreTypes ?? [],
+  });
+  await rpc(coordinator.client, "open_call", { call: id });
   if (window.opensInSeconds !== undefined || window.closesInSeconds !== undefined) {
     await withDatabase((db) =>
       db.query(
         `update public.calls set opens_at = now() + make_interval(secs => $2), closes_at = now() + make_interval(secs => $3)
          where id = $1`,
-        [data.id, window.opensInSeconds ?? -3600, window.closesInSeconds ?? 3600],
+        [id, window.opensInSeconds ?? -3600, window.closesInSeconds ?? 3600],
       ),
     );
   }
-  return data.id as string;
+  return id;
 }
 
 export const completeEoiContent: Database["public"]["Tables"]["eois"]["Update"] = {
