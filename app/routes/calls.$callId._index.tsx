@@ -15,6 +15,7 @@ import { listMyOrganisations } from "~/models/organisations.server";
 import { listOwnRoles } from "~/models/profile.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { extendDeadlineSchema, utcInputToIso } from "~/validation/eoi";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
   loaderData ? [{ title: loaderData.call.title }] : pageTitle(matches, "calls.title");
@@ -51,8 +52,8 @@ const intentSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { callId } = params.parse(raw);
-  const formData = await request.formData();
+  const { callId } = parseParams(params, raw);
+  const formData = await readFormData(request);
   const intent = intentSchema.safeParse(Object.fromEntries(formData));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (error: FieldError, errors: FieldErrors = {}) =>
