@@ -1,5 +1,4 @@
 import {
-  data,
   MaxPartSizeExceededError,
   redirect,
   unstable_createMemoryUploadHandler,
@@ -24,7 +23,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { supabase } = await requireRoles(request, context, ["applicant"]);
   const wantsJson = request.headers.get("accept")?.includes("application/json") ?? false;
   const back = (error: string | null) => {
-    if (wantsJson) return data({ error }, error ? attachmentErrorStatus(error) : 200);
+    // A real Response: in a resource route, single fetch drops the status of `data()` and answered 200 (issue 11).
+    if (wantsJson) return Response.json({ error }, { status: error ? attachmentErrorStatus(error) : 200 });
     const target = new URL(request.headers.get("referer") ?? `/eois/${eoiId}/edit/attachments`, "http://local");
     target.searchParams.delete("uploadError");
     if (error) target.searchParams.set("uploadError", error);
@@ -44,6 +44,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
       if (error instanceof MaxPartSizeExceededError) return back("file_too_large");
       throw new Response("Bad request: the form could not be read", { status: 400 });
     }
+    // Our forms always send a part (an empty file input too); none at all is a body whose boundary never matched.
+    if ([...formData.keys()].length === 0) throw new Response("Bad request: the form could not be read", { status: 400 });
   }
   const remove = formData.get("remove");
   if (typeof remove === "string") {
