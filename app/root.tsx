@@ -14,8 +14,9 @@ import {
 import { useMemo } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { LanguageSwitcher } from "~/components/language-switcher";
-import { createI18n, defaultLanguage, textDirection } from "~/i18n/config";
+import { createI18n, textDirection } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
+import { useRequestLanguage } from "~/i18n/request-language";
 import { getAppEnv } from "~/lib/env.server";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
@@ -51,6 +52,7 @@ export function useRootData() {
 function SiteHeader() {
   const { t } = useTranslation();
   const root = useRootData();
+  const requestLanguage = useRequestLanguage();
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -89,7 +91,7 @@ function SiteHeader() {
             </>
           )}
         </nav>
-        <LanguageSwitcher current={root?.language ?? defaultLanguage} />
+        <LanguageSwitcher current={root?.language ?? requestLanguage} />
       </div>
     </header>
   );
@@ -97,7 +99,8 @@ function SiteHeader() {
 
 function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
-  const language = root?.language ?? defaultLanguage;
+  const requestLanguage = useRequestLanguage();
+  const language = root?.language ?? requestLanguage;
   const i18n = useMemo(() => createI18n(language), [language]);
   return (
     <html lang={language} dir={textDirection(language)}>
@@ -144,7 +147,8 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kind = status === 404 ? "notFound" : status === 403 ? "forbidden" : "generic";
+  const kinds: Record<number, string> = { 400: "badRequest", 403: "forbidden", 404: "notFound", 413: "tooLarge", 415: "unsupported" };
+  const kind = kinds[status] ?? "generic";
   if (!isRouteErrorResponse(error)) console.error(error);
   return (
     <div className="page page--narrow">

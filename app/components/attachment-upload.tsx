@@ -32,8 +32,15 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
     };
     request.onload = () => {
       setProgress(null);
-      const body = JSON.parse(request.responseText || "{}") as { error?: string | null };
-      if (body.error) setError(body.error);
+      // A refused upload is a 4xx whose JSON body names the reason; a body that is not ours still shows a message.
+      let reason: string | null = null;
+      try {
+        reason = (JSON.parse(request.responseText || "{}") as { error?: string | null }).error ?? null;
+      } catch {
+        reason = null;
+      }
+      if (!reason && request.status >= 400) reason = request.status === 413 ? "file_too_large" : "upload_failed";
+      if (reason) setError(reason);
       else if (inputRef.current) inputRef.current.value = "";
       revalidator.revalidate();
     };

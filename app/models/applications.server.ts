@@ -2,6 +2,7 @@ import type { CollabControl } from "~/load-context";
 import { callRpc, type RpcFailure } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { ApplicationForm, VoteChoice } from "~/validation/applications";
+import { checkRead } from "~/lib/db-read.server";
 
 const applicationDetail = `id, eoi_id, organisation_id, status, centre_name, centre_type, scope, capabilities, governance,
   resources, partners, host_details, bdt_recommendation, bdt_recommended_outcome, sent_plan_version_id, submitted_at,
@@ -107,7 +108,7 @@ export async function sendToBoard(
   collab: CollabControl,
   input: { application: string; recommendation: string; recommendedOutcome: VoteChoice },
 ) {
-  const { data: plan } = await supabase.from("action_plans").select("id").eq("application_id", input.application).maybeSingle();
+  const plan = checkRead("application plan", await supabase.from("action_plans").select("id").eq("application_id", input.application).maybeSingle());
   if (plan) await collab.flushContent(plan.id);
   return callRpc(supabase, "send_to_board", {
     application: input.application,

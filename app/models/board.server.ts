@@ -2,6 +2,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { RpcArgs } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { VoteChoice } from "~/validation/applications";
+import { checkRead } from "~/lib/db-read.server";
 
 /**
  * The Digital Innovation Board's pages (issue 5). Every read goes through the member's own client: RLS hides a
@@ -62,6 +63,7 @@ export async function getReview(supabase: SupabaseServerClient, id: string, user
     listBoardAgenda(supabase),
     supabase.from("conflict_declarations").select("packet_id, has_conflict").eq("member_id", userId).in("packet_id", packetIds),
   ]);
+  checkRead("declarations", declarations);
   const mine = new Map((declarations.data ?? []).map((row) => [row.packet_id, row.has_conflict]));
   return {
     ...review,
@@ -94,6 +96,7 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
       ? supabase.from("conflict_declarations").select("member_id, has_conflict, reason, declared_at").eq("packet_id", id).order("declared_at")
       : Promise.resolve({ data: [] }),
   ]);
+  for (const result of [declaration, declarations]) checkRead("packet declarations", result);
   const nameOf = (member: string | null) => people.find((person) => person.id === member)?.name ?? "";
   const heading = agenda.find((item) => item.application_id === packet.application_id) ?? null;
   const base = {
@@ -134,6 +137,7 @@ async function getPacketContent(
     callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
     supabase.from("board_decisions").select("outcome, conditions, recorded_at, votes_counted, quorum_required").eq("packet_id", packet.id).maybeSingle(),
   ]);
+  for (const result of [application, version, comments, votes, decision]) checkRead("packet content", result);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
   const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
   return {

@@ -1,6 +1,7 @@
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { Database } from "~/lib/database.types";
+import { checkRead } from "~/lib/db-read.server";
 
 export type Eoi = Database["public"]["Tables"]["eois"]["Row"];
 export type EoiUpdate = Database["public"]["Tables"]["eois"]["Update"];
@@ -63,16 +64,13 @@ export async function getTimeline(supabase: SupabaseServerClient, eoi: string) {
 
 /** The deadline that applies to this organisation (the call's, or its extension). */
 export async function effectiveDeadline(supabase: SupabaseServerClient, call: { id: string; closes_at: string }, organisation: string) {
-  const { data } = await supabase
-    .from("call_extensions")
-    .select("closes_at")
-    .eq("call_id", call.id)
-    .eq("organisation_id", organisation)
-    .maybeSingle();
+  const data = checkRead(
+    "call extension",
+    await supabase.from("call_extensions").select("closes_at").eq("call_id", call.id).eq("organisation_id", organisation).maybeSingle(),
+  );
   return data && data.closes_at > call.closes_at ? data.closes_at : call.closes_at;
 }
 
 export async function findApplicationForEoi(supabase: SupabaseServerClient, eoi: string) {
-  const { data } = await supabase.from("centre_applications").select("id, status").eq("eoi_id", eoi).maybeSingle();
-  return data;
+  return checkRead("application of the EoI", await supabase.from("centre_applications").select("id, status").eq("eoi_id", eoi).maybeSingle());
 }

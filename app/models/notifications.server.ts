@@ -1,11 +1,12 @@
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 
 export async function countUnread(supabase: SupabaseServerClient, userId: string): Promise<number> {
-  const { count } = await supabase
+  const { count, error } = await supabase
     .from("notifications")
     .select("id", { count: "exact", head: true })
     .eq("recipient_id", userId)
     .is("read_at", null);
+  if (error) throw new Error(`unread count: ${error.message}`);
   return count ?? 0;
 }
 
@@ -21,5 +22,6 @@ export async function listNotifications(supabase: SupabaseServerClient, userId: 
 }
 
 export async function markAllRead(supabase: SupabaseServerClient, userId: string) {
-  await supabase.from("notifications").update({ read_at: new Date().toISOString() }).eq("recipient_id", userId).is("read_at", null);
+  const { error } = await supabase.from("notifications").update({ read_at: new Date().toISOString() }).eq("recipient_id", userId).is("read_at", null);
+  if (error) throw new Error(`mark read: ${error.message}`);
 }

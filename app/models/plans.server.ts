@@ -7,6 +7,7 @@ import { callRpc } from "~/lib/rpc.server";
 import { diffPlans } from "~/lib/plan-diff";
 import type { z } from "zod";
 import type { commentAnchor } from "~/validation/rpc";
+import { checkRead } from "~/lib/db-read.server";
 
 type Client = SupabaseClient<Database>;
 
@@ -32,13 +33,13 @@ export interface PlanCommentView {
 }
 
 async function peopleNames(supabase: Client, plan: string): Promise<Map<string, string>> {
-  const { data } = await supabase.rpc("plan_people", { plan });
+  const data = checkRead("plan people", await supabase.rpc("plan_people", { plan }));
   return new Map((data ?? []).map((person) => [person.id, person.name]));
 }
 
 /** Everything the plan page shows around the editor; null when the plan does not exist or is not the caller's to see. */
 export async function getPlanPage(supabase: Client, planId: string) {
-  const [{ data: plan }, access] = await Promise.all([
+  const [planResult, access] = await Promise.all([
     supabase
       .from("action_plans")
       .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id)")
@@ -46,6 +47,7 @@ export async function getPlanPage(supabase: Client, planId: string) {
       .maybeSingle(),
     getPlanAccess(supabase, planId),
   ]);
+  const plan = checkRead("plan", planResult);
   if (!plan || !plan.application || !access) return null;
   const [versions, comments, names] = await Promise.all([
     listVersions(supabase, planId),
@@ -58,12 +60,12 @@ export async function getPlanPage(supabase: Client, planId: string) {
     access,
     versions,
     approved,
-    threads: buildThreads(comments.data ?? [], names),
+    threads: buildThreads(checkRead("plan comments", comments), names),
   };
 }
 
 export async function getPlanAccess(supabase: Client, planId: string): Promise<PlanAccessLevel | null> {
-  const { data } = await supabase.rpc("my_plan_access", { plan: planId });
+  const data = checkRead("plan access", await supabase.rpc("my_plan_access", { plan: planId }));
   return (data as PlanAccessLevel | null) ?? null;
 }
 
@@ -86,7 +88,7 @@ function buildThreads(rows: Database["public"]["Tables"]["plan_comments"]["Row"]
 }
 
 export async function listVersions(supabase: Client, planId: string): Promise<PlanVersionSummary[]> {
-  const [{ data }, names] = await Promise.all([
+  const [versions, names] = await Promise.all([
     supabase
       .from("plan_versions")
       .select("id, name, kind, content_hash, created_at, created_by")
@@ -94,7 +96,7 @@ export async function listVersions(supabase: Client, planId: string): Promise<Pl
       .order("created_at", { ascending: false }),
     peopleNames(supabase, planId),
   ]);
-  return (data ?? []).map((row) => ({
+  return checkRead("plan versions", versions).map((row) => ({
     id: row.id,
     name: row.name,
     kind: row.kind,
@@ -105,12 +107,15 @@ export async function listVersions(supabase: Client, planId: string): Promise<Pl
 }
 
 export async function getVersion(supabase: Client, planId: string, versionId: string) {
-  const { data } = await supabase
-    .from("plan_versions")
-    .select("id, name, kind, content, content_hash, created_at, created_by")
-    .eq("plan_id", planId)
-    .eq("id", versionId)
-    .maybeSingle();
+  const data = checkRead(
+    "plan version",
+    await supabase
+      .from("plan_versions")
+      .select("id, name, kind, content, content_hash, created_at, created_by")
+      .eq("plan_id", planId)
+      .eq("id", versionId)
+      .maybeSingle(),
+  );
   return data ? { ...data, content: data.content as unknown as PlanNode } : null;
 }
 
@@ -154,11 +159,10 @@ export async function resolveComment(
 export async function getCurrentContent(supabase: Client, collab: AppLoadContext["collab"], planId: string) {
   if (!(await getPlanAccess(supabase, planId))) return null;
   await collab.flushContent(planId);
-  const { data } = await supabase
-    .from("action_plans")
-    .select("content, application:centre_applications (centre_name)")
-    .eq("id", planId)
-    .maybeSingle();
+  const data = checkRead(
+    "plan content",
+    await supabase.from("action_plans").select("content, application:centre_applications (centre_name)").eq("id", planId).maybeSingle(),
+  );
   if (!data) return null;
   return { content: data.content as unknown as PlanNode, centreName: data.application?.centre_name ?? "" };
 }

@@ -2,6 +2,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { RpcArgs } from "~/lib/database.types";
 import { awaitingBdt, OVERDUE_DAYS, QUEUE_PAGE_SIZE, type QueueFilters } from "~/validation/queue";
+import { checkRead } from "~/lib/db-read.server";
 
 const queueColumns = `id, centre_name, status, submitted_at, proposed_centre_type, capabilities, assigned_reviewer_id,
   organisation:organisations!inner(name, country_code, country:countries!inner(region_code)), call:calls(title)`;
@@ -27,11 +28,18 @@ function queueQuery(supabase: SupabaseServerClient, filters: QueueFilters, userI
   return query.order("id");
 }
 
+/** One page of the queue; a page past the end (`?page=999`) shows the last page instead (issue 11). */
 export async function listValidationQueue(supabase: SupabaseServerClient, filters: QueueFilters, userId: string) {
   const from = (filters.page - 1) * QUEUE_PAGE_SIZE;
   const { data, count, error } = await queueQuery(supabase, filters, userId, true).range(from, from + QUEUE_PAGE_SIZE - 1);
+  // PGRST103: the range starts past the last row.
+  if (error?.code === "PGRST103" && filters.page > 1) {
+    const total = await countValidationQueue(supabase, filters, userId);
+    const lastPage = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
+    return listValidationQueue(supabase, { ...filters, page: Math.min(lastPage, filters.page - 1) }, userId);
+  }
   if (error) throw new Error(`queue: ${error.message}`);
-  return { rows: data, total: count ?? 0 };
+  return { rows: data, total: count ?? 0, page: filters.page };
 }
 
 /** All rows of the filtered queue, page by page, for the CSV export. */
@@ -46,17 +54,19 @@ export async function* exportValidationQueue(supabase: SupabaseServerClient, fil
 }
 
 export async function countValidationQueue(supabase: SupabaseServerClient, filters: QueueFilters, userId: string) {
-  const { count } = await queueQuery(supabase, filters, userId, true).range(0, 0);
+  const { count, error } = await queueQuery(supabase, filters, userId, true).range(0, 0);
+  if (error?.code === "PGRST103") return 0;
+  if (error) throw new Error(`queue count: ${error.message}`);
   return count ?? 0;
 }
 
 /** BDT staff who can be assigned EoIs, with their names (coordinators read every profile). */
 export async function listReviewers(supabase: SupabaseServerClient) {
-  const { data: grants } = await supabase.from("role_grants").select("user_id").in("role", ["reviewer", "coordinator"]);
-  const ids = [...new Set((grants ?? []).map((grant) => grant.user_id))];
+  const grants = checkRead("reviewers", await supabase.from("role_grants").select("user_id").in("role", ["reviewer", "coordinator"]));
+  const ids = [...new Set(grants.map((grant) => grant.user_id))];
   if (ids.length === 0) return [];
-  const { data } = await supabase.from("profiles").select("id, display_name, email").in("id", ids).order("display_name");
-  return (data ?? []).map((profile) => ({ id: profile.id, name: profile.display_name || profile.email }));
+  const data = checkRead("reviewer names", await supabase.from("profiles").select("id, display_name, email").in("id", ids).order("display_name"));
+  return data.map((profile) => ({ id: profile.id, name: profile.display_name || profile.email }));
 }
 
 export const assignEois = (supabase: SupabaseServerClient, eoiIds: string[], reviewer: string) =>

@@ -31,6 +31,7 @@ import {
   startReviewSchema,
   voteChoices,
 } from "~/validation/applications";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "applications.pageTitle");
 
@@ -56,9 +57,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { applicationId } = params.parse(raw);
+  const { applicationId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = intents.safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}, status = 400) =>

@@ -9,6 +9,7 @@ import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listReviewCandidates, listReviews, openReview } from "~/models/board.server";
 import { openReviewSchema } from "~/validation/board";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
 
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["board_chair"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) => data({ formError, errors, values: formValues(formData) }, 400);
   const parsed = parseForm(openReviewSchema, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);

@@ -15,6 +15,7 @@ import { addPacketComment, castVote, declareConflict, getPacket, recordDecision 
 import { loadReferenceData } from "~/models/reference.server";
 import { voteChoices, type VoteChoice } from "~/validation/applications";
 import { commentSchema, decisionSchema, declarationSchema, voteSchema } from "~/validation/board";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.packetPageTitle");
 
@@ -36,9 +37,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { packetId } = params.parse(raw);
+  const { packetId } = parseParams(params, raw);
   const { supabase, user } = await requireRoles(request, context, ["board_member", "board_chair"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = intents.safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>

@@ -7,6 +7,7 @@ import { FormAlert } from "~/components/form-alert";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { closeReview, getReview } from "~/models/board.server";
+import { parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.reviewPageTitle");
 
@@ -22,8 +23,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { reviewId } = params.parse(raw);
+  const { reviewId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["board_chair"]);
+  await readFormData(request);
   const result = await closeReview(supabase, reviewId);
   return result.error ? data({ formError: { key: `dbErrors.${result.error.code}` } }, 400) : redirect(`/board/reviews/${reviewId}`);
 }

@@ -15,6 +15,7 @@ import { listMyOrganisations } from "~/models/organisations.server";
 import { listOwnRoles } from "~/models/profile.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { extendDeadlineSchema, utcInputToIso } from "~/validation/eoi";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
   loaderData ? [{ title: loaderData.call.title }] : pageTitle(matches, "calls.title");
@@ -51,8 +52,8 @@ const intentSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { callId } = params.parse(raw);
-  const formData = await request.formData();
+  const { callId } = parseParams(params, raw);
+  const formData = await readFormData(request);
   const intent = intentSchema.safeParse(Object.fromEntries(formData));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (error: FieldError, errors: FieldErrors = {}) =>
@@ -153,7 +154,9 @@ export default function CallPage() {
             <input type="hidden" name="intent" value="extend" />
             <div className={result?.errors && "closes_at" in result.errors ? "field field--invalid" : "field"}>
               <label htmlFor="field-closes_at">{t("calls.fields.newDeadline")}</label>
-              <input id="field-closes_at" name="closes_at" type="datetime-local" defaultValue={result?.values.closes_at} />
+              <input id="field-closes_at" name="closes_at" type="datetime-local" defaultValue={result?.values.closes_at}
+                aria-invalid={result?.errors.closes_at ? true : undefined} aria-describedby={result?.errors.closes_at ? "field-closes_at-error" : undefined} />
+              {result?.errors.closes_at ? <p id="field-closes_at-error" className="field__error">{t(result.errors.closes_at.key)}</p> : null}
             </div>
             <SelectField name="organisation" label={t("calls.fields.extendFor")} placeholder={t("calls.fields.everyone")}
               options={allOrganisations.map((org) => ({ value: org.id, label: org.name }))} defaultValue={result?.values.organisation} />

@@ -10,13 +10,14 @@ import { requireRoles } from "~/lib/session.server";
 import { getCall, updateCall } from "~/models/calls.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { callFormSchema, isoToUtcInput, utcInputToIso } from "~/validation/eoi";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "calls.edit");
 
 const params = z.object({ callId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const { callId } = params.parse(raw);
+  const { callId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["coordinator"]);
   const call = await getCall(supabase, callId);
   if (!call) throw new Response("Not found", { status: 404 });
@@ -32,9 +33,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { callId } = params.parse(raw);
+  const { callId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
-  const parsed = parseForm(callFormSchema, await request.formData());
+  const parsed = parseForm(callFormSchema, await readFormData(request));
   if (!parsed.success) return data({ errors: parsed.fieldErrors, values: parsed.values }, 400);
   await updateCall(supabase, callId, {
     ...parsed.data,

@@ -9,6 +9,7 @@ import { requireRoles } from "~/lib/session.server";
 import { createCall } from "~/models/calls.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { callFormSchema, utcInputToIso } from "~/validation/eoi";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "calls.new");
 
@@ -20,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
-  const parsed = parseForm(callFormSchema, await request.formData());
+  const parsed = parseForm(callFormSchema, await readFormData(request));
   if (!parsed.success) return data({ errors: parsed.fieldErrors, values: parsed.values }, 400);
   const id = await createCall(supabase, {
     ...parsed.data,

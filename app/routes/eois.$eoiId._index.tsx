@@ -11,6 +11,7 @@ import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { answerClarification, findApplicationForEoi, getEoi, getTimeline, withdrawEoi } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiPage.title");
 
@@ -35,9 +36,9 @@ const answerSchema = z.object({ answer: z.string().trim().min(1, "errors.require
 const withdrawSchema = z.object({ reason: z.string().trim().max(2000, "errors.tooLong").optional() });
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { eoiId } = params.parse(raw);
+  const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["applicant"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) => data({ formError, errors, values: formValues(formData) }, 400);
   if (formData.get("intent") === "answer") {
     const parsed = parseForm(answerSchema, formData);

@@ -15,6 +15,7 @@ import { requireRoles } from "~/lib/session.server";
 import { effectiveDeadline, getEoi, saveEoiDraft, submitEoi, type EoiUpdate } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { eoiStepSchemas, eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiForm.title");
 
@@ -40,9 +41,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 const intentSchema = z.enum(["save", "next", "back", "autosave", "submit"]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { eoiId, step } = params.parse(raw);
+  const { eoiId, step } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["applicant"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = intentSchema.catch("save").parse(formData.get("intent"));
   const fail = (formError: FieldError | null, errors: FieldErrors = {}, missing: string[] = []) =>
     data({ formError, errors, values: formValues(formData), saved: false, missing }, 400);

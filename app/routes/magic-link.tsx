@@ -7,11 +7,12 @@ import { pageTitle } from "~/lib/meta";
 import { createSupabaseServerClient } from "~/lib/supabase.server";
 import { sendMagicLink } from "~/models/auth.server";
 import { emailOnlySchema } from "~/validation/auth";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "magicLink.title");
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(emailOnlySchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
   const { supabase } = createSupabaseServerClient(request, context.clientIp);

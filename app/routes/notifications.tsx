@@ -6,6 +6,7 @@ import { pageTitle } from "~/lib/meta";
 import { notificationLink } from "~/lib/notification-links";
 import { requireRoles } from "~/lib/session.server";
 import { listNotifications, markAllRead } from "~/models/notifications.server";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
@@ -16,6 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase, user } = await requireRoles(request, context);
+  await readFormData(request);
   await markAllRead(supabase, user.id);
   return redirect("/notifications");
 }

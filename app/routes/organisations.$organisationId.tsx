@@ -11,6 +11,7 @@ import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { getOrganisation, inviteColleague } from "~/models/organisations.server";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisations.page");
 
@@ -27,9 +28,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { organisationId } = params.parse(raw);
+  const { organisationId } = parseParams(params, raw);
   const { supabase, user } = await requireRoles(request, context, ["applicant"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(inviteSchema, formData);
   if (!parsed.success) return data({ errors: parsed.fieldErrors, formError: null, values: parsed.values, outcome: null }, 400);
   const result = await inviteColleague(supabase, organisationId, parsed.data.email);

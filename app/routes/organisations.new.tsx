@@ -11,6 +11,7 @@ import { requireRoles, safeRedirectPath } from "~/lib/session.server";
 import { registerOrganisation } from "~/models/organisations.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { organisationFormSchema } from "~/validation/eoi";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisations.new");
 
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["applicant"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(organisationFormSchema, formData);
   if (!parsed.success) return data({ errors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
   const { redirectTo, website, contact_email, ...rest } = parsed.data;

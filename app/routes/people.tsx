@@ -10,6 +10,7 @@ import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { grantRole, invitePerson, listPeople, revokeRole, setAccountActive } from "~/models/people.server";
 import { appRoles } from "~/lib/roles";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
@@ -34,7 +35,7 @@ const schemas = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = z.enum(["invite", "grant", "revoke", "deactivate", "reactivate"]).safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>

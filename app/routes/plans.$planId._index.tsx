@@ -13,6 +13,7 @@ import { pageTitle } from "~/lib/meta";
 import { handleCommentAction } from "~/models/plan-comment-actions.server";
 import { getPlanPage } from "~/models/plans.server";
 import { requireUser } from "~/lib/session.server";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.title");
 
@@ -29,9 +30,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { planId } = params.parse(raw);
+  const { planId } = parseParams(params, raw);
   const { supabase } = await requireUser(request, context);
-  return handleCommentAction(supabase, context.collab, planId, await request.formData());
+  return handleCommentAction(supabase, context.collab, planId, await readFormData(request));
 }
 
 export default function PlanPage() {

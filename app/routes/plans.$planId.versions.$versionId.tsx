@@ -8,6 +8,7 @@ import { PlanDocument } from "~/components/plan-document";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { getPlanAccess, getVersion, restoreVersion } from "~/models/plans.server";
+import { parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.versionTitle");
 
@@ -26,8 +27,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { planId, versionId } = params.parse(raw);
+  const { planId, versionId } = parseParams(params, raw);
   const { supabase } = await requireUser(request, context);
+  await readFormData(request);
   const result = await restoreVersion(supabase, context.collab, planId, versionId);
   if (result.error) return data({ formError: { key: `dbErrors.${result.error.code}` } }, 400);
   throw redirect(`/plans/${planId}?restored=1`);

@@ -9,6 +9,7 @@ import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { getPlanAccess, listVersions, saveVersion } from "~/models/plans.server";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.versionsTitle");
 
@@ -26,9 +27,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { planId } = params.parse(raw);
+  const { planId } = parseParams(params, raw);
   const { supabase } = await requireUser(request, context);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(saveForm, formData);
   if (!parsed.success) return data({ formError: null, errors: parsed.fieldErrors as FieldErrors, values: parsed.values }, 400);
   const result = await saveVersion(supabase, context.collab, planId, parsed.data.name);

@@ -8,6 +8,7 @@ import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { changePassword } from "~/models/auth.server";
 import { newPasswordSchema } from "~/validation/auth";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "resetPassword.title");
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase, headers } = await requireUser(request, context);
-  const parsed = parseForm(newPasswordSchema, await request.formData());
+  const parsed = parseForm(newPasswordSchema, await readFormData(request));
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, done: false }, 400);
   const { error } = await changePassword(supabase, parsed.data.password);
   if (error) return data({ fieldErrors: {} as FieldErrors, formError: error, done: false }, { status: 400, headers });

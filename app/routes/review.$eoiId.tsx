@@ -21,6 +21,7 @@ import {
   validateEoi,
 } from "~/models/validation.server";
 import { capabilityCodes, centreTypeCodes } from "~/validation/eoi";
+import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.pageTitle");
 
@@ -60,9 +61,9 @@ const schemas = {
 };
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const { eoiId } = params.parse(raw);
+  const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["reviewer", "coordinator"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = z.enum(["start", "invite", "clarify", "validate", "decline", "note"]).safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>

@@ -12,6 +12,7 @@ import { listCalls } from "~/models/calls.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { assignEois, listReviewers, listValidationQueue } from "~/models/validation.server";
 import { OVERDUE_DAYS, parseQueueFilters, QUEUE_PAGE_SIZE, queueStatuses } from "~/validation/queue";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.queueTitle");
 
@@ -24,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     loadReferenceData(supabase, await detectLanguage(request)),
     listReviewers(supabase),
   ]);
-  return data({ queue, calls, reference, reviewers, filters, isCoordinator: roles.includes("coordinator") }, { headers });
+  return data({ queue, calls, reference, reviewers, filters: { ...filters, page: queue.page }, isCoordinator: roles.includes("coordinator") }, { headers });
 }
 
 const assignSchema = z.object({ reviewer: z.uuid(), eoi: z.array(z.uuid()).min(1).max(1000) });
@@ -32,7 +33,7 @@ const assignSchema = z.object({ reviewer: z.uuid(), eoi: z.array(z.uuid()).min(1
 /** Bulk assignment: the ticked rows go to one reviewer in one transaction. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = assignSchema.safeParse({ reviewer: formData.get("reviewer"), eoi: formData.getAll("eoi") });
   if (!parsed.success) return data({ error: { key: "review.assignChoose" }, assigned: 0 }, 400);
   const result = await assignEois(supabase, parsed.data.eoi, parsed.data.reviewer);

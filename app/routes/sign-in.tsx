@@ -9,6 +9,7 @@ import { getRequestSession, safeRedirectPath } from "~/lib/session.server";
 import { createSupabaseServerClient } from "~/lib/supabase.server";
 import { signInWithPassword } from "~/models/auth.server";
 import { signInSchema } from "~/validation/auth";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "signIn.title");
 
@@ -19,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(signInSchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
   const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);

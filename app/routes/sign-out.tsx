@@ -1,12 +1,14 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { createSupabaseServerClient } from "~/lib/supabase.server";
 import { signOut } from "~/models/auth.server";
+import { readFormData } from "~/lib/form-data.server";
 
 export async function loader() {
   return redirect("/");
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  await readFormData(request);
   const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
   await signOut(supabase);
   return redirect("/", { headers });

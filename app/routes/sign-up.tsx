@@ -11,6 +11,7 @@ import { getRequestSession } from "~/lib/session.server";
 import { createSupabaseServerClient } from "~/lib/supabase.server";
 import { signUpApplicant } from "~/models/auth.server";
 import { signUpSchema } from "~/validation/auth";
+import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "signUp.title");
 
@@ -21,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(signUpSchema, formData);
   if (!parsed.success) {
     return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);

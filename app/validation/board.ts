@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { utcInputToIso } from "~/validation/eoi";
+import { utcDateTimeInput, utcInputToIso } from "~/validation/eoi";
 import { voteChoices } from "~/validation/applications";
 
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
@@ -8,9 +8,7 @@ const ticked = z.preprocess((value) => (value === undefined ? [] : Array.isArray
 /** The chair opens a review; closing time entered in UTC (the label says so), quorum blank = the default majority. */
 export const openReviewSchema = z.object({
   title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
-  closes_at: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime")
+  closes_at: utcDateTimeInput
     .transform(utcInputToIso)
     .refine((iso) => new Date(iso).getTime() > Date.now(), "board.closesInPast"),
   applications: ticked.pipe(z.array(z.uuid()).min(1, "board.chooseApplication")),

@@ -7,9 +7,9 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 export const directoryFilterSchema = z.object({
   region: optional(z.enum(["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"])),
   country: optional(z.string().regex(/^[A-Z]{2}$/)),
-  type: optional(z.string().max(100)),
+  type: optional(z.string().regex(/^[a-z0-9_]{1,100}$/)),
   scope: optional(z.enum(["global", "regional", "national"])),
-  capability: optional(z.string().max(100)),
+  capability: optional(z.string().regex(/^[a-z0-9_]{1,100}$/)),
 });
 
 export type DirectoryFilters = z.infer<typeof directoryFilterSchema>;

@@ -75,18 +75,36 @@ export const stepOfField: Record<string, EoiStep> = {
   motivation: "narrative",
 };
 
+/**
+ * A date and time typed in UTC (`YYYY-MM-DDTHH:MM`, as `<input type="datetime-local">` sends it). The shape is not
+ * enough: `2026-13-45T99:99` or year 0000 must be a field error, not a RangeError later (issue 11).
+ */
+export function isRealUtcInput(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match) return false;
+  const year = Number(match[1]);
+  if (year < 1970) return false;
+  const date = new Date(`${value}:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 16) === value;
+}
+
+export const utcDateTimeInput = z
+  .string("errors.dateTime")
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime")
+  .refine(isRealUtcInput, "errors.dateInvalid");
+
 export const callFormSchema = z
   .object({
     title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
     description: z.string().trim().max(20000, "errors.tooLong"),
-    opens_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
-    closes_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
+    opens_at: utcDateTimeInput,
+    closes_at: utcDateTimeInput,
     allowed_centre_types: codes(centreTypeCodes),
   })
   .refine((value) => value.closes_at > value.opens_at, { message: "errors.closesBeforeOpens", path: ["closes_at"] });
 
 export const extendDeadlineSchema = z.object({
-  closes_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "errors.dateTime"),
+  closes_at: utcDateTimeInput,
   organisation: z.preprocess((value) => (value === "" ? undefined : value), z.uuid().optional()),
   reason: z.string().trim().max(2000, "errors.tooLong").optional(),
 });

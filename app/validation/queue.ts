@@ -1,7 +1,13 @@
 import { z } from "zod";
 
-/** The validation queue's filters, read from the URL so a filtered view can be bookmarked and shared. */
-const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional());
+/**
+ * The validation queue's filters, read from the URL so a filtered view can be bookmarked and shared. A value that
+ * is not one of the choices (`status=bogus`, `region=XX`, a page past the end) is dropped, never a 500 (issue 11).
+ */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional().catch(undefined));
+/** Reference-data codes (centre types, capabilities) are snake_case words. */
+const code = z.string().regex(/^[a-z0-9_]{1,100}$/);
 
 export const queueStatuses = ["submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"] as const;
 export const awaitingBdt = ["submitted", "under_validation", "clarification_requested", "resubmitted"] as const;
@@ -11,8 +17,8 @@ export const queueFilterSchema = z.object({
   status: optional(z.enum(queueStatuses)),
   region: optional(z.enum(["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"])),
   country: optional(z.string().regex(/^[A-Z]{2}$/)),
-  type: optional(z.string().max(100)),
-  capability: optional(z.string().max(100)),
+  type: optional(code),
+  capability: optional(code),
   assignee: optional(z.union([z.literal("me"), z.literal("unassigned"), z.uuid()])),
   overdue: optional(z.literal("1")),
   q: optional(z.string().trim().max(200)),

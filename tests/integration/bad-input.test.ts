@@ -1,0 +1,493 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createClient } from "@supabase/supabase-js";
+import { beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Database } from "../../app/lib/database.types";
+import { downloadAttachment } from "../../app/models/attachments.server";
+import { effectiveDeadline, findApplicationForEoi } from "../../app/models/eois.server";
+import { countUnread, markAllRead } from "../../app/models/notifications.server";
+import { getPlanAccess, getPlanPage, getVersion, listVersions } from "../../app/models/plans.server";
+import { listReviewers } from "../../app/models/validation.server";
+import { buildApplication, buildCall, buildCast, buildDraftEoi, buildEoiInState, buildOrganisation, buildPacket, rpc, type Cast } from "../support/factories";
+import { getPage, postTo, signInCookie } from "../support/http";
+import { projectRoot } from "../support/server-process";
+import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
+
+/**
+ * Issue 11, "No request gets a 500": a non-form body or a malformed id on every action route, an unknown value in
+ * every filter of every list page, and an impossible date on the call and Board forms answer 4xx (or the form again
+ * with a message in the person's language), and change nothing.
+ */
+
+const routesDir = path.join(projectRoot, "app", "routes");
+const routeFiles = readdirSync(routesDir).filter((file) => file.endsWith(".tsx"));
+const source = (file: string) => readFileSync(path.join(routesDir, file), "utf8");
+const actionFiles = routeFiles.filter((file) => /export (async function|const) action\b/.test(source(file))).sort();
+
+interface World {
+  cast: Cast;
+  chair: TestUser;
+  cookies: Record<"applicant" | "reviewer" | "coordinator" | "chair", string>;
+  organisation: string;
+  call: string;
+  draftEoi: string;
+  reviewEoi: string;
+  application: string;
+  /** An application before the Board but in no review yet: the chair's "open a review" form lists it. */
+  candidate: string;
+  plan: string;
+  version: string;
+  review: string;
+  packet: string;
+  attachment: string;
+}
+
+let world: World;
+
+type Who = keyof World["cookies"] | "anonymous";
+
+interface ActionRoute {
+  who: Who;
+  /** The route's URL with good ids, or with `bad` in place of the id named `badParam`. */
+  url: (w: World, badParam?: string) => string;
+  /** The URL params that are ids (each is tried malformed). */
+  idParams: string[];
+  /** A well-formed body, so that with a bad id the id is the only thing wrong. */
+  form: (w: World) => Record<string, string>;
+}
+
+const BAD = "not-a-uuid";
+const pick = (name: string, good: string, bad?: string) => (bad === name ? BAD : good);
+
+/** Every route module with an action; the test below fails when a route is added without a row here. */
+const actionRoutes: Record<string, ActionRoute> = {
+  "applications.$applicationId.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/applications/${pick("applicationId", w.application, bad)}`,
+    idParams: ["applicationId"],
+    form: () => ({ intent: "save", governance: "Changed" }),
+  },
+  "board._index.tsx": { who: "chair", url: () => "/board?index", idParams: [], form: () => ({ title: "Review" }) },
+  "board.packets.$packetId.tsx": {
+    who: "chair",
+    url: (w, bad) => `/board/packets/${pick("packetId", w.packet, bad)}`,
+    idParams: ["packetId"],
+    form: () => ({ intent: "declare", has_conflict: "no" }),
+  },
+  "board.reviews.$reviewId.tsx": {
+    who: "chair",
+    url: (w, bad) => `/board/reviews/${pick("reviewId", w.review, bad)}`,
+    idParams: ["reviewId"],
+    form: () => ({}),
+  },
+  "calls.$callId._index.tsx": {
+    who: "coordinator",
+    url: (w, bad) => `/calls/${pick("callId", w.call, bad)}?index`,
+    idParams: ["callId"],
+    form: () => ({ intent: "close" }),
+  },
+  "calls.$callId.edit.tsx": {
+    who: "coordinator",
+    url: (w, bad) => `/calls/${pick("callId", w.call, bad)}/edit`,
+    idParams: ["callId"],
+    form: () => ({ title: "Renamed call", description: "", opens_at: "2026-01-01T00:00", closes_at: "2036-01-01T00:00" }),
+  },
+  "calls.new.tsx": { who: "coordinator", url: () => "/calls/new", idParams: [], form: () => ({ title: "New call" }) },
+  "eois.$eoiId._index.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/eois/${pick("eoiId", w.draftEoi, bad)}?index`,
+    idParams: ["eoiId"],
+    form: () => ({ intent: "withdraw", reason: "Changed plans" }),
+  },
+  "eois.$eoiId.attachments.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/eois/${pick("eoiId", w.draftEoi, bad)}/attachments`,
+    idParams: ["eoiId"],
+    form: (w) => ({ remove: w.attachment }),
+  },
+  "eois.$eoiId.edit.$step.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/eois/${pick("eoiId", w.draftEoi, bad)}/edit/${bad === "step" ? "no-such-step" : "contact"}`,
+    idParams: ["eoiId", "step"],
+    form: () => ({ intent: "save", contact_name: "Changed name" }),
+  },
+  "forgot-password.tsx": { who: "anonymous", url: () => "/forgot-password", idParams: [], form: () => ({ email: "x@example.org" }) },
+  "language.tsx": { who: "anonymous", url: () => "/language", idParams: [], form: () => ({ language: "fr" }) },
+  "magic-link.tsx": { who: "anonymous", url: () => "/magic-link", idParams: [], form: () => ({ email: "x@example.org" }) },
+  "notifications.tsx": { who: "applicant", url: () => "/notifications", idParams: [], form: () => ({}) },
+  "organisations.$organisationId.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/organisations/${pick("organisationId", w.organisation, bad)}`,
+    idParams: ["organisationId"],
+    form: () => ({ email: "colleague-to-be@example.org" }),
+  },
+  "organisations.new.tsx": { who: "applicant", url: () => "/organisations/new", idParams: [], form: () => ({ name: "New institution" }) },
+  "people.tsx": { who: "coordinator", url: () => "/people", idParams: [], form: () => ({ intent: "grant" }) },
+  "plans.$planId._index.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/plans/${pick("planId", w.plan, bad)}?index`,
+    idParams: ["planId"],
+    form: () => ({ intent: "reply", body: "A reply", parent: "1" }),
+  },
+  "plans.$planId.versions.$versionId.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/plans/${pick("planId", w.plan, bad)}/versions/${pick("versionId", w.version, bad)}`,
+    idParams: ["planId", "versionId"],
+    form: () => ({}),
+  },
+  "plans.$planId.versions._index.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/plans/${pick("planId", w.plan, bad)}/versions?index`,
+    idParams: ["planId"],
+    form: () => ({ name: "A version" }),
+  },
+  "reset-password.tsx": { who: "applicant", url: () => "/reset-password", idParams: [], form: () => ({ password: "short" }) },
+  "review.$eoiId.tsx": {
+    who: "reviewer",
+    url: (w, bad) => `/review/${pick("eoiId", w.reviewEoi, bad)}`,
+    idParams: ["eoiId"],
+    form: () => ({ intent: "note", body: "An internal note" }),
+  },
+  "review._index.tsx": { who: "coordinator", url: () => "/review?index", idParams: [], form: (w) => ({ reviewer: w.cast.reviewer.id, eoi: w.reviewEoi }) },
+  "sign-in.tsx": { who: "anonymous", url: () => "/sign-in", idParams: [], form: () => ({ email: "x@example.org", password: "wrong" }) },
+  "sign-out.tsx": { who: "applicant", url: () => "/sign-out", idParams: [], form: () => ({}) },
+  "sign-up.tsx": { who: "anonymous", url: () => "/sign-up", idParams: [], form: () => ({ email: "x@example.org" }) },
+};
+
+/** The bodies a browser form never sends. JSON, text and an untyped body are 415; a broken multipart is 400. */
+const nonFormBodies: { name: string; body: BodyInit; contentType: string | null; status: number }[] = [
+  { name: "JSON", body: JSON.stringify({ intent: "save", title: "x" }), contentType: "application/json", status: 415 },
+  { name: "text/plain", body: "intent=save&title=x", contentType: "text/plain;charset=UTF-8", status: 415 },
+  { name: "no content type", body: new TextEncoder().encode("intent=save&title=x"), contentType: null, status: 415 },
+  {
+    name: "broken multipart",
+    body: "--xyz\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nsave\r\n--xyz-- trailing garbage without end",
+    contentType: "multipart/form-data; boundary=abc",
+    status: 400,
+  },
+];
+
+const cookieFor = (who: Who) => (who === "anonymous" ? undefined : world.cookies[who]);
+
+/** Everything the people of this test (and their records) could have changed, as one comparable value. */
+async function fingerprint(): Promise<unknown> {
+  const users = [world.cast.applicant, world.cast.colleague, world.cast.reviewer, world.cast.coordinator, world.cast.boardMember, world.chair].map((u) => u.id);
+  return withDatabase(async (db) => {
+    const digest = async (sql: string) => (await db.query(`select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as d from (${sql}) t`, [users])).rows[0].d as string;
+    const orgs = "select id from public.organisations where created_by = any($1::uuid[])";
+    const eois = `select id from public.eois where organisation_id in (${orgs})`;
+    return {
+      audit: await digest("select id from public.audit_log where actor_id = any($1::uuid[])"),
+      unread: await digest("select id from public.notifications where recipient_id = any($1::uuid[]) and read_at is null"),
+      grants: await digest("select user_id, role from public.role_grants where user_id = any($1::uuid[])"),
+      profiles: await digest("select * from public.profiles where id = any($1::uuid[])"),
+      calls: await digest("select * from public.calls where created_by = any($1::uuid[])"),
+      extensions: await digest(`select * from public.call_extensions where organisation_id in (${orgs})`),
+      organisations: await digest("select * from public.organisations where created_by = any($1::uuid[])"),
+      members: await digest(`select * from public.organisation_members where organisation_id in (${orgs})`),
+      eois: await digest(`select * from public.eois where id in (${eois})`),
+      attachments: await digest(`select id from public.attachments where eoi_id in (${eois})`),
+      notes: await digest(`select * from public.eoi_internal_notes where eoi_id in (${eois})`),
+      applications: await digest(`select * from public.centre_applications where organisation_id in (${orgs})`),
+      versions: await digest(`select id from public.plan_versions where plan_id in (select id from public.action_plans where application_id in (select id from public.centre_applications where organisation_id in (${orgs})))`),
+      planComments: await digest("select * from public.plan_comments where author_id = any($1::uuid[])"),
+      reviews: await digest("select * from public.board_reviews where opened_by = any($1::uuid[])"),
+      declarations: await digest("select * from public.conflict_declarations where member_id = any($1::uuid[])"),
+      votes: await digest("select * from public.votes where member_id = any($1::uuid[])"),
+      comments: await digest("select * from public.comments where author_id = any($1::uuid[])"),
+    };
+  });
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+
+beforeAll(async () => {
+  const cast = await buildCast();
+  const chair = await buildUser(["board_member", "board_chair"], "Chair");
+  const organisation = await buildOrganisation(cast.applicant, [cast.colleague]);
+  const call = await buildCall(cast.coordinator);
+  const draftEoi = await buildDraftEoi(cast.applicant, organisation, call);
+  const attachment = await rpc<string>(cast.applicant.client, "add_attachment", {
+    eoi: draftEoi,
+    file_name: "letter.pdf",
+    content_type: "application/pdf",
+    content_base64: Buffer.from("%PDF-1.4\n%test\n").toString("base64"),
+  });
+  const { eoi: reviewEoi } = await buildEoiInState(cast, "under_validation", { organisation, call });
+  const { application, plan } = await buildApplication(cast, "board_review", { organisation, call });
+  const packet = await buildPacket(chair, application);
+  const { application: candidate } = await buildApplication(cast, "board_review", { organisation, call });
+  const review = await withDatabase(async (db) => (await db.query("select review_id from public.board_packets where id = $1", [packet])).rows[0].review_id as string);
+  const version = await withDatabase(async (db) => (await db.query("select id from public.plan_versions where plan_id = $1 limit 1", [plan])).rows[0].id as string);
+  const [applicantCookie, reviewerCookie, coordinatorCookie, chairCookie] = await Promise.all([
+    signInCookie(cast.applicant),
+    signInCookie(cast.reviewer),
+    signInCookie(cast.coordinator),
+    signInCookie(chair),
+  ]);
+  world = {
+    cast, chair, organisation, call, draftEoi, reviewEoi, application, candidate, plan, version, review, packet, attachment,
+    cookies: { applicant: applicantCookie, reviewer: reviewerCookie, coordinator: coordinatorCookie, chair: chairCookie },
+  };
+}, 180_000);
+
+describe("every action route", () => {
+  it("is in the table below (a new action route needs its row)", () => {
+    expect(Object.keys(actionRoutes).sort()).toEqual(actionFiles);
+  });
+
+  for (const file of actionFiles) {
+    const route = actionRoutes[file];
+    if (!route) continue;
+    it(`${file}: a non-form body is a 4xx and changes nothing`, async () => {
+      const before = await fingerprint();
+      for (const bad of nonFormBodies) {
+        const response = await postTo(route.url(world), { cookie: cookieFor(route.who), body: bad.body, contentType: bad.contentType });
+        expect(response.status, `${bad.name} → ${route.url(world)}`).toBe(bad.status);
+        expect(response.headers.getSetCookie().join(";"), `${bad.name}: no cookie is changed`).not.toMatch(/sb-|lang=/);
+        await response.body?.cancel();
+      }
+      expect(await fingerprint()).toEqual(before);
+    });
+
+    for (const param of route.idParams) {
+      it(`${file}: a malformed ${param} in the URL is a 404 and changes nothing`, async () => {
+        const before = await fingerprint();
+        const url = route.url(world, param);
+        const response = await postTo(url, { cookie: cookieFor(route.who), body: form(route.form(world)), contentType: "application/x-www-form-urlencoded" });
+        expect(response.status, url).toBe(404);
+        await response.body?.cancel();
+        expect(await fingerprint()).toEqual(before);
+      });
+    }
+  }
+});
+
+describe("the error page", () => {
+  it("speaks the person's language when an action refuses the request", async () => {
+    const response = await postTo("/people", {
+      cookie: world.cookies.coordinator,
+      body: "{}",
+      contentType: "application/json",
+      headers: { "accept-language": "fr-FR,fr;q=0.9" },
+    });
+    expect(response.status).toBe(415);
+    const html = await response.text();
+    expect(html).toContain('<html lang="fr"');
+    expect(html).toContain("Cette demande n&#x27;a pas pu être lue");
+  });
+});
+
+/** Every list page that reads filters from its URL, with values that are not among its choices. */
+const filterPages: { file: string; who: Who; url: (w: World) => string; params: Record<string, string[]>; expect: number; shows?: string }[] = [
+  {
+    file: "review._index.tsx",
+    who: "reviewer",
+    url: () => "/review",
+    params: {
+      call: ["not-a-uuid", "00000000-0000-0000-0000-000000000000"],
+      status: ["bogus", "draft"],
+      region: ["XX", "afr"],
+      country: ["kenya", "K"],
+      type: ["a,b", "{x}", "x".repeat(300)],
+      capability: ["{\"x", "a,b)", "y".repeat(300)],
+      assignee: ["somebody"],
+      overdue: ["yes"],
+      q: ["'\"&|!():*", "z".repeat(500)],
+      sort: ["sideways"],
+      page: ["999", "0", "-3", "abc", "1e9", "99999999999999999999"],
+      unknown: ["anything"],
+    },
+    expect: 200,
+    shows: "Validation queue",
+  },
+  {
+    file: "review.export.tsx",
+    who: "reviewer",
+    url: () => "/review/export",
+    params: { status: ["bogus"], region: ["XX"], capability: ["{\"x"], page: ["999"], sort: ["x"] },
+    expect: 200,
+  },
+  {
+    file: "centres._index.tsx",
+    who: "anonymous",
+    url: () => "/centres",
+    params: { region: ["XX"], country: ["kenya"], type: ["a,b"], scope: ["planetary"], capability: ["{\"x"], page: ["999"] },
+    expect: 200,
+    shows: "Acceleration Centres",
+  },
+  {
+    file: "applications._index.tsx",
+    who: "reviewer",
+    url: () => "/applications",
+    params: { status: ["bogus", ""], page: ["999"] },
+    expect: 200,
+    shows: "Centre applications",
+  },
+  {
+    file: "board._index.tsx",
+    who: "chair",
+    url: () => "/board",
+    params: { application: ["not-a-uuid"], page: ["999"] },
+    expect: 200,
+    shows: "Digital Innovation Board",
+  },
+  // A comparison needs two versions: a malformed one is a page that does not exist, never a 500.
+  {
+    file: "plans.$planId.compare.tsx",
+    who: "applicant",
+    url: (w) => `/plans/${w.plan}/compare`,
+    params: { from: ["not-a-uuid"], to: ["yesterday"] },
+    expect: 404,
+  },
+  ...[
+    { file: "calls._index.tsx", url: "/calls", who: "coordinator" as const, shows: "Calls for Expressions of Interest" },
+    { file: "eois._index.tsx", url: "/eois", who: "applicant" as const, shows: "My Expressions of Interest" },
+    { file: "notifications.tsx", url: "/notifications", who: "applicant" as const, shows: "Notifications" },
+    { file: "people.tsx", url: "/people", who: "coordinator" as const, shows: "People and roles" },
+  ].map((page) => ({ ...page, url: () => page.url, params: { status: ["bogus"], page: ["999"], region: ["XX"] }, expect: 200 })),
+];
+
+describe("every filter of every list page", () => {
+  it("covers each route whose loader reads its query string", () => {
+    const readsQuery = routeFiles.filter((file) => {
+      const loader = /export async function loader[\s\S]*?\n}/.exec(source(file))?.[0] ?? "";
+      return /searchParams|parse\w*Filters\(/.test(loader);
+    });
+    const exempt = ["auth.confirm.tsx", "sign-in.tsx"]; // one-time links and redirect targets: covered by the auth tests
+    for (const file of readsQuery.filter((file) => !exempt.includes(file))) {
+      expect(filterPages.map((page) => page.file), `${file} reads its query string`).toContain(file);
+    }
+  });
+
+  for (const page of filterPages) {
+    for (const [param, values] of Object.entries(page.params)) {
+      it(`${page.file}: unknown ${param} values are dropped, never a 500`, async () => {
+        for (const value of values) {
+          const url = `${page.url(world)}?${new URLSearchParams({ [param]: value })}`;
+          const response = await getPage(url, { cookie: cookieFor(page.who) });
+          expect(response.status, url).toBe(page.expect);
+          const body = await response.text();
+          if (page.shows) expect(body, url).toContain(page.shows);
+        }
+      });
+    }
+  }
+
+  it("a page past the end of the queue shows the last page", async () => {
+    const response = await getPage("/review?page=999", { cookie: world.cookies.reviewer });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const match = /Page (\d+) of (\d+)/.exec(html);
+    expect(match, "the pager").not.toBeNull();
+    expect(Number(match![1])).toBeLessThanOrEqual(Number(match![2]));
+  });
+});
+
+describe("impossible dates on the call and Board forms", () => {
+  const impossible = ["2026-13-45T99:99", "0000-01-01T00:00", "2026-02-30T10:00", "2026-04-31T24:00"];
+  const cases: { name: string; who: Who; url: (w: World) => string; body: (date: string, w: World) => Record<string, string> }[] = [
+    {
+      name: "new call (opens)",
+      who: "coordinator",
+      url: () => "/calls/new",
+      body: (date) => ({ title: "Dated call", description: "", opens_at: date, closes_at: "2036-01-01T00:00" }),
+    },
+    {
+      name: "new call (closes)",
+      who: "coordinator",
+      url: () => "/calls/new",
+      body: (date) => ({ title: "Dated call", description: "", opens_at: "2026-01-01T00:00", closes_at: date }),
+    },
+    {
+      name: "edit call",
+      who: "coordinator",
+      url: (w) => `/calls/${w.call}/edit`,
+      body: (date) => ({ title: "Dated call", description: "", opens_at: "2026-01-01T00:00", closes_at: date }),
+    },
+    {
+      name: "extend a call's deadline",
+      who: "coordinator",
+      url: (w) => `/calls/${w.call}?index`,
+      body: (date) => ({ intent: "extend", closes_at: date }),
+    },
+    {
+      name: "open a Board review",
+      who: "chair",
+      url: () => "/board?index",
+      body: (date, w) => ({ title: "Dated review", closes_at: date, applications: w.candidate }),
+    },
+  ];
+
+  for (const entry of cases) {
+    it(`${entry.name}: the form comes back with the field error in the person's language, nothing changed`, async () => {
+      const before = await fingerprint();
+      for (const date of impossible) {
+        for (const [language, message] of [["en", "This date does not exist."], ["fr", "Cette date n&#x27;existe pas."]] as const) {
+          const response = await postTo(entry.url(world), {
+            cookie: cookieFor(entry.who),
+            body: form(entry.body(date, world)),
+            contentType: "application/x-www-form-urlencoded",
+            headers: { "accept-language": language },
+          });
+          expect(response.status, `${date} (${language})`).toBe(400);
+          const html = await response.text();
+          expect(html, `${date} (${language})`).toContain(message);
+          expect(html, "what was typed comes back").toContain(`value="${date}"`);
+        }
+      }
+      expect(await fingerprint()).toEqual(before);
+    });
+  }
+});
+
+describe("refused uploads", () => {
+  const upload = (file: Blob, name: string) => {
+    const body = new FormData();
+    body.set("file", file, name);
+    return postTo(`/eois/${world.draftEoi}/attachments`, { cookie: world.cookies.applicant, body, headers: { accept: "application/json" } });
+  };
+
+  it("a file over 10 MB is a 413 naming the reason; a file of the wrong type or an empty one a 400; nothing stored", async () => {
+    const before = await fingerprint();
+    const tooLarge = await upload(new Blob([new Uint8Array(10 * 1024 * 1024 + 10)], { type: "application/pdf" }), "big.pdf");
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ error: "file_too_large" });
+    const wrongType = await upload(new Blob(["#!/bin/sh\necho hi\n"], { type: "application/pdf" }), "script.pdf");
+    expect(wrongType.status).toBe(400);
+    expect(await wrongType.json()).toEqual({ error: "file_type_not_allowed" });
+    const empty = await upload(new Blob([]), "empty.pdf");
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ error: "file_empty" });
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("a database fault while reading", () => {
+  /** A real fault from the real stack: the gateway refuses the key, so every read comes back with `error` set. */
+  const broken = () =>
+    createClient<Database>(stack().url, "not-a-key", {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: WebSocket as never },
+    }) as never;
+
+  const reads: [string, () => Promise<unknown>][] = [
+    ["downloadAttachment", () => downloadAttachment(broken(), world.attachment)],
+    ["getPlanAccess", () => getPlanAccess(broken(), world.plan)],
+    ["getPlanPage", () => getPlanPage(broken(), world.plan)],
+    ["listVersions", () => listVersions(broken(), world.plan)],
+    ["getVersion", () => getVersion(broken(), world.plan, world.version)],
+    ["listReviewers", () => listReviewers(broken())],
+    ["countUnread", () => countUnread(broken(), world.cast.applicant.id)],
+    ["markAllRead", () => markAllRead(broken(), world.cast.applicant.id)],
+    ["findApplicationForEoi", () => findApplicationForEoi(broken(), world.draftEoi)],
+    ["effectiveDeadline", () => effectiveDeadline(broken(), { id: world.call, closes_at: new Date().toISOString() }, world.organisation)],
+  ];
+
+  for (const [name, read] of reads) {
+    it(`${name} fails loudly (a 500), never answers "not found", "no access" or an empty list`, async () => {
+      await expect(read()).rejects.toThrow();
+    });
+  }
+});
