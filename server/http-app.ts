@@ -8,6 +8,7 @@ import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
 import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
 import { StartupError } from "./embedded/startup-error.js";
+import { requireSameOrigin } from "./same-origin.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -60,6 +61,9 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
     app.use("/auth/v1", requireApiKey(apiKeys), stack.embedded.authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
+
+  // Everything below is the Remix app (pages, actions, resource routes): cookie-authenticated, so CSRF-guarded.
+  app.use(requireSameOrigin(siteUrl));
 
   const loadContext = (req: express.Request) => ({
     mailOutbox: stack.embedded?.outbox ?? null,

@@ -57,9 +57,12 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** Fills and sends the sign-in form; the caller waits for what it expects next (home, or an error). */
-export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto("/sign-in");
+/**
+ * Fills and sends the sign-in form; the caller waits for what it expects next (home, or an error). `redirectTo` is
+ * passed to the sign-in page as a link would pass it (it used to be dropped, so redirect tests proved nothing).
+ */
+export async function submitSignIn(page: Page, email: string, password: string, options: { redirectTo?: string } = {}): Promise<void> {
+  await page.goto(options.redirectTo === undefined ? "/sign-in" : `/sign-in?${new URLSearchParams({ redirectTo: options.redirectTo })}`);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
