@@ -24,5 +24,7 @@ declare module "@remix-run/node" {
     /** The browser's address as the server saw it, for the auth service's per-address rate limit. */
     clientIp: string | undefined;
     collab: CollabControl;
+    /** This response's Content-Security-Policy nonce (server/security-headers.ts); unset in development. */
+    cspNonce: string | undefined;
   }
 }

@@ -17,6 +17,7 @@ import { LanguageSwitcher } from "~/components/language-switcher";
 import { createI18n, defaultLanguage, textDirection } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { getAppEnv } from "~/lib/env.server";
+import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
 import stylesheet from "~/styles/app.css?url";
@@ -99,6 +100,7 @@ function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const language = root?.language ?? defaultLanguage;
   const i18n = useMemo(() => createI18n(language), [language]);
+  const nonce = useNonce();
   return (
     <html lang={language} dir={textDirection(language)}>
       <head>
@@ -125,8 +127,8 @@ function Document({ children }: { children: React.ReactNode }) {
             ) : null}
           </footer>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

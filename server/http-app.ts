@@ -9,6 +9,7 @@ import type { Stack } from "./stack.js";
 import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { requireSameOrigin } from "./same-origin.js";
+import { securityHeaders } from "./security-headers.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -40,12 +41,7 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use((_req, res, next) => {
-    res.setHeader("x-content-type-options", "nosniff");
-    res.setHeader("referrer-policy", "same-origin");
-    res.setHeader("x-frame-options", "DENY");
-    next();
-  });
+  app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
 
   app.get("/healthz", async (_req, res) => {
     const services = { ...(await stack.health()), collab: await collab.health() };
@@ -65,11 +61,12 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   // Everything below is the Remix app (pages, actions, resource routes): cookie-authenticated, so CSRF-guarded.
   app.use(requireSameOrigin(siteUrl));
 
-  const loadContext = (req: express.Request) => ({
+  const loadContext = (req: express.Request, res: express.Response) => ({
     mailOutbox: stack.embedded?.outbox ?? null,
     mailer: stack.mailer,
     clientIp: req.ip,
     collab,
+    cspNonce: res.locals.cspNonce as string | undefined,
   });
 
   if (development) {
