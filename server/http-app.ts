@@ -7,7 +7,9 @@ import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
 import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
+import { authRequestGuard } from "./embedded/auth/request-guard.js";
 import { StartupError } from "./embedded/startup-error.js";
+import { isLocalClient } from "./client-address.js";
 import { requireSameOrigin } from "./same-origin.js";
 import { securityHeaders } from "./security-headers.js";
 
@@ -19,10 +21,14 @@ export interface HttpAppOptions {
   siteUrl: string;
   log?: (message: string) => void;
   collabLimits?: Partial<CollabLimits>;
+  /** Express's `trust proxy` (TRUST_PROXY); undefined trusts no proxy, so X-Forwarded-For is ignored. */
+  trustProxy?: number | string[];
+  /** Proves to the embedded auth service that a loopback call (with the client's address) comes from our app. */
+  forwardingToken?: string;
 }
 
 /** Everything on one origin: health, the Supabase gateway (embedded mode) and the Remix app. */
-export async function createHttpApp({ stack, development, siteUrl, log, collabLimits }: HttpAppOptions) {
+export async function createHttpApp({ stack, development, siteUrl, log, collabLimits, trustProxy, forwardingToken }: HttpAppOptions) {
   const collab = new CollabServer({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
@@ -40,7 +46,7 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   };
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxy ?? false);
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
 
   app.get("/healthz", async (_req, res) => {
@@ -54,7 +60,7 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   if (stack.embedded) {
     const apiKeys = [stack.anonKey, stack.serviceRoleKey];
     app.get("/auth/v1/health", (_req, res) => res.json({ name: "embedded-auth" }));
-    app.use("/auth/v1", requireApiKey(apiKeys), stack.embedded.authRouter);
+    app.use("/auth/v1", requireApiKey(apiKeys), authRequestGuard({ forwardingToken }), stack.embedded.authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 
@@ -65,6 +71,7 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
     mailOutbox: stack.embedded?.outbox ?? null,
     mailer: stack.mailer,
     clientIp: req.ip,
+    clientIsLocal: isLocalClient(req.ip, req.headers),
     collab,
     cspNonce: res.locals.cspNonce as string | undefined,
   });

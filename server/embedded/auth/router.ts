@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { MailOutbox } from "../mail-outbox.js";
 import { AuthError, authErrors } from "./errors.js";
 import { RateLimiter } from "./rate-limit.js";
+import { clientAddress } from "./request-guard.js";
 import { AuthStore, type AuthUserRow, type OneTimeTokenType } from "./store.js";
 import { newOtp, newRefreshToken, otpTokenHash, TokenSigner, type AccessTokenClaims } from "./tokens.js";
 
@@ -98,13 +99,8 @@ function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Behind our own gateway every request comes from loopback; only then is X-Forwarded-For believed. */
-function clientIp(req: Request): string {
-  const peer = req.socket.remoteAddress ?? "unknown";
-  const isLoopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
-  const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  return isLoopback && forwarded ? forwarded : peer;
-}
+/** Decided by request-guard.ts: X-Forwarded-For counts only as TRUST_PROXY says, or from our own app. */
+const clientIp = (req: Request): string => clientAddress(req);
 
 const asyncRoute =
   (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
