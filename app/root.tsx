@@ -1,3 +1,4 @@
+import "~/lib/zod-client-config";
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
