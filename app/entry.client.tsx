@@ -1,3 +1,4 @@
+import "./lib/zod-client-config";
 import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";

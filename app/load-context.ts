@@ -24,5 +24,9 @@ declare module "@remix-run/node" {
     /** The browser's address as the server saw it, for the auth service's per-address rate limit. */
     clientIp: string | undefined;
     collab: CollabControl;
+    /** The request came from this machine itself, not through any proxy (server/client-address.ts). */
+    clientIsLocal: boolean;
+    /** This response's Content-Security-Policy nonce (server/security-headers.ts); unset in development. */
+    cspNonce: string | undefined;
   }
 }

@@ -1,3 +1,4 @@
+import "~/lib/zod-client-config";
 import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
@@ -18,6 +19,7 @@ import { createI18n, textDirection } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { useRequestLanguage } from "~/i18n/request-language";
 import { getAppEnv } from "~/lib/env.server";
+import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
 import stylesheet from "~/styles/app.css?url";
@@ -102,6 +104,7 @@ function Document({ children }: { children: React.ReactNode }) {
   const requestLanguage = useRequestLanguage();
   const language = root?.language ?? requestLanguage;
   const i18n = useMemo(() => createI18n(language), [language]);
+  const nonce = useNonce();
   return (
     <html lang={language} dir={textDirection(language)}>
       <head>
@@ -128,8 +131,8 @@ function Document({ children }: { children: React.ReactNode }) {
             ) : null}
           </footer>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

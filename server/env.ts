@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -16,6 +17,37 @@ const flag = z
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const proxyPresets = ["loopback", "linklocal", "uniquelocal"];
+const isProxyAddress = (entry: string) => {
+  if (proxyPresets.includes(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+};
+
+/**
+ * Which proxies' X-Forwarded-* headers to believe, as Express's `trust proxy` takes it: a hop count, or a comma-
+ * separated list of addresses, CIDR ranges and `loopback`/`linklocal`/`uniquelocal`. Unset: trust nobody, so nobody
+ * picks their own address for the per-address sign-in limit. `true` (trust everyone) is refused for that reason.
+ */
+export const trustProxySetting = z
+  .string()
+  .trim()
+  .transform((value, context): number | string[] => {
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+    const bad = entries.filter((entry) => !isProxyAddress(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      context.addIssue({
+        code: "custom",
+        message: `expected a hop count or addresses/CIDRs (or loopback, linklocal, uniquelocal); not ${bad.join(", ") || "empty"}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
 const commonSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -27,6 +59,7 @@ const commonSchema = z.object({
   AUTH_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(120),
   AUTH_FAILED_SIGN_INS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  TRUST_PROXY: trustProxySetting.optional(),
   /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
   MAIL_FROM: z.string().min(3).default("Accelerator Network <no-reply@accelerator-network.local>"),

@@ -17,7 +17,8 @@ export function requireApiKey(apiKeys: string[]) {
   };
 }
 
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host"]);
+// The app's forwarding token is for the auth service alone; PostgREST would expose it to SQL as a request header.
+const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "x-embedded-forwarding-token"]);
 
 /** Streams requests to PostgREST on loopback; a plain pass-through needs no proxy library. */
 export function proxyTo(target: string) {

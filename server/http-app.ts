@@ -7,7 +7,11 @@ import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
 import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
+import { authRequestGuard } from "./embedded/auth/request-guard.js";
 import { StartupError } from "./embedded/startup-error.js";
+import { isLocalClient } from "./client-address.js";
+import { requireSameOrigin } from "./same-origin.js";
+import { securityHeaders } from "./security-headers.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -17,10 +21,14 @@ export interface HttpAppOptions {
   siteUrl: string;
   log?: (message: string) => void;
   collabLimits?: Partial<CollabLimits>;
+  /** Express's `trust proxy` (TRUST_PROXY); undefined trusts no proxy, so X-Forwarded-For is ignored. */
+  trustProxy?: number | string[];
+  /** Proves to the embedded auth service that a loopback call (with the client's address) comes from our app. */
+  forwardingToken?: string;
 }
 
 /** Everything on one origin: health, the Supabase gateway (embedded mode) and the Remix app. */
-export async function createHttpApp({ stack, development, siteUrl, log, collabLimits }: HttpAppOptions) {
+export async function createHttpApp({ stack, development, siteUrl, log, collabLimits, trustProxy, forwardingToken }: HttpAppOptions) {
   const collab = new CollabServer({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
@@ -38,13 +46,8 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   };
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
-  app.use((_req, res, next) => {
-    res.setHeader("x-content-type-options", "nosniff");
-    res.setHeader("referrer-policy", "same-origin");
-    res.setHeader("x-frame-options", "DENY");
-    next();
-  });
+  app.set("trust proxy", trustProxy ?? false);
+  app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
 
   app.get("/healthz", async (_req, res) => {
     const services = { ...(await stack.health()), collab: await collab.health() };
@@ -57,15 +60,20 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   if (stack.embedded) {
     const apiKeys = [stack.anonKey, stack.serviceRoleKey];
     app.get("/auth/v1/health", (_req, res) => res.json({ name: "embedded-auth" }));
-    app.use("/auth/v1", requireApiKey(apiKeys), stack.embedded.authRouter);
+    app.use("/auth/v1", requireApiKey(apiKeys), authRequestGuard({ forwardingToken }), stack.embedded.authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 
-  const loadContext = (req: express.Request) => ({
+  // Everything below is the Remix app (pages, actions, resource routes): cookie-authenticated, so CSRF-guarded.
+  app.use(requireSameOrigin(siteUrl));
+
+  const loadContext = (req: express.Request, res: express.Response) => ({
     mailOutbox: stack.embedded?.outbox ?? null,
     mailer: stack.mailer,
     clientIp: req.ip,
+    clientIsLocal: isLocalClient(req.ip, req.headers),
     collab,
+    cspNonce: res.locals.cspNonce as string | undefined,
   });
 
   if (development) {

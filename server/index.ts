@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
@@ -54,6 +55,9 @@ async function main() {
   process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
   process.env.SITE_URL = env.SITE_URL;
   process.env.APP_MODE = stack.mode;
+  // The app's server-side auth calls carry the browser's address; this token makes the auth service believe it.
+  const forwardingToken = env.mode === "embedded" ? randomBytes(32).toString("base64url") : undefined;
+  process.env.AUTH_FORWARDING_TOKEN = forwardingToken ?? "";
 
   let server: Server;
   let closeApp: () => Promise<void>;
@@ -69,6 +73,8 @@ async function main() {
       development,
       siteUrl: env.SITE_URL,
       log: log.error,
+      trustProxy: env.TRUST_PROXY,
+      forwardingToken,
       // Unset variables keep the defaults (an explicit undefined would override them in the spread).
       collabLimits: Object.fromEntries(Object.entries(collabLimits).filter(([, value]) => value !== undefined)),
     });

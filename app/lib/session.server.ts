@@ -53,12 +53,26 @@ export async function requireUser(request: Request, context: AppLoadContext) {
   return { ...session, user: session.user };
 }
 
-/** Only same-site paths: an attacker-supplied `redirectTo=https://evil.example` or `//evil.example` goes home. */
+/**
+ * Only same-site paths. The target is resolved the way a browser resolves a Location header (`new URL` strips tabs
+ * and newlines and reads `\\` as `/`), so `/\t/evil.example`, `/\\evil.example` and `https:evil.example` are seen for
+ * what they are; anything that leaves the site's origin, or a path a browser would read as `//host`, goes to the fallback.
+ */
 export function safeRedirectPath(value: unknown, fallback = "/home"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  if (typeof value !== "string" || !value.startsWith("/")) return fallback;
+  const base = new URL("http://site.invalid");
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
     return fallback;
   }
-  return value;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // `/.//evil.example` resolves to the path `//evil.example`, which a browser would read as another host.
+  if (url.origin !== base.origin || url.username || url.password || !path.startsWith("/") || /^\/[/\\]/.test(path)) {
+    return fallback;
+  }
+  return path;
 }
 
 /** Like requireUser, plus the person's roles; a page for certain roles throws 403 to everyone else. */

@@ -23,10 +23,17 @@ export function createSupabaseServerClient(request: Request, clientIp?: string) 
     },
     // Node 20 has no global WebSocket; supabase-js builds its realtime client eagerly.
     realtime: { transport: WebSocket as never },
-    // The auth service rate-limits sign-ins per client address; tell it whose request this is.
-    global: clientIp ? { headers: { "x-forwarded-for": clientIp } } : undefined,
+    // The auth service rate-limits sign-ins per client address; tell it whose request this is (the embedded one
+    // believes it only with the token, see server/embedded/auth/request-guard.ts).
+    global: clientIp ? { headers: { "x-forwarded-for": clientIp, ...forwardingHeader() } } : undefined,
   });
   return { supabase, headers };
+}
+
+/** Embedded mode only: the per-process token the server entry puts in the environment; never sent to a project. */
+function forwardingHeader(): Record<string, string> {
+  const token = process.env.AUTH_FORWARDING_TOKEN;
+  return token && getAppEnv().APP_MODE === "embedded" ? { "x-embedded-forwarding-token": token } : {};
 }
 
 export type SupabaseServerClient = ReturnType<typeof createSupabaseServerClient>["supabase"];

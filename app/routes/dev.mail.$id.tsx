@@ -2,14 +2,16 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { requireMailViewer } from "~/lib/dev-mail.server";
 import { pageTitle } from "~/lib/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "devMail.messageTitle");
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const outbox = await requireMailViewer(request, context);
   const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!context.mailOutbox || !id.success) throw new Response("Not found", { status: 404 });
-  const mail = await context.mailOutbox.get(id.data);
+  if (!id.success) throw new Response("Not found", { status: 404 });
+  const mail = await outbox.get(id.data);
   if (!mail) throw new Response("Not found", { status: 404 });
   return { mail };
 }

@@ -1,14 +1,15 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { requireMailViewer } from "~/lib/dev-mail.server";
 import { pageTitle } from "~/lib/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "devMail.title");
 
-/** Dev-only: exists in embedded mode alone, where mail never leaves the machine. */
-export async function loader({ context }: LoaderFunctionArgs) {
-  if (!context.mailOutbox) throw new Response("Not found", { status: 404 });
-  return { mails: await context.mailOutbox.list(200) };
+/** Dev-only: exists in embedded mode alone, for this machine's browsers and coordinators (see requireMailViewer). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const outbox = await requireMailViewer(request, context);
+  return { mails: await outbox.list(200) };
 }
 
 export default function MailViewer() {

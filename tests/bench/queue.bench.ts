@@ -106,6 +106,7 @@ try {
   const signIn = await fetch(`${server.url}/sign-in`, {
     method: "POST",
     body: new URLSearchParams({ email: "reviewer@demo.local", password: "demo-password", redirectTo: "/home" }),
+    headers: { origin: server.url },
     redirect: "manual",
   });
   const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");

@@ -54,6 +54,7 @@ try {
     const response = await fetch(`${server.url}/sign-in`, {
       method: "POST",
       body: new URLSearchParams({ email: "reviewer@demo.local", password: "demo-password", redirectTo: "/home" }),
+      headers: { origin: server.url },
       redirect: "manual",
     });
     if (response.status !== 302) throw new Error(`form sign-in answered ${response.status}`);

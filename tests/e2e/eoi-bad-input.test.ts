@@ -8,6 +8,7 @@ async function signIn(user: TestUser): Promise<string> {
   const response = await fetch(`${stack().url}/sign-in`, {
     method: "POST",
     body: new URLSearchParams({ email: user.email, password: user.password, redirectTo: "/home" }),
+    headers: { origin: stack().url },
     redirect: "manual",
   });
   expect(response.status).toBe(302);
@@ -18,7 +19,7 @@ async function postStep(cookie: string, eoi: string, step: string, fields: Recor
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) body.append(name, item);
   body.set("intent", "save");
-  const response = await fetch(`${stack().url}/eois/${eoi}/edit/${step}`, { method: "POST", body, headers: { cookie }, redirect: "manual" });
+  const response = await fetch(`${stack().url}/eois/${eoi}/edit/${step}`, { method: "POST", body, headers: { cookie, origin: stack().url }, redirect: "manual" });
   return { status: response.status, html: await response.text() };
 }
 
@@ -81,7 +82,7 @@ describe("bad input on each step of the EoI form", () => {
 
   it("empty: an incomplete EoI cannot be submitted, and the steps that need answers are marked", async () => {
     const body = new URLSearchParams({ intent: "submit" });
-    const response = await fetch(`${stack().url}/eois/${eoi}/edit/review`, { method: "POST", body, headers: { cookie }, redirect: "manual" });
+    const response = await fetch(`${stack().url}/eois/${eoi}/edit/review`, { method: "POST", body, headers: { cookie, origin: stack().url }, redirect: "manual" });
     const html = await response.text();
     expect(response.status).toBe(400);
     expect(html).toContain("Some required answers are missing");
@@ -99,13 +100,13 @@ describe("bad input on each step of the EoI form", () => {
     expect(forged.html).toContain("Page not found");
     expect(forged.html).not.toContain(before.centre_name);
     const submit = await fetch(`${stack().url}/eois/${otherEoi}/edit/review`, {
-      method: "POST", body: new URLSearchParams({ intent: "submit" }), headers: { cookie }, redirect: "manual",
+      method: "POST", body: new URLSearchParams({ intent: "submit" }), headers: { cookie, origin: stack().url }, redirect: "manual",
     });
     expect(submit.status).toBe(400);
     const after = await storedEoi(otherEoi);
     expect(after.centre_name).toBe(before.centre_name);
     expect(after.status).toBe("draft");
-    const page = await fetch(`${stack().url}/eois/${otherEoi}/edit/contact`, { headers: { cookie }, redirect: "manual" });
+    const page = await fetch(`${stack().url}/eois/${otherEoi}/edit/contact`, { headers: { cookie, origin: stack().url }, redirect: "manual" });
     expect(page.status).toBe(404);
   });
 

@@ -161,6 +161,7 @@ describe("the server process", { timeout: 600_000 }, () => {
     const signIn = await fetch(`${project.url}/sign-in`, {
       method: "POST",
       body: new URLSearchParams({ email: "reviewer@demo.local", password: "demo-password", redirectTo: "/home" }),
+      headers: { origin: project.url },
       redirect: "manual",
     });
     expect(signIn.status).toBe(302);

@@ -27,4 +27,17 @@ describe("server environment", () => {
     expect(() => parseServerEnv({ ...project, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => parseServerEnv({ AUTH_EMAIL_CONFIRM: "maybe" })).toThrow(/AUTH_EMAIL_CONFIRM/);
   });
+
+  it("trusts no proxy unless TRUST_PROXY says which (a hop count or addresses), and never every address", () => {
+    expect(parseServerEnv({}).TRUST_PROXY).toBeUndefined();
+    expect(parseServerEnv({ TRUST_PROXY: "" }).TRUST_PROXY).toBeUndefined();
+    expect(parseServerEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(parseServerEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7" }).TRUST_PROXY).toEqual([
+      "loopback", "10.0.0.0/8", "fd00::/8", "192.0.2.7",
+    ]);
+    expect(parseServerEnv({ ...project, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    for (const value of ["true", "*", "10.0.0.0/33", "example.org", "1.2.3.4/8/1", ",", "-1"]) {
+      expect(() => parseServerEnv({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY/);
+    }
+  });
 });

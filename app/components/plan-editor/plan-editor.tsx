@@ -4,6 +4,7 @@ import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
+import "~/styles/prosemirror.css";
 import { anchorOf, CommentHighlights, setCommentThreads, type AnchoredThread, type CommentAnchorJson } from "./comment-highlights";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
@@ -74,6 +75,8 @@ export function PlanEditor({ connection, status, me, threads, labelledBy, onPart
     {
       immediatelyRender: false,
       editable: false,
+      // Its base styles come from ~/styles/prosemirror.css: an injected <style> would break the CSP (style-src 'self').
+      injectCSS: false,
       extensions: [
         ...planExtensions,
         Collaboration.configure({ document: connection.doc, field: planFragmentName }),

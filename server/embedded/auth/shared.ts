@@ -5,6 +5,7 @@ import { authErrors } from "./errors.js";
 import type { AuthStore, AuthUserRow, OneTimeTokenType } from "./store.js";
 import type { AccessTokenClaims, TokenSigner } from "./tokens.js";
 import type { publicUser } from "./users.js";
+import { clientAddress } from "./request-guard.js";
 
 export interface AuthServiceOptions {
   store: AuthStore;
@@ -41,11 +42,9 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 /** Behind our own gateway every request comes from loopback; only then is X-Forwarded-For believed. */
+/** Decided by request-guard.ts: X-Forwarded-For counts only as TRUST_PROXY says, or from our own app. */
 export function clientIp(req: Request): string {
-  const peer = req.socket.remoteAddress ?? "unknown";
-  const isLoopback = peer === "::1" || peer.startsWith("127.") || peer.startsWith("::ffff:127.");
-  const forwarded = req.header("x-forwarded-for")?.split(",")[0]?.trim();
-  return isLoopback && forwarded ? forwarded : peer;
+  return clientAddress(req);
 }
 
 export const asyncRoute =
