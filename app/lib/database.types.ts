@@ -928,6 +928,8 @@ export type Database = {
           resolved_at: string | null;
           resolved_by: string | null;
           created_at: string;
+          removed_at: string | null;
+          removed_by: string | null;
         };
         Insert: {
           id?: number;
@@ -940,6 +942,8 @@ export type Database = {
           resolved_at?: string | null;
           resolved_by?: string | null;
           created_at?: string;
+          removed_at?: string | null;
+          removed_by?: string | null;
         };
         Update: {
           id?: number;
@@ -952,6 +956,8 @@ export type Database = {
           resolved_at?: string | null;
           resolved_by?: string | null;
           created_at?: string;
+          removed_at?: string | null;
+          removed_by?: string | null;
         };
         Relationships: [
           { foreignKeyName: "plan_comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "plan_comments"; referencedColumns: ["id"] },
@@ -1224,6 +1230,10 @@ export type Database = {
       };
       remove_attachment: {
         Args: { attachment: string };
+        Returns: undefined;
+      };
+      remove_plan_comment: {
+        Args: { comment: number; reason?: string };
         Returns: undefined;
       };
       request_clarification: {
