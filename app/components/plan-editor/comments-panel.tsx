@@ -84,7 +84,7 @@ function RemoveButton({ comment, isThread }: { comment: PlanCommentView; isThrea
     );
   }
   return (
-    <fetcher.Form method="post" className="confirm-remove" role="group" aria-labelledby={`${id}-question`}>
+    <fetcher.Form method="post" className="confirm-remove" aria-labelledby={`${id}-question`}>
       <input type="hidden" name="intent" value="remove" />
       <input type="hidden" name="comment" value={comment.id} />
       <p id={`${id}-question`}>{isThread ? t("plan.removeThreadConfirm") : t("plan.removeCommentConfirm")}</p>
