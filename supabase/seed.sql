@@ -99,13 +99,42 @@ begin
   end loop;
 
   -- The Senegalese application goes all the way: BDT review, the Board, approval with conditions.
+  -- A complete plan: submission requires every capability's objectives, activities and KPIs (with baseline and target).
   update public.action_plans set content = '{"type": "doc", "content": [
     {"type": "heading", "attrs": {"level": 1}, "content": [{"type": "text", "text": "Action plan: Dakar Open Technology Acceleration Centre"}]},
     {"type": "paragraph", "content": [{"type": "text", "text": "Within three years the centre supports 60 start-ups and three regulatory sandboxes."}]},
     {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "1. Entrepreneurship and SME growth"}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Objectives"}]},
     {"type": "paragraph", "content": [{"type": "text", "text": "Two cohorts a year of 10 start-ups, with mentoring by the partner universities."}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Activities and timeline"}]},
+    {"type": "table", "content": [
+      {"type": "tableRow", "content": [{"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Activity"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Start"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "End"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Lead"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Cohort 1: selection and bootcamp"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2027-09"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2028-02"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Incubation lead"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Cohort 2"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2028-03"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2028-08"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Incubation lead"}]}]}]}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Key performance indicators"}]},
+    {"type": "table", "content": [
+      {"type": "tableRow", "content": [{"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Indicator"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Baseline"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Target"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Date"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Start-ups accelerated"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "0"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "60"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2030-06"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Jobs created by alumni"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "0"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "300"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2030-06"}]}]}]}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Resources and partners"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "The host premises and lab; three universities and two incubators."}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Risks"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "Too few applications outside Dakar: outreach through the regional universities."}]},
     {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "2. Policy experimentation"}]},
-    {"type": "paragraph", "content": [{"type": "text", "text": "A fintech sandbox with the regulator, evaluated every six months."}]}]}'
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Objectives"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "A fintech sandbox with the regulator, evaluated every six months."}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Activities and timeline"}]},
+    {"type": "table", "content": [
+      {"type": "tableRow", "content": [{"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Activity"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Start"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "End"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Lead"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Sandbox rules agreed with the regulator"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2027-07"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2027-12"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Policy lead"}]}]}]}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Key performance indicators"}]},
+    {"type": "table", "content": [
+      {"type": "tableRow", "content": [{"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Indicator"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Baseline"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Target"}]}]}, {"type": "tableHeader", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Date"}]}]}]},
+      {"type": "tableRow", "content": [{"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Regulatory sandboxes run"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "0"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "3"}]}]}, {"type": "tableCell", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "2030-06"}]}]}]}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Resources and partners"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "The national regulator and the legal team of the ministry."}]},
+    {"type": "heading", "attrs": {"level": 3}, "content": [{"type": "text", "text": "Risks"}]},
+    {"type": "paragraph", "content": [{"type": "text", "text": "Regulatory priorities change: a memorandum of understanding with the regulator."}]}]}'
   where application_id = application;
   perform public.submit_application(application);
   perform pg_temp.act_as(reviewer);

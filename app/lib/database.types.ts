@@ -945,6 +945,8 @@ export type Database = {
           resolved_at: string | null;
           resolved_by: string | null;
           created_at: string;
+          removed_at: string | null;
+          removed_by: string | null;
         };
         Insert: {
           id?: number;
@@ -957,6 +959,8 @@ export type Database = {
           resolved_at?: string | null;
           resolved_by?: string | null;
           created_at?: string;
+          removed_at?: string | null;
+          removed_by?: string | null;
         };
         Update: {
           id?: number;
@@ -969,6 +973,8 @@ export type Database = {
           resolved_at?: string | null;
           resolved_by?: string | null;
           created_at?: string;
+          removed_at?: string | null;
+          removed_by?: string | null;
         };
         Relationships: [
           { foreignKeyName: "plan_comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "plan_comments"; referencedColumns: ["id"] },
@@ -1245,6 +1251,10 @@ export type Database = {
       };
       remove_attachment: {
         Args: { attachment: string };
+        Returns: undefined;
+      };
+      remove_plan_comment: {
+        Args: { comment: number; reason?: string };
         Returns: undefined;
       };
       request_clarification: {

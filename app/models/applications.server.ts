@@ -89,10 +89,16 @@ export async function saveApplication(supabase: SupabaseServerClient, id: string
   return data.length === 1 ? null : { code: "application_not_editable", message: "not editable" };
 }
 
-/** Saves what the form holds, then submits it, so nothing typed is lost by submitting without saving first. */
-export async function saveAndSubmitApplication(supabase: SupabaseServerClient, id: string, changes: ApplicationForm) {
+/**
+ * Saves what the form holds, then submits it, so nothing typed is lost by submitting without saving first. The
+ * database checks the plan's JSON copy, which the collaboration server writes up to two seconds after an edit: it
+ * is written now, so a section completed a moment ago counts.
+ */
+export async function saveAndSubmitApplication(supabase: SupabaseServerClient, collab: CollabControl, id: string, changes: ApplicationForm) {
   const saved = await saveApplication(supabase, id, changes);
   if (saved) return saved;
+  const { data: plan } = await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle();
+  if (plan) await collab.flushContent(plan.id);
   return (await callRpc(supabase, "submit_application", { application: id })).error;
 }
 

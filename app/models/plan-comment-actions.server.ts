@@ -3,12 +3,13 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "~/lib/database.types";
 import { formValues, parseForm } from "~/lib/forms";
-import { commentAnchor } from "~/validation/rpc";
-import { addComment, resolveComment } from "./plans.server";
+import { commentAnchor, commentAnchorMaxBytes } from "~/validation/rpc";
+import { addComment, removeComment, resolveComment } from "./plans.server";
 
 const body = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 const anchorJson = z
   .string()
+  .max(commentAnchorMaxBytes, "plan.errors.selectText")
   .transform((value, ctx) => {
     try {
       return JSON.parse(value) as unknown;
@@ -24,9 +25,10 @@ const commentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("reply"), body, parent: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("resolve"), comment: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("reopen"), comment: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("remove"), comment: z.coerce.number().int().positive() }),
 ]);
 
-/** The plan page's form posts: start a thread, reply, resolve, reopen. Errors keep what was typed. */
+/** The plan page's form posts: start a thread, reply, resolve, reopen, remove. Errors keep what was typed. */
 export async function handleCommentAction(
   supabase: SupabaseClient<Database>,
   collab: AppLoadContext["collab"],
@@ -41,7 +43,9 @@ export async function handleCommentAction(
       ? await addComment(supabase, collab, { plan: planId, body: form.body, anchor: form.anchor, quote: form.quote })
       : form.intent === "reply"
         ? await addComment(supabase, collab, { plan: planId, body: form.body, parent: form.parent })
-        : await resolveComment(supabase, collab, planId, form.comment, form.intent === "resolve");
+        : form.intent === "remove"
+          ? await removeComment(supabase, collab, planId, form.comment)
+          : await resolveComment(supabase, collab, planId, form.comment, form.intent === "resolve");
   if (result.error) {
     return data(
       { ok: false, formError: { key: `dbErrors.${result.error.code}` }, errors: result.error.fieldErrors ?? {}, values: formValues(formData) },

@@ -6,7 +6,7 @@ import type { PlanNode } from "~/lib/plan-schema";
 import { callRpc } from "~/lib/rpc.server";
 import { diffPlans } from "~/lib/plan-diff";
 import type { z } from "zod";
-import type { commentAnchor } from "~/validation/rpc";
+import { commentAnchor } from "~/validation/rpc";
 import { checkRead } from "~/lib/db-read.server";
 
 type Client = SupabaseClient<Database>;
@@ -29,6 +29,8 @@ export interface PlanCommentView {
   quote: string | null;
   resolvedAt: string | null;
   resolvedBy: string | null;
+  /** Whether the viewer may remove it (the database decides again when they do). */
+  canRemove: boolean;
   replies: PlanCommentView[];
 }
 
@@ -38,7 +40,7 @@ async function peopleNames(supabase: Client, plan: string): Promise<Map<string, 
 }
 
 /** Everything the plan page shows around the editor; null when the plan does not exist or is not the caller's to see. */
-export async function getPlanPage(supabase: Client, planId: string) {
+export async function getPlanPage(supabase: Client, planId: string, viewerId: string) {
   const [planResult, access] = await Promise.all([
     supabase
       .from("action_plans")
@@ -49,18 +51,22 @@ export async function getPlanPage(supabase: Client, planId: string) {
   ]);
   const plan = checkRead("plan", planResult);
   if (!plan || !plan.application || !access) return null;
-  const [versions, comments, names] = await Promise.all([
+  const [versions, comments, names, roles] = await Promise.all([
     listVersions(supabase, planId),
     supabase.from("plan_comments").select("*").eq("plan_id", planId).order("id"),
     peopleNames(supabase, planId),
+    supabase.rpc("my_roles"),
   ]);
+  const isBdt = (roles.data ?? []).some((role) => role === "reviewer" || role === "coordinator");
+  const mayComment = access === "comment" || access === "edit";
+  const mayRemove = (authorId: string | null) => isBdt || (mayComment && authorId === viewerId);
   const approved = versions.find((version) => version.kind === "approved") ?? null;
   return {
     plan: { id: plan.id, application: plan.application },
     access,
     versions,
     approved,
-    threads: buildThreads(checkRead("plan comments", comments), names),
+    threads: buildThreads(checkRead("plan comments", comments), names, mayRemove),
   };
 }
 
@@ -69,16 +75,23 @@ export async function getPlanAccess(supabase: Client, planId: string): Promise<P
   return (data as PlanAccessLevel | null) ?? null;
 }
 
-function buildThreads(rows: Database["public"]["Tables"]["plan_comments"]["Row"][], names: Map<string, string>): PlanCommentView[] {
+function buildThreads(
+  rows: Database["public"]["Tables"]["plan_comments"]["Row"][],
+  names: Map<string, string>,
+  mayRemove: (authorId: string | null) => boolean,
+): PlanCommentView[] {
   const view = (row: (typeof rows)[number]): PlanCommentView => ({
     id: row.id,
     body: row.body,
     author: row.author_id ? (names.get(row.author_id) ?? null) : null,
     createdAt: row.created_at,
-    anchor: (row.anchor as PlanCommentView["anchor"]) ?? null,
+    // An anchor stored before anchors were checked may be anything: the thread then shows without a highlight
+    // instead of breaking the page for everyone (issue 10).
+    anchor: commentAnchor.safeParse(row.anchor).data ?? null,
     quote: row.quote,
     resolvedAt: row.resolved_at,
     resolvedBy: row.resolved_by ? (names.get(row.resolved_by) ?? null) : null,
+    canRemove: mayRemove(row.author_id),
     replies: [],
   });
   const threads = new Map<number, PlanCommentView>();
@@ -151,6 +164,13 @@ export async function resolveComment(
   resolved: boolean,
 ) {
   const result = await callRpc(supabase, "resolve_plan_comment", { comment, resolved });
+  if (!result.error) await collab.notifyCommentsChanged(planId);
+  return result;
+}
+
+/** Removes a comment (a thread with its replies): its author or BDT; the database checks and audits it. */
+export async function removeComment(supabase: Client, collab: AppLoadContext["collab"], planId: string, comment: number) {
+  const result = await callRpc(supabase, "remove_plan_comment", { comment });
   if (!result.error) await collab.notifyCommentsChanged(planId);
   return result;
 }

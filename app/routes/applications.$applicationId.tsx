@@ -27,7 +27,9 @@ import {
   applicationFormSchema,
   bdtChecklistItems,
   missingFields,
+  missingPlanParts,
   sendToBoardSchema,
+  type MissingPlanPart,
   startReviewSchema,
   voteChoices,
 } from "~/validation/applications";
@@ -62,8 +64,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const formData = await readFormData(request);
   const intent = intents.safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}, status = 400) =>
-    data({ intent: intent.data, formError, errors, values: formValues(formData) }, status);
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}, status = 400, planMissing: MissingPlanPart[] = []) =>
+    data({ intent: intent.data, formError, errors, values: formValues(formData), planMissing }, status);
   const done = (what: string) => redirect(`/applications/${applicationId}?done=${what}`);
 
   if (intent.data === "save" || intent.data === "submit") {
@@ -71,11 +73,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
     const error = intent.data === "save"
       ? await saveApplication(supabase, applicationId, parsed.data)
-      : await saveAndSubmitApplication(supabase, applicationId, parsed.data);
+      : await saveAndSubmitApplication(supabase, context.collab, applicationId, parsed.data);
     if (error?.code === "incomplete") {
       const missing = missingFields(error.details);
+      const planMissing = missingPlanParts(error.details);
       // The answers were saved; only the submission was refused. 200 lets the page reload what was saved.
-      return fail({ key: "applications.incomplete" }, Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])), 200);
+      return fail({ key: missing.length > 0 ? "applications.incomplete" : "applications.planIncompleteAlert" },
+        Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])), 200, planMissing);
     }
     return error ? fail({ key: `dbErrors.${error.code}` }) : done(intent.data === "save" ? "saved" : "submitted");
   }
@@ -117,6 +121,23 @@ export default function ApplicationPage() {
       <p><StatusBadge status={application.status} /> {application.organisation?.name}</p>
       {done && !result ? <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice> : null}
       <FormAlert error={result?.formError} />
+      {result?.planMissing?.length && planId ? (
+        <section className="panel panel--highlight" aria-labelledby="plan-missing-title">
+          <h2 id="plan-missing-title">{t("applications.planMissingTitle")}</h2>
+          <ul>
+            {result.planMissing.map((item) => (
+              <li key={`${item.capability}.${item.part}`}>
+                {t(`applications.planParts.${item.part}`, {
+                  capability: item.capability === "general"
+                    ? t("applications.planGeneralSection")
+                    : (reference.capabilities.find((capability) => capability.code === item.capability)?.label ?? item.capability),
+                })}
+              </li>
+            ))}
+          </ul>
+          <p><Link to={`/plans/${planId}`}>{t("applications.completePlan")}</Link></p>
+        </section>
+      ) : null}
 
       {latestDecision ? (
         <section className="panel panel--highlight" aria-labelledby="decision-title">

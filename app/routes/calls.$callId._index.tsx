@@ -62,6 +62,12 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   if (intent.data.intent === "start") {
     const { supabase } = await requireRoles(request, context, ["applicant"]);
     const result = await startEoi(supabase, callId, intent.data.organisation);
+    if (result.error?.code === "eoi_exists") {
+      // One live EoI per institution and call: point to the one that exists instead of starting another.
+      const existing = z.uuid().safeParse(result.error.details).data ?? null;
+      return data({ intent: "start", formError: { key: "dbErrors.eoi_exists" } as FieldError, errors: {} as FieldErrors,
+                    values: formValues(formData), existingEoi: existing }, 409);
+    }
     if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
     throw redirect(`/eois/${result.data}/edit/contact`);
   }
@@ -94,6 +100,9 @@ export default function CallPage() {
       <h1>{call.title}</h1>
       <p><StatusBadge status={`call_${call.status}`} /></p>
       <FormAlert error={result?.formError} />
+      {result && "existingEoi" in result && result.existingEoi ? (
+        <p><Link to={`/eois/${result.existingEoi}`} className="button">{t("calls.openExistingEoi")}</Link></p>
+      ) : null}
       <div className="two-columns">
         <section aria-labelledby="call-about">
           <h2 id="call-about">{t("calls.about")}</h2>

@@ -23,7 +23,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const { supabase, user, headers } = await requireUser(request, context);
-  const page = await getPlanPage(supabase, parsed.data.planId);
+  const page = await getPlanPage(supabase, parsed.data.planId, user.id);
   if (!page) throw new Response("Not found", { status: 404, headers });
   const name = (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
   return data({ ...page, me: { id: user.id, name } }, { headers });

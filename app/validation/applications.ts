@@ -3,7 +3,7 @@ import { draftText as text } from "./draft-fields";
 
 /**
  * Forms of the full centre application (issue 5). A draft may be incomplete: the database checks completeness when
- * the applicant submits (hint `incomplete`, the missing columns in its detail). Messages are i18n keys.
+ * the applicant submits (hint `incomplete`, the missing columns and plan sections in its detail). Messages are i18n keys.
  */
 
 /** The columns the applicant may change (the database grants exactly these). */
@@ -24,6 +24,23 @@ export type ApplicationForm = z.infer<typeof applicationFormSchema>;
 export function missingFields(detail: string | undefined): ApplicationField[] {
   const named = (detail ?? "").split(",").map((item) => item.trim());
   return applicationFields.filter((field) => named.includes(field));
+}
+
+export const planParts = ["section", "objectives", "activities", "kpis"] as const;
+export type PlanPart = (typeof planParts)[number];
+export interface MissingPlanPart {
+  /** A strategic capability's code, or "general" for a plan without capabilities. */
+  capability: string;
+  part: PlanPart;
+}
+
+/** The plan sections `submit_application` names in its `incomplete` detail (`plan.<capability>.<part>`). */
+export function missingPlanParts(detail: string | undefined): MissingPlanPart[] {
+  return (detail ?? "").split(",").flatMap((item) => {
+    const match = /^plan\.([a-z_]{1,64})\.([a-z]+)$/.exec(item.trim());
+    const part = planParts.find((known) => known === match?.[2]);
+    return match && part ? [{ capability: match[1]!, part }] : [];
+  });
 }
 
 export const voteChoices = ["approve", "approve_with_conditions", "request_changes", "reject"] as const;

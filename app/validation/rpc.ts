@@ -17,15 +17,26 @@ const centreScope = z.enum(["global", "regional", "national"]);
 const appRole = z.enum(["applicant", "reviewer", "coordinator", "board_member", "board_chair"]);
 const voteChoice = z.enum(["approve", "approve_with_conditions", "request_changes", "reject"]);
 
-const yjsId = z.object({ client: z.number().int().nonnegative(), clock: z.number().int().nonnegative() });
-/** A Yjs relative position as Y.relativePositionToJSON writes it. */
-const relativePosition = z.object({
-  type: yjsId.optional(),
-  tname: z.string().max(100).optional(),
-  item: yjsId.optional(),
-  assoc: z.number().int().optional(),
+/**
+ * A comment anchor exactly as the editor writes it (and as `add_plan_comment` checks it): {from, to}, each a Yjs
+ * relative position from Y.relativePositionToJSON, with exactly one of `type` (an ID) or `tname` (the plan's root
+ * fragment), an optional `item` ID and `assoc`. Unknown keys are refused, not stripped.
+ */
+const yjsId = z.strictObject({
+  client: z.number().int().min(0).max(4294967295),
+  clock: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
-export const commentAnchor = z.object({ from: relativePosition, to: relativePosition });
+const relativePosition = z
+  .strictObject({
+    type: yjsId.optional(),
+    tname: z.literal("default").optional(),
+    item: yjsId.optional(),
+    assoc: z.number().int().min(-2147483648).max(2147483647).optional(),
+  })
+  .refine((position) => (position.type === undefined) !== (position.tname === undefined), "plan.errors.selectText");
+export const commentAnchor = z.strictObject({ from: relativePosition, to: relativePosition });
+/** The largest anchor (JSON text) the database accepts; the editor's are about 200 bytes. */
+export const commentAnchorMaxBytes = 1024;
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
 export const rpcSchemas = {
@@ -132,6 +143,7 @@ export const rpcSchemas = {
     parent: z.number().int().positive().optional(),
   }),
   resolve_plan_comment: z.object({ comment: z.number().int().positive(), resolved: z.boolean() }),
+  remove_plan_comment: z.object({ comment: z.number().int().positive(), reason: optionalReason }),
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
 } satisfies Schemas;

@@ -1,9 +1,19 @@
 import type pg from "pg";
 
+/** At least three calls, and enough that (n mod calls, n mod organisations) never repeats for n below `eois`. */
+function callCount(eois: number, organisations: number): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let calls = Math.max(3, Math.ceil(eois / Math.max(organisations, 1)));
+  while (gcd(calls, organisations) !== 1) calls++;
+  return calls;
+}
+
 /**
- * A realistic volume for measuring: `organisations` institutions with one applicant each, three open calls and
- * `eois` EoIs spread over every state, written in a few set-based statements. Rows go straight into the tables
- * (no transition functions, so no audit entries): this data is for load, not for the workflow.
+ * A realistic volume for measuring: `organisations` institutions with one applicant each, open calls and `eois` EoIs
+ * spread over every state, written in a few set-based statements. An institution has one live EoI per call, so there
+ * are enough calls (a count coprime with `organisations`) for every EoI to pair a different institution and call.
+ * Rows go straight into the tables (no transition functions, so no audit entries): this data is for load, not for
+ * the workflow.
  */
 export async function seedLarge(db: pg.Client, options: { eois: number; organisations: number }) {
   await db.query("begin");
@@ -39,14 +49,15 @@ export async function seedLarge(db: pg.Client, options: { eois: number; organisa
       `insert into public.calls (title, description, opens_at, closes_at, status)
        select format('Large seed call %s', n), 'Call for Expressions of Interest', now() - interval '60 days',
               now() + interval '30 days', 'open'
-       from generate_series(1, 3) n returning id`,
+       from generate_series(1, $1) n returning id`,
+      [callCount(options.eois, options.organisations)],
     );
     const reviewer = (await db.query<{ id: string }>("select id from auth.users where email = 'reviewer@demo.local'")).rows[0]?.id;
     await db.query(
       `insert into public.eois (call_id, organisation_id, status, centre_name, request_kind, proposed_centre_type,
                                 proposed_scope, capabilities, kigali_priorities, motivation, ecosystem, resources,
                                 governance, contact_email, assigned_reviewer_id, submitted_at, created_at, updated_at)
-       select ($1::uuid[])[1 + n % 3],
+       select ($1::uuid[])[1 + n % cardinality($1::uuid[])],
               ($2::uuid[])[1 + n % cardinality($2::uuid[])],
               s.status,
               format('%s %s Acceleration Centre %s', (array['Digital', 'Innovation', 'Open Technology', 'Future', 'SME'])[1 + n % 5],

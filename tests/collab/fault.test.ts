@@ -366,7 +366,7 @@ describe("on a server that unloads a document as soon as nobody uses it", server
   });
 
   it("re-checks a connection whose rights changed while its document was loading", async () => {
-    const { planId, application, applicant, applicantToken } = await buildPlanOnServer(server);
+    const { planId, application, applicant, applicantToken } = await buildPlanOnServer(server, { completePlan: true });
     const stored = await database();
     // Hold the document's load (it reads the snapshot table) after the upgrade has been authorised.
     const locker = await connectToDatabaseOf(server);
@@ -394,7 +394,7 @@ describe("on a server that unloads a document as soon as nobody uses it", server
   });
 
   it("hears rights changes again after losing its database connection, and catches what changed meanwhile", async () => {
-    const { planId, application, applicant, applicantToken } = await buildPlanOnServer(server);
+    const { planId, application, applicant, applicantToken } = await buildPlanOnServer(server, { completePlan: true });
     const editor = open(planId, applicantToken, { reconnect: false });
     await waitForSync(editor);
     let closedAt = Number.POSITIVE_INFINITY;
@@ -415,7 +415,7 @@ describe("on a server that unloads a document as soon as nobody uses it", server
   });
 
   it("keeps one document per plan when a socket closed for a rights change lingers past an unload", async () => {
-    const { planId, application, editorTokens, applicant, applicantToken } = await buildPlanOnServer(server);
+    const { planId, application, editorTokens, applicant, applicantToken } = await buildPlanOnServer(server, { completePlan: true });
     const lingering = openSilentSocket(server.url, planId, applicantToken);
     const first = open(planId, editorTokens[0]);
     await waitForSync(first);

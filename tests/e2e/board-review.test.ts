@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
-import { accessTokenOf, appendParagraph, openPlanClient, waitFor } from "../support/collab";
+import { accessTokenOf, appendParagraph, fillEmptyParagraphsOf, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildEoiInState, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 
@@ -84,6 +84,8 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     expect(await writer.access).toBe("edit");
     await writer.synced();
     appendParagraph(writer.doc, planMarker);
+    // Submission needs every required section; the app writes the plan's JSON copy before submitting.
+    fillEmptyParagraphsOf(writer.doc);
     await waitFor(() => writer.storedVectors.length > 0, 10_000, "the plan edit to be stored");
     writer.destroy();
 

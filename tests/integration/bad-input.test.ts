@@ -475,7 +475,7 @@ describe("a database fault while reading", () => {
   const reads: [string, () => Promise<unknown>][] = [
     ["downloadAttachment", () => downloadAttachment(broken(), world.attachment)],
     ["getPlanAccess", () => getPlanAccess(broken(), world.plan)],
-    ["getPlanPage", () => getPlanPage(broken(), world.plan)],
+    ["getPlanPage", () => getPlanPage(broken(), world.plan, world.cast.applicant.id)],
     ["listVersions", () => listVersions(broken(), world.plan)],
     ["getVersion", () => getVersion(broken(), world.plan, world.version)],
     ["listReviewers", () => listReviewers(broken())],

@@ -80,8 +80,8 @@ async function versionOf(plan: string): Promise<string> {
 
 async function freshApplication(scope: "own" | "other", state: "draft" | "submitted" | "bdt_review" | "board_review") {
   return scope === "own"
-    ? buildApplication(cast, state, { organisation: ownOrganisation, call: openCall })
-    : buildApplication(strangerCast, state, { organisation: otherOrganisation, call: openCall });
+    ? buildApplication(cast, state, { organisation: ownOrganisation })
+    : buildApplication(strangerCast, state, { organisation: otherOrganisation });
 }
 
 async function freshPacket() {
@@ -109,7 +109,8 @@ const returnedRows = async (request: PromiseLike<{ data: unknown[] | null; error
 
 /** An EoI of the actor's organisation (own) or of a stranger's (other), in the given state. */
 async function eoiOf(scope: "own" | "other", state: EoiState) {
-  const ids = scope === "own" ? { organisation: ownOrganisation, call: openCall } : { organisation: otherOrganisation, call: openCall };
+  // A new call each time: an institution has one live EoI per call.
+  const ids = { organisation: scope === "own" ? ownOrganisation : otherOrganisation };
   return (await buildEoiInState(scope === "own" ? cast : strangerCast, state, ids)).eoi;
 }
 
@@ -335,6 +336,20 @@ async function probes(): Promise<Record<string, Probe>> {
       other: async (actor) => succeeded(actor.client.rpc("add_plan_comment", {
         plan: isBoard(actor) ? board.otherPlan : applications.otherPlan, body: "Why?", anchor: sampleAnchor })),
     },
+    "action plan/remove a comment": {
+      // Own: a comment the actor wrote on a plan they may comment on. Other: somebody else's comment on a plan they see.
+      own: async (actor) => {
+        const plan = actor.organisation ? applications.ownPlan : isBoard(actor) ? board.ownPlan : undefined;
+        if (plan === undefined) return undefined;
+        const { data: comment } = await actor.client.rpc("add_plan_comment", { plan, body: "Mine.", anchor: sampleAnchor });
+        return typeof comment === "number" && succeeded(actor.client.rpc("remove_plan_comment", { comment }));
+      },
+      other: async (actor) => {
+        const [plan, author] = isBoard(actor) ? [board.ownPlan, cast.reviewer] : [applications.ownPlan, cast.colleague];
+        const comment = await rpc<number>(author.client, "add_plan_comment", { plan, body: "Not yours.", anchor: sampleAnchor });
+        return succeeded(actor.client.rpc("remove_plan_comment", { comment }));
+      },
+    },
     "action plan/restore a version": {
       own: async (actor) => {
         if (actor.organisation === undefined) return undefined;
@@ -533,7 +548,7 @@ describe("the README permissions table, cell by cell", () => {
   }
 
   it("keeps the audit trail append-only for the service role too", async () => {
-    const { eoi } = await buildEoiInState(cast, "submitted", { organisation: ownOrganisation, call: openCall });
+    const { eoi } = await buildEoiInState(cast, "submitted", { organisation: ownOrganisation });
     const { serviceClient } = await import("../support/supabase");
     const update = await serviceClient().from("audit_log").update({ reason: "rewritten" }).eq("entity_id", eoi);
     expect(update.error?.code).toBe("42501");

@@ -11,7 +11,8 @@ import * as Y from "yjs";
 import { CollabMessage, collabPath, planDocumentName, type PlanAccessLevel } from "~/lib/collab-protocol";
 import { planFragmentName } from "~/lib/plan-schema";
 import type { Database } from "~/lib/database.types";
-import { applicationContent, completeEoiContent, rpc, validation } from "./factories";
+import { buildPlanTemplate, type TemplateCapability } from "../../server/collab/plan-template";
+import { applicationContent, completeEoiContent, fillEmptyParagraphs, rpc, validation } from "./factories";
 import { readSecrets, type RunningServer } from "./server-process";
 import { DEMO_PASSWORD, stack, type TestUser } from "./supabase";
 
@@ -137,6 +138,15 @@ export function fragmentText(doc: Y.Doc): string {
   const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string =>
     node instanceof Y.XmlText ? node.toString().replace(/<[^>]+>/g, "") : node.toArray().map((child) => walk(child as Y.XmlElement)).join(node instanceof Y.XmlElement && ["paragraph", "heading", "tableCell", "tableHeader"].includes(node.nodeName) ? "" : "\n");
   return walk(doc.getXmlFragment(planFragmentName));
+}
+
+/** Writes `text` into every empty paragraph of the plan (table cells included), as people answering every section would. */
+export function fillEmptyParagraphsOf(doc: Y.Doc, text = "Answered."): void {
+  const walk = (node: Y.XmlElement | Y.XmlFragment) => {
+    if (node instanceof Y.XmlElement && node.nodeName === "paragraph" && node.length === 0) node.insert(0, [new Y.XmlText(text)]);
+    for (const child of node.toArray()) if (child instanceof Y.XmlElement) walk(child);
+  };
+  doc.transact(() => walk(doc.getXmlFragment(planFragmentName)));
 }
 
 /** Appends a paragraph with `text` at the end of the plan, as the editor would. */
@@ -380,7 +390,8 @@ export interface ServerPlan {
  * A draft application's plan on a server started by the test, driven through the real transitions by the demo
  * applicant, coordinator and reviewer (the factories only know the shared stack).
  */
-export async function buildPlanOnServer(server: RunningServer): Promise<ServerPlan> {
+/** `completePlan`: every required section of the plan written (its JSON copy), so the application can be submitted. */
+export async function buildPlanOnServer(server: RunningServer, options: { completePlan?: boolean } = {}): Promise<ServerPlan> {
   const [applicant, reviewer, coordinator] = await Promise.all([
     signInDemo(server, "applicant@demo.local"),
     signInDemo(server, "reviewer@demo.local"),
@@ -411,6 +422,20 @@ export async function buildPlanOnServer(server: RunningServer): Promise<ServerPl
   if (completed.error) throw new Error(`fill application: ${completed.error.message}`);
   const plan = await reviewer.from("action_plans").select("id").eq("application_id", application).single();
   if (plan.error) throw new Error(`read plan: ${plan.error.message}`);
+  if (options.completePlan) {
+    const db = await connectToDatabaseOf(server);
+    try {
+      const labels = await db.query<TemplateCapability>(
+        `select c.code, c.label ->> 'en' as label from public.strategic_capabilities c
+         where c.code = any((select capabilities from public.centre_applications where id = $1)) order by c.position`,
+        [application],
+      );
+      const content = fillEmptyParagraphs(buildPlanTemplate("Acceleration Centre", labels.rows));
+      await db.query("update public.action_plans set content = $2 where id = $1", [plan.data.id, content]);
+    } finally {
+      await db.end();
+    }
+  }
   const [reviewerToken, coordinatorToken, applicantToken] = await Promise.all(
     [reviewer, coordinator, applicant].map(async (client) => (await client.auth.getSession()).data.session?.access_token ?? ""),
   );

@@ -2,6 +2,8 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import type { Database } from "../../app/lib/database.types";
 import { callRpc } from "../../app/lib/rpc.server";
 import type { RpcName } from "../../app/validation/rpc";
+import type { PlanNode } from "../../app/lib/plan-schema";
+import { buildPlanTemplate, type TemplateCapability } from "../../server/collab/plan-template";
 import { buildUser, withDatabase, type TestUser } from "./supabase";
 
 /** The people a workflow test needs, each a real signed-in supabase-js client. */
@@ -116,8 +118,11 @@ export const validation = {
   checklist: { complete: true, eligible: true },
 };
 
-/** Drives a new EoI through real transitions until it reaches `state`. */
-export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organisation: string; call: string }) {
+/**
+ * Drives a new EoI through real transitions until it reaches `state`. Without a call, a new one is opened: an
+ * institution has only one live EoI per call.
+ */
+export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organisation: string; call?: string }) {
   const organisation = ids?.organisation ?? (await buildOrganisation(cast.applicant, [cast.colleague]));
   const call = ids?.call ?? (await buildCall(cast.coordinator));
   const eoi = await buildDraftEoi(cast.applicant, organisation, call);
@@ -184,17 +189,47 @@ export const applicationContent = {
   host_details: "Hosted by the national innovation agency in Nairobi.",
 };
 
+/** Writes `text` into every empty paragraph (table cells included): the template with every section answered. */
+export function fillEmptyParagraphs(node: PlanNode, text = "Answered."): PlanNode {
+  if (node.type === "paragraph" && !node.content?.length) return { ...node, content: [{ type: "text", text }] };
+  return node.content ? { ...node, content: node.content.map((child) => fillEmptyParagraphs(child, text)) } : node;
+}
+
+/** The server's plan template for these capabilities (English labels, as the server writes them), every section filled. */
+export async function completePlanContent(capabilities: string[], centreName = "Acceleration Centre"): Promise<PlanNode> {
+  const labels = await withDatabase(async (db) =>
+    (await db.query<TemplateCapability>(
+      "select code, label ->> 'en' as label from public.strategic_capabilities where code = any($1::text[]) order by position",
+      [capabilities],
+    )).rows);
+  return fillEmptyParagraphs(buildPlanTemplate(centreName, labels));
+}
+
+/**
+ * Fills an application's action plan (its JSON copy, which submission checks) as if its people had written every
+ * required section; the plan is then loaded from this JSON when first opened.
+ */
+export async function fillPlan(application: string): Promise<void> {
+  const capabilities = await withDatabase(async (db) =>
+    (await db.query<{ capabilities: string[] }>("select capabilities from public.centre_applications where id = $1", [application])).rows[0]!.capabilities);
+  const content = await completePlanContent(capabilities);
+  await withDatabase((db) => db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]));
+}
+
 /** A validated EoI turned into an application, driven through real transitions to `state`. */
 export async function buildApplication(
   cast: Cast,
   state: "draft" | "submitted" | "bdt_review" | "board_review",
-  ids?: { organisation: string; call: string },
+  ids?: { organisation: string; call?: string },
+  options: { fillPlan?: boolean } = {},
 ) {
   const { eoi, organisation } = await buildEoiInState(cast, "validated", ids);
   const application = await rpc<string>(cast.reviewer.client, "invite_application", { eoi });
   const { error } = await cast.applicant.client.from("centre_applications").update(applicationContent).eq("id", application);
   if (error) throw new Error(`fill application: ${error.message}`);
-  // The plan starts from the server's template when it is first opened.
+  // Submission needs the plan's required sections; `fillPlan: false` leaves the plan empty (it starts from the
+  // server's template when first opened).
+  if (options.fillPlan !== false) await fillPlan(application);
   const plan = await withDatabase(async (db) =>
     (await db.query("select id from public.action_plans where application_id = $1", [application])).rows[0].id as string);
   if (state !== "draft") await rpc(cast.applicant.client, "submit_application", { application });

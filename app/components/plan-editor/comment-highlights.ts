@@ -28,15 +28,22 @@ function bindingOf(state: EditorState): YBinding | null {
   return sync?.binding ?? null;
 }
 
-/** Where a thread's anchor is in the document now, or null when its text was deleted. */
+/**
+ * Where a thread's anchor is in the document now, or null when its text was deleted or the anchor cannot be
+ * resolved: one bad anchor must never break the page for everyone (issue 10), so it is skipped, never thrown.
+ */
 export function resolveAnchor(state: EditorState, anchor: CommentAnchorJson): { from: number; to: number } | null {
   const binding = bindingOf(state);
   if (!binding) return null;
-  const fragment = binding.doc.getXmlFragment(planFragmentName);
-  const from = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.from), binding.mapping);
-  const to = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.to), binding.mapping);
-  if (from === null || to === null || to <= from) return null;
-  return { from, to };
+  try {
+    const fragment = binding.doc.getXmlFragment(planFragmentName);
+    const from = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.from), binding.mapping);
+    const to = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.to), binding.mapping);
+    if (from === null || to === null || to <= from || to > state.doc.content.size) return null;
+    return { from, to };
+  } catch {
+    return null;
+  }
 }
 
 /** The anchor of a range as Yjs relative positions, so it moves with the text as others edit around it. */

@@ -1,5 +1,5 @@
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LocalTime } from "~/components/fields";
 import type { FieldError } from "~/lib/forms";
@@ -65,7 +65,41 @@ function ResolveButton({ thread }: { thread: PlanCommentView }) {
   );
 }
 
-/** Threads beside the plan: start one on a selection, reply, resolve and reopen. */
+/**
+ * Removes a comment after an explicit confirmation in place (removing is for everyone and cannot be undone from the
+ * page); a thread goes with its replies.
+ */
+function RemoveButton({ comment, isThread }: { comment: PlanCommentView; isThread: boolean }) {
+  const { t } = useTranslation();
+  const fetcher = useFetcher<ActionResult>();
+  const [confirming, setConfirming] = useState(false);
+  const id = useId();
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.formError : null;
+  if (!confirming) {
+    return (
+      <button type="button" className="button button--secondary button--small" onClick={() => setConfirming(true)}
+        aria-label={isThread ? t("plan.removeThreadLabel") : t("plan.removeCommentLabel")}>
+        {t("plan.remove")}
+      </button>
+    );
+  }
+  return (
+    <fetcher.Form method="post" className="confirm-remove" aria-labelledby={`${id}-question`}>
+      <input type="hidden" name="intent" value="remove" />
+      <input type="hidden" name="comment" value={comment.id} />
+      <p id={`${id}-question`}>{isThread ? t("plan.removeThreadConfirm") : t("plan.removeCommentConfirm")}</p>
+      {error ? <p className="field__error" role="alert">{t(error.key, { ...error.values, defaultValue: t("dbErrors.unexpected") })}</p> : null}
+      <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
+        {t("plan.confirmRemove")}
+      </button>
+      <button type="button" className="button button--secondary button--small" onClick={() => setConfirming(false)}>
+        {t("plan.keepComment")}
+      </button>
+    </fetcher.Form>
+  );
+}
+
+/** Threads beside the plan: start one on a selection, reply, resolve, reopen and remove. */
 export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
   threads: PlanCommentView[];
   canComment: boolean;
@@ -85,6 +119,7 @@ export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
               <strong>{comment.author ?? t("plan.someone")}</strong> · <LocalTime iso={comment.createdAt} withZone={false} />
             </p>
             <p className="thread__body">{comment.body}</p>
+            {comment.canRemove ? <RemoveButton comment={comment} isThread={comment.id === thread.id} /> : null}
           </li>
         ))}
       </ol>

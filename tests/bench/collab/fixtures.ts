@@ -33,24 +33,27 @@ export async function seedPlans(db: pg.Client, count: number): Promise<string[]>
       )
     ).rows[0]!.id;
     await db.query("insert into public.organisation_members (organisation_id, user_id) values ($1, $2)", [organisation, applicant.id]);
-    const call = (
+    // One call per application: an institution has only one live EoI per call.
+    const calls = (
       await db.query<{ id: string }>(
         `insert into public.calls (title, description, opens_at, closes_at, status)
-         values ('Collaboration bench call', 'Bench', now() - interval '60 days', now() + interval '30 days', 'open') returning id`,
+         select format('Collaboration bench call %s', n), 'Bench', now() - interval '60 days', now() + interval '30 days', 'open'
+         from generate_series(1, $1) n returning id`,
+        [count],
       )
-    ).rows[0]!.id;
+    ).rows.map((row) => row.id);
     const capabilities = benchCapabilities.map((capability) => capability.code);
     const { rows } = await db.query<{ id: string }>(
       `with e as (
          insert into public.eois (call_id, organisation_id, status, centre_name, capabilities, submitted_at, decided_at)
-         select $1, $2, 'validated', format('Bench centre %s', n), $3::text[], now(), now() from generate_series(1, $4) n
+         select ($1::uuid[])[n], $2, 'validated', format('Bench centre %s', n), $3::text[], now(), now() from generate_series(1, $4) n
          returning id, centre_name, capabilities
        ), a as (
          insert into public.centre_applications (eoi_id, organisation_id, status, centre_name, capabilities)
          select id, $2, 'draft', centre_name, capabilities from e returning id
        )
        insert into public.action_plans (application_id) select id from a returning id`,
-      [call, organisation, capabilities, count],
+      [calls, organisation, capabilities, count],
     );
     await db.query("commit");
     return rows.map((row) => row.id);
