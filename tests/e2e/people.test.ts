@@ -51,6 +51,7 @@ describe("people management", { timeout: 60_000 }, () => {
 
     await page.goto("/people");
     await page.getByRole("button", { name: "Deactivate the account of Ines Reviewer" }).click();
+    await page.getByRole("alertdialog", { name: "Deactivate Ines Reviewer?" }).getByRole("button", { name: "Deactivate" }).click();
     await page.getByRole("button", { name: "Reactivate the account of Ines Reviewer" }).waitFor();
     await expectNoAxeViolations(page);
 
