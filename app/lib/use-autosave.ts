@@ -1,4 +1,5 @@
 import { useEffect, useState, type RefObject } from "react";
+import { flushSync } from "react-dom";
 import type { FieldErrors } from "~/lib/forms";
 
 /**
@@ -43,7 +44,8 @@ class AutosaveSession {
     const values = new FormData(form).getAll(name).filter((value): value is string => typeof value === "string");
     this.revision += 1;
     this.edits.set(name, { revision: this.revision, values });
-    this.publish();
+    // At once, within the input event: the page must never show "saved" for a moment after a change.
+    flushSync(() => this.publish());
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.save(false), this.delayMs);
   }

@@ -134,7 +134,7 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await trigger.click();
     await dialog.getByRole("button", { name: "Record the decision" }).click();
     await page.waitForURL("**?done=decided");
-    expect((await decided())?.outcome).toBe("approve");
+    expect((await decided())?.outcome).toBe("approved");
     await page.context().close();
   });
 

@@ -21,7 +21,7 @@ async function newPage() {
   return { page, errors: collectPageErrors(page) };
 }
 
-describe("people management", { timeout: 60_000 }, () => {
+describe("people management", { timeout: 180_000 }, () => {
   it("a coordinator invites a reviewer, who accepts by mail, and can later be deactivated", async () => {
     const email = uniqueEmail("invited");
     const { page, errors } = await newPage();

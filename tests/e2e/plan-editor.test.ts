@@ -39,7 +39,7 @@ async function typeUnderRisks(page: Page, text: string) {
   await page.keyboard.type(text, { delay: 5 });
 }
 
-describe("co-editing an action plan", { timeout: 120_000 }, () => {
+describe("co-editing an action plan", { timeout: 300_000 }, () => {
   it("two people edit together, comment, save, compare and restore versions; a Board member cannot type", async () => {
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft");
