@@ -4,21 +4,60 @@ import { isLanguageCode, resources } from "../app/i18n/config.js";
 import { notificationLink } from "../app/lib/notification-links.js";
 import type { Mailer } from "./mailer.js";
 
+export interface NotificationMailerOptions {
+  /** Claims of one mail before it is marked 'failed' (the first send counts). */
+  maxAttempts?: number;
+  /** Delay before the first retry; doubled after each failure, capped at maxRetryDelayMs. */
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
+  /** How long a claim holds; a sender that crashed mid-send loses its claim after this. Keep it above SMTP timeouts. */
+  leaseMs?: number;
+  /** Mails sent per tick at most, so one tick never runs unbounded. */
+  batchLimit?: number;
+}
+
+interface ClaimedMail {
+  id: string;
+  kind: string;
+  entity_type: string;
+  entity_id: string;
+  mail_attempts: number;
+  email: string | null;
+  locale: string | null;
+}
+
+export type MailOutcome = "sent" | "retry" | "failed" | "lost-claim";
+
+const defaults: Required<NotificationMailerOptions> = {
+  maxAttempts: 6,
+  retryBaseMs: 60_000,
+  maxRetryDelayMs: 6 * 60 * 60_000,
+  leaseMs: 5 * 60_000,
+  batchLimit: 50,
+};
+
 /**
- * Sends the notification outbox: rows are claimed with SKIP LOCKED and marked in the same transaction as the
- * send, so two servers never mail twice and a crash before commit mails again rather than never.
+ * Sends the notification outbox one mail at a time (issue 11: one failing mail used to roll back the whole batch
+ * and held row locks while talking to SMTP). Each mail is claimed by one atomic statement (`for update skip
+ * locked`, then marked 'sending' with a lease), sent with no lock or transaction open, then marked 'sent' only if
+ * this sender still holds the claim (its attempt number fences a sender whose lease expired). A failure schedules
+ * a retry with exponential backoff, and 'failed' after the last attempt. N servers never send a mail twice while
+ * they live; a sender killed after SMTP accepted a mail but before marking it resends it once its lease expires.
  */
 export class NotificationMailer {
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<void> | undefined;
   private readonly t = i18next.createInstance();
+  private readonly options: Required<NotificationMailerOptions>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly mailer: Mailer,
     private readonly siteUrl: string,
     private readonly log: (message: string) => void,
+    options: NotificationMailerOptions = {},
   ) {
+    this.options = { ...defaults, ...options };
     void this.t.init({ resources, fallbackLng: "en", initAsync: false, interpolation: { escapeValue: false }, showSupportNotice: false });
   }
 
@@ -40,36 +79,74 @@ export class NotificationMailer {
     await this.running;
   }
 
-  async sendBatch(limit = 50): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("begin");
-      const { rows } = await client.query<{
-        id: string; kind: string; entity_type: string; entity_id: string; payload: Record<string, unknown>; email: string; locale: string;
-      }>(
-        `select n.id, n.kind, n.entity_type, n.entity_id, n.payload, p.email, p.locale
-         from public.notifications n join public.profiles p on p.id = n.recipient_id
-         where n.emailed_at is null order by n.id limit $1 for update of n skip locked`,
-        [limit],
-      );
-      for (const row of rows) {
-        const language = isLanguageCode(row.locale) ? row.locale : "en";
-        const t = this.t.getFixedT(language);
-        const link = new URL(notificationLink(row.kind, row.entity_type, row.entity_id), this.siteUrl).toString();
-        await this.mailer.send({
-          to: row.email,
-          subject: t(`notifications.kinds.${row.kind}`, { defaultValue: t("notifications.generic") }),
-          text: `${t(`notifications.kinds.${row.kind}`, { defaultValue: t("notifications.generic") })}\n\n${t("notifications.open")}: ${link}\n`,
-        });
-      }
-      if (rows.length) await client.query("update public.notifications set emailed_at = now() where id = any($1)", [rows.map((row) => row.id)]);
-      await client.query("commit");
-      return rows.length;
-    } catch (error) {
-      await client.query("rollback").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+  /** Sends the mails that are due, one by one; returns how many were sent. A failing mail never stops the rest. */
+  async sendBatch(limit = this.options.batchLimit): Promise<number> {
+    let sent = 0;
+    for (let handled = 0; handled < limit; handled += 1) {
+      const mail = await this.claim();
+      if (!mail) break;
+      if ((await this.deliver(mail)) === "sent") sent += 1;
     }
+    return sent;
+  }
+
+  /** One statement, so the row lock lives only as long as it: skip rows another sender holds, mark ours 'sending'. */
+  private async claim(): Promise<ClaimedMail | undefined> {
+    const { rows } = await this.pool.query<ClaimedMail>(
+      `with due as (
+         select n.id from public.notifications n
+         where n.mail_state in ('pending', 'sending') and n.mail_next_attempt_at <= now()
+         order by n.mail_next_attempt_at, n.id
+         limit 1
+         for update skip locked
+       )
+       update public.notifications n
+       set mail_state = 'sending', mail_attempts = n.mail_attempts + 1,
+           mail_lease_until = now() + make_interval(secs => $1::double precision / 1000),
+           mail_next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
+       from due
+       where n.id = due.id
+       returning n.id::text, n.kind, n.entity_type, n.entity_id::text, n.mail_attempts,
+         (select p.email from public.profiles p where p.id = n.recipient_id) as email,
+         (select p.locale from public.profiles p where p.id = n.recipient_id) as locale`,
+      [this.options.leaseMs],
+    );
+    return rows[0];
+  }
+
+  private async deliver(mail: ClaimedMail): Promise<MailOutcome> {
+    try {
+      if (!mail.email) throw new Error("the recipient has no email address");
+      const language = mail.locale && isLanguageCode(mail.locale) ? mail.locale : "en";
+      const t = this.t.getFixedT(language);
+      const link = new URL(notificationLink(mail.kind, mail.entity_type, mail.entity_id), this.siteUrl).toString();
+      const subject = t(`notifications.kinds.${mail.kind}`, { defaultValue: t("notifications.generic") });
+      await this.mailer.send({ to: mail.email, subject, text: `${subject}\n\n${t("notifications.open")}: ${link}\n` });
+    } catch (error) {
+      return this.recordFailure(mail, error instanceof Error ? error.message : String(error));
+    }
+    const { rowCount } = await this.pool.query(
+      `update public.notifications set mail_state = 'sent', emailed_at = now(), mail_lease_until = null, mail_last_error = null
+       where id = $1 and mail_state = 'sending' and mail_attempts = $2`,
+      [mail.id, mail.mail_attempts],
+    );
+    if (rowCount === 1) return "sent";
+    this.log(`notification mailer: mail ${mail.id} was sent after its claim expired`);
+    return "lost-claim";
+  }
+
+  private async recordFailure(mail: ClaimedMail, message: string): Promise<MailOutcome> {
+    const last = mail.mail_attempts >= this.options.maxAttempts;
+    const delay = Math.min(this.options.retryBaseMs * 2 ** (mail.mail_attempts - 1), this.options.maxRetryDelayMs);
+    const { rowCount } = await this.pool.query(
+      `update public.notifications
+       set mail_state = $3, mail_lease_until = null, mail_last_error = left($4, 1000),
+           mail_next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
+       where id = $1 and mail_state = 'sending' and mail_attempts = $2`,
+      [mail.id, mail.mail_attempts, last ? "failed" : "pending", message, delay],
+    );
+    this.log(`notification mailer: mail ${mail.id} attempt ${mail.mail_attempts} failed (${message})${last ? "; giving up" : ""}`);
+    if (rowCount !== 1) return "lost-claim";
+    return last ? "failed" : "retry";
   }
 }

@@ -4,7 +4,7 @@ import { TextField } from "~/components/text-field";
 import type { FieldErrors } from "~/lib/forms";
 import type { EoiDetail } from "~/models/eois.server";
 import type { ReferenceData } from "~/models/reference.server";
-import type { EoiStep } from "~/validation/eoi";
+import { eoiLimits, type EoiStep } from "~/validation/eoi";
 
 /** What the person typed (after a refused save) wins over what is stored, so nothing typed is lost. */
 export function valueOf(eoi: EoiDetail, values: Record<string, string> | undefined, name: string): string {
@@ -29,8 +29,8 @@ export function ContactStep({ eoi, values, errors }: StepProps) {
         <dt>{t("eoiForm.institution")}</dt>
         <dd>{eoi.organisation?.name}</dd>
       </dl>
-      <TextField name="contact_name" label={t("eoiForm.contactName")} defaultValue={valueOf(eoi, values, "contact_name")} error={errors.contact_name} maxLength={200} />
-      <TextField name="contact_email" type="email" label={t("eoiForm.contactEmail")} defaultValue={valueOf(eoi, values, "contact_email")} error={errors.contact_email} />
+      <TextField name="contact_name" label={t("eoiForm.contactName")} defaultValue={valueOf(eoi, values, "contact_name")} error={errors.contact_name} limit={eoiLimits.contact_name} />
+      <TextField name="contact_email" type="email" label={t("eoiForm.contactEmail")} defaultValue={valueOf(eoi, values, "contact_email")} error={errors.contact_email} limit={eoiLimits.contact_email} />
     </>
   );
 }
@@ -42,7 +42,7 @@ export function ProposalStep({ eoi, reference, values, errors }: StepProps) {
   return (
     <div className="with-aside">
       <div>
-        <TextField name="centre_name" label={t("eoiForm.centreName")} defaultValue={valueOf(eoi, values, "centre_name")} error={errors.centre_name} maxLength={200} />
+        <TextField name="centre_name" label={t("eoiForm.centreName")} defaultValue={valueOf(eoi, values, "centre_name")} error={errors.centre_name} limit={eoiLimits.centre_name} />
         <ChoiceGroup type="radio" name="request_kind" label={t("eoiForm.requestKind")} error={errors.request_kind}
           selected={[valueOf(eoi, values, "request_kind")]}
           options={[{ value: "establish", label: t("eoiForm.establish") }, { value: "strengthen", label: t("eoiForm.strengthen") }]} />
@@ -61,7 +61,7 @@ export function ProposalStep({ eoi, reference, values, errors }: StepProps) {
         <ChoiceGroup name="kigali_priorities" label={t("eoiForm.priorities")} error={errors.kigali_priorities}
           selected={valueOf(eoi, values, "kigali_priorities").split("\n")}
           options={reference.priorities.map((item) => ({ value: item.code, label: item.label }))} />
-        <TextArea name="alignment" label={t("eoiForm.alignment")} defaultValue={valueOf(eoi, values, "alignment")} error={errors.alignment} rows={4} />
+        <TextArea name="alignment" label={t("eoiForm.alignment")} defaultValue={valueOf(eoi, values, "alignment")} error={errors.alignment} limit={eoiLimits.alignment} rows={4} />
       </div>
       <aside className="panel guidance" aria-labelledby="guidance-title">
         <h2 id="guidance-title">{t("eoiForm.guidanceTitle")}</h2>
@@ -91,8 +91,8 @@ export function NarrativeStep({ eoi, values, errors }: StepProps) {
   const { t } = useTranslation();
   return (
     <>
-      <TextArea name="motivation" label={t("eoiForm.motivation")} hint={t("eoiForm.motivationHint")} defaultValue={valueOf(eoi, values, "motivation")} error={errors.motivation} rows={10} />
-      <TextArea name="ecosystem" label={t("eoiForm.ecosystem")} hint={t("eoiForm.ecosystemHint")} defaultValue={valueOf(eoi, values, "ecosystem")} error={errors.ecosystem} rows={8} />
+      <TextArea name="motivation" label={t("eoiForm.motivation")} hint={t("eoiForm.motivationHint")} defaultValue={valueOf(eoi, values, "motivation")} error={errors.motivation} limit={eoiLimits.motivation} rows={10} />
+      <TextArea name="ecosystem" label={t("eoiForm.ecosystem")} hint={t("eoiForm.ecosystemHint")} defaultValue={valueOf(eoi, values, "ecosystem")} error={errors.ecosystem} limit={eoiLimits.ecosystem} rows={8} />
     </>
   );
 }
@@ -101,8 +101,8 @@ export function ResourcesStep({ eoi, values, errors }: StepProps) {
   const { t } = useTranslation();
   return (
     <>
-      <TextArea name="resources" label={t("eoiForm.resources")} hint={t("eoiForm.resourcesHint")} defaultValue={valueOf(eoi, values, "resources")} error={errors.resources} rows={8} />
-      <TextArea name="governance" label={t("eoiForm.governance")} hint={t("eoiForm.governanceHint")} defaultValue={valueOf(eoi, values, "governance")} error={errors.governance} rows={8} />
+      <TextArea name="resources" label={t("eoiForm.resources")} hint={t("eoiForm.resourcesHint")} defaultValue={valueOf(eoi, values, "resources")} error={errors.resources} limit={eoiLimits.resources} rows={8} />
+      <TextArea name="governance" label={t("eoiForm.governance")} hint={t("eoiForm.governanceHint")} defaultValue={valueOf(eoi, values, "governance")} error={errors.governance} limit={eoiLimits.governance} rows={8} />
     </>
   );
 }

@@ -9,8 +9,29 @@ interface BaseProps {
   hint?: string;
 }
 
-function describedBy(name: string, hint?: string, error?: FieldError) {
-  return [hint ? `field-${name}-hint` : null, error ? `field-${name}-error` : null].filter(Boolean).join(" ") || undefined;
+function describedBy(name: string, hint?: string, error?: FieldError, counted?: boolean) {
+  return (
+    [hint ? `field-${name}-hint` : null, error ? `field-${name}-error` : null, counted ? `field-${name}-count` : null]
+      .filter(Boolean)
+      .join(" ") || undefined
+  );
+}
+
+/**
+ * A live character count for a field with a limit. The field itself never truncates (a native maxlength would cut
+ * a long paste silently): over the limit, the count says by how much, and the text stays for the person to edit.
+ */
+export function CharacterCount({ id, length, limit }: { id: string; length: number; limit: number }) {
+  const { t, i18n } = useTranslation();
+  const format = (value: number) => value.toLocaleString(i18n.language);
+  const over = length - limit;
+  return (
+    <p id={id} className={over > 0 ? "field__count field__count--over" : "field__count"}>
+      {over > 0
+        ? t("fields.charactersOver", { length: format(length), over: format(over), max: format(limit) })
+        : t("fields.characters", { length: format(length), max: format(limit) })}
+    </p>
+  );
 }
 
 function FieldMessages({ name, hint, error }: { name: string; hint?: string; error?: FieldError }) {
@@ -31,7 +52,17 @@ function FieldMessages({ name, hint, error }: { name: string; hint?: string; err
   );
 }
 
-export function TextArea({ name, label, error, hint, defaultValue, rows = 6, maxLength }: BaseProps & { defaultValue?: string | null; rows?: number; maxLength?: number }) {
+export function TextArea({
+  name,
+  label,
+  error,
+  hint,
+  defaultValue,
+  rows = 6,
+  maxLength,
+  limit,
+}: BaseProps & { defaultValue?: string | null; rows?: number; maxLength?: number; limit?: number }) {
+  const [length, setLength] = useState((defaultValue ?? "").length);
   return (
     <div className={error ? "field field--invalid" : "field"}>
       <label htmlFor={`field-${name}`}>{label}</label>
@@ -41,10 +72,12 @@ export function TextArea({ name, label, error, hint, defaultValue, rows = 6, max
         rows={rows}
         maxLength={maxLength}
         defaultValue={defaultValue ?? ""}
+        onInput={limit ? (event) => setLength(event.currentTarget.value.length) : undefined}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, hint, error)}
+        aria-describedby={describedBy(name, hint, error, limit !== undefined)}
       />
       <FieldMessages name={name} hint={hint} error={error} />
+      {limit ? <CharacterCount id={`field-${name}-count`} length={length} limit={limit} /> : null}
     </div>
   );
 }

@@ -821,6 +821,11 @@ export type Database = {
           created_at: string;
           read_at: string | null;
           emailed_at: string | null;
+          mail_state: string;
+          mail_attempts: number;
+          mail_next_attempt_at: string;
+          mail_lease_until: string | null;
+          mail_last_error: string | null;
         };
         Insert: {
           id?: number;
@@ -832,6 +837,11 @@ export type Database = {
           created_at?: string;
           read_at?: string | null;
           emailed_at?: string | null;
+          mail_state?: string;
+          mail_attempts?: number;
+          mail_next_attempt_at?: string;
+          mail_lease_until?: string | null;
+          mail_last_error?: string | null;
         };
         Update: {
           id?: number;
@@ -843,6 +853,11 @@ export type Database = {
           created_at?: string;
           read_at?: string | null;
           emailed_at?: string | null;
+          mail_state?: string;
+          mail_attempts?: number;
+          mail_next_attempt_at?: string;
+          mail_lease_until?: string | null;
+          mail_last_error?: string | null;
         };
         Relationships: [];
       };

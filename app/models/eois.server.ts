@@ -1,7 +1,11 @@
+import type { z } from "zod";
+import { parseEachField } from "~/lib/field-parse";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { Database } from "~/lib/database.types";
 import { checkRead } from "~/lib/db-read.server";
+import type { FieldErrors } from "~/lib/forms";
+import { eoiStepSchemas, type EoiFormStep } from "~/validation/eoi";
 
 export type Eoi = Database["public"]["Tables"]["eois"]["Row"];
 export type EoiUpdate = Database["public"]["Tables"]["eois"]["Update"];
@@ -42,6 +46,25 @@ export async function saveEoiDraft(supabase: SupabaseServerClient, id: string, c
   const { data, error } = await supabase.from("eois").update(changes).eq("id", id).select("id");
   if (error) return { error: error.hint ?? error.code ?? "unexpected" };
   return { error: data.length === 1 ? null : "not_editable" };
+}
+
+/**
+ * Saves the fields of one step that pass validation and reports the others, so an over-long paste in one field
+ * never stops the rest from being saved (issue 11). `only` makes it a partial save (fields absent stay as stored).
+ */
+export async function saveEoiStep(
+  supabase: SupabaseServerClient,
+  id: string,
+  step: EoiFormStep,
+  formData: FormData,
+  only?: readonly string[],
+): Promise<{ fieldErrors: FieldErrors; error: string | null; saved: string[] }> {
+  const schema = eoiStepSchemas[step] as unknown as z.ZodObject<z.ZodRawShape>;
+  const { data, fieldErrors } = parseEachField(schema, formData, only);
+  const saved = Object.keys(data);
+  if (saved.length === 0) return { fieldErrors, error: null, saved };
+  const { error } = await saveEoiDraft(supabase, id, data as EoiUpdate);
+  return { fieldErrors, error, saved: error ? [] : saved };
 }
 
 export const submitEoi = (supabase: SupabaseServerClient, eoi: string) => callRpc(supabase, "submit_eoi", { eoi });

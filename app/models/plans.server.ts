@@ -138,12 +138,29 @@ export async function saveVersion(supabase: Client, collab: AppLoadContext["coll
   return callRpc(supabase, "save_plan_version", { plan: planId, name });
 }
 
-/** Restores a version as a new change; the database checks the right and audits it, the server applies it. */
+/**
+ * Restores a version as a new change. The live document is written first, so the database's automatic "before
+ * restoring" version holds what everyone had (issue 11: a restore used to erase later work with no way back); the
+ * database checks the right, keeps that version and audits; the collaboration server then applies the content.
+ */
 export async function restoreVersion(supabase: Client, collab: AppLoadContext["collab"], planId: string, versionId: string) {
+  await collab.flushContent(planId);
   const result = await callRpc(supabase, "restore_plan_version", { version: versionId });
-  if (result.error) return result;
-  await collab.replaceContent(planId, result.data as unknown as PlanNode);
-  return result;
+  if (result.error) return { error: result.error, beforeVersion: null };
+  const restored = result.data as unknown as { content: PlanNode; before_version: string };
+  await collab.replaceContent(planId, restored.content);
+  return { error: null, beforeVersion: restored.before_version };
+}
+
+/** What changed after a version: the versions saved since (with who saved them) and who took part, oldest first. */
+export async function changesSince(supabase: Client, planId: string, version: { id: string; created_at: string }) {
+  const later = (await listVersions(supabase, planId))
+    .filter((other) => other.id !== version.id && other.createdAt > version.created_at)
+    .reverse();
+  const { data: edited } = await supabase.from("action_plans").select("updated_at").eq("id", planId).maybeSingle();
+  const people = [...new Set(later.map((other) => other.author).filter((name): name is string => Boolean(name)))];
+  const lastEditedAt = edited?.updated_at && edited.updated_at > version.created_at ? edited.updated_at : null;
+  return { versions: later, people, lastEditedAt };
 }
 
 export async function addComment(

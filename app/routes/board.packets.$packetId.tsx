@@ -3,10 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
+import { isConfirmed } from "~/lib/confirmation";
 import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
@@ -44,6 +46,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
     data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
+  // A recorded decision is final: it must be confirmed (issue 11).
+  if (intent.data === "decide" && !isConfirmed(formData)) return fail({ key: "errors.confirmationRequired" });
   const schema = { declare: declarationSchema, vote: voteSchema, comment: commentSchema, decide: decisionSchema }[intent.data];
   const parsed = parseForm(schema as z.ZodType<Record<string, string | undefined>>, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
@@ -230,7 +234,14 @@ export default function BoardPacket() {
                     options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
                   <TextArea name="conditions" label={t("board.conditions")} hint={t("board.conditionsHint")} rows={4}
                     defaultValue={valuesFor("decide")?.conditions} error={errorsFor("decide").conditions} />
-                  <button type="submit" className="button" disabled={busy}>{t("board.recordDecision")}</button>
+                  <ConfirmSubmit className="button" disabled={busy} label={t("board.recordDecision")}
+                    title={t("board.confirmDecisionTitle")} confirmLabel={t("board.recordDecision")}
+                    summary={(form) => {
+                      const outcome = form.get("outcome");
+                      return typeof outcome === "string" && outcome ? <p><strong>{t("board.outcome")}:</strong> {t(`board.choices.${outcome}`)}</p> : null;
+                    }}>
+                    <p>{t("board.confirmDecisionBody")}</p>
+                  </ConfirmSubmit>
                 </Form>
               </section>
             ) : null}

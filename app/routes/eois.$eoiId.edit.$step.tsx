@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { AttachmentUpload } from "~/components/attachment-upload";
@@ -9,12 +9,13 @@ import { stepFields } from "~/components/eoi-steps";
 import { FormAlert } from "~/components/form-alert";
 import { LocalTime, TimeLeft } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { effectiveDeadline, getEoi, saveEoiDraft, submitEoi, type EoiUpdate } from "~/models/eois.server";
+import { useAutosave } from "~/lib/use-autosave";
+import { effectiveDeadline, getEoi, saveEoiStep, submitEoi } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
-import { eoiStepSchemas, eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
+import { eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
 import { readFormData, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiForm.title");
@@ -60,43 +61,14 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
     return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
   }
-  // Each step's schema yields a subset of the EoI's columns; the union is narrowed by `step` at run time.
-  const parsed = parseForm(eoiStepSchemas[step] as unknown as z.ZodType<EoiUpdate>, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const { error } = await saveEoiDraft(supabase, eoiId, parsed.data);
+  // The fields that pass are saved even when another is refused (an over-long paste), which is reported.
+  const { fieldErrors, error } = await saveEoiStep(supabase, eoiId, step, formData);
   if (error) return fail({ key: `dbErrors.${error}` });
+  if (Object.keys(fieldErrors).length > 0) return fail({ key: "errors.formHasErrors" }, fieldErrors);
   const index = eoiSteps.indexOf(step);
   if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[index + 1]}`);
   if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
   return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
-}
-
-/** Saves the step a moment after the person stops typing, so a closed tab loses at most a second or two. */
-function useAutosave(formRef: React.RefObject<HTMLFormElement | null>, enabled: boolean) {
-  const fetcher = useFetcher<typeof action>();
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => {
-    const form = formRef.current;
-    if (!form || !enabled) return;
-    const schedule = () => {
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        const body = new FormData(form);
-        body.set("intent", "autosave");
-        fetcher.submit(body, { method: "post" });
-      }, 1200);
-    };
-    form.addEventListener("input", schedule);
-    form.addEventListener("change", schedule);
-    return () => {
-      form.removeEventListener("input", schedule);
-      form.removeEventListener("change", schedule);
-      clearTimeout(timer.current);
-    };
-    // The fetcher object changes identity on every state change; the listeners only need the latest submit.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [formRef, enabled]);
-  return fetcher;
 }
 
 export default function EditEoi() {
@@ -107,11 +79,17 @@ export default function EditEoi() {
   const { t } = useTranslation();
   const formRef = useRef<HTMLFormElement>(null);
   const hasFields = step in stepFields;
-  const autosave = useAutosave(formRef, hasFields);
+  const autosave = useAutosave(formRef, { url: `/eois/${eoi.id}/autosave`, step, enabled: hasFields });
   const StepFields = hasFields ? stepFields[step as keyof typeof stepFields] : null;
   const index = eoiSteps.indexOf(step);
-  const errors = result?.errors ?? autosave.data?.errors ?? ({} as FieldErrors);
-  const saving = autosave.state !== "idle" || navigation.state === "submitting";
+  const errors: FieldErrors = { ...result?.errors, ...autosave.fieldErrors };
+  const saving = navigation.state === "submitting";
+  const status =
+    saving || autosave.status === "pending" ? t("eoiForm.saving")
+    : autosave.status === "retrying" ? t("eoiForm.saveRetrying")
+    : autosave.status === "invalid" || (autosave.status === "idle" && result?.formError) ? t("eoiForm.notSavedFields")
+    : autosave.status === "saved" || result?.saved ? t("eoiForm.saved")
+    : "";
   const missingSteps = new Set((result?.missing ?? []).map((field) => stepOfField[field]).filter(Boolean) as EoiStep[]);
 
   return (
@@ -136,9 +114,7 @@ export default function EditEoi() {
       <h2>{t(`eoiForm.stepNames.${step}`)}</h2>
       {eoi.status === "clarification_requested" ? <p className="alert alert--info">{t("eoiForm.clarificationEditing")}</p> : null}
       <FormAlert error={result?.formError} />
-      <p className="save-status" aria-live="polite">
-        {saving ? t("eoiForm.saving") : result?.saved || autosave.data?.saved ? t("eoiForm.saved") : ""}
-      </p>
+      <p className="save-status" role="status" data-autosave={autosave.listening ? autosave.status : undefined}>{status}</p>
 
       {step === "attachments" ? (
         <section aria-labelledby="attachments-title">

@@ -2,7 +2,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { isConfirmed } from "~/lib/confirmation";
 import { SelectField } from "~/components/fields";
 import { TextField } from "~/components/text-field";
 import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
@@ -40,6 +42,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
     data({ intent: intent.data, formError, errors, values: formValues(formData), notice: null as string | null }, 400);
+  // Deactivation signs the person out everywhere at once: it must be confirmed (issue 11).
+  if (intent.data === "deactivate" && !isConfirmed(formData)) return fail({ key: "errors.confirmationRequired" });
   const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, string>>, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
   const values = parsed.data;
@@ -126,10 +130,19 @@ export default function People() {
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value={person.active ? "deactivate" : "reactivate"} />
                     <input type="hidden" name="person" value={person.id} />
-                    <button type="submit" className={person.active ? "button button--small button--danger" : "button button--small"}
-                      aria-label={t(person.active ? "people.deactivateLabel" : "people.reactivateLabel", { name: person.display_name || person.email })}>
-                      {t(person.active ? "people.deactivate" : "people.reactivate")}
-                    </button>
+                    {person.active ? (
+                      <ConfirmSubmit className="button button--small button--danger" label={t("people.deactivate")}
+                        ariaLabel={t("people.deactivateLabel", { name: person.display_name || person.email })}
+                        title={t("people.confirmDeactivateTitle", { name: person.display_name || person.email })}
+                        confirmLabel={t("people.deactivate")} danger>
+                        <p>{t("people.confirmDeactivateBody")}</p>
+                      </ConfirmSubmit>
+                    ) : (
+                      <button type="submit" className="button button--small"
+                        aria-label={t("people.reactivateLabel", { name: person.display_name || person.email })}>
+                        {t("people.reactivate")}
+                      </button>
+                    )}
                   </Form>
                 ) : null}
               </td>

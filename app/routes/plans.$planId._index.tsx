@@ -59,7 +59,14 @@ export default function PlanPage() {
         <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>{" · "}
         <Link to={`/plans/${plan.id}/export`}>{t("plan.export")}</Link>
       </p>
-      {searchParams.get("restored") ? <FormNotice title={t("plan.restoredTitle")}>{t("plan.restoredBody")}</FormNotice> : null}
+      {searchParams.get("restored") ? (
+        <FormNotice title={t("plan.restoredTitle")}>
+          {t("plan.restoredBody")}{" "}
+          {z.uuid().safeParse(searchParams.get("undo")).success ? (
+            <Link to={`/plans/${plan.id}/versions/${searchParams.get("undo")}`}>{t("plan.restoredUndo")}</Link>
+          ) : null}
+        </FormNotice>
+      ) : null}
       {approved ? (
         <section className="panel panel--highlight" aria-labelledby="frozen-title">
           <h2 id="frozen-title">{t("plan.frozenTitle")}</h2>

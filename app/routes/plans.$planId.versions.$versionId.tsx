@@ -2,12 +2,15 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { LocalTime } from "~/components/fields";
 import { FormAlert } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
+import { isConfirmed } from "~/lib/confirmation";
 import { pageTitle } from "~/lib/meta";
+import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
-import { getPlanAccess, getVersion, restoreVersion } from "~/models/plans.server";
+import { changesSince, getPlanAccess, getVersion, restoreVersion } from "~/models/plans.server";
 import { parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.versionTitle");
@@ -23,37 +26,59 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     getPlanAccess(supabase, parsed.data.planId),
   ]);
   if (!version || !access) throw new Response("Not found", { status: 404, headers });
-  return data({ planId: parsed.data.planId, version, access }, { headers });
+  // What a restore would replace, for the confirmation (only editors may restore).
+  const changes = access === "edit" ? await changesSince(supabase, parsed.data.planId, version) : null;
+  return data({ planId: parsed.data.planId, version, access, changes }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { planId, versionId } = parseParams(params, raw);
   const { supabase } = await requireUser(request, context);
-  await readFormData(request);
+  const formData = await readFormData(request);
+  // A restore replaces everyone's later work (kept in an automatic version): it must be confirmed (issue 11).
+  if (!isConfirmed(formData)) return data({ formError: { key: "errors.confirmationRequired" } }, 400);
   const result = await restoreVersion(supabase, context.collab, planId, versionId);
   if (result.error) return data({ formError: { key: `dbErrors.${result.error.code}` } }, 400);
-  throw redirect(`/plans/${planId}?restored=1`);
+  throw redirect(`/plans/${planId}?${new URLSearchParams({ restored: "1", undo: result.beforeVersion ?? "" })}`);
 }
 
 /** A past version, read-only, rendered by the schema-restricted renderer. */
 export default function PlanVersion() {
-  const { planId, version, access } = useLoaderData<typeof loader>();
+  const { planId, version, access, changes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  const name = versionLabel(t, version);
   return (
     <div className="page">
       <p><Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link></p>
-      <h1>{version.name}</h1>
+      <h1>{name}</h1>
       <p>
         {version.kind !== "named" ? <><span className="badge">{t(`plan.kind.${version.kind}`)}</span> </> : null}
         <LocalTime iso={version.created_at} />
       </p>
       <p>{t("plan.hash")} <code className="hash">{version.content_hash}</code></p>
       <FormAlert error={result?.formError} />
-      {access === "edit" ? (
+      {access === "edit" && changes ? (
         <Form method="post">
-          <button type="submit" className="button" disabled={navigation.state !== "idle"}>{t("plan.restore")}</button>
+          <ConfirmSubmit className="button" disabled={navigation.state !== "idle"} label={t("plan.restore")}
+            title={t("plan.confirmRestoreTitle", { name })} confirmLabel={t("plan.restoreConfirm")}>
+            {changes.versions.length > 0 ? (
+              <>
+                <p>{t("plan.confirmRestoreSince")}</p>
+                <ul>
+                  {changes.versions.map((later) => (
+                    <li key={later.id}>
+                      {versionLabel(t, later)} · {later.author ?? t("plan.someone")} · <LocalTime iso={later.createdAt} />
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {changes.people.length > 0 ? <p>{t("plan.confirmRestorePeople", { names: changes.people.join(", ") })}</p> : null}
+            {changes.lastEditedAt ? <p>{t("plan.confirmRestoreEdited")} <LocalTime iso={changes.lastEditedAt} /></p> : null}
+            <p>{t("plan.confirmRestoreUndo", { name: t("plan.beforeRestoring", { name: version.name }) })}</p>
+          </ConfirmSubmit>
           <p className="hint">{t("plan.restoreHint")}</p>
         </Form>
       ) : null}

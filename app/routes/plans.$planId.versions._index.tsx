@@ -7,6 +7,7 @@ import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
+import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
 import { getPlanAccess, listVersions, saveVersion } from "~/models/plans.server";
 import { readFormData, parseParams } from "~/lib/form-data.server";
@@ -76,7 +77,7 @@ export default function PlanVersions() {
               {versions.map((version) => (
                 <tr key={version.id}>
                   <td>
-                    <Link to={`/plans/${planId}/versions/${version.id}`}>{version.name}</Link>
+                    <Link to={`/plans/${planId}/versions/${version.id}`}>{versionLabel(t, version)}</Link>
                     {version.kind !== "named" ? <> <span className="badge">{t(`plan.kind.${version.kind}`)}</span></> : null}
                   </td>
                   <td>{version.author ?? t("plan.someone")}</td>
@@ -91,14 +92,14 @@ export default function PlanVersions() {
             <div className="field">
               <label htmlFor="compare-from">{t("plan.compareFrom")}</label>
               <select id="compare-from" name="from" defaultValue={versions[1]?.id ?? versions[0]?.id}>
-                {versions.map((version) => <option key={version.id} value={version.id}>{version.name}</option>)}
+                {versions.map((version) => <option key={version.id} value={version.id}>{versionLabel(t, version)}</option>)}
               </select>
             </div>
             <div className="field">
               <label htmlFor="compare-to">{t("plan.compareTo")}</label>
               <select id="compare-to" name="to" defaultValue={versions[1] ? versions[0]?.id : "current"}>
                 <option value="current">{t("plan.currentDraft")}</option>
-                {versions.map((version) => <option key={version.id} value={version.id}>{version.name}</option>)}
+                {versions.map((version) => <option key={version.id} value={version.id}>{versionLabel(t, version)}</option>)}
               </select>
             </div>
             <button type="submit" className="button">{t("plan.compare")}</button>

@@ -18,6 +18,21 @@ const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
 
 export const eoiSteps = ["contact", "proposal", "narrative", "resources", "attachments", "review"] as const;
 export type EoiStep = (typeof eoiSteps)[number];
+/** The steps with fields to save. */
+export const eoiFormSteps = ["contact", "proposal", "narrative", "resources"] as const;
+export type EoiFormStep = (typeof eoiFormSteps)[number];
+
+/** Character limits, shared by the schemas and the live counts on the form. */
+export const eoiLimits = {
+  contact_name: 200,
+  contact_email: 254,
+  centre_name: 200,
+  alignment: 20000,
+  motivation: 20000,
+  ecosystem: 20000,
+  resources: 20000,
+  governance: 20000,
+} as const;
 
 export const capabilityCodes = [
   "future_readiness",
@@ -35,16 +50,16 @@ export const centreTypeCodes = [
 
 export const eoiStepSchemas = {
   contact: z.object({
-    contact_name: text(200),
+    contact_name: text(eoiLimits.contact_name),
     contact_email: z
       .string()
-      .trim()
-      .max(254, "errors.tooLong")
+      .max(eoiLimits.contact_email, "errors.tooLong")
+      .transform((value) => value.trim())
       .refine((value) => value === "" || z.email().safeParse(value).success, "errors.email")
       .transform((value) => (value === "" ? null : value)),
   }),
   proposal: z.object({
-    centre_name: text(200),
+    centre_name: text(eoiLimits.centre_name),
     request_kind: optionalEnum(["establish", "strengthen"]),
     proposed_centre_type: optionalEnum(centreTypeCodes),
     proposed_scope: optionalEnum(["global", "regional", "national"]),
@@ -57,10 +72,10 @@ export const eoiStepSchemas = {
       "resource_mobilisation_cooperation",
       "inclusive_secure_ict",
     ]),
-    alignment: text(20000),
+    alignment: text(eoiLimits.alignment),
   }),
-  narrative: z.object({ motivation: text(20000), ecosystem: text(20000) }),
-  resources: z.object({ resources: text(20000), governance: text(20000) }),
+  narrative: z.object({ motivation: text(eoiLimits.motivation), ecosystem: text(eoiLimits.ecosystem) }),
+  resources: z.object({ resources: text(eoiLimits.resources), governance: text(eoiLimits.governance) }),
 } as const;
 
 /** Which step holds each field the database may name as missing at submission. */

@@ -233,6 +233,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByLabel("Approve with conditions", { exact: true }).last().check();
     await page.getByLabel("Conditions", { exact: true }).fill(conditions);
     await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("alert").getByText("The decision cannot be recorded yet: the quorum is not met.").waitFor();
     expect(await page.getByLabel("Conditions", { exact: true }).inputValue()).toBe(conditions);
     await expectNoAxeViolations(page);
@@ -276,6 +277,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByLabel("Approve with conditions", { exact: true }).last().check();
     await page.getByLabel("Conditions", { exact: true }).fill(conditions);
     await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Record the decision" }).click();
     await page.waitForURL("**?done=decided");
     const decision = page.locator("section", { has: page.getByRole("heading", { name: "The Board's decision" }) });
     await decision.getByText("Approved with conditions").waitFor();

@@ -45,7 +45,7 @@ describe("bad input on each step of the EoI form", () => {
     expect(status).toBe(400);
     expect(html).toContain("Please correct the highlighted fields.");
     expect(html).toContain("Enter a valid email address, like name@example.org.");
-    expect(html).toContain("This is too long (at most 200 characters).");
+    expect(html).toContain("Over the limit by 1 (at most 200 characters). Your text is kept here and saved once it fits.");
     expect(html).toContain(`value="not-an-email"`);
     expect(html).toContain(longName);
     expect((await storedEoi(eoi)).contact_email).not.toBe("not-an-email");
@@ -60,7 +60,7 @@ describe("bad input on each step of the EoI form", () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.html.match(/Choose one of the options\./g)?.length).toBeGreaterThanOrEqual(2);
-    expect(refused.html).toContain("This is too long (at most 200 characters).");
+    expect(refused.html).toContain("Over the limit by 1 (at most 200 characters).");
     expect(refused.html).toContain("C".repeat(201));
 
     const saved = await postStep(cookie, eoi, "proposal", { centre_name: injection, capabilities: ["future_readiness"] });
@@ -75,7 +75,7 @@ describe("bad input on each step of the EoI form", () => {
     for (const [step, field] of [["narrative", "motivation"], ["resources", "governance"]] as const) {
       const { status, html } = await postStep(cookie, eoi, step, { [field]: tooLong });
       expect(status, step).toBe(400);
-      expect(html).toContain("This is too long (at most 20000 characters).");
+      expect(html).toContain("Over the limit by 1 (at most 20000 characters).");
       expect(html).toContain(tooLong);
     }
   });

@@ -39,7 +39,7 @@ const utcInput = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOStri
 let callUrl = "";
 let eoiUrl = "";
 
-describe("an Expression of Interest from call to invitation", { timeout: 90_000 }, () => {
+describe("an Expression of Interest from call to invitation", { timeout: 300_000 }, () => {
   it("a coordinator creates and opens a call", async () => {
     const page = await signedInPage(coordinator);
     await page.goto("/calls/new");
@@ -97,7 +97,10 @@ describe("an Expression of Interest from call to invitation", { timeout: 90_000 
     await page.getByLabel("Motivation").fill("To grow digital start-ups around Lake Victoria.");
     // Autosave: typing alone (no button) is saved; then the tab is closed.
     await page.getByLabel("Ecosystem and partners").fill("Maseno University, two incubators and the county government.");
-    await page.getByText("All changes saved.").waitFor();
+    // Issue 11: the status said "All changes saved." while this last change still waited to be sent, so closing
+    // the tab then lost it on a busy machine. It now says so only once the server has acknowledged it.
+    expect(await page.locator(".save-status").textContent()).toBe("Saving…");
+    await page.locator('.save-status[data-autosave="saved"]', { hasText: "All changes saved." }).waitFor();
     await page.context().close();
 
     page = await signedInPage(applicant);

@@ -21,7 +21,7 @@ async function newPage() {
   return { page, errors: collectPageErrors(page) };
 }
 
-describe("people management", { timeout: 60_000 }, () => {
+describe("people management", { timeout: 180_000 }, () => {
   it("a coordinator invites a reviewer, who accepts by mail, and can later be deactivated", async () => {
     const email = uniqueEmail("invited");
     const { page, errors } = await newPage();
@@ -51,6 +51,7 @@ describe("people management", { timeout: 60_000 }, () => {
 
     await page.goto("/people");
     await page.getByRole("button", { name: "Deactivate the account of Ines Reviewer" }).click();
+    await page.getByRole("alertdialog", { name: "Deactivate Ines Reviewer?" }).getByRole("button", { name: "Deactivate" }).click();
     await page.getByRole("button", { name: "Reactivate the account of Ines Reviewer" }).waitFor();
     await expectNoAxeViolations(page);
 

@@ -39,7 +39,7 @@ async function typeUnderRisks(page: Page, text: string) {
   await page.keyboard.type(text, { delay: 5 });
 }
 
-describe("co-editing an action plan", { timeout: 120_000 }, () => {
+describe("co-editing an action plan", { timeout: 300_000 }, () => {
   it("two people edit together, comment, save, compare and restore versions; a Board member cannot type", async () => {
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft");
@@ -95,6 +95,7 @@ describe("co-editing an action plan", { timeout: 120_000 }, () => {
     await applicant.page.getByText("Currency risk mitigated by local suppliers.").waitFor();
     await expectNoAxeViolations(applicant.page);
     await applicant.page.getByRole("button", { name: "Restore this version" }).click();
+    await applicant.page.getByRole("alertdialog", { name: "Restore “First draft”?" }).getByRole("button", { name: "Restore" }).click();
     await applicant.page.getByText("Version restored").waitFor();
     // The restore is a new change that everyone editing receives.
     await openPlan(applicant.page, plan);
