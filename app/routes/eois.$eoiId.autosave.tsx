@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { parseParams, readFormData } from "~/lib/form-data.server";
 import { requireRoles } from "~/lib/session.server";
 import { saveEoiStep } from "~/models/eois.server";
 import { eoiFormSteps } from "~/validation/eoi";
@@ -16,13 +17,12 @@ const body = z.object({
  * the latest value. The page also sends here with `keepalive` when it is hidden or closed.
  */
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) return Response.json({ error: "not_found" }, { status: 404 });
+  const { eoiId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["applicant"]);
-  const formData = await request.formData().catch(() => null);
-  const fields = body.safeParse({ step: formData?.get("step"), fields: formData?.get("_fields") ?? undefined });
-  if (!formData || !fields.success) return Response.json({ error: "bad_request" }, { status: 400, headers });
-  const result = await saveEoiStep(supabase, parsed.data.eoiId, fields.data.step, formData, fields.data.fields);
+  const formData = await readFormData(request);
+  const fields = body.safeParse({ step: formData.get("step"), fields: formData.get("_fields") ?? undefined });
+  if (!fields.success) return Response.json({ error: "bad_request" }, { status: 400, headers });
+  const result = await saveEoiStep(supabase, eoiId, fields.data.step, formData, fields.data.fields);
   const status = result.error ? 409 : Object.keys(result.fieldErrors).length > 0 ? 400 : 200;
   return Response.json(result, { status, headers });
 }

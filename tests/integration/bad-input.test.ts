@@ -106,6 +106,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     idParams: ["eoiId"],
     form: (w) => ({ remove: w.attachment }),
   },
+  "eois.$eoiId.autosave.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/eois/${pick("eoiId", w.draftEoi, bad)}/autosave`,
+    idParams: ["eoiId"],
+    form: () => ({ step: "contact", contact_name: "Changed name" }),
+  },
   "eois.$eoiId.edit.$step.tsx": {
     who: "applicant",
     url: (w, bad) => `/eois/${pick("eoiId", w.draftEoi, bad)}/edit/${bad === "step" ? "no-such-step" : "contact"}`,
