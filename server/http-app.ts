@@ -57,7 +57,11 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   if (stack.embedded) {
     const apiKeys = [stack.anonKey, stack.serviceRoleKey];
     app.get("/auth/v1/health", (_req, res) => res.json({ name: "embedded-auth" }));
-    app.use("/auth/v1", requireApiKey(apiKeys), stack.embedded.authRouter);
+    // As Supabase's gateway does, the routes a browser opens from a mail or an OAuth button need no API key.
+    const authRouter = stack.embedded.authRouter;
+    const openAuthRoutes = new Set(["/verify", "/authorize", "/callback"]);
+    app.use("/auth/v1", (req, res, next) => (req.method === "GET" && openAuthRoutes.has(req.path) ? authRouter(req, res, next) : next()));
+    app.use("/auth/v1", requireApiKey(apiKeys), authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 
