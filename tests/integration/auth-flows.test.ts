@@ -346,6 +346,37 @@ describe("auth mails in the recipient's language", () => {
     await serviceClient().auth.admin.inviteUserByEmail(email, { data: { locale: "zh" } });
     expect((await latestMailTo(email))?.subject).toBe(resources.zh.translation.authMails.invite.subject);
   });
+
+  it("writes both address-change mails in the account's language, each with its link and its code", async () => {
+    const user = await buildUser();
+    await withDatabase((db) => db.query("update public.profiles set locale = 'fr' where id = $1", [user.id]));
+    const newEmail = uniqueEmail("moved-fr");
+    expect((await user.client.auth.updateUser({ email: newEmail })).error).toBeNull();
+    const fr = resources.fr.translation.authMails;
+    const toNew = await latestMailTo(newEmail);
+    expect(toNew?.subject).toBe(fr.emailChange.subject);
+    expect(toNew?.text).toContain(fr.emailChange.action);
+    expect(linkIn(toNew!.text).searchParams.get("type")).toBe("email_change");
+    expect(toNew?.text).toMatch(/Ou saisissez ce code : \d{6}/);
+    const toCurrent = await latestMailTo(user.email);
+    expect(toCurrent?.subject).toBe(fr.emailChangeCurrent.subject);
+    expect(toCurrent?.text).toContain(`de ${user.email} en ${newEmail}`);
+    expect((await latestHtmlTo(user.email))?.html_body).toContain('<html lang="fr" dir="ltr">');
+  });
+
+  it("writes the reauthentication code in the account's language, Arabic right to left, and the code works", async () => {
+    const user = await buildUser();
+    await withDatabase((db) => db.query("update public.profiles set locale = 'ar' where id = $1", [user.id]));
+    expect((await user.client.auth.reauthenticate()).error).toBeNull();
+    const mail = await latestMailTo(user.email);
+    expect(mail?.subject).toBe(resources.ar.translation.authMails.reauthentication.subject);
+    expect(mail?.text).toContain(resources.ar.translation.authMails.reauthentication.action);
+    expect(mail?.text).not.toMatch(/https?:\/\//);
+    const nonce = /\b(\d{6})\b/.exec(mail!.text)?.[1];
+    expect(nonce).toMatch(/^\d{6}$/);
+    expect((await latestHtmlTo(user.email))?.html_body).toContain('<html lang="ar" dir="rtl">');
+    expect((await user.client.auth.updateUser({ password: "after-reauth-ar", nonce })).error).toBeNull();
+  });
 });
 
 describe("features left out answer with Supabase Auth's errors for a disabled feature", () => {
