@@ -203,6 +203,13 @@ describe("signing up with the address of an account that is not confirmed", () =
     expect(stored.encrypted_password).toBeNull();
     expect(stored.raw_user_meta_data).toEqual({ display_name: "Board Member" });
 
+    // Nor does asking for a sign-up confirmation (/resend), which would replace the invitation's token.
+    await withDatabase((db) =>
+      db.query("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where id = $1", [invited.data.user!.id]),
+    );
+    expect((await anonClient().auth.resend({ type: "signup", email })).error).toBeNull();
+    expect(await latestMailTo(email)).toEqual(invitation);
+
     const accepted = await anonClient().auth.verifyOtp({
       token_hash: linkIn(invitation!.text).searchParams.get("token_hash")!,
       type: "invite",

@@ -209,7 +209,8 @@ export function registerUserRoutes(router: express.Router, ctx: AuthRouteContext
         return;
       }
       if (body.type === "signup") {
-        if (!user.email_confirmed_at) {
+        // An invited account keeps its invitation: a sign-up confirmation would replace its token (as /signup).
+        if (!user.email_confirmed_at && !user.invited_at) {
           await ctx.sendTokenMail(user, "confirmation_token", "signup", req.query.redirect_to);
         }
       } else if (user.email_change) {
