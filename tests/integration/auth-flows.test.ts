@@ -256,6 +256,50 @@ describe("rate limits count an address and a client together", () => {
     const ownerElsewhere = await clientFrom("127.0.0.3").auth.signInWithPassword({ email: user.email, password: user.password });
     expect(ownerElsewhere.error).toBeNull();
   });
+
+  it("counts wrong address-change codes like other wrong codes: the guessing client is blocked, not the owner", async () => {
+    const user = await buildUser();
+    expect((await user.client.auth.updateUser({ email: uniqueEmail("moved-guess") })).error).toBeNull();
+    const stranger = clientFrom("127.0.0.4");
+    const code = (await latestMailTo(user.email))!.text.match(/\b(\d{6})\b/)![1]!;
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const { error } = await stranger.auth.verifyOtp({ email: user.email, token: wrong, type: "email_change" });
+      expect(error?.code).toBe("otp_expired");
+    }
+    const blocked = await stranger.auth.verifyOtp({ email: user.email, token: code, type: "email_change" });
+    expect(blocked.error?.status).toBe(429);
+    const owner = await anonClient().auth.verifyOtp({ email: user.email, token: code, type: "email_change" });
+    expect(owner.error).toBeNull();
+  });
+});
+
+describe("address-change links opened through GoTrue's GET /verify", () => {
+  it("answers the first confirmation with GoTrue's message and the second with the session, in the fragment", async () => {
+    const user = await buildUser();
+    const newEmail = uniqueEmail("moved-get");
+    expect((await user.client.auth.updateUser({ email: newEmail })).error).toBeNull();
+    const verifyLink = (mailText: string) => {
+      const link = new URL("/auth/v1/verify", stack().url);
+      link.searchParams.set("token", linkIn(mailText).searchParams.get("token_hash")!);
+      link.searchParams.set("type", "email_change");
+      link.searchParams.set("redirect_to", `${stack().url}/home`);
+      return link;
+    };
+    const first = await follow(verifyLink((await latestMailTo(newEmail))!.text));
+    expect(first.origin + first.pathname).toBe(`${stack().url}/home`);
+    expect(new URLSearchParams(first.hash.slice(1)).get("message")).toBe(
+      "Confirmation link accepted. Please proceed to confirm link sent to the other email",
+    );
+    const second = await follow(verifyLink((await latestMailTo(user.email))!.text));
+    const fragment = new URLSearchParams(second.hash.slice(1));
+    expect(fragment.get("type")).toBe("email_change");
+    const { data } = await anonClient().auth.getUser(fragment.get("access_token")!);
+    expect(data.user?.email).toBe(newEmail);
+    // A used link goes back with GoTrue's error in the fragment.
+    const reused = await follow(verifyLink((await latestMailTo(user.email))!.text));
+    expect(new URLSearchParams(reused.hash.slice(1)).get("error_code")).toBe("otp_expired");
+  });
 });
 
 describe("with AUTH_EMAIL_CONFIRM=false and a small per-client mail limit", () => {
