@@ -58,6 +58,7 @@ const commonSchema = z.object({
   AUTH_JWT_EXPIRY_SECONDS: z.coerce.number().int().min(30).max(604800).default(3600),
   AUTH_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(120),
   AUTH_FAILED_SIGN_INS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  AUTH_EMAIL_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   TRUST_PROXY: trustProxySetting.optional(),
   /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */

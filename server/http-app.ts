@@ -60,7 +60,13 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   if (stack.embedded) {
     const apiKeys = [stack.anonKey, stack.serviceRoleKey];
     app.get("/auth/v1/health", (_req, res) => res.json({ name: "embedded-auth" }));
-    app.use("/auth/v1", requireApiKey(apiKeys), authRequestGuard({ forwardingToken }), stack.embedded.authRouter);
+    // Bodies are checked (size, encoding, depth) before anything else reads them.
+    app.use("/auth/v1", authRequestGuard({ forwardingToken }));
+    // As Supabase's gateway does, the routes a browser opens from a mail or an OAuth button need no API key.
+    const authRouter = stack.embedded.authRouter;
+    const openAuthRoutes = new Set(["/verify", "/authorize", "/callback"]);
+    app.use("/auth/v1", (req, res, next) => (req.method === "GET" && openAuthRoutes.has(req.path) ? authRouter(req, res, next) : next()));
+    app.use("/auth/v1", requireApiKey(apiKeys), authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
 

@@ -1,4 +1,5 @@
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
+import { createClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import type { Database } from "./database.types";
 import { getAppEnv } from "./env.server";
@@ -37,3 +38,20 @@ function forwardingHeader(): Record<string, string> {
 }
 
 export type SupabaseServerClient = ReturnType<typeof createSupabaseServerClient>["supabase"];
+
+/**
+ * For the calls that mail a link (sign-up, magic link, recovery). @supabase/ssr always asks for PKCE, and a PKCE
+ * link works only in the browser whose cookie holds the code verifier; our mails link to /auth/confirm with a token
+ * hash instead (Supabase's SSR recommendation, as supabase/templates do), which works wherever it is opened. So
+ * these calls go without PKCE. The client holds no session.
+ */
+export function createSupabaseLinkMailClient(clientIp?: string) {
+  const env = getAppEnv();
+  return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
+    auth: { flowType: "implicit", persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as never },
+    global: clientIp ? { headers: { "x-forwarded-for": clientIp } } : undefined,
+  });
+}
+
+export type SupabaseLinkMailClient = ReturnType<typeof createSupabaseLinkMailClient>;

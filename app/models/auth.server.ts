@@ -1,6 +1,6 @@
 import type { AuthError, EmailOtpType } from "@supabase/supabase-js";
 import type { FieldError } from "~/lib/forms";
-import type { SupabaseServerClient } from "~/lib/supabase.server";
+import type { SupabaseLinkMailClient, SupabaseServerClient } from "~/lib/supabase.server";
 import type { SignInInput, SignUpInput } from "~/validation/auth";
 
 /** Auth error codes turned into sentences the page can translate; anything unknown is "unexpected". */
@@ -35,19 +35,25 @@ export async function signInWithPassword(supabase: SupabaseServerClient, input: 
 
 export async function signUpApplicant(
   supabase: SupabaseServerClient,
+  mailClient: SupabaseLinkMailClient,
   input: SignUpInput & { locale: string; confirmUrl: string },
 ) {
-  const { data, error } = await supabase.auth.signUp({
+  const { data, error } = await mailClient.auth.signUp({
     email: input.email,
     password: input.password,
     options: { data: { display_name: input.displayName, locale: input.locale }, emailRedirectTo: input.confirmUrl },
   });
   if (error) return { error: authErrorMessage(error), signedIn: false };
+  // With confirmation off the sign-up signs in: the session goes into the person's cookies.
+  if (data.session) {
+    const stored = await supabase.auth.setSession(data.session);
+    if (stored.error) return { error: authErrorMessage(stored.error), signedIn: false };
+  }
   return { error: null, signedIn: data.session !== null };
 }
 
-export async function sendMagicLink(supabase: SupabaseServerClient, email: string, redirectUrl: string) {
-  const { error } = await supabase.auth.signInWithOtp({
+export async function sendMagicLink(mailClient: SupabaseLinkMailClient, email: string, redirectUrl: string) {
+  const { error } = await mailClient.auth.signInWithOtp({
     email,
     options: { shouldCreateUser: false, emailRedirectTo: redirectUrl },
   });
@@ -56,8 +62,8 @@ export async function sendMagicLink(supabase: SupabaseServerClient, email: strin
   return { error: null };
 }
 
-export async function sendPasswordReset(supabase: SupabaseServerClient, email: string, redirectUrl: string) {
-  const { error } = await supabase.auth.resetPasswordForEmail(email, { redirectTo: redirectUrl });
+export async function sendPasswordReset(mailClient: SupabaseLinkMailClient, email: string, redirectUrl: string) {
+  const { error } = await mailClient.auth.resetPasswordForEmail(email, { redirectTo: redirectUrl });
   return error ? { error: authErrorMessage(error) } : { error: null };
 }
 

@@ -4,7 +4,7 @@ import { EmailLinkRequest } from "~/components/email-link-request";
 import { getAppEnv } from "~/lib/env.server";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
-import { createSupabaseServerClient } from "~/lib/supabase.server";
+import { createSupabaseLinkMailClient } from "~/lib/supabase.server";
 import { sendPasswordReset } from "~/models/auth.server";
 import { emailOnlySchema } from "~/validation/auth";
 import { readFormData } from "~/lib/form-data.server";
@@ -15,9 +15,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const parsed = parseForm(emailOnlySchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
-  const { supabase } = createSupabaseServerClient(request, context.clientIp);
+  const mailClient = createSupabaseLinkMailClient(context.clientIp);
   const redirectUrl = new URL("/reset-password", getAppEnv().SITE_URL).toString();
-  const { error } = await sendPasswordReset(supabase, parsed.data.email, redirectUrl);
+  const { error } = await sendPasswordReset(mailClient, parsed.data.email, redirectUrl);
   if (error) return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData), sentTo: null }, 400);
   return data({ fieldErrors: {} as FieldErrors, formError: null, values: {} as Record<string, string>, sentTo: parsed.data.email });
 }

@@ -8,7 +8,7 @@ import { getAppEnv } from "~/lib/env.server";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { getRequestSession } from "~/lib/session.server";
-import { createSupabaseServerClient } from "~/lib/supabase.server";
+import { createSupabaseLinkMailClient, createSupabaseServerClient } from "~/lib/supabase.server";
 import { signUpApplicant } from "~/models/auth.server";
 import { signUpSchema } from "~/validation/auth";
 import { readFormData } from "~/lib/form-data.server";
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
   }
   const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
-  const result = await signUpApplicant(supabase, {
+  const result = await signUpApplicant(supabase, createSupabaseLinkMailClient(context.clientIp), {
     ...parsed.data,
     locale: await detectLanguage(request),
     confirmUrl: new URL("/home", getAppEnv().SITE_URL).toString(),

@@ -12,6 +12,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative (auth mails carry one so Arabic reads right to left). */
+  html?: string;
 }
 
 /** Embedded mode delivers mail to a table that the dev-only mail viewer reads; nothing leaves the machine. */
@@ -19,11 +21,10 @@ export class MailOutbox {
   constructor(private readonly pool: pg.Pool) {}
 
   async send(message: MailMessage): Promise<void> {
-    await this.pool.query("insert into embedded.mail_outbox (to_email, subject, text_body) values ($1, $2, $3)", [
-      message.to,
-      message.subject,
-      message.text,
-    ]);
+    await this.pool.query(
+      "insert into embedded.mail_outbox (to_email, subject, text_body, html_body) values ($1, $2, $3, $4)",
+      [message.to, message.subject, message.text, message.html ?? null],
+    );
   }
 
   async list(limit = 100): Promise<OutboxMail[]> {

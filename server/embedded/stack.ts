@@ -125,7 +125,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({
       store: new AuthStore(pool),
-      outbox,
+      outbox: delivery,
       signer: new TokenSigner(secrets.jwtSecret, `${supabaseUrl}/auth/v1`, env.AUTH_JWT_EXPIRY_SECONDS),
       siteUrl: env.SITE_URL,
       serviceRoleKey: secrets.serviceRoleKey,
@@ -133,6 +133,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       emailConfirmRequired: env.AUTH_EMAIL_CONFIRM,
       signInAttemptsPerIp: env.AUTH_SIGN_IN_ATTEMPTS_PER_IP,
       failedSignInsPerEmail: env.AUTH_FAILED_SIGN_INS_PER_EMAIL,
+      emailRequestsPerIp: env.AUTH_EMAIL_REQUESTS_PER_IP,
     });
     const databaseUp = async () => {
       try {

@@ -146,6 +146,36 @@ create table if not exists auth.mfa_amr_claims (
   unique (session_id, authentication_method)
 );
 
+-- PKCE flows (GoTrue's `flow_state`): the code challenge a client sent with /otp, /recover or /signup, and the
+-- auth code that the verify link hands back for `/token?grant_type=pkce`.
+do $flow_types$
+begin
+  if not exists (select 1 from pg_type where typname = 'code_challenge_method'
+                 and typnamespace = 'auth'::regnamespace) then
+    create type auth.code_challenge_method as enum ('s256', 'plain');
+  end if;
+end
+$flow_types$;
+
+create table if not exists auth.flow_state (
+  id uuid primary key,
+  user_id uuid,
+  auth_code text not null,
+  code_challenge_method auth.code_challenge_method not null,
+  code_challenge text not null,
+  provider_type text not null,
+  provider_access_token text,
+  provider_refresh_token text,
+  created_at timestamptz,
+  updated_at timestamptz,
+  authentication_method text not null,
+  auth_code_issued_at timestamptz
+);
+comment on table auth.flow_state is 'stores metadata for pkce logins';
+create index if not exists idx_auth_code on auth.flow_state (auth_code);
+create index if not exists idx_user_id_auth_method on auth.flow_state (user_id, authentication_method);
+create index if not exists flow_state_created_at_idx on auth.flow_state (created_at desc);
+
 -- Supabase's request helpers: PostgREST puts the verified JWT claims in `request.jwt.claims`.
 create or replace function auth.uid() returns uuid language sql stable as $$
   select coalesce(

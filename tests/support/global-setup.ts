@@ -27,7 +27,7 @@ export async function setup(project: TestProject) {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "an-test-"));
   server = await startServer({
     dataDir,
-    env: { AUTH_SIGN_IN_ATTEMPTS_PER_IP: "100000", LOG_LEVEL: "error" },
+    env: { AUTH_SIGN_IN_ATTEMPTS_PER_IP: "100000", AUTH_EMAIL_REQUESTS_PER_IP: "100000", LOG_LEVEL: "error" },
   });
   const secrets = readSecrets(dataDir);
   project.provide("stack", {

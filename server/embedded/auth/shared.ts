@@ -1,22 +1,30 @@
 import type { NextFunction, Request, Response } from "express";
 import { z } from "zod";
-import type { MailOutbox } from "../mail-outbox.js";
+import type { MailMessage } from "../mail-outbox.js";
 import { authErrors } from "./errors.js";
+import type { PkceParams } from "./pkce.js";
 import type { AuthStore, AuthUserRow, OneTimeTokenType } from "./store.js";
 import type { AccessTokenClaims, TokenSigner } from "./tokens.js";
 import type { publicUser } from "./users.js";
-import { clientAddress } from "./request-guard.js";
+
+/** Where auth mails go: SMTP when configured, else the embedded outbox. */
+export interface AuthMailer {
+  send(message: MailMessage): Promise<void>;
+}
 
 export interface AuthServiceOptions {
   store: AuthStore;
-  outbox: MailOutbox;
+  outbox: AuthMailer;
   signer: TokenSigner;
   siteUrl: string;
   serviceRoleKey: string;
   anonKey: string;
   emailConfirmRequired: boolean;
   signInAttemptsPerIp: number;
+  /** Failed sign-ins per address from one client before its backoff starts. */
   failedSignInsPerEmail: number;
+  /** Sign-ups, magic links and recovery mails each client may ask for per 5 minutes (GoTrue's RATE_LIMIT_OTP). */
+  emailRequestsPerIp: number;
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -41,12 +49,6 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Behind our own gateway every request comes from loopback; only then is X-Forwarded-For believed. */
-/** Decided by request-guard.ts: X-Forwarded-For counts only as TRUST_PROXY says, or from our own app. */
-export function clientIp(req: Request): string {
-  return clientAddress(req);
-}
-
 export const asyncRoute =
   (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
     handler(req, res).catch(next);
@@ -55,10 +57,10 @@ export const asyncRoute =
 export interface AuthRouteContext {
   options: AuthServiceOptions;
   store: AuthStore;
-  outbox: MailOutbox;
+  outbox: AuthMailer;
   userResponse: (user: AuthUserRow) => Promise<ReturnType<typeof publicUser>>;
-  issueSession: (user: AuthUserRow, req: Request, method: string) => Promise<unknown>;
-  sessionResponse: (user: AuthUserRow, sessionId: string, refreshToken: string) => Promise<unknown>;
+  issueSession: (user: AuthUserRow, req: Request, method: string) => Promise<SessionResponse>;
+  sessionResponse: (user: AuthUserRow, sessionId: string, refreshToken: string) => Promise<SessionResponse>;
   requireUser: (req: Request) => Promise<{ claims: AccessTokenClaims; user: AuthUserRow }>;
   requireAdmin: (req: Request) => Promise<void>;
   confirmLink: (tokenHash: string, type: string, redirectTo: unknown) => string;
@@ -67,6 +69,16 @@ export interface AuthRouteContext {
     tokenType: OneTimeTokenType,
     linkType: "signup" | "magiclink" | "recovery" | "invite",
     redirectTo: unknown,
+    pkce?: PkceParams,
   ) => Promise<void>;
 }
 
+/** A session as GoTrue answers it (AccessTokenResponse). */
+export interface SessionResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  expires_at: number;
+  refresh_token: string;
+  user: ReturnType<typeof publicUser>;
+}

@@ -2,6 +2,7 @@ import bcrypt from "bcryptjs";
 import type express from "express";
 import type { Request } from "express";
 import { z } from "zod";
+import { authMail, reauthenticationMail, recipientLanguage } from "./auth-mails.js";
 import { AuthError, authErrors } from "./errors.js";
 import {
   asyncRoute,
@@ -63,18 +64,15 @@ async function sendEmailChange(ctx: AuthRouteContext, user: AuthUserRow, newEmai
     await ctx.store.saveOneTimeToken(user.id, "email_change_token_current", hashCurrent, user.email, db);
     await ctx.store.startEmailChange(user.id, newEmail, db);
   });
-  const mail = (to: string, tokenHash: string, otp: string, intro: string) =>
-    ctx.outbox.send({
-      to,
-      subject: "Confirm your new email address for Accelerator Network",
-      text: `${intro}\n\n${ctx.confirmLink(tokenHash, "email_change", redirectTo)}\n\nOr enter this code: ${otp}\n\nThe link and the code work once, for one hour. If you did not ask for this, ignore this message.`,
-    });
-  await mail(newEmail, hashNew, otpNew, `Confirm that ${newEmail} becomes the address of your Accelerator Network account by opening this link:`);
-  await mail(
-    user.email,
-    hashCurrent,
-    otpCurrent,
-    `Someone asked to change the address of your Accelerator Network account from ${user.email} to ${newEmail}. Confirm by opening this link:`,
+  // Both mails in the account holder's language, each with its link and the code verifyOtp accepts.
+  const language = await recipientLanguage(ctx.store.pool, user);
+  const link = (tokenHash: string) => ctx.confirmLink(tokenHash, "email_change", redirectTo);
+  await ctx.outbox.send(authMail("emailChange", language, newEmail, link(hashNew), { code: otpNew }));
+  await ctx.outbox.send(
+    authMail("emailChangeCurrent", language, user.email, link(hashCurrent), {
+      code: otpCurrent,
+      values: { from: user.email, to: newEmail },
+    }),
   );
 }
 
@@ -184,11 +182,7 @@ export function registerUserRoutes(router: express.Router, ctx: AuthRouteContext
         await store.saveOneTimeToken(user.id, "reauthentication_token", otpTokenHash(user.email, otp), user.email, db);
         await store.markReauthenticationSent(user.id, db);
       });
-      await ctx.outbox.send({
-        to: user.email,
-        subject: "Your Accelerator Network confirmation code",
-        text: `Enter this code to confirm it is you: ${otp}\n\nIt works once, for one hour. If you did not ask for it, ignore this message.`,
-      });
+      await ctx.outbox.send(reauthenticationMail(await recipientLanguage(store.pool, user), user.email, otp));
       res.json({});
     }),
   );
@@ -215,7 +209,8 @@ export function registerUserRoutes(router: express.Router, ctx: AuthRouteContext
         return;
       }
       if (body.type === "signup") {
-        if (!user.email_confirmed_at) {
+        // An invited account keeps its invitation: a sign-up confirmation would replace its token (as /signup).
+        if (!user.email_confirmed_at && !user.invited_at) {
           await ctx.sendTokenMail(user, "confirmation_token", "signup", req.query.redirect_to);
         }
       } else if (user.email_change) {
