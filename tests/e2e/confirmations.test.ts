@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { buildApplication, buildCast, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
+import { signInCookie } from "../support/http";
 
 // Issue 11: deactivating a person, recording a Board decision and restoring a plan version each ask first, in an
 // accessible dialog; cancelling changes nothing; a post without the confirmation is refused.
@@ -30,14 +31,7 @@ async function signedInPage(user: TestUser): Promise<Page> {
 }
 
 /** The session cookie of a real sign-in, for posts made the way a browser without JavaScript makes them. */
-async function cookieOf(user: TestUser): Promise<string> {
-  const response = await fetch(`${stack().url}/sign-in`, {
-    method: "POST",
-    body: new URLSearchParams({ email: user.email, password: user.password, redirectTo: "/home" }),
-    redirect: "manual",
-  });
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
-}
+const cookieOf = (user: TestUser) => signInCookie(user);
 
 async function postForm(user: TestUser, path: string, fields: Record<string, string>) {
   const response = await fetch(`${stack().url}${path}`, {

@@ -8,14 +8,12 @@ import { stack, withDatabase } from "../support/supabase";
 let browser: Browser;
 let cast: Cast;
 let organisation: string;
-let call: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
   cast = await buildCast();
   organisation = await buildOrganisation(cast.applicant);
-  call = await buildCall(cast.coordinator);
 });
 afterAll(async () => {
   await browser?.close();
@@ -70,7 +68,7 @@ const status = (page: Page) => page.locator(".save-status");
 
 describe("the EoI form never loses what a person types", { timeout: 120_000 }, () => {
   it("keeps a field typed just before the tab is closed", async () => {
-    const eoi = await buildDraftEoi(cast.applicant, organisation, call, false);
+    const eoi = await buildDraftEoi(cast.applicant, organisation, await buildCall(cast.coordinator), false);
     const context = await signedIn();
     const page = await openStep(context, eoi, "narrative");
     const text = `Typed a moment before closing the tab ${Date.now()}`;
@@ -85,7 +83,7 @@ describe("the EoI form never loses what a person types", { timeout: 120_000 }, (
   });
 
   it("says Saving… until the server has the latest change, and only then All changes saved", async () => {
-    const eoi = await buildDraftEoi(cast.applicant, organisation, call, false);
+    const eoi = await buildDraftEoi(cast.applicant, organisation, await buildCall(cast.coordinator), false);
     const context = await signedIn();
     const page = await openStep(context, eoi, "narrative");
     const seen = await recordStatus(page);
@@ -123,7 +121,7 @@ describe("the EoI form never loses what a person types", { timeout: 120_000 }, (
   });
 
   it("keeps a 25,000-character paste, says how much is over, and still saves the other fields", async () => {
-    const eoi = await buildDraftEoi(cast.applicant, organisation, call, false);
+    const eoi = await buildDraftEoi(cast.applicant, organisation, await buildCall(cast.coordinator), false);
     const context = await signedIn();
     const page = await openStep(context, eoi, "narrative");
     const motivation = page.getByLabel("Motivation");

@@ -220,10 +220,10 @@ beforeAll(async () => {
     content_type: "application/pdf",
     content_base64: Buffer.from("%PDF-1.4\n%test\n").toString("base64"),
   });
-  const { eoi: reviewEoi } = await buildEoiInState(cast, "under_validation", { organisation, call });
-  const { application, plan } = await buildApplication(cast, "board_review", { organisation, call });
+  const { eoi: reviewEoi } = await buildEoiInState(cast, "under_validation", { organisation });
+  const { application, plan } = await buildApplication(cast, "board_review", { organisation });
   const packet = await buildPacket(chair, application);
-  const { application: candidate } = await buildApplication(cast, "board_review", { organisation, call });
+  const { application: candidate } = await buildApplication(cast, "board_review", { organisation });
   const review = await withDatabase(async (db) => (await db.query("select review_id from public.board_packets where id = $1", [packet])).rows[0].review_id as string);
   const version = await withDatabase(async (db) => (await db.query("select id from public.plan_versions where plan_id = $1 limit 1", [plan])).rows[0].id as string);
   const [applicantCookie, reviewerCookie, coordinatorCookie, chairCookie] = await Promise.all([

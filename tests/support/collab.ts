@@ -427,7 +427,7 @@ export async function buildPlanOnServer(server: RunningServer, options: { comple
     try {
       const labels = await db.query<TemplateCapability>(
         `select c.code, c.label ->> 'en' as label from public.strategic_capabilities c
-         where c.code = any((select capabilities from public.centre_applications where id = $1)) order by c.position`,
+         where c.code = any((select capabilities from public.centre_applications where id = $1)::text[]) order by c.position`,
         [application],
       );
       const content = fillEmptyParagraphs(buildPlanTemplate("Acceleration Centre", labels.rows));
