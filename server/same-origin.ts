@@ -72,6 +72,8 @@ async function refusalPage(req: Request): Promise<string> {
   );
 }
 
+const maxDrainedBytes = 1024 * 1024;
+
 /** Express middleware in front of the Remix app (not the Supabase API, which is token-authenticated). */
 export function requireSameOrigin(siteUrl: string) {
   const siteOrigin = new URL(siteUrl).origin;
@@ -79,15 +81,26 @@ export function requireSameOrigin(siteUrl: string) {
     const verdict = checkSameOrigin(req, siteOrigin);
     if (verdict.ok) return next();
     res.status(403).setHeader("cache-control", "no-store");
-    // Ends the exchange without reading the body; the connection closes instead of draining a large upload.
-    res.setHeader("connection", "close");
-    if (!req.accepts("html")) {
-      res.json({ error: "cross-site request refused" });
+    const refuse = () => {
+      if (!req.accepts("html")) {
+        res.json({ error: "cross-site request refused" });
+        return;
+      }
+      refusalPage(req).then(
+        (html) => res.type("html").send(html),
+        (error: unknown) => next(error),
+      );
+    };
+    // A small body is read (and dropped) before answering: answering mid-upload and closing made the client see a
+    // reset instead of the 403. A large one is not worth reading: the connection closes after the answer.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (req.readableEnded || !(declared <= maxDrainedBytes)) {
+      res.setHeader("connection", "close");
+      refuse();
       return;
     }
-    refusalPage(req).then(
-      (html) => res.type("html").send(html),
-      (error: unknown) => next(error),
-    );
+    req.on("end", refuse);
+    req.on("error", () => res.destroy());
+    req.resume();
   };
 }

@@ -71,5 +71,5 @@ describe("EoI workflow under random sequences of actions by random roles", () =>
       }),
       { numRuns: runs, endOnFailure: true },
     );
-  });
+  }, 180_000); // dozens of real transitions per run: minutes on a busy 2-core machine, not a timing assertion
 });
