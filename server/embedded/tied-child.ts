@@ -16,8 +16,11 @@ const watchdog = [
   `( while read -r _ <&3; do :; done; kill -"$TIED_STOP_SIGNAL" "$pid" 2>/dev/null ) &`,
   "reader=$!",
   `trap 'kill -"$TIED_STOP_SIGNAL" "$pid" 2>/dev/null' TERM INT`,
-  // A trapped signal interrupts `wait`; wait again until the program has really ended.
-  "status=0",
+  // Wait once unconditionally: a program that exits before the loop's first check (`exit 3` at once) must still
+  // report its own status, which only `wait` returns. A trapped signal interrupts `wait`; wait again until the
+  // program has really ended (a zombie still answers `kill -0`, so its status is never lost).
+  'wait "$pid"',
+  "status=$?",
   'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done',
   'kill "$reader" 2>/dev/null',
   'exit "$status"',
