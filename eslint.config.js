@@ -22,7 +22,10 @@ export default tseslint.config(
     files: ["app/**/*.tsx", "app/**/*.ts"],
     ignores: ["app/**/*.server.ts", "app/routes/**", "app/root.tsx", "app/entry.server.tsx", "app/load-context.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/server/**", "pg", "ws"], message: "server-only" }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/server/**", "pg", "ws"], message: "server-only" }] },
+      ],
     },
   },
 );

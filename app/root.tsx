@@ -68,14 +68,25 @@ function SiteHeader() {
               <Link to="/home">{t("nav.home")}</Link>
               <Link to="/calls">{t("nav.calls")}</Link>
               {root.user.roles.includes("applicant") ? <Link to="/eois">{t("nav.myEois")}</Link> : null}
-              {root.user.roles.some((role) => role === "reviewer" || role === "coordinator") ? <Link to="/review">{t("nav.queue")}</Link> : null}
-              {root.user.roles.some((role) => role === "applicant" || role === "reviewer" || role === "coordinator") ? <Link to="/applications">{t("nav.applications")}</Link> : null}
-              {root.user.roles.some((role) => role === "board_member" || role === "board_chair") ? <Link to="/board">{t("nav.board")}</Link> : null}
+              {root.user.roles.some((role) => role === "reviewer" || role === "coordinator") ? (
+                <Link to="/review">{t("nav.queue")}</Link>
+              ) : null}
+              {root.user.roles.some((role) => role === "applicant" || role === "reviewer" || role === "coordinator") ? (
+                <Link to="/applications">{t("nav.applications")}</Link>
+              ) : null}
+              {root.user.roles.some((role) => role === "board_member" || role === "board_chair") ? (
+                <Link to="/board">{t("nav.board")}</Link>
+              ) : null}
               <Link to="/centres">{t("nav.centres")}</Link>
               {root.user.roles.includes("coordinator") ? <Link to="/people">{t("nav.people")}</Link> : null}
               <Link to="/notifications">
                 {t("nav.notifications")}
-                {root.user.unread > 0 ? <span className="badge">{root.user.unread}<span className="visually-hidden"> {t("nav.unread")}</span></span> : null}
+                {root.user.unread > 0 ? (
+                  <span className="badge">
+                    {root.user.unread}
+                    <span className="visually-hidden"> {t("nav.unread")}</span>
+                  </span>
+                ) : null}
               </Link>
               <span className="site-nav__user">{t("nav.signedInAs", { name: root.user.name })}</span>
               <Form method="post" action="/sign-out">
@@ -150,7 +161,13 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const kinds: Record<number, string> = { 400: "badRequest", 403: "forbidden", 404: "notFound", 413: "tooLarge", 415: "unsupported" };
+  const kinds: Record<number, string> = {
+    400: "badRequest",
+    403: "forbidden",
+    404: "notFound",
+    413: "tooLarge",
+    415: "unsupported",
+  };
   const kind = kinds[status] ?? "generic";
   if (!isRouteErrorResponse(error)) console.error(error);
   return (

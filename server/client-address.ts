@@ -11,6 +11,8 @@ export function isLoopbackAddress(address: string | undefined): boolean {
  * is unset its X-Forwarded-For is not believed; its presence alone says the request came from elsewhere.
  */
 export function isLocalClient(ip: string | undefined, headers: IncomingHttpHeaders): boolean {
-  const forwarded = ["x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host"].some((name) => headers[name] !== undefined);
+  const forwarded = ["x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host"].some(
+    (name) => headers[name] !== undefined,
+  );
   return isLoopbackAddress(ip) && !forwarded;
 }

@@ -28,10 +28,30 @@ interface FunctionRow {
 }
 
 const scalar: Record<string, string> = {
-  uuid: "string", text: "string", varchar: "string", bpchar: "string", citext: "string", name: "string",
-  timestamptz: "string", timestamp: "string", date: "string", time: "string", inet: "string", bytea: "string",
-  int2: "number", int4: "number", int8: "number", float4: "number", float8: "number", numeric: "number",
-  bool: "boolean", json: "Json", jsonb: "Json", translated_text: "Json", tsvector: "unknown", void: "undefined",
+  uuid: "string",
+  text: "string",
+  varchar: "string",
+  bpchar: "string",
+  citext: "string",
+  name: "string",
+  timestamptz: "string",
+  timestamp: "string",
+  date: "string",
+  time: "string",
+  inet: "string",
+  bytea: "string",
+  int2: "number",
+  int4: "number",
+  int8: "number",
+  float4: "number",
+  float8: "number",
+  numeric: "number",
+  bool: "boolean",
+  json: "Json",
+  jsonb: "Json",
+  translated_text: "Json",
+  tsvector: "unknown",
+  void: "undefined",
 };
 
 function tsType(type: string, enums: Set<string>): string {
@@ -80,7 +100,14 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
   ).rows;
 
   const foreignKeys = (
-    await db.query<{ table_name: string; name: string; columns: string[]; referenced: string; referenced_columns: string[]; one_to_one: boolean }>(
+    await db.query<{
+      table_name: string;
+      name: string;
+      columns: string[];
+      referenced: string;
+      referenced_columns: string[];
+      one_to_one: boolean;
+    }>(
       `select c.relname as table_name, con.conname as name,
               array(select a.attname from unnest(con.conkey) with ordinality k(n, i)
                     join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.n order by k.i)::text[] as columns,
@@ -103,11 +130,22 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
   };
   const pgTypeToTs = (formatted: string) => {
     const isArray = formatted.endsWith("[]");
-    const base = formatted.replace(/\[\]$/, "").replace(/^public\./, "").replace(/^"|"$/g, "");
-    const mapped = {
-      "timestamp with time zone": "string", "timestamp without time zone": "string", "character varying": "string",
-      character: "string", integer: "number", bigint: "number", smallint: "number", boolean: "boolean", "double precision": "number",
-    }[base] ?? tsType(base, enums);
+    const base = formatted
+      .replace(/\[\]$/, "")
+      .replace(/^public\./, "")
+      .replace(/^"|"$/g, "");
+    const mapped =
+      {
+        "timestamp with time zone": "string",
+        "timestamp without time zone": "string",
+        "character varying": "string",
+        character: "string",
+        integer: "number",
+        bigint: "number",
+        smallint: "number",
+        boolean: "boolean",
+        "double precision": "number",
+      }[base] ?? tsType(base, enums);
     return isArray ? `${mapped}[]` : mapped;
   };
 
@@ -126,12 +164,16 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
   for (const [table, tableColumns] of tables) {
     lines.push(`      ${table}: {`);
     lines.push("        Row: {");
-    for (const column of tableColumns) lines.push(`          ${column.column_name}: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
+    for (const column of tableColumns)
+      lines.push(`          ${column.column_name}: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
     lines.push("        };");
     lines.push("        Insert: {");
     for (const column of tableColumns) {
       if (column.generated) lines.push(`          ${column.column_name}?: never;`);
-      else lines.push(`          ${column.column_name}${column.nullable || column.has_default ? "?" : ""}: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
+      else
+        lines.push(
+          `          ${column.column_name}${column.nullable || column.has_default ? "?" : ""}: ${typeOf(column)}${column.nullable ? " | null" : ""};`,
+        );
     }
     lines.push("        };");
     lines.push("        Update: {");
@@ -161,7 +203,9 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
     if (fn.returns === "trigger") continue;
     const names = fn.arg_names ?? [];
     const optionalFrom = fn.arg_types.length - fn.arg_defaults;
-    const args = fn.arg_types.map((type, index) => `${names[index]}${index >= optionalFrom ? "?" : ""}: ${pgTypeToTs(type)}`);
+    const args = fn.arg_types.map(
+      (type, index) => `${names[index]}${index >= optionalFrom ? "?" : ""}: ${pgTypeToTs(type)}`,
+    );
     const returns = fn.returns_table
       ? `{ ${fn.returns_table.map((column) => `${column.name}: ${pgTypeToTs(column.type)}`).join("; ")} }[]`
       : `${pgTypeToTs(fn.returns)}${fn.returns_set ? "[]" : ""}`;
@@ -171,11 +215,16 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
     lines.push("      };");
   }
   lines.push("    };", "    Enums: {");
-  for (const row of enumRows) lines.push(`      ${row.name}: ${row.labels.map((label) => JSON.stringify(label)).join(" | ")};`);
+  for (const row of enumRows)
+    lines.push(`      ${row.name}: ${row.labels.map((label) => JSON.stringify(label)).join(" | ")};`);
   lines.push("    };", "    CompositeTypes: { [_ in never]: never };", "  };", "};", "");
-  lines.push('export type Tables<T extends keyof Database["public"]["Tables"]> = Database["public"]["Tables"][T]["Row"];');
+  lines.push(
+    'export type Tables<T extends keyof Database["public"]["Tables"]> = Database["public"]["Tables"][T]["Row"];',
+  );
   lines.push('export type Enums<T extends keyof Database["public"]["Enums"]> = Database["public"]["Enums"][T];');
-  lines.push('export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database["public"]["Functions"][T]["Args"];');
+  lines.push(
+    'export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database["public"]["Functions"][T]["Args"];',
+  );
   lines.push("");
   return lines.join("\n");
 }

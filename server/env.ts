@@ -36,7 +36,10 @@ export const trustProxySetting = z
   .trim()
   .transform((value, context): number | string[] => {
     if (/^\d+$/.test(value)) return Number(value);
-    const entries = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+    const entries = value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     const bad = entries.filter((entry) => !isProxyAddress(entry));
     if (entries.length === 0 || bad.length > 0) {
       context.addIssue({
@@ -62,7 +65,10 @@ const commonSchema = z.object({
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   TRUST_PROXY: trustProxySetting.optional(),
   /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
   MAIL_FROM: z.string().min(3).default("Accelerator Network <no-reply@accelerator-network.local>"),
   /** Collaboration limits; unset means the defaults in server/collab/collab-server.ts. Tests lower them. */
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),

@@ -9,7 +9,9 @@ export function requireApiKey(apiKeys: string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     const apiKey = req.header("apikey") ?? (typeof req.query.apikey === "string" ? req.query.apikey : undefined);
     if (!apiKey || !apiKeys.includes(apiKey)) {
-      res.status(401).json({ message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
+      res
+        .status(401)
+        .json({ message: "Invalid API key", hint: "Double check your Supabase `anon` or `service_role` API key." });
       return;
     }
     if (!req.headers.authorization) req.headers.authorization = `Bearer ${apiKey}`;
@@ -18,7 +20,15 @@ export function requireApiKey(apiKeys: string[]) {
 }
 
 // The app's forwarding token is for the auth service alone; PostgREST would expose it to SQL as a request header.
-const hopByHop = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "x-embedded-forwarding-token"]);
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "x-embedded-forwarding-token",
+]);
 
 /** Streams requests to PostgREST on loopback; a plain pass-through needs no proxy library. */
 export function proxyTo(target: string) {

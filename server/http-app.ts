@@ -28,7 +28,15 @@ export interface HttpAppOptions {
 }
 
 /** Everything on one origin: health, the Supabase gateway (embedded mode) and the Remix app. */
-export async function createHttpApp({ stack, development, siteUrl, log, collabLimits, trustProxy, forwardingToken }: HttpAppOptions) {
+export async function createHttpApp({
+  stack,
+  development,
+  siteUrl,
+  log,
+  collabLimits,
+  trustProxy,
+  forwardingToken,
+}: HttpAppOptions) {
   const collab = new CollabServer({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
@@ -65,7 +73,9 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
     // As Supabase's gateway does, the routes a browser opens from a mail or an OAuth button need no API key.
     const authRouter = stack.embedded.authRouter;
     const openAuthRoutes = new Set(["/verify", "/authorize", "/callback"]);
-    app.use("/auth/v1", (req, res, next) => (req.method === "GET" && openAuthRoutes.has(req.path) ? authRouter(req, res, next) : next()));
+    app.use("/auth/v1", (req, res, next) =>
+      req.method === "GET" && openAuthRoutes.has(req.path) ? authRouter(req, res, next) : next(),
+    );
     app.use("/auth/v1", requireApiKey(apiKeys), authRouter);
     app.use("/rest/v1", requireApiKey(apiKeys), proxyTo(stack.embedded.restUrl));
   }
@@ -98,8 +108,12 @@ export async function createHttpApp({ stack, development, siteUrl, log, collabLi
   }
 
   const serverBuild = path.join(projectRoot, "build", "server", "index.js");
-  if (!existsSync(serverBuild)) throw new StartupError("No production build found; run `npm run build` (npm start does).");
-  app.use("/assets", express.static(path.join(projectRoot, "build", "client", "assets"), { immutable: true, maxAge: "1y" }));
+  if (!existsSync(serverBuild))
+    throw new StartupError("No production build found; run `npm run build` (npm start does).");
+  app.use(
+    "/assets",
+    express.static(path.join(projectRoot, "build", "client", "assets"), { immutable: true, maxAge: "1y" }),
+  );
   app.use(express.static(path.join(projectRoot, "build", "client"), { maxAge: "1h" }));
   const build = (await import(serverBuild)) as ServerBuild;
   app.all("*", createRequestHandler({ build, getLoadContext: loadContext }));

@@ -58,7 +58,13 @@ export class NotificationMailer {
     options: NotificationMailerOptions = {},
   ) {
     this.options = { ...defaults, ...options };
-    void this.t.init({ resources, fallbackLng: "en", initAsync: false, interpolation: { escapeValue: false }, showSupportNotice: false });
+    void this.t.init({
+      resources,
+      fallbackLng: "en",
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      showSupportNotice: false,
+    });
   }
 
   start(intervalMs = 1000) {
@@ -145,7 +151,9 @@ export class NotificationMailer {
        where id = $1 and mail_state = 'sending' and mail_attempts = $2`,
       [mail.id, mail.mail_attempts, last ? "failed" : "pending", message, delay],
     );
-    this.log(`notification mailer: mail ${mail.id} attempt ${mail.mail_attempts} failed (${message})${last ? "; giving up" : ""}`);
+    this.log(
+      `notification mailer: mail ${mail.id} attempt ${mail.mail_attempts} failed (${message})${last ? "; giving up" : ""}`,
+    );
     if (rowCount !== 1) return "lost-claim";
     return last ? "failed" : "retry";
   }

@@ -19,7 +19,9 @@ export function connectProjectStack(env: ProjectEnv): Stack {
   const headers = { apikey: env.SUPABASE_ANON_KEY };
   // Supabase mails sign-in links itself; our notifications need SMTP_URL, or they stay in-app only.
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
-  const notifications = mailer ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) => console.error(message)) : undefined;
+  const notifications = mailer
+    ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) => console.error(message))
+    : undefined;
   notifications?.start();
   return {
     mode: "project",

@@ -32,10 +32,11 @@ export function checkSameOrigin(req: RequestLike, siteOrigin: string): SameOrigi
   if (safeMethods.has(req.method.toUpperCase())) return { ok: true };
   const host = req.headers.host;
   const allowed = new Set([siteOrigin]);
-  if (host) for (const scheme of ["http", "https"]) {
-    const own = originOf(`${scheme}://${host}`);
-    if (own) allowed.add(own);
-  }
+  if (host)
+    for (const scheme of ["http", "https"]) {
+      const own = originOf(`${scheme}://${host}`);
+      if (own) allowed.add(own);
+    }
   const origin = req.headers.origin;
   if (origin !== undefined) {
     if (origin === "null") return { ok: false, reason: "Origin is null" };

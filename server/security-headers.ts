@@ -23,7 +23,13 @@ function socketSources(req: IncomingMessage, siteHost: string): string[] {
  * localhost would be ignored at best). `contentSecurityPolicy: false` leaves CSP out (development, where Vite's
  * client injects its own scripts and styles).
  */
-export function securityHeaders({ siteUrl, contentSecurityPolicy = true }: { siteUrl: string; contentSecurityPolicy?: boolean }) {
+export function securityHeaders({
+  siteUrl,
+  contentSecurityPolicy = true,
+}: {
+  siteUrl: string;
+  contentSecurityPolicy?: boolean;
+}) {
   const siteHost = new URL(siteUrl).host;
   const nonce = (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as unknown as Locals).locals.cspNonce}'`;
   const headers = helmet({

@@ -13,7 +13,9 @@ if (env.mode !== "embedded") {
   console.error("seed:large fills the embedded database only; against a Supabase project, load data your own way.");
   process.exit(1);
 }
-const secrets = JSON.parse(readFileSync(path.join(env.DATA_DIR, "secrets.json"), "utf8")) as { postgresPassword: string };
+const secrets = JSON.parse(readFileSync(path.join(env.DATA_DIR, "secrets.json"), "utf8")) as {
+  postgresPassword: string;
+};
 const client = new pg.Client({
   connectionString: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${env.PG_PORT}/postgres`,
 });
@@ -29,5 +31,7 @@ const result = await seedLarge(client, {
   organisations: Number(process.env.SEED_ORGANISATIONS ?? 60),
 });
 await client.end();
-console.log(`Seeded ${process.env.SEED_EOIS ?? 10_000} EoIs across ${result.applicantEmails.length} organisations in ${Math.round(performance.now() - started)} ms.`);
+console.log(
+  `Seeded ${process.env.SEED_EOIS ?? 10_000} EoIs across ${result.applicantEmails.length} organisations in ${Math.round(performance.now() - started)} ms.`,
+);
 console.log(`Sign in as any of them with password demo-password, e.g. ${result.applicantEmails[0]}`);

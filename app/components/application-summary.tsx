@@ -15,7 +15,13 @@ export function ApplicationAnswers({ application }: { application: Answers }) {
       {applicationFields.map((field) => (
         <Fragment key={field}>
           <dt>{t(`applications.fields.${field}`)}</dt>
-          <dd>{application[field] ? <p className="prewrap">{application[field]}</p> : <span className="muted">{t("eoiSummary.notGiven")}</span>}</dd>
+          <dd>
+            {application[field] ? (
+              <p className="prewrap">{application[field]}</p>
+            ) : (
+              <span className="muted">{t("eoiSummary.notGiven")}</span>
+            )}
+          </dd>
         </Fragment>
       ))}
     </dl>
@@ -32,31 +38,55 @@ interface EoiProposal {
   proposed_centre_type: string | null;
   proposed_scope: string | null;
   capabilities: string[];
-  validation: { recommended_centre_type: string | null; recommended_scope: string | null; recommended_capabilities: string[] } | null;
+  validation: {
+    recommended_centre_type: string | null;
+    recommended_scope: string | null;
+    recommended_capabilities: string[];
+  } | null;
 }
 
 /**
  * The centre's type, scope and capabilities: BDT's recommendation (what the application carries) beside what the
  * Expression of Interest proposed, when the reader may see the EoI.
  */
-export function CentreProfile({ application, eoi, reference, applicantView }: {
+export function CentreProfile({
+  application,
+  eoi,
+  reference,
+  applicantView,
+}: {
   application: ProfileFacts;
   eoi: EoiProposal | null;
   reference: Pick<ReferenceData, "centreTypes" | "capabilities">;
   applicantView?: boolean;
 }) {
   const { t } = useTranslation();
-  const typeLabel = (code: string | null) => reference.centreTypes.find((type) => type.code === code)?.label ?? code ?? t("eoiSummary.notGiven");
+  const typeLabel = (code: string | null) =>
+    reference.centreTypes.find((type) => type.code === code)?.label ?? code ?? t("eoiSummary.notGiven");
   const scopeLabel = (scope: string | null) => (scope ? t(`scopes.${scope}`) : t("eoiSummary.notGiven"));
   const capabilityLabels = (codes: string[]) =>
-    codes.length ? codes.map((code) => reference.capabilities.find((item) => item.code === code)?.label ?? code).join(", ") : t("eoiSummary.notGiven");
+    codes.length
+      ? codes.map((code) => reference.capabilities.find((item) => item.code === code)?.label ?? code).join(", ")
+      : t("eoiSummary.notGiven");
   const recommended = eoi?.validation;
   const rows = [
-    { label: t("applications.centreType"), recommended: typeLabel(recommended?.recommended_centre_type ?? application.centre_type), proposed: typeLabel(eoi?.proposed_centre_type ?? null) },
-    { label: t("applications.scope"), recommended: scopeLabel(recommended?.recommended_scope ?? application.scope), proposed: scopeLabel(eoi?.proposed_scope ?? null) },
+    {
+      label: t("applications.centreType"),
+      recommended: typeLabel(recommended?.recommended_centre_type ?? application.centre_type),
+      proposed: typeLabel(eoi?.proposed_centre_type ?? null),
+    },
+    {
+      label: t("applications.scope"),
+      recommended: scopeLabel(recommended?.recommended_scope ?? application.scope),
+      proposed: scopeLabel(eoi?.proposed_scope ?? null),
+    },
     {
       label: t("applications.capabilities"),
-      recommended: capabilityLabels(recommended && recommended.recommended_capabilities.length ? recommended.recommended_capabilities : application.capabilities),
+      recommended: capabilityLabels(
+        recommended && recommended.recommended_capabilities.length
+          ? recommended.recommended_capabilities
+          : application.capabilities,
+      ),
       proposed: capabilityLabels(eoi?.capabilities ?? []),
     },
   ];
@@ -64,7 +94,10 @@ export function CentreProfile({ application, eoi, reference, applicantView }: {
     return (
       <dl className="facts">
         {rows.map((row) => (
-          <Fragment key={row.label}><dt>{row.label}</dt><dd>{row.recommended}</dd></Fragment>
+          <Fragment key={row.label}>
+            <dt>{row.label}</dt>
+            <dd>{row.recommended}</dd>
+          </Fragment>
         ))}
       </dl>
     );
@@ -74,7 +107,9 @@ export function CentreProfile({ application, eoi, reference, applicantView }: {
       <caption className="visually-hidden">{t("applications.profileTitle")}</caption>
       <thead>
         <tr>
-          <th scope="col"><span className="visually-hidden">{t("applications.aspect")}</span></th>
+          <th scope="col">
+            <span className="visually-hidden">{t("applications.aspect")}</span>
+          </th>
           <th scope="col">{t("applications.bdtRecommends")}</th>
           <th scope="col">{applicantView ? t("applications.youProposed") : t("applications.applicantProposed")}</th>
         </tr>
@@ -93,16 +128,28 @@ export function CentreProfile({ application, eoi, reference, applicantView }: {
 }
 
 /** A plan version's name, time and SHA-256 hash, with a link to the version's page in the plan's history. */
-export function PlanVersionFacts({ planId, version }: { planId: string; version: { id: string; name: string; content_hash: string; created_at: string } }) {
+export function PlanVersionFacts({
+  planId,
+  version,
+}: {
+  planId: string;
+  version: { id: string; name: string; content_hash: string; created_at: string };
+}) {
   const { t } = useTranslation();
   return (
     <dl className="facts">
       <dt>{t("applications.versionName")}</dt>
-      <dd><Link to={`/plans/${planId}/versions/${version.id}`}>{version.name}</Link></dd>
+      <dd>
+        <Link to={`/plans/${planId}/versions/${version.id}`}>{version.name}</Link>
+      </dd>
       <dt>{t("applications.versionDate")}</dt>
-      <dd><LocalTime iso={version.created_at} /></dd>
+      <dd>
+        <LocalTime iso={version.created_at} />
+      </dd>
       <dt>{t("applications.versionHash")}</dt>
-      <dd><code className="hash">{version.content_hash}</code></dd>
+      <dd>
+        <code className="hash">{version.content_hash}</code>
+      </dd>
     </dl>
   );
 }

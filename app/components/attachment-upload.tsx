@@ -52,21 +52,44 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
   }
 
   return (
-    <form method="post" action={`/eois/${eoiId}/attachments`} encType="multipart/form-data" onSubmit={handleSubmit} className="form form--compact">
+    <form
+      method="post"
+      action={`/eois/${eoiId}/attachments`}
+      encType="multipart/form-data"
+      onSubmit={handleSubmit}
+      className="form form--compact"
+    >
       <div className={error ? "field field--invalid" : "field"}>
         <label htmlFor="field-file">{t("attachments.choose")}</label>
-        <p id="field-file-hint" className="field__hint">{t("attachments.hint")}</p>
-        <input ref={inputRef} id="field-file" name="file" type="file" accept="application/pdf,image/png,image/jpeg"
-          aria-describedby={error ? "field-file-hint field-file-error" : "field-file-hint"} aria-invalid={error ? true : undefined} />
-        {error ? <p id="field-file-error" className="field__error" role="alert">{t(`dbErrors.${error}`)}</p> : null}
+        <p id="field-file-hint" className="field__hint">
+          {t("attachments.hint")}
+        </p>
+        <input
+          ref={inputRef}
+          id="field-file"
+          name="file"
+          type="file"
+          accept="application/pdf,image/png,image/jpeg"
+          aria-describedby={error ? "field-file-hint field-file-error" : "field-file-hint"}
+          aria-invalid={error ? true : undefined}
+        />
+        {error ? (
+          <p id="field-file-error" className="field__error" role="alert">
+            {t(`dbErrors.${error}`)}
+          </p>
+        ) : null}
       </div>
       {progress !== null ? (
         <div className="progress">
           <label htmlFor="upload-progress">{t("attachments.uploading")}</label>
-          <progress id="upload-progress" max={100} value={progress}>{progress}%</progress>
+          <progress id="upload-progress" max={100} value={progress}>
+            {progress}%
+          </progress>
         </div>
       ) : null}
-      <button type="submit" className="button button--secondary" disabled={progress !== null}>{t("attachments.upload")}</button>
+      <button type="submit" className="button button--secondary" disabled={progress !== null}>
+        {t("attachments.upload")}
+      </button>
     </form>
   );
 }

@@ -17,20 +17,51 @@ export function CallForm({ values, errors, centreTypes, submitLabel }: CallFormP
   const navigation = useNavigation();
   return (
     <Form method="post" noValidate className="form">
-      <TextField name="title" label={t("calls.fields.title")} defaultValue={values.title} error={errors.title} maxLength={200} />
-      <TextArea name="description" label={t("calls.fields.description")} defaultValue={values.description} error={errors.description} />
+      <TextField
+        name="title"
+        label={t("calls.fields.title")}
+        defaultValue={values.title}
+        error={errors.title}
+        maxLength={200}
+      />
+      <TextArea
+        name="description"
+        label={t("calls.fields.description")}
+        defaultValue={values.description}
+        error={errors.description}
+      />
       <div className="field-row">
         <div className={errors.opens_at ? "field field--invalid" : "field"}>
           <label htmlFor="field-opens_at">{t("calls.fields.opensAt")}</label>
-          <input id="field-opens_at" name="opens_at" type="datetime-local" defaultValue={values.opens_at}
-            aria-invalid={errors.opens_at ? true : undefined} aria-describedby={errors.opens_at ? "field-opens_at-error" : undefined} />
-          {errors.opens_at ? <p id="field-opens_at-error" className="field__error">{t(errors.opens_at.key)}</p> : null}
+          <input
+            id="field-opens_at"
+            name="opens_at"
+            type="datetime-local"
+            defaultValue={values.opens_at}
+            aria-invalid={errors.opens_at ? true : undefined}
+            aria-describedby={errors.opens_at ? "field-opens_at-error" : undefined}
+          />
+          {errors.opens_at ? (
+            <p id="field-opens_at-error" className="field__error">
+              {t(errors.opens_at.key)}
+            </p>
+          ) : null}
         </div>
         <div className={errors.closes_at ? "field field--invalid" : "field"}>
           <label htmlFor="field-closes_at">{t("calls.fields.closesAt")}</label>
-          <input id="field-closes_at" name="closes_at" type="datetime-local" defaultValue={values.closes_at}
-            aria-invalid={errors.closes_at ? true : undefined} aria-describedby={errors.closes_at ? "field-closes_at-error" : undefined} />
-          {errors.closes_at ? <p id="field-closes_at-error" className="field__error">{t(errors.closes_at.key)}</p> : null}
+          <input
+            id="field-closes_at"
+            name="closes_at"
+            type="datetime-local"
+            defaultValue={values.closes_at}
+            aria-invalid={errors.closes_at ? true : undefined}
+            aria-describedby={errors.closes_at ? "field-closes_at-error" : undefined}
+          />
+          {errors.closes_at ? (
+            <p id="field-closes_at-error" className="field__error">
+              {t(errors.closes_at.key)}
+            </p>
+          ) : null}
         </div>
       </div>
       <ChoiceGroup

@@ -25,7 +25,17 @@ interface ConfirmSubmitProps {
  * described by its text. The confirm button submits the form with `confirm=yes`, which the server requires: without
  * JavaScript the button posts without it and the server answers with a message instead of acting.
  */
-export function ConfirmSubmit({ label, className, ariaLabel, disabled, title, children, summary, confirmLabel, danger }: ConfirmSubmitProps) {
+export function ConfirmSubmit({
+  label,
+  className,
+  ariaLabel,
+  disabled,
+  title,
+  children,
+  summary,
+  confirmLabel,
+  danger,
+}: ConfirmSubmitProps) {
   const { t } = useTranslation();
   const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -59,20 +69,48 @@ export function ConfirmSubmit({ label, className, ariaLabel, disabled, title, ch
 
   return (
     <>
-      <button ref={trigger} type="submit" className={className} aria-label={ariaLabel} aria-haspopup="dialog" disabled={disabled} onClick={handleOpen}>
+      <button
+        ref={trigger}
+        type="submit"
+        className={className}
+        aria-label={ariaLabel}
+        aria-haspopup="dialog"
+        disabled={disabled}
+        onClick={handleOpen}
+      >
         {label}
       </button>
-      <dialog ref={dialog} role="alertdialog" aria-modal="true" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`} className="confirm-dialog">
-        <h2 id={`${id}-title`} className="confirm-dialog__title">{title}</h2>
+      <dialog
+        ref={dialog}
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-body`}
+        className="confirm-dialog"
+      >
+        <h2 id={`${id}-title`} className="confirm-dialog__title">
+          {title}
+        </h2>
         <div id={`${id}-body`} className="confirm-dialog__body">
           {children}
           {details}
         </div>
         <div className="actions">
-          <button ref={cancel} type="button" className="button button--secondary" onClick={() => dialog.current?.close()}>
+          <button
+            ref={cancel}
+            type="button"
+            className="button button--secondary"
+            onClick={() => dialog.current?.close()}
+          >
             {t("confirmDialog.cancel")}
           </button>
-          <button type="submit" name={confirmationField} value="yes" className={danger ? "button button--danger" : "button"} onClick={handleConfirm}>
+          <button
+            type="submit"
+            name={confirmationField}
+            value="yes"
+            className={danger ? "button button--danger" : "button"}
+            onClick={handleConfirm}
+          >
             {confirmLabel}
           </button>
         </div>

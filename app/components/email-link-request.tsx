@@ -15,7 +15,13 @@ export interface EmailLinkResult {
  * "Email me a link" pages (magic link, password reset): one email field, then the same answer whether or not the
  * address has an account. `keys` names the page's i18n namespace (title, intro, submit, sentTitle, sentBody).
  */
-export function EmailLinkRequest({ keys, result }: { keys: "magicLink" | "forgotPassword"; result: EmailLinkResult | undefined }) {
+export function EmailLinkRequest({
+  keys,
+  result,
+}: {
+  keys: "magicLink" | "forgotPassword";
+  result: EmailLinkResult | undefined;
+}) {
   const navigation = useNavigation();
   const { t } = useTranslation();
   return (

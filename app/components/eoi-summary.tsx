@@ -5,16 +5,22 @@ import type { ReferenceData } from "~/models/reference.server";
 /** Everything an EoI says, read-only; used on the review step, the EoI page and the reviewer's page. */
 export function EoiSummary({ eoi, reference }: { eoi: EoiDetail; reference: ReferenceData }) {
   const { t } = useTranslation();
-  const label = (list: { code: string; label: string }[], code: string | null) => list.find((item) => item.code === code)?.label ?? code ?? "";
+  const label = (list: { code: string; label: string }[], code: string | null) =>
+    list.find((item) => item.code === code)?.label ?? code ?? "";
   const country = reference.countries.find((item) => item.code === eoi.organisation?.country_code);
   const empty = <span className="muted">{t("eoiSummary.notGiven")}</span>;
   const text = (value: string | null) => (value ? <p className="prewrap">{value}</p> : empty);
   return (
     <dl className="summary">
       <dt>{t("eoiForm.institution")}</dt>
-      <dd>{eoi.organisation?.name}{country ? ` (${country.label})` : ""}</dd>
+      <dd>
+        {eoi.organisation?.name}
+        {country ? ` (${country.label})` : ""}
+      </dd>
       <dt>{t("eoiForm.contactName")}</dt>
-      <dd>{eoi.contact_name || empty} {eoi.contact_email ? `<${eoi.contact_email}>` : null}</dd>
+      <dd>
+        {eoi.contact_name || empty} {eoi.contact_email ? `<${eoi.contact_email}>` : null}
+      </dd>
       <dt>{t("eoiForm.centreName")}</dt>
       <dd>{eoi.centre_name || empty}</dd>
       <dt>{t("eoiForm.requestKind")}</dt>
@@ -24,11 +30,19 @@ export function EoiSummary({ eoi, reference }: { eoi: EoiDetail; reference: Refe
       <dt>{t("eoiForm.scope")}</dt>
       <dd>{eoi.proposed_scope ? t(`scopes.${eoi.proposed_scope}`) : empty}</dd>
       <dt>{t("eoiForm.capabilities")}</dt>
-      <dd>{eoi.capabilities.length ? eoi.capabilities.map((code) => label(reference.capabilities, code)).join(", ") : empty}</dd>
+      <dd>
+        {eoi.capabilities.length
+          ? eoi.capabilities.map((code) => label(reference.capabilities, code)).join(", ")
+          : empty}
+      </dd>
       <dt>{t("eoiForm.initiatives")}</dt>
       <dd>{eoi.regional_initiatives.length ? eoi.regional_initiatives.join(", ") : empty}</dd>
       <dt>{t("eoiForm.priorities")}</dt>
-      <dd>{eoi.kigali_priorities.length ? eoi.kigali_priorities.map((code) => label(reference.priorities, code)).join(", ") : empty}</dd>
+      <dd>
+        {eoi.kigali_priorities.length
+          ? eoi.kigali_priorities.map((code) => label(reference.priorities, code)).join(", ")
+          : empty}
+      </dd>
       <dt>{t("eoiForm.alignment")}</dt>
       <dd>{text(eoi.alignment)}</dd>
       <dt>{t("eoiForm.motivation")}</dt>
@@ -42,15 +56,27 @@ export function EoiSummary({ eoi, reference }: { eoi: EoiDetail; reference: Refe
       <dt>{t("attachments.title")}</dt>
       <dd>
         {eoi.attachments.length ? (
-          <ul className="file-list">{eoi.attachments.map((file) => <li key={file.id}><a href={`/attachments/${file.id}`}>{file.file_name}</a></li>)}</ul>
-        ) : empty}
+          <ul className="file-list">
+            {eoi.attachments.map((file) => (
+              <li key={file.id}>
+                <a href={`/attachments/${file.id}`}>{file.file_name}</a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          empty
+        )}
       </dd>
     </dl>
   );
 }
 
 /** What happened to an EoI, in the reader's language. */
-export function Timeline({ entries }: { entries: { id: number; occurred_at: string; action: string; to_state: string | null; reason: string | null }[] }) {
+export function Timeline({
+  entries,
+}: {
+  entries: { id: number; occurred_at: string; action: string; to_state: string | null; reason: string | null }[];
+}) {
   const { t, i18n } = useTranslation();
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return (

@@ -122,9 +122,16 @@ export function ChoiceGroup({
   options,
   selected,
   type = "checkbox",
-}: BaseProps & { options: { value: string; label: string; description?: string }[]; selected: string[]; type?: "checkbox" | "radio" }) {
+}: BaseProps & {
+  options: { value: string; label: string; description?: string }[];
+  selected: string[];
+  type?: "checkbox" | "radio";
+}) {
   return (
-    <fieldset className={error ? "field field--invalid choices" : "field choices"} aria-describedby={describedBy(name, hint, error)}>
+    <fieldset
+      className={error ? "field field--invalid choices" : "field choices"}
+      aria-describedby={describedBy(name, hint, error)}
+    >
       <legend>{label}</legend>
       {options.map((option) => (
         <div key={option.value} className="choice">

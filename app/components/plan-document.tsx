@@ -22,7 +22,12 @@ function renderText(node: PlanNode, key: number): ReactNode {
     else if (mark.type === "code") out = <code>{out}</code>;
     else if (mark.type === "link") {
       const href = safeHref(mark.attrs?.href);
-      if (href) out = <a href={href} rel="noopener noreferrer nofollow">{out}</a>;
+      if (href)
+        out = (
+          <a href={href} rel="noopener noreferrer nofollow">
+            {out}
+          </a>
+        );
     }
   }
   return <Fragment key={key}>{out}</Fragment>;
@@ -54,7 +59,11 @@ function renderNode(node: PlanNode, key: number): ReactNode {
     case "blockquote":
       return <blockquote key={key}>{children}</blockquote>;
     case "codeBlock":
-      return <pre key={key}><code>{children}</code></pre>;
+      return (
+        <pre key={key}>
+          <code>{children}</code>
+        </pre>
+      );
     case "hardBreak":
       return <br key={key} />;
     case "horizontalRule":
@@ -62,15 +71,25 @@ function renderNode(node: PlanNode, key: number): ReactNode {
     case "table":
       return (
         <div className="table-scroll" key={key}>
-          <table className="plan-table"><tbody>{children}</tbody></table>
+          <table className="plan-table">
+            <tbody>{children}</tbody>
+          </table>
         </div>
       );
     case "tableRow":
       return <tr key={key}>{children}</tr>;
     case "tableHeader":
-      return <th key={key} scope="col" colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>{children}</th>;
+      return (
+        <th key={key} scope="col" colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>
+          {children}
+        </th>
+      );
     case "tableCell":
-      return <td key={key} colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>{children}</td>;
+      return (
+        <td key={key} colSpan={span(node.attrs?.colspan)} rowSpan={span(node.attrs?.rowspan)}>
+          {children}
+        </td>
+      );
     default:
       // Unknown node types keep their text and nothing else.
       return <Fragment key={key}>{children}</Fragment>;

@@ -18,7 +18,18 @@ interface TextFieldProps {
 }
 
 /** A labelled input whose error and hint are tied to it for screen readers. */
-export function TextField({ name, label, type = "text", autoComplete, defaultValue, error, hint, required, maxLength, limit }: TextFieldProps) {
+export function TextField({
+  name,
+  label,
+  type = "text",
+  autoComplete,
+  defaultValue,
+  error,
+  hint,
+  required,
+  maxLength,
+  limit,
+}: TextFieldProps) {
   const { t } = useTranslation();
   const [length, setLength] = useState((defaultValue ?? "").length);
   const id = `field-${name}`;

@@ -9,8 +9,7 @@ export interface FieldError {
 export type FieldErrors = Record<string, FieldError>;
 
 export type FormResult<T> =
-  | { success: true; data: T }
-  | { success: false; fieldErrors: FieldErrors; values: Record<string, string> };
+  { success: true; data: T } | { success: false; fieldErrors: FieldErrors; values: Record<string, string> };
 
 /** Passwords are never sent back to the browser, everything else is, so a failed submit loses nothing typed. */
 const secretFields = new Set(["password", "confirmPassword"]);

@@ -1,7 +1,9 @@
 /** Where a notification leads. Kinds sent to BDT open the validation page; the others, the applicant's page. */
 export function notificationLink(kind: string, entityType: string, entityId: string): string {
   if (entityType === "eoi") {
-    return ["eoi_submitted", "eoi_resubmitted", "eoi_withdrawn"].includes(kind) ? `/review/${entityId}` : `/eois/${entityId}`;
+    return ["eoi_submitted", "eoi_resubmitted", "eoi_withdrawn"].includes(kind)
+      ? `/review/${entityId}`
+      : `/eois/${entityId}`;
   }
   if (entityType === "reviewer") return "/review?assignee=me";
   if (entityType === "call") return `/calls/${entityId}`;

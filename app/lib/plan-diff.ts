@@ -5,7 +5,11 @@ import type { PlanNode } from "~/lib/plan-schema";
 export function planBlocks(content: PlanNode | null | undefined): string[] {
   const blocks: string[] = [];
   const textOf = (node: PlanNode): string =>
-    node.type === "text" ? (node.text ?? "") : node.type === "hardBreak" ? "\n" : (node.content ?? []).map(textOf).join("");
+    node.type === "text"
+      ? (node.text ?? "")
+      : node.type === "hardBreak"
+        ? "\n"
+        : (node.content ?? []).map(textOf).join("");
   const walk = (node: PlanNode) => {
     if (["paragraph", "heading", "codeBlock"].includes(node.type)) {
       const prefix = node.type === "heading" ? "#".repeat(Number(node.attrs?.level ?? 1)) + " " : "";
@@ -37,7 +41,8 @@ export function diffPlans(before: PlanNode | null | undefined, after: PlanNode |
         }));
         blocks.push({ kind: "changed", parts });
       }
-      for (const text of change.value.slice(pairs)) blocks.push({ kind: "removed", parts: [{ kind: "removed", text }] });
+      for (const text of change.value.slice(pairs))
+        blocks.push({ kind: "removed", parts: [{ kind: "removed", text }] });
       for (const text of next.value.slice(pairs)) blocks.push({ kind: "added", parts: [{ kind: "added", text }] });
       index++;
       continue;

@@ -25,6 +25,10 @@ export async function callRpc<N extends RpcName>(
   }
   // supabase-js cannot narrow a generic function name; the schema above has checked the payload's shape.
   const { data, error } = await client.rpc(name as never, parsed.data as never);
-  if (error) return { data: null, error: { code: error.hint || error.code || "unexpected", message: error.message, details: error.details } };
+  if (error)
+    return {
+      data: null,
+      error: { code: error.hint || error.code || "unexpected", message: error.message, details: error.details },
+    };
   return { data: data as Database["public"]["Functions"][N]["Returns"], error: null };
 }

@@ -9,9 +9,7 @@ import type { Database } from "./database.types";
  */
 export function createSupabaseAdminClient() {
   if (typeof document !== "undefined") throw new Error("the service-role client must never reach the browser");
-  const env = z
-    .object({ SUPABASE_URL: z.url(), SUPABASE_SERVICE_ROLE_KEY: z.string().min(20) })
-    .parse(process.env);
+  const env = z.object({ SUPABASE_URL: z.url(), SUPABASE_SERVICE_ROLE_KEY: z.string().min(20) }).parse(process.env);
   return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },

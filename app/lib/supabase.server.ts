@@ -18,7 +18,10 @@ export function createSupabaseServerClient(request: Request, clientIp?: string) 
         parseCookieHeader(request.headers.get("cookie") ?? "").map(({ name, value }) => ({ name, value: value ?? "" })),
       setAll: (cookies) => {
         for (const { name, value, options } of cookies) {
-          headers.append("set-cookie", serializeCookieHeader(name, value, { ...options, sameSite: "lax", httpOnly: true, secure }));
+          headers.append(
+            "set-cookie",
+            serializeCookieHeader(name, value, { ...options, sameSite: "lax", httpOnly: true, secure }),
+          );
         }
       },
     },

@@ -138,7 +138,10 @@ class AutosaveSession {
  * when the page is hidden or closed (`visibilitychange`, `pagehide`) and when the step changes; leaving the page
  * with unsaved changes asks first (`beforeunload`).
  */
-export function useAutosave(formRef: RefObject<HTMLFormElement | null>, options: { url: string; step: string; enabled: boolean; delayMs?: number }) {
+export function useAutosave(
+  formRef: RefObject<HTMLFormElement | null>,
+  options: { url: string; step: string; enabled: boolean; delayMs?: number },
+) {
   const { url, step, enabled, delayMs = 1200 } = options;
   const [state, setState] = useState<{ status: AutosaveStatus; fieldErrors: FieldErrors; listening: boolean }>({
     status: "idle",
@@ -149,7 +152,9 @@ export function useAutosave(formRef: RefObject<HTMLFormElement | null>, options:
     const form = formRef.current;
     setState({ status: "idle", fieldErrors: {}, listening: Boolean(form && enabled) });
     if (!form || !enabled) return;
-    const session = new AutosaveSession(url, step, delayMs, (status, fieldErrors) => setState({ status, fieldErrors, listening: true }));
+    const session = new AutosaveSession(url, step, delayMs, (status, fieldErrors) =>
+      setState({ status, fieldErrors, listening: true }),
+    );
     const handleEdit = (event: Event) => {
       const target = event.target as HTMLInputElement | null;
       if (target?.name) session.record(form, target.name);

@@ -15,7 +15,11 @@ const applicationDetail = `id, eoi_id, organisation_id, status, centre_name, cen
 
 /** One application with what its page shows; null when it does not exist or RLS hides it. */
 export async function getApplication(supabase: SupabaseServerClient, id: string) {
-  const { data, error } = await supabase.from("centre_applications").select(applicationDetail).eq("id", id).maybeSingle();
+  const { data, error } = await supabase
+    .from("centre_applications")
+    .select(applicationDetail)
+    .eq("id", id)
+    .maybeSingle();
   if (error) throw new Error(`application: ${error.message}`);
   return data;
 }
@@ -80,10 +84,15 @@ export async function listAllApplications(supabase: SupabaseServerClient, status
   return data;
 }
 
-export const inviteApplication = (supabase: SupabaseServerClient, eoi: string) => callRpc(supabase, "invite_application", { eoi });
+export const inviteApplication = (supabase: SupabaseServerClient, eoi: string) =>
+  callRpc(supabase, "invite_application", { eoi });
 
 /** Saves the applicant's answers; RLS only lets them write while the application is theirs to edit. */
-export async function saveApplication(supabase: SupabaseServerClient, id: string, changes: ApplicationForm): Promise<RpcFailure | null> {
+export async function saveApplication(
+  supabase: SupabaseServerClient,
+  id: string,
+  changes: ApplicationForm,
+): Promise<RpcFailure | null> {
   const { data, error } = await supabase.from("centre_applications").update(changes).eq("id", id).select("id");
   if (error) return { code: error.hint || error.code || "unexpected", message: error.message };
   return data.length === 1 ? null : { code: "application_not_editable", message: "not editable" };
@@ -94,7 +103,12 @@ export async function saveApplication(supabase: SupabaseServerClient, id: string
  * database checks the plan's JSON copy, which the collaboration server writes up to two seconds after an edit: it
  * is written now, so a section completed a moment ago counts.
  */
-export async function saveAndSubmitApplication(supabase: SupabaseServerClient, collab: CollabControl, id: string, changes: ApplicationForm) {
+export async function saveAndSubmitApplication(
+  supabase: SupabaseServerClient,
+  collab: CollabControl,
+  id: string,
+  changes: ApplicationForm,
+) {
   const saved = await saveApplication(supabase, id, changes);
   if (saved) return saved;
   const { data: plan } = await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle();
@@ -102,8 +116,12 @@ export async function saveAndSubmitApplication(supabase: SupabaseServerClient, c
   return (await callRpc(supabase, "submit_application", { application: id })).error;
 }
 
-export const startBdtReview = (supabase: SupabaseServerClient, application: string, checklist: Record<string, boolean>, notes: string | null) =>
-  callRpc(supabase, "start_bdt_review", { application, checklist, internal_notes: notes ?? undefined });
+export const startBdtReview = (
+  supabase: SupabaseServerClient,
+  application: string,
+  checklist: Record<string, boolean>,
+  notes: string | null,
+) => callRpc(supabase, "start_bdt_review", { application, checklist, internal_notes: notes ?? undefined });
 
 /**
  * Sends the application to the Board. The live co-edited document is written to action_plans.content first, so the
@@ -114,7 +132,10 @@ export async function sendToBoard(
   collab: CollabControl,
   input: { application: string; recommendation: string; recommendedOutcome: VoteChoice },
 ) {
-  const plan = checkRead("application plan", await supabase.from("action_plans").select("id").eq("application_id", input.application).maybeSingle());
+  const plan = checkRead(
+    "application plan",
+    await supabase.from("action_plans").select("id").eq("application_id", input.application).maybeSingle(),
+  );
   if (plan) await collab.flushContent(plan.id);
   return callRpc(supabase, "send_to_board", {
     application: input.application,

@@ -26,9 +26,15 @@ export const removeAttachment = (supabase: SupabaseServerClient, attachment: str
 
 /** The file if RLS lets the person read it; PostgREST sends bytea as `\x` followed by hex. */
 export async function downloadAttachment(supabase: SupabaseServerClient, id: string) {
-  const meta = checkRead("attachment", await supabase.from("attachments").select("file_name, content_type").eq("id", id).maybeSingle());
+  const meta = checkRead(
+    "attachment",
+    await supabase.from("attachments").select("file_name, content_type").eq("id", id).maybeSingle(),
+  );
   if (!meta) return null;
-  const content = checkRead("attachment content", await supabase.from("attachment_contents").select("content").eq("attachment_id", id).maybeSingle());
+  const content = checkRead(
+    "attachment content",
+    await supabase.from("attachment_contents").select("content").eq("attachment_id", id).maybeSingle(),
+  );
   if (!content) return null;
   return { ...meta, bytes: Buffer.from(String(content.content).replace(/^\\x/, ""), "hex") };
 }

@@ -22,7 +22,8 @@ export function authErrorMessage(error: AuthError): FieldError {
     case "weak_password":
       return { key: "errors.weakPassword" };
     default:
-      if (error.status !== undefined && error.status < 500) console.warn(`auth: ${error.code ?? error.status} ${error.message}`);
+      if (error.status !== undefined && error.status < 500)
+        console.warn(`auth: ${error.code ?? error.status} ${error.message}`);
       else console.error("auth service error", error);
       return { key: "errors.unexpected" };
   }

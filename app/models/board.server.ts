@@ -34,7 +34,10 @@ export async function listReviews(supabase: SupabaseServerClient) {
     .order("opened_at", { ascending: false })
     .limit(100);
   if (error) throw new Error(`reviews: ${error.message}`);
-  return data.map(({ packets, ...review }) => ({ ...review, packetCount: (packets as unknown as { count: number }[])[0]?.count ?? 0 }));
+  return data.map(({ packets, ...review }) => ({
+    ...review,
+    packetCount: (packets as unknown as { count: number }[])[0]?.count ?? 0,
+  }));
 }
 
 /** The applications the chair may put before the Board: sent by BDT and not already in an open review. */
@@ -47,13 +50,16 @@ export async function listReviewCandidates(supabase: SupabaseServerClient) {
 
 export const openReview = (supabase: SupabaseServerClient, input: RpcArgs<"open_board_review">) =>
   callRpc(supabase, "open_board_review", input);
-export const closeReview = (supabase: SupabaseServerClient, review: string) => callRpc(supabase, "close_board_review", { review });
+export const closeReview = (supabase: SupabaseServerClient, review: string) =>
+  callRpc(supabase, "close_board_review", { review });
 
 /** A review with its packets, each named from the agenda and with the caller's own declaration on it. */
 export async function getReview(supabase: SupabaseServerClient, id: string, userId: string) {
   const { data: review, error } = await supabase
     .from("board_reviews")
-    .select("id, title, status, closes_at, quorum, allow_plan_editing, opened_at, closed_at, packets:board_packets(id, application_id, created_at)")
+    .select(
+      "id, title, status, closes_at, quorum, allow_plan_editing, opened_at, closed_at, packets:board_packets(id, application_id, created_at)",
+    )
     .eq("id", id)
     .maybeSingle();
   if (error) throw new Error(`review: ${error.message}`);
@@ -61,7 +67,11 @@ export async function getReview(supabase: SupabaseServerClient, id: string, user
   const packetIds = review.packets.map((packet) => packet.id);
   const [agenda, declarations] = await Promise.all([
     listBoardAgenda(supabase),
-    supabase.from("conflict_declarations").select("packet_id, has_conflict").eq("member_id", userId).in("packet_id", packetIds),
+    supabase
+      .from("conflict_declarations")
+      .select("packet_id, has_conflict")
+      .eq("member_id", userId)
+      .in("packet_id", packetIds),
   ]);
   checkRead("declarations", declarations);
   const mine = new Map((declarations.data ?? []).map((row) => [row.packet_id, row.has_conflict]));
@@ -82,7 +92,9 @@ export async function getReview(supabase: SupabaseServerClient, id: string, user
 export async function getPacket(supabase: SupabaseServerClient, id: string, userId: string, isChair: boolean) {
   const { data: packet, error } = await supabase
     .from("board_packets")
-    .select("id, application_id, plan_version_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)")
+    .select(
+      "id, application_id, plan_version_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)",
+    )
     .eq("id", id)
     .maybeSingle();
   if (error) throw new Error(`packet: ${error.message}`);
@@ -90,10 +102,19 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
   const [agenda, people, declaration, declarations] = await Promise.all([
     listBoardAgenda(supabase),
     listBoardPeople(supabase),
-    supabase.from("conflict_declarations").select("has_conflict, reason, declared_at").eq("packet_id", id).eq("member_id", userId).maybeSingle(),
+    supabase
+      .from("conflict_declarations")
+      .select("has_conflict, reason, declared_at")
+      .eq("packet_id", id)
+      .eq("member_id", userId)
+      .maybeSingle(),
     // RLS: only the chair reads the others' declarations.
     isChair
-      ? supabase.from("conflict_declarations").select("member_id, has_conflict, reason, declared_at").eq("packet_id", id).order("declared_at")
+      ? supabase
+          .from("conflict_declarations")
+          .select("member_id, has_conflict, reason, declared_at")
+          .eq("packet_id", id)
+          .order("declared_at")
       : Promise.resolve({ data: [] }),
   ]);
   for (const result of [declaration, declarations]) checkRead("packet declarations", result);
@@ -104,12 +125,17 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
     review: packet.review,
     // Declaring, voting and discussing stop at the closing time even before the chair closes the review, and at the
     // decision (lock_open_packet); a decided application has left "board_review".
-    open: packet.review.status === "open" && new Date(packet.review.closes_at).getTime() > Date.now() && heading?.status === "board_review",
+    open:
+      packet.review.status === "open" &&
+      new Date(packet.review.closes_at).getTime() > Date.now() &&
+      heading?.status === "board_review",
     heading,
     declaration: declaration.data,
     declarations: (declarations.data ?? []).map((row) => ({ ...row, name: nameOf(row.member_id) })),
     undeclared: isChair
-      ? people.filter((person) => !(declarations.data ?? []).some((row) => row.member_id === person.id)).map((person) => person.name)
+      ? people
+          .filter((person) => !(declarations.data ?? []).some((row) => row.member_id === person.id))
+          .map((person) => person.name)
       : [],
   };
   if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
@@ -126,16 +152,30 @@ async function getPacketContent(
   const [application, recommendation, version, comments, votes, quorum, decision] = await Promise.all([
     supabase
       .from("centre_applications")
-      .select("id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, plan:action_plans(id)")
+      .select(
+        "id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, plan:action_plans(id)",
+      )
       .eq("id", packet.application_id)
       .maybeSingle(),
     // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
-    supabase.from("board_packet_contents").select("bdt_recommendation, bdt_recommended_outcome").eq("packet_id", packet.id).maybeSingle(),
-    supabase.from("plan_versions").select("id, plan_id, name, content, content_hash, created_at").eq("id", packet.plan_version_id).maybeSingle(),
+    supabase
+      .from("board_packet_contents")
+      .select("bdt_recommendation, bdt_recommended_outcome")
+      .eq("packet_id", packet.id)
+      .maybeSingle(),
+    supabase
+      .from("plan_versions")
+      .select("id, plan_id, name, content, content_hash, created_at")
+      .eq("id", packet.plan_version_id)
+      .maybeSingle(),
     supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
     supabase.from("votes").select("member_id, choice, reason, updated_at").eq("packet_id", packet.id).order("cast_at"),
     callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
-    supabase.from("board_decisions").select("outcome, conditions, recorded_at, votes_counted, quorum_required").eq("packet_id", packet.id).maybeSingle(),
+    supabase
+      .from("board_decisions")
+      .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
+      .eq("packet_id", packet.id)
+      .maybeSingle(),
   ]);
   for (const result of [application, version, comments, votes, decision]) checkRead("packet content", result);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
@@ -152,17 +192,32 @@ async function getPacketContent(
   };
 }
 
-export const declareConflict = (supabase: SupabaseServerClient, packet: string, hasConflict: boolean, reason?: string) =>
-  callRpc(supabase, "declare_conflict", { packet, has_conflict: hasConflict, reason: hasConflict ? reason : undefined });
+export const declareConflict = (
+  supabase: SupabaseServerClient,
+  packet: string,
+  hasConflict: boolean,
+  reason?: string,
+) =>
+  callRpc(supabase, "declare_conflict", {
+    packet,
+    has_conflict: hasConflict,
+    reason: hasConflict ? reason : undefined,
+  });
 
 export const castVote = (supabase: SupabaseServerClient, packet: string, choice: VoteChoice, reason: string) =>
   callRpc(supabase, "cast_vote", { packet, choice, reason });
 
-export const recordDecision = (supabase: SupabaseServerClient, packet: string, outcome: VoteChoice, conditions?: string) =>
-  callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
+export const recordDecision = (
+  supabase: SupabaseServerClient,
+  packet: string,
+  outcome: VoteChoice,
+  conditions?: string,
+) => callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
 
 /** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */
 export async function addPacketComment(supabase: SupabaseServerClient, packet: string, userId: string, body: string) {
   const { error } = await supabase.from("comments").insert({ packet_id: packet, author_id: userId, body });
-  return error ? { code: error.code === "42501" ? "conflict_undeclared_or_conflicted" : error.hint || error.code || "unexpected" } : null;
+  return error
+    ? { code: error.code === "42501" ? "conflict_undeclared_or_conflicted" : error.hint || error.code || "unexpected" }
+    : null;
 }

@@ -86,14 +86,26 @@ export async function getTimeline(supabase: SupabaseServerClient, eoi: string) {
 }
 
 /** The deadline that applies to this organisation (the call's, or its extension). */
-export async function effectiveDeadline(supabase: SupabaseServerClient, call: { id: string; closes_at: string }, organisation: string) {
+export async function effectiveDeadline(
+  supabase: SupabaseServerClient,
+  call: { id: string; closes_at: string },
+  organisation: string,
+) {
   const data = checkRead(
     "call extension",
-    await supabase.from("call_extensions").select("closes_at").eq("call_id", call.id).eq("organisation_id", organisation).maybeSingle(),
+    await supabase
+      .from("call_extensions")
+      .select("closes_at")
+      .eq("call_id", call.id)
+      .eq("organisation_id", organisation)
+      .maybeSingle(),
   );
   return data && data.closes_at > call.closes_at ? data.closes_at : call.closes_at;
 }
 
 export async function findApplicationForEoi(supabase: SupabaseServerClient, eoi: string) {
-  return checkRead("application of the EoI", await supabase.from("centre_applications").select("id, status").eq("eoi_id", eoi).maybeSingle());
+  return checkRead(
+    "application of the EoI",
+    await supabase.from("centre_applications").select("id, status").eq("eoi_id", eoi).maybeSingle(),
+  );
 }

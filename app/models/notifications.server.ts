@@ -22,6 +22,10 @@ export async function listNotifications(supabase: SupabaseServerClient, userId: 
 }
 
 export async function markAllRead(supabase: SupabaseServerClient, userId: string) {
-  const { error } = await supabase.from("notifications").update({ read_at: new Date().toISOString() }).eq("recipient_id", userId).is("read_at", null);
+  const { error } = await supabase
+    .from("notifications")
+    .update({ read_at: new Date().toISOString() })
+    .eq("recipient_id", userId)
+    .is("read_at", null);
   if (error) throw new Error(`mark read: ${error.message}`);
 }

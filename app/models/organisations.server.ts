@@ -9,7 +9,11 @@ export async function listMyOrganisations(supabase: SupabaseServerClient, userId
     .select("organisation:organisations(id, name, kind, country_code)")
     .eq("user_id", userId);
   if (error) throw new Error(`organisations: ${error.message}`);
-  return data.flatMap((row) => (row.organisation ? [row.organisation as unknown as { id: string; name: string; kind: string; country_code: string }] : []));
+  return data.flatMap((row) =>
+    row.organisation
+      ? [row.organisation as unknown as { id: string; name: string; kind: string; country_code: string }]
+      : [],
+  );
 }
 
 export const registerOrganisation = (supabase: SupabaseServerClient, input: RpcArgs<"create_organisation">) =>
@@ -18,7 +22,9 @@ export const registerOrganisation = (supabase: SupabaseServerClient, input: RpcA
 export async function getOrganisation(supabase: SupabaseServerClient, id: string) {
   const { data, error } = await supabase
     .from("organisations")
-    .select("id, name, kind, country_code, website, contact_email, members:organisation_members(user_id, added_at), invitations:organisation_invitations(email, invited_at, accepted_at)")
+    .select(
+      "id, name, kind, country_code, website, contact_email, members:organisation_members(user_id, added_at), invitations:organisation_invitations(email, invited_at, accepted_at)",
+    )
     .eq("id", id)
     .maybeSingle();
   if (error) throw new Error(`organisation: ${error.message}`);

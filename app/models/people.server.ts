@@ -10,8 +10,10 @@ export async function listPeople(supabase: SupabaseServerClient) {
   return data ?? [];
 }
 
-export const grantRole = (supabase: SupabaseServerClient, person: string, role: AppRole) => callRpc(supabase, "grant_role", { person, role });
-export const revokeRole = (supabase: SupabaseServerClient, person: string, role: AppRole) => callRpc(supabase, "revoke_role", { person, role });
+export const grantRole = (supabase: SupabaseServerClient, person: string, role: AppRole) =>
+  callRpc(supabase, "grant_role", { person, role });
+export const revokeRole = (supabase: SupabaseServerClient, person: string, role: AppRole) =>
+  callRpc(supabase, "revoke_role", { person, role });
 export const setAccountActive = (supabase: SupabaseServerClient, person: string, active: boolean) =>
   callRpc(supabase, "set_account_active", { person, active });
 
@@ -20,8 +22,13 @@ export const setAccountActive = (supabase: SupabaseServerClient, person: string,
  * only it may create accounts), then the role is granted by the coordinator's own audited call. An existing
  * account simply receives the role.
  */
-export async function invitePerson(supabase: SupabaseServerClient, input: { email: string; name: string; role: AppRole }) {
-  const existing = (await listPeople(supabase)).find((person) => person.email.toLowerCase() === input.email.toLowerCase());
+export async function invitePerson(
+  supabase: SupabaseServerClient,
+  input: { email: string; name: string; role: AppRole },
+) {
+  const existing = (await listPeople(supabase)).find(
+    (person) => person.email.toLowerCase() === input.email.toLowerCase(),
+  );
   let personId = existing?.id;
   if (!personId) {
     const admin = createSupabaseAdminClient();

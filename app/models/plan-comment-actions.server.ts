@@ -36,7 +36,8 @@ export async function handleCommentAction(
   formData: FormData,
 ) {
   const parsed = parseForm(commentForm, formData);
-  if (!parsed.success) return data({ ok: false, formError: null, errors: parsed.fieldErrors, values: parsed.values }, 400);
+  if (!parsed.success)
+    return data({ ok: false, formError: null, errors: parsed.fieldErrors, values: parsed.values }, 400);
   const form = parsed.data;
   const result =
     form.intent === "comment"
@@ -48,7 +49,12 @@ export async function handleCommentAction(
           : await resolveComment(supabase, collab, planId, form.comment, form.intent === "resolve");
   if (result.error) {
     return data(
-      { ok: false, formError: { key: `dbErrors.${result.error.code}` }, errors: result.error.fieldErrors ?? {}, values: formValues(formData) },
+      {
+        ok: false,
+        formError: { key: `dbErrors.${result.error.code}` },
+        errors: result.error.fieldErrors ?? {},
+        values: formValues(formData),
+      },
       400,
     );
   }

@@ -143,7 +143,12 @@ export async function saveVersion(supabase: Client, collab: AppLoadContext["coll
  * restoring" version holds what everyone had (issue 11: a restore used to erase later work with no way back); the
  * database checks the right, keeps that version and audits; the collaboration server then applies the content.
  */
-export async function restoreVersion(supabase: Client, collab: AppLoadContext["collab"], planId: string, versionId: string) {
+export async function restoreVersion(
+  supabase: Client,
+  collab: AppLoadContext["collab"],
+  planId: string,
+  versionId: string,
+) {
   await collab.flushContent(planId);
   const result = await callRpc(supabase, "restore_plan_version", { version: versionId });
   if (result.error) return { error: result.error, beforeVersion: null };
@@ -186,7 +191,12 @@ export async function resolveComment(
 }
 
 /** Removes a comment (a thread with its replies): its author or BDT; the database checks and audits it. */
-export async function removeComment(supabase: Client, collab: AppLoadContext["collab"], planId: string, comment: number) {
+export async function removeComment(
+  supabase: Client,
+  collab: AppLoadContext["collab"],
+  planId: string,
+  comment: number,
+) {
   const result = await callRpc(supabase, "remove_plan_comment", { comment });
   if (!result.error) await collab.notifyCommentsChanged(planId);
   return result;
@@ -198,7 +208,11 @@ export async function getCurrentContent(supabase: Client, collab: AppLoadContext
   await collab.flushContent(planId);
   const data = checkRead(
     "plan content",
-    await supabase.from("action_plans").select("content, application:centre_applications (centre_name)").eq("id", planId).maybeSingle(),
+    await supabase
+      .from("action_plans")
+      .select("content, application:centre_applications (centre_name)")
+      .eq("id", planId)
+      .maybeSingle(),
   );
   if (!data) return null;
   return { content: data.content as unknown as PlanNode, centreName: data.application?.centre_name ?? "" };

@@ -48,12 +48,16 @@ export async function loadReferenceData(supabase: SupabaseServerClient, language
       resources: labelIn(row.resources, language),
       scopes: row.typical_scopes,
     })),
-    capabilities: capabilities.data!.map((row) => ({ code: row.code, label: labelIn(row.label, language), description: labelIn(row.description, language) })),
+    capabilities: capabilities.data!.map((row) => ({
+      code: row.code,
+      label: labelIn(row.label, language),
+      description: labelIn(row.description, language),
+    })),
     initiatives: initiatives.data!.map((row) => ({ code: row.code, label: labelIn(row.label, language) })),
     priorities: priorities.data!.map((row) => ({ code: row.code, label: labelIn(row.label, language) })),
     // Country names come from ICU in the reader's language; the database keeps ISO codes.
-    countries: countries.data!
-      .map((row) => ({ code: row.code, region: row.region_code, label: countryNames.of(row.code) ?? row.code }))
+    countries: countries
+      .data!.map((row) => ({ code: row.code, region: row.region_code, label: countryNames.of(row.code) ?? row.code }))
       .sort((a, b) => a.label.localeCompare(b.label, language)),
   };
 }

@@ -20,7 +20,9 @@ function queueQuery(supabase: SupabaseServerClient, filters: QueueFilters, userI
   else if (filters.assignee === "unassigned") query = query.is("assigned_reviewer_id", null);
   else if (filters.assignee) query = query.eq("assigned_reviewer_id", filters.assignee);
   if (filters.overdue) {
-    query = query.in("status", [...awaitingBdt]).lt("submitted_at", new Date(Date.now() - OVERDUE_DAYS * 86_400_000).toISOString());
+    query = query
+      .in("status", [...awaitingBdt])
+      .lt("submitted_at", new Date(Date.now() - OVERDUE_DAYS * 86_400_000).toISOString());
   }
   if (filters.q) query = query.textSearch("search", filters.q, { type: "websearch", config: "simple" });
   if (filters.sort === "name") query = query.order("centre_name", { ascending: true });
@@ -31,7 +33,10 @@ function queueQuery(supabase: SupabaseServerClient, filters: QueueFilters, userI
 /** One page of the queue; a page past the end (`?page=999`) shows the last page instead (issue 11). */
 export async function listValidationQueue(supabase: SupabaseServerClient, filters: QueueFilters, userId: string) {
   const from = (filters.page - 1) * QUEUE_PAGE_SIZE;
-  const { data, count, error } = await queueQuery(supabase, filters, userId, true).range(from, from + QUEUE_PAGE_SIZE - 1);
+  const { data, count, error } = await queueQuery(supabase, filters, userId, true).range(
+    from,
+    from + QUEUE_PAGE_SIZE - 1,
+  );
   // PGRST103: the range starts past the last row.
   if (error?.code === "PGRST103" && filters.page > 1) {
     const total = await countValidationQueue(supabase, filters, userId);
@@ -62,23 +67,36 @@ export async function countValidationQueue(supabase: SupabaseServerClient, filte
 
 /** BDT staff who can be assigned EoIs, with their names (coordinators read every profile). */
 export async function listReviewers(supabase: SupabaseServerClient) {
-  const grants = checkRead("reviewers", await supabase.from("role_grants").select("user_id").in("role", ["reviewer", "coordinator"]));
+  const grants = checkRead(
+    "reviewers",
+    await supabase.from("role_grants").select("user_id").in("role", ["reviewer", "coordinator"]),
+  );
   const ids = [...new Set(grants.map((grant) => grant.user_id))];
   if (ids.length === 0) return [];
-  const data = checkRead("reviewer names", await supabase.from("profiles").select("id, display_name, email").in("id", ids).order("display_name"));
+  const data = checkRead(
+    "reviewer names",
+    await supabase.from("profiles").select("id, display_name, email").in("id", ids).order("display_name"),
+  );
   return data.map((profile) => ({ id: profile.id, name: profile.display_name || profile.email }));
 }
 
 export const assignEois = (supabase: SupabaseServerClient, eoiIds: string[], reviewer: string) =>
   callRpc(supabase, "assign_eois", { eoi_ids: eoiIds, reviewer });
-export const startValidation = (supabase: SupabaseServerClient, eoi: string) => callRpc(supabase, "start_validation", { eoi });
+export const startValidation = (supabase: SupabaseServerClient, eoi: string) =>
+  callRpc(supabase, "start_validation", { eoi });
 export const requestClarification = (supabase: SupabaseServerClient, eoi: string, question: string) =>
   callRpc(supabase, "request_clarification", { eoi, question });
-export const validateEoi = (supabase: SupabaseServerClient, args: RpcArgs<"validate_eoi">) => callRpc(supabase, "validate_eoi", args);
-export const declineEoi = (supabase: SupabaseServerClient, args: RpcArgs<"decline_eoi">) => callRpc(supabase, "decline_eoi", args);
+export const validateEoi = (supabase: SupabaseServerClient, args: RpcArgs<"validate_eoi">) =>
+  callRpc(supabase, "validate_eoi", args);
+export const declineEoi = (supabase: SupabaseServerClient, args: RpcArgs<"decline_eoi">) =>
+  callRpc(supabase, "decline_eoi", args);
 
 export async function listInternalNotes(supabase: SupabaseServerClient, eoi: string) {
-  const { data, error } = await supabase.from("eoi_internal_notes").select("id, body, created_at, author_id").eq("eoi_id", eoi).order("id");
+  const { data, error } = await supabase
+    .from("eoi_internal_notes")
+    .select("id, body, created_at, author_id")
+    .eq("eoi_id", eoi)
+    .order("id");
   if (error) throw new Error(`notes: ${error.message}`);
   return data;
 }

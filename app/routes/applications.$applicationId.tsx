@@ -46,7 +46,8 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const { supabase, roles, headers } = await requireRoles(request, context);
   const application = await getApplication(supabase, parsed.data.applicationId);
   // The chair is told when an application reaches the Board, but sees it only through a packet, after declaring.
-  if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${parsed.data.applicationId}`, { headers });
+  if (!application && roles.includes("board_chair"))
+    throw redirect(`/board?application=${parsed.data.applicationId}`, { headers });
   if (!application) throw new Response("Not found", { status: 404 });
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
   const [reference, timeline, decisions, bdtReview] = await Promise.all([
@@ -64,29 +65,40 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const formData = await readFormData(request);
   const intent = intents.safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}, status = 400, planMissing: MissingPlanPart[] = []) =>
-    data({ intent: intent.data, formError, errors, values: formValues(formData), planMissing }, status);
+  const fail = (
+    formError: FieldError | null,
+    errors: FieldErrors = {},
+    status = 400,
+    planMissing: MissingPlanPart[] = [],
+  ) => data({ intent: intent.data, formError, errors, values: formValues(formData), planMissing }, status);
   const done = (what: string) => redirect(`/applications/${applicationId}?done=${what}`);
 
   if (intent.data === "save" || intent.data === "submit") {
     const parsed = parseForm(applicationFormSchema, formData);
     if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-    const error = intent.data === "save"
-      ? await saveApplication(supabase, applicationId, parsed.data)
-      : await saveAndSubmitApplication(supabase, context.collab, applicationId, parsed.data);
+    const error =
+      intent.data === "save"
+        ? await saveApplication(supabase, applicationId, parsed.data)
+        : await saveAndSubmitApplication(supabase, context.collab, applicationId, parsed.data);
     if (error?.code === "incomplete") {
       const missing = missingFields(error.details);
       const planMissing = missingPlanParts(error.details);
       // The answers were saved; only the submission was refused. 200 lets the page reload what was saved.
-      return fail({ key: missing.length > 0 ? "applications.incomplete" : "applications.planIncompleteAlert" },
-        Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])), 200, planMissing);
+      return fail(
+        { key: missing.length > 0 ? "applications.incomplete" : "applications.planIncompleteAlert" },
+        Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])),
+        200,
+        planMissing,
+      );
     }
     return error ? fail({ key: `dbErrors.${error.code}` }) : done(intent.data === "save" ? "saved" : "submitted");
   }
   if (intent.data === "start") {
     const parsed = parseForm(startReviewSchema, formData);
     if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-    const checklist = Object.fromEntries(bdtChecklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]));
+    const checklist = Object.fromEntries(
+      bdtChecklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]),
+    );
     const result = await startBdtReview(supabase, applicationId, checklist, parsed.data.internal_notes);
     return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done("started");
   }
@@ -116,10 +128,16 @@ export default function ApplicationPage() {
   const latestDecision = decisions[0];
   return (
     <div className="page page--wide">
-      <p><Link to="/applications">{t("applications.back")}</Link></p>
+      <p>
+        <Link to="/applications">{t("applications.back")}</Link>
+      </p>
       <h1>{application.centre_name || t("eois.untitled")}</h1>
-      <p><StatusBadge status={application.status} /> {application.organisation?.name}</p>
-      {done && !result ? <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice> : null}
+      <p>
+        <StatusBadge status={application.status} /> {application.organisation?.name}
+      </p>
+      {done && !result ? (
+        <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice>
+      ) : null}
       <FormAlert error={result?.formError} />
       {result?.planMissing?.length && planId ? (
         <section className="panel panel--highlight" aria-labelledby="plan-missing-title">
@@ -128,28 +146,36 @@ export default function ApplicationPage() {
             {result.planMissing.map((item) => (
               <li key={`${item.capability}.${item.part}`}>
                 {t(`applications.planParts.${item.part}`, {
-                  capability: item.capability === "general"
-                    ? t("applications.planGeneralSection")
-                    : (reference.capabilities.find((capability) => capability.code === item.capability)?.label ?? item.capability),
+                  capability:
+                    item.capability === "general"
+                      ? t("applications.planGeneralSection")
+                      : (reference.capabilities.find((capability) => capability.code === item.capability)?.label ??
+                        item.capability),
                 })}
               </li>
             ))}
           </ul>
-          <p><Link to={`/plans/${planId}`}>{t("applications.completePlan")}</Link></p>
+          <p>
+            <Link to={`/plans/${planId}`}>{t("applications.completePlan")}</Link>
+          </p>
         </section>
       ) : null}
 
       {latestDecision ? (
         <section className="panel panel--highlight" aria-labelledby="decision-title">
           <h2 id="decision-title">{t("applications.decisionTitle")}</h2>
-          <p><StatusBadge status={latestDecision.outcome} /> <LocalTime iso={latestDecision.recorded_at} /></p>
+          <p>
+            <StatusBadge status={latestDecision.outcome} /> <LocalTime iso={latestDecision.recorded_at} />
+          </p>
           {latestDecision.conditions ? (
             <>
               <h3>{t("applications.conditions")}</h3>
               <p className="prewrap">{latestDecision.conditions}</p>
             </>
           ) : null}
-          {application.status === "changes_requested" && !isBdt ? <p>{t("applications.changesRequestedHelp")}</p> : null}
+          {application.status === "changes_requested" && !isBdt ? (
+            <p>{t("applications.changesRequestedHelp")}</p>
+          ) : null}
         </section>
       ) : null}
 
@@ -160,14 +186,30 @@ export default function ApplicationPage() {
             {canEdit ? (
               <Form method="post" noValidate className="form">
                 <p className="muted">{t("applications.editHelp")}</p>
-                <TextField name="centre_name" label={t("applications.fields.centre_name")} defaultValue={pick("centre_name", application.centre_name)}
-                  error={errors.centre_name} maxLength={200} />
-                {applicationFields.filter((field) => field !== "centre_name").map((field) => (
-                  <TextArea key={field} name={field} label={t(`applications.fields.${field}`)} hint={t(`applications.hints.${field}`)}
-                    defaultValue={pick(field, application[field])} error={errors[field]} rows={5} />
-                ))}
+                <TextField
+                  name="centre_name"
+                  label={t("applications.fields.centre_name")}
+                  defaultValue={pick("centre_name", application.centre_name)}
+                  error={errors.centre_name}
+                  maxLength={200}
+                />
+                {applicationFields
+                  .filter((field) => field !== "centre_name")
+                  .map((field) => (
+                    <TextArea
+                      key={field}
+                      name={field}
+                      label={t(`applications.fields.${field}`)}
+                      hint={t(`applications.hints.${field}`)}
+                      defaultValue={pick(field, application[field])}
+                      error={errors[field]}
+                      rows={5}
+                    />
+                  ))}
                 <div className="actions">
-                  <button type="submit" name="intent" value="save" className="button button--secondary" disabled={busy}>{t("applications.save")}</button>
+                  <button type="submit" name="intent" value="save" className="button button--secondary" disabled={busy}>
+                    {t("applications.save")}
+                  </button>
                   <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
                     {application.status === "changes_requested" ? t("applications.resubmit") : t("applications.submit")}
                   </button>
@@ -180,13 +222,22 @@ export default function ApplicationPage() {
           <section aria-labelledby="profile-title">
             <h2 id="profile-title">{t("applications.profileTitle")}</h2>
             <p className="muted">{t("applications.profileHelp")}</p>
-            <CentreProfile application={application} eoi={application.eoi} reference={reference} applicantView={!isBdt} />
+            <CentreProfile
+              application={application}
+              eoi={application.eoi}
+              reference={reference}
+              applicantView={!isBdt}
+            />
           </section>
         </div>
         <aside className="stack">
           <section aria-labelledby="plan-title" className="panel">
             <h2 id="plan-title">{t("applications.planTitle")}</h2>
-            {planId ? <p><Link to={`/plans/${planId}`}>{t("applications.openPlan")}</Link></p> : null}
+            {planId ? (
+              <p>
+                <Link to={`/plans/${planId}`}>{t("applications.openPlan")}</Link>
+              </p>
+            ) : null}
             {application.sent_version && planId ? (
               <>
                 <h3>{t("applications.sentVersion")}</h3>
@@ -198,7 +249,10 @@ export default function ApplicationPage() {
             <section aria-labelledby="recommendation-title" className="panel">
               <h2 id="recommendation-title">{t("applications.recommendationTitle")}</h2>
               {application.bdt_recommended_outcome ? (
-                <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${application.bdt_recommended_outcome}`)}</p>
+                <p>
+                  <strong>{t("applications.recommendedOutcome")}:</strong>{" "}
+                  {t(`board.choices.${application.bdt_recommended_outcome}`)}
+                </p>
               ) : null}
               <p className="prewrap">{application.bdt_recommendation}</p>
             </section>
@@ -212,7 +266,10 @@ export default function ApplicationPage() {
                   <ul>
                     {bdtChecklistItems.map((item) => (
                       <li key={item}>
-                        {t(`applications.checks.${item}`)}: {(bdtReview.checklist as Record<string, boolean>)[item] ? t("applications.checked") : t("applications.notChecked")}
+                        {t(`applications.checks.${item}`)}:{" "}
+                        {(bdtReview.checklist as Record<string, boolean>)[item]
+                          ? t("applications.checked")
+                          : t("applications.notChecked")}
                       </li>
                     ))}
                   </ul>
@@ -227,25 +284,55 @@ export default function ApplicationPage() {
               {application.status === "submitted" ? (
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="start" />
-                  <ChoiceGroup name="checklist" label={t("applications.checklist")} selected={(values?.checklist ?? "").split("\n")}
-                    options={bdtChecklistItems.map((item) => ({ value: item, label: t(`applications.checks.${item}`) }))} />
-                  <TextArea name="internal_notes" label={t("applications.internalNotes")} hint={t("applications.internalNotesHint")}
-                    defaultValue={values?.internal_notes} error={errors.internal_notes} rows={4} />
-                  <button type="submit" className="button" disabled={busy}>{t("applications.startReview")}</button>
+                  <ChoiceGroup
+                    name="checklist"
+                    label={t("applications.checklist")}
+                    selected={(values?.checklist ?? "").split("\n")}
+                    options={bdtChecklistItems.map((item) => ({
+                      value: item,
+                      label: t(`applications.checks.${item}`),
+                    }))}
+                  />
+                  <TextArea
+                    name="internal_notes"
+                    label={t("applications.internalNotes")}
+                    hint={t("applications.internalNotesHint")}
+                    defaultValue={values?.internal_notes}
+                    error={errors.internal_notes}
+                    rows={4}
+                  />
+                  <button type="submit" className="button" disabled={busy}>
+                    {t("applications.startReview")}
+                  </button>
                 </Form>
               ) : null}
               {application.status === "bdt_review" ? (
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="send" />
-                  <TextArea name="recommendation" label={t("applications.recommendation")} hint={t("applications.recommendationHint")}
-                    defaultValue={values?.recommendation} error={errors.recommendation} rows={5} />
-                  <ChoiceGroup type="radio" name="recommended_outcome" label={t("applications.recommendedOutcome")}
-                    selected={[values?.recommended_outcome ?? ""]} error={errors.recommended_outcome}
-                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
-                  <button type="submit" className="button" disabled={busy}>{t("applications.sendToBoard")}</button>
+                  <TextArea
+                    name="recommendation"
+                    label={t("applications.recommendation")}
+                    hint={t("applications.recommendationHint")}
+                    defaultValue={values?.recommendation}
+                    error={errors.recommendation}
+                    rows={5}
+                  />
+                  <ChoiceGroup
+                    type="radio"
+                    name="recommended_outcome"
+                    label={t("applications.recommendedOutcome")}
+                    selected={[values?.recommended_outcome ?? ""]}
+                    error={errors.recommended_outcome}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
+                  />
+                  <button type="submit" className="button" disabled={busy}>
+                    {t("applications.sendToBoard")}
+                  </button>
                 </Form>
               ) : null}
-              {!bdtReview && application.status !== "submitted" ? <p className="muted">{t("applications.noBdtReview")}</p> : null}
+              {!bdtReview && application.status !== "submitted" ? (
+                <p className="muted">{t("applications.noBdtReview")}</p>
+              ) : null}
             </section>
           ) : null}
           <section aria-labelledby="history-title">

@@ -11,12 +11,19 @@ import { applicationListSchema, applicationStatuses } from "~/validation/applica
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "applications.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { supabase, user, roles, headers } = await requireRoles(request, context, ["applicant", "reviewer", "coordinator"]);
+  const { supabase, user, roles, headers } = await requireRoles(request, context, [
+    "applicant",
+    "reviewer",
+    "coordinator",
+  ]);
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
   const filters = applicationListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const applications = isBdt
     ? await listAllApplications(supabase, filters.status)
-    : await listOrganisationApplications(supabase, (await listMyOrganisations(supabase, user.id)).map((org) => org.id));
+    : await listOrganisationApplications(
+        supabase,
+        (await listMyOrganisations(supabase, user.id)).map((org) => org.id),
+      );
   return data({ applications, isBdt, filters }, { headers });
 }
 
@@ -29,9 +36,18 @@ export default function Applications() {
       <p>{isBdt ? t("applications.introBdt") : t("applications.introApplicant")}</p>
       {isBdt ? (
         <Form method="get" className="filters" aria-label={t("applications.filters")}>
-          <SelectField name="status" label={t("applications.status")} placeholder={t("applications.anyStatus")} defaultValue={filters.status}
-            options={applicationStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))} />
-          <div className="actions"><button type="submit" className="button">{t("applications.applyFilter")}</button></div>
+          <SelectField
+            name="status"
+            label={t("applications.status")}
+            placeholder={t("applications.anyStatus")}
+            defaultValue={filters.status}
+            options={applicationStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+          />
+          <div className="actions">
+            <button type="submit" className="button">
+              {t("applications.applyFilter")}
+            </button>
+          </div>
         </Form>
       ) : null}
       {applications.length === 0 ? (
@@ -50,10 +66,16 @@ export default function Applications() {
           <tbody>
             {applications.map((application) => (
               <tr key={application.id}>
-                <td><Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link></td>
+                <td>
+                  <Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link>
+                </td>
                 <td>{application.organisation?.name}</td>
-                <td><StatusBadge status={application.status} /></td>
-                <td><LocalTime iso={application.updated_at} withZone={false} /></td>
+                <td>
+                  <StatusBadge status={application.status} />
+                </td>
+                <td>
+                  <LocalTime iso={application.updated_at} withZone={false} />
+                </td>
               </tr>
             ))}
           </tbody>

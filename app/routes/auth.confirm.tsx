@@ -17,7 +17,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { ok } = await verifyEmailLink(supabase, params.data.token_hash, params.data.type);
   if (!ok) return null;
   // Recovery and invitation links both end with choosing a password.
-  const next = params.data.type === "recovery" || params.data.type === "invite" ? "/reset-password" : safeRedirectPath(params.data.next);
+  const next =
+    params.data.type === "recovery" || params.data.type === "invite"
+      ? "/reset-password"
+      : safeRedirectPath(params.data.next);
   throw redirect(next, { headers });
 }
 

@@ -16,14 +16,18 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.tit
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, roles, headers } = await requireRoles(request, context, ["board_member", "board_chair"]);
   const isChair = roles.includes("board_chair");
-  const [reviews, candidates] = await Promise.all([listReviews(supabase), isChair ? listReviewCandidates(supabase) : Promise.resolve([])]);
+  const [reviews, candidates] = await Promise.all([
+    listReviews(supabase),
+    isChair ? listReviewCandidates(supabase) : Promise.resolve([]),
+  ]);
   return data({ reviews, candidates, isChair }, { headers });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["board_chair"]);
   const formData = await readFormData(request);
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}) => data({ formError, errors, values: formValues(formData) }, 400);
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ formError, errors, values: formValues(formData) }, 400);
   const parsed = parseForm(openReviewSchema, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
   const result = await openReview(supabase, parsed.data);
@@ -45,7 +49,9 @@ export default function Board() {
       <p>{t("board.intro")}</p>
       <section aria-labelledby="reviews-title">
         <h2 id="reviews-title">{t("board.reviews")}</h2>
-        {reviews.length === 0 ? <p>{t("board.noReviews")}</p> : (
+        {reviews.length === 0 ? (
+          <p>{t("board.noReviews")}</p>
+        ) : (
           <table className="table">
             <caption className="visually-hidden">{t("board.reviews")}</caption>
             <thead>
@@ -59,9 +65,15 @@ export default function Board() {
             <tbody>
               {reviews.map((review) => (
                 <tr key={review.id}>
-                  <td><Link to={`/board/reviews/${review.id}`}>{review.title}</Link></td>
-                  <td><StatusBadge status={`review_${review.status}`} /></td>
-                  <td><LocalTime iso={review.closes_at} withZone={false} /></td>
+                  <td>
+                    <Link to={`/board/reviews/${review.id}`}>{review.title}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={`review_${review.status}`} />
+                  </td>
+                  <td>
+                    <LocalTime iso={review.closes_at} withZone={false} />
+                  </td>
                   <td>{review.packetCount}</td>
                 </tr>
               ))}
@@ -73,37 +85,82 @@ export default function Board() {
         <section aria-labelledby="open-title" className="panel">
           <h2 id="open-title">{t("board.openTitle")}</h2>
           <FormAlert error={result?.formError} />
-          {candidates.length === 0 ? <p>{t("board.noCandidates")}</p> : (
+          {candidates.length === 0 ? (
+            <p>{t("board.noCandidates")}</p>
+          ) : (
             <Form method="post" noValidate className="form">
-              <TextField name="title" label={t("board.fields.title")} defaultValue={values?.title} error={errors.title} maxLength={200} />
-              <ChoiceGroup name="applications" label={t("board.fields.applications")} hint={t("board.fields.applicationsHint")}
-                selected={selected} error={errors.applications}
+              <TextField
+                name="title"
+                label={t("board.fields.title")}
+                defaultValue={values?.title}
+                error={errors.title}
+                maxLength={200}
+              />
+              <ChoiceGroup
+                name="applications"
+                label={t("board.fields.applications")}
+                hint={t("board.fields.applicationsHint")}
+                selected={selected}
+                error={errors.applications}
                 options={candidates.map((item) => ({
                   value: item.application_id,
                   label: item.centre_name || t("eois.untitled"),
                   description: `${item.host_institution} (${item.country_code})`,
-                }))} />
+                }))}
+              />
               <div className="field-row">
                 <div className={errors.closes_at ? "field field--invalid" : "field"}>
                   <label htmlFor="field-closes_at">{t("board.fields.closesAt")}</label>
-                  <input id="field-closes_at" name="closes_at" type="datetime-local" defaultValue={values?.closes_at}
-                    aria-invalid={errors.closes_at ? true : undefined} aria-describedby={errors.closes_at ? "field-closes_at-error" : undefined} />
-                  {errors.closes_at ? <p id="field-closes_at-error" className="field__error">{t(errors.closes_at.key)}</p> : null}
+                  <input
+                    id="field-closes_at"
+                    name="closes_at"
+                    type="datetime-local"
+                    defaultValue={values?.closes_at}
+                    aria-invalid={errors.closes_at ? true : undefined}
+                    aria-describedby={errors.closes_at ? "field-closes_at-error" : undefined}
+                  />
+                  {errors.closes_at ? (
+                    <p id="field-closes_at-error" className="field__error">
+                      {t(errors.closes_at.key)}
+                    </p>
+                  ) : null}
                 </div>
                 <div className={errors.quorum ? "field field--invalid" : "field"}>
                   <label htmlFor="field-quorum">{t("board.fields.quorum")}</label>
-                  <p id="field-quorum-hint" className="field__hint">{t("board.fields.quorumHint")}</p>
-                  <input id="field-quorum" name="quorum" type="number" min={1} step={1} inputMode="numeric" defaultValue={values?.quorum}
+                  <p id="field-quorum-hint" className="field__hint">
+                    {t("board.fields.quorumHint")}
+                  </p>
+                  <input
+                    id="field-quorum"
+                    name="quorum"
+                    type="number"
+                    min={1}
+                    step={1}
+                    inputMode="numeric"
+                    defaultValue={values?.quorum}
                     aria-invalid={errors.quorum ? true : undefined}
-                    aria-describedby={errors.quorum ? "field-quorum-hint field-quorum-error" : "field-quorum-hint"} />
-                  {errors.quorum ? <p id="field-quorum-error" className="field__error">{t(errors.quorum.key)}</p> : null}
+                    aria-describedby={errors.quorum ? "field-quorum-hint field-quorum-error" : "field-quorum-hint"}
+                  />
+                  {errors.quorum ? (
+                    <p id="field-quorum-error" className="field__error">
+                      {t(errors.quorum.key)}
+                    </p>
+                  ) : null}
                 </div>
               </div>
               <div className="field field--checkbox">
-                <input id="field-allow_plan_editing" name="allow_plan_editing" type="checkbox" value="1" defaultChecked={values?.allow_plan_editing === "1"} />
+                <input
+                  id="field-allow_plan_editing"
+                  name="allow_plan_editing"
+                  type="checkbox"
+                  value="1"
+                  defaultChecked={values?.allow_plan_editing === "1"}
+                />
                 <label htmlFor="field-allow_plan_editing">{t("board.fields.allowPlanEditing")}</label>
               </div>
-              <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("board.open")}</button>
+              <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                {t("board.open")}
+              </button>
             </Form>
           )}
         </section>

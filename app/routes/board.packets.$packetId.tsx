@@ -48,7 +48,9 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
   // A recorded decision is final: it must be confirmed (issue 11).
   if (intent.data === "decide" && !isConfirmed(formData)) return fail({ key: "errors.confirmationRequired" });
-  const schema = { declare: declarationSchema, vote: voteSchema, comment: commentSchema, decide: decisionSchema }[intent.data];
+  const schema = { declare: declarationSchema, vote: voteSchema, comment: commentSchema, decide: decisionSchema }[
+    intent.data
+  ];
   const parsed = parseForm(schema as z.ZodType<Record<string, string | undefined>>, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
   const input = parsed.data;
@@ -82,13 +84,17 @@ export default function BoardPacket() {
   const heading = packet.heading;
   return (
     <div className="page page--wide">
-      <p><Link to={`/board/reviews/${packet.review.id}`}>{t("board.backToReview", { title: packet.review.title })}</Link></p>
+      <p>
+        <Link to={`/board/reviews/${packet.review.id}`}>{t("board.backToReview", { title: packet.review.title })}</Link>
+      </p>
       <h1>{heading?.centre_name || t("eois.untitled")}</h1>
       <p>
         {heading ? `${heading.host_institution} (${heading.country_code})` : null} · {packet.review.title}{" "}
         <StatusBadge status={`review_${packet.review.status}`} />
       </p>
-      {done && !result ? <FormNotice title={t(`board.done.${done}Title`)}>{t(`board.done.${done}Body`)}</FormNotice> : null}
+      {done && !result ? (
+        <FormNotice title={t(`board.done.${done}Title`)}>{t(`board.done.${done}Body`)}</FormNotice>
+      ) : null}
       <FormAlert error={result?.formError} />
 
       {!packet.declaration ? (
@@ -98,14 +104,32 @@ export default function BoardPacket() {
           {open ? (
             <Form method="post" noValidate className="form">
               <input type="hidden" name="intent" value="declare" />
-              <ChoiceGroup type="radio" name="has_conflict" label={t("board.declareQuestion")} error={errorsFor("declare").has_conflict}
+              <ChoiceGroup
+                type="radio"
+                name="has_conflict"
+                label={t("board.declareQuestion")}
+                error={errorsFor("declare").has_conflict}
                 selected={[valuesFor("declare")?.has_conflict ?? ""]}
-                options={[{ value: "no", label: t("board.declareNo") }, { value: "yes", label: t("board.declareYes") }]} />
-              <TextArea name="reason" label={t("board.conflictReason")} hint={t("board.conflictReasonHint")} rows={3}
-                defaultValue={valuesFor("declare")?.reason} error={errorsFor("declare").reason} />
-              <button type="submit" className="button" disabled={busy}>{t("board.declare")}</button>
+                options={[
+                  { value: "no", label: t("board.declareNo") },
+                  { value: "yes", label: t("board.declareYes") },
+                ]}
+              />
+              <TextArea
+                name="reason"
+                label={t("board.conflictReason")}
+                hint={t("board.conflictReasonHint")}
+                rows={3}
+                defaultValue={valuesFor("declare")?.reason}
+                error={errorsFor("declare").reason}
+              />
+              <button type="submit" className="button" disabled={busy}>
+                {t("board.declare")}
+              </button>
             </Form>
-          ) : <p>{t("board.closedUndeclared")}</p>}
+          ) : (
+            <p>{t("board.closedUndeclared")}</p>
+          )}
         </section>
       ) : null}
 
@@ -113,16 +137,30 @@ export default function BoardPacket() {
         <section aria-labelledby="conflicted-title" className="panel panel--highlight">
           <h2 id="conflicted-title">{t("board.conflictedTitle")}</h2>
           <p>{t("board.conflictedBody")}</p>
-          <p className="muted">{t("board.declaredOn")} <LocalTime iso={packet.declaration.declared_at} /></p>
+          <p className="muted">
+            {t("board.declaredOn")} <LocalTime iso={packet.declaration.declared_at} />
+          </p>
         </section>
       ) : null}
 
       {content?.decision ? (
         <section aria-labelledby="decision-title" className="panel panel--highlight">
           <h2 id="decision-title">{t("board.decisionTitle")}</h2>
-          <p><StatusBadge status={content.decision.outcome} /> <LocalTime iso={content.decision.recorded_at} /></p>
-          <p>{t("board.decisionTally", { counted: content.decision.votes_counted, required: content.decision.quorum_required })}</p>
-          {content.decision.conditions ? <><h3>{t("board.conditions")}</h3><p className="prewrap">{content.decision.conditions}</p></> : null}
+          <p>
+            <StatusBadge status={content.decision.outcome} /> <LocalTime iso={content.decision.recorded_at} />
+          </p>
+          <p>
+            {t("board.decisionTally", {
+              counted: content.decision.votes_counted,
+              required: content.decision.quorum_required,
+            })}
+          </p>
+          {content.decision.conditions ? (
+            <>
+              <h3>{t("board.conditions")}</h3>
+              <p className="prewrap">{content.decision.conditions}</p>
+            </>
+          ) : null}
         </section>
       ) : null}
 
@@ -137,7 +175,10 @@ export default function BoardPacket() {
                   <ApplicationAnswers application={content.application} />
                   <h3>{t("board.bdtRecommendation")}</h3>
                   {content.recommendation?.bdt_recommended_outcome ? (
-                    <p><strong>{t("applications.recommendedOutcome")}:</strong> {t(`board.choices.${content.recommendation.bdt_recommended_outcome}`)}</p>
+                    <p>
+                      <strong>{t("applications.recommendedOutcome")}:</strong>{" "}
+                      {t(`board.choices.${content.recommendation.bdt_recommended_outcome}`)}
+                    </p>
                   ) : null}
                   <p className="prewrap">{content.recommendation?.bdt_recommendation}</p>
                 </>
@@ -164,27 +205,54 @@ export default function BoardPacket() {
               <h2 id="votes-title">{t("board.votesTitle")}</h2>
               {content.quorum ? (
                 <p className="progress">
-                  <span id="quorum-label">{t("board.quorumProgress", { counted: content.quorum.votes_counted, required: content.quorum.quorum_required })}</span>
-                  <progress aria-labelledby="quorum-label" value={Math.min(content.quorum.votes_counted, content.quorum.quorum_required)} max={content.quorum.quorum_required} />
+                  <span id="quorum-label">
+                    {t("board.quorumProgress", {
+                      counted: content.quorum.votes_counted,
+                      required: content.quorum.quorum_required,
+                    })}
+                  </span>
+                  <progress
+                    aria-labelledby="quorum-label"
+                    value={Math.min(content.quorum.votes_counted, content.quorum.quorum_required)}
+                    max={content.quorum.quorum_required}
+                  />
                 </p>
               ) : null}
               {content.myVote ? (
                 <p>
-                  <strong>{t("board.yourVote")}</strong> {t(`board.choices.${content.myVote.choice}`)} <span className="muted">(<LocalTime iso={content.myVote.updated_at} withZone={false} />)</span>
-                  <br /><span className="prewrap">{content.myVote.reason}</span>
+                  <strong>{t("board.yourVote")}</strong> {t(`board.choices.${content.myVote.choice}`)}{" "}
+                  <span className="muted">
+                    (<LocalTime iso={content.myVote.updated_at} withZone={false} />)
+                  </span>
+                  <br />
+                  <span className="prewrap">{content.myVote.reason}</span>
                 </p>
               ) : null}
               {open ? (
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="vote" />
-                  <ChoiceGroup type="radio" name="choice" label={content.myVote ? t("board.changeVote") : t("board.castVote")}
-                    error={errorsFor("vote").choice} selected={[valuesFor("vote")?.choice ?? content.myVote?.choice ?? ""]}
-                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
-                  <TextArea name="reason" label={t("board.voteReason")} rows={3} defaultValue={valuesFor("vote")?.reason ?? content.myVote?.reason}
-                    error={errorsFor("vote").reason} />
-                  <button type="submit" className="button" disabled={busy}>{content.myVote ? t("board.changeVoteSubmit") : t("board.castVoteSubmit")}</button>
+                  <ChoiceGroup
+                    type="radio"
+                    name="choice"
+                    label={content.myVote ? t("board.changeVote") : t("board.castVote")}
+                    error={errorsFor("vote").choice}
+                    selected={[valuesFor("vote")?.choice ?? content.myVote?.choice ?? ""]}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
+                  />
+                  <TextArea
+                    name="reason"
+                    label={t("board.voteReason")}
+                    rows={3}
+                    defaultValue={valuesFor("vote")?.reason ?? content.myVote?.reason}
+                    error={errorsFor("vote").reason}
+                  />
+                  <button type="submit" className="button" disabled={busy}>
+                    {content.myVote ? t("board.changeVoteSubmit") : t("board.castVoteSubmit")}
+                  </button>
                 </Form>
-              ) : <p>{t("board.votingClosed")}</p>}
+              ) : (
+                <p>{t("board.votingClosed")}</p>
+              )}
               <h3>{t("board.otherVotes")}</h3>
               {!content.myVote && packet.review.status === "open" ? (
                 <p className="muted">{t("board.votesHidden")}</p>
@@ -195,7 +263,8 @@ export default function BoardPacket() {
                   {content.otherVotes.map((vote) => (
                     <li key={vote.member_id}>
                       <strong>{vote.name}</strong>: {t(`board.choices.${vote.choice}`)}
-                      <br /><span className="prewrap">{vote.reason}</span>
+                      <br />
+                      <span className="prewrap">{vote.reason}</span>
                     </li>
                   ))}
                 </ul>
@@ -204,11 +273,18 @@ export default function BoardPacket() {
 
             <section aria-labelledby="discussion-title" className="panel">
               <h2 id="discussion-title">{t("board.discussionTitle")}</h2>
-              {content.comments.length === 0 ? <p className="muted">{t("board.noComments")}</p> : (
+              {content.comments.length === 0 ? (
+                <p className="muted">{t("board.noComments")}</p>
+              ) : (
                 <ol className="discussion">
                   {content.comments.map((comment) => (
                     <li key={comment.id}>
-                      <p><strong>{comment.author}</strong> <span className="muted"><LocalTime iso={comment.created_at} withZone={false} /></span></p>
+                      <p>
+                        <strong>{comment.author}</strong>{" "}
+                        <span className="muted">
+                          <LocalTime iso={comment.created_at} withZone={false} />
+                        </span>
+                      </p>
                       <p className="prewrap">{comment.body}</p>
                     </li>
                   ))}
@@ -217,10 +293,20 @@ export default function BoardPacket() {
               {open ? (
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="comment" />
-                  <TextArea name="body" label={t("board.addComment")} rows={3} defaultValue={valuesFor("comment")?.body} error={errorsFor("comment").body} />
-                  <button type="submit" className="button button--secondary" disabled={busy}>{t("board.postComment")}</button>
+                  <TextArea
+                    name="body"
+                    label={t("board.addComment")}
+                    rows={3}
+                    defaultValue={valuesFor("comment")?.body}
+                    error={errorsFor("comment").body}
+                  />
+                  <button type="submit" className="button button--secondary" disabled={busy}>
+                    {t("board.postComment")}
+                  </button>
                 </Form>
-              ) : <p className="muted">{t("board.discussionClosed")}</p>}
+              ) : (
+                <p className="muted">{t("board.discussionClosed")}</p>
+              )}
             </section>
 
             {isChair && !content.decision && content.application?.status === "board_review" ? (
@@ -229,17 +315,37 @@ export default function BoardPacket() {
                 <p>{t("board.decideHelp")}</p>
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="decide" />
-                  <ChoiceGroup type="radio" name="outcome" label={t("board.outcome")} error={errorsFor("decide").outcome}
+                  <ChoiceGroup
+                    type="radio"
+                    name="outcome"
+                    label={t("board.outcome")}
+                    error={errorsFor("decide").outcome}
                     selected={[valuesFor("decide")?.outcome ?? ""]}
-                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))} />
-                  <TextArea name="conditions" label={t("board.conditions")} hint={t("board.conditionsHint")} rows={4}
-                    defaultValue={valuesFor("decide")?.conditions} error={errorsFor("decide").conditions} />
-                  <ConfirmSubmit className="button" disabled={busy} label={t("board.recordDecision")}
-                    title={t("board.confirmDecisionTitle")} confirmLabel={t("board.recordDecision")}
+                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
+                  />
+                  <TextArea
+                    name="conditions"
+                    label={t("board.conditions")}
+                    hint={t("board.conditionsHint")}
+                    rows={4}
+                    defaultValue={valuesFor("decide")?.conditions}
+                    error={errorsFor("decide").conditions}
+                  />
+                  <ConfirmSubmit
+                    className="button"
+                    disabled={busy}
+                    label={t("board.recordDecision")}
+                    title={t("board.confirmDecisionTitle")}
+                    confirmLabel={t("board.recordDecision")}
                     summary={(form) => {
                       const outcome = form.get("outcome");
-                      return typeof outcome === "string" && outcome ? <p><strong>{t("board.outcome")}:</strong> {t(`board.choices.${outcome}`)}</p> : null;
-                    }}>
+                      return typeof outcome === "string" && outcome ? (
+                        <p>
+                          <strong>{t("board.outcome")}:</strong> {t(`board.choices.${outcome}`)}
+                        </p>
+                      ) : null;
+                    }}
+                  >
                     <p>{t("board.confirmDecisionBody")}</p>
                   </ConfirmSubmit>
                 </Form>
@@ -252,17 +358,27 @@ export default function BoardPacket() {
       {isChair ? (
         <section aria-labelledby="declarations-title" className="panel">
           <h2 id="declarations-title">{t("board.declarationsTitle")}</h2>
-          {packet.declarations.length === 0 ? <p className="muted">{t("board.noDeclarations")}</p> : (
+          {packet.declarations.length === 0 ? (
+            <p className="muted">{t("board.noDeclarations")}</p>
+          ) : (
             <ul className="declarations">
               {packet.declarations.map((row) => (
                 <li key={row.member_id}>
-                  <strong>{row.name}</strong>: {row.has_conflict ? t("board.declaredConflict") : t("board.declaredNone")}
-                  {row.has_conflict && row.reason ? <><br /><span className="prewrap">{row.reason}</span></> : null}
+                  <strong>{row.name}</strong>:{" "}
+                  {row.has_conflict ? t("board.declaredConflict") : t("board.declaredNone")}
+                  {row.has_conflict && row.reason ? (
+                    <>
+                      <br />
+                      <span className="prewrap">{row.reason}</span>
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>
           )}
-          {packet.undeclared.length > 0 ? <p>{t("board.undeclared", { names: packet.undeclared.join(", ") })}</p> : null}
+          {packet.undeclared.length > 0 ? (
+            <p>{t("board.undeclared", { names: packet.undeclared.join(", ") })}</p>
+          ) : null}
         </section>
       ) : null}
     </div>

@@ -27,7 +27,9 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { supabase } = await requireRoles(request, context, ["board_chair"]);
   await readFormData(request);
   const result = await closeReview(supabase, reviewId);
-  return result.error ? data({ formError: { key: `dbErrors.${result.error.code}` } }, 400) : redirect(`/board/reviews/${reviewId}`);
+  return result.error
+    ? data({ formError: { key: `dbErrors.${result.error.code}` } }, 400)
+    : redirect(`/board/reviews/${reviewId}`);
 }
 
 export default function BoardReview() {
@@ -38,18 +40,37 @@ export default function BoardReview() {
   const open = review.status === "open";
   return (
     <div className="page">
-      <p><Link to="/board">{t("board.back")}</Link></p>
+      <p>
+        <Link to="/board">{t("board.back")}</Link>
+      </p>
       <h1>{review.title}</h1>
-      <p><StatusBadge status={`review_${review.status}`} /></p>
+      <p>
+        <StatusBadge status={`review_${review.status}`} />
+      </p>
       <FormAlert error={result?.formError} />
       <dl className="facts">
         <dt>{t("board.closesAt")}</dt>
-        <dd><LocalTime iso={review.closes_at} />{open ? <> (<TimeLeft until={review.closes_at} />)</> : null}</dd>
+        <dd>
+          <LocalTime iso={review.closes_at} />
+          {open ? (
+            <>
+              {" "}
+              (<TimeLeft until={review.closes_at} />)
+            </>
+          ) : null}
+        </dd>
         <dt>{t("board.quorum")}</dt>
         <dd>{review.quorum ?? t("board.quorumDefault")}</dd>
         <dt>{t("board.planEditing")}</dt>
         <dd>{review.allow_plan_editing ? t("board.planEditingAllowed") : t("board.planEditingCommentOnly")}</dd>
-        {review.closed_at ? <><dt>{t("board.closedAt")}</dt><dd><LocalTime iso={review.closed_at} /></dd></> : null}
+        {review.closed_at ? (
+          <>
+            <dt>{t("board.closedAt")}</dt>
+            <dd>
+              <LocalTime iso={review.closed_at} />
+            </dd>
+          </>
+        ) : null}
       </dl>
       <section aria-labelledby="packets-title">
         <h2 id="packets-title">{t("board.packets")}</h2>
@@ -57,11 +78,22 @@ export default function BoardReview() {
         <ul className="card-list">
           {review.packets.map((packet) => (
             <li key={packet.id} className="card">
-              <h3><Link to={`/board/packets/${packet.id}`}>{packet.heading?.centre_name || t("eois.untitled")}</Link></h3>
+              <h3>
+                <Link to={`/board/packets/${packet.id}`}>{packet.heading?.centre_name || t("eois.untitled")}</Link>
+              </h3>
               <p>{packet.heading ? `${packet.heading.host_institution} (${packet.heading.country_code})` : null}</p>
               <p>
-                {packet.declared === "none" ? t("board.declaredNone") : packet.declared === "conflict" ? t("board.declaredConflict") : t("board.notDeclared")}
-                {packet.heading?.status ? <> · <StatusBadge status={packet.heading.status} /></> : null}
+                {packet.declared === "none"
+                  ? t("board.declaredNone")
+                  : packet.declared === "conflict"
+                    ? t("board.declaredConflict")
+                    : t("board.notDeclared")}
+                {packet.heading?.status ? (
+                  <>
+                    {" "}
+                    · <StatusBadge status={packet.heading.status} />
+                  </>
+                ) : null}
               </p>
             </li>
           ))}
@@ -72,7 +104,9 @@ export default function BoardReview() {
           <summary>{t("board.closeReview")}</summary>
           <Form method="post" className="form form--compact">
             <p>{t("board.closeReviewHelp")}</p>
-            <button type="submit" className="button button--danger" disabled={navigation.state === "submitting"}>{t("board.closeReviewConfirm")}</button>
+            <button type="submit" className="button button--danger" disabled={navigation.state === "submitting"}>
+              {t("board.closeReviewConfirm")}
+            </button>
           </Form>
         </details>
       ) : null}

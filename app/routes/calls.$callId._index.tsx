@@ -34,12 +34,34 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     loadReferenceData(supabase, await detectLanguage(request)),
     user && roles.includes("applicant") ? listMyOrganisations(supabase, user.id) : Promise.resolve([]),
     isCoordinator ? countEoisByStatus(supabase, call.id) : Promise.resolve(null),
-    isCoordinator ? supabase.from("organisations").select("id, name").order("name").limit(1000).then((result) => result.data ?? []) : Promise.resolve([]),
+    isCoordinator
+      ? supabase
+          .from("organisations")
+          .select("id, name")
+          .order("name")
+          .limit(1000)
+          .then((result) => result.data ?? [])
+      : Promise.resolve([]),
   ]);
-  const allowed = reference.centreTypes.filter((type) => call.allowed_centre_types.length === 0 || call.allowed_centre_types.includes(type.code));
-  const open = call.status === "open" && new Date(call.opens_at).getTime() <= Date.now() && new Date(call.closes_at).getTime() > Date.now();
+  const allowed = reference.centreTypes.filter(
+    (type) => call.allowed_centre_types.length === 0 || call.allowed_centre_types.includes(type.code),
+  );
+  const open =
+    call.status === "open" &&
+    new Date(call.opens_at).getTime() <= Date.now() &&
+    new Date(call.closes_at).getTime() > Date.now();
   return data(
-    { call, open, allowed, signedIn: Boolean(user), isApplicant: roles.includes("applicant"), isCoordinator, organisations, counts, allOrganisations },
+    {
+      call,
+      open,
+      allowed,
+      signedIn: Boolean(user),
+      isApplicant: roles.includes("applicant"),
+      isCoordinator,
+      organisations,
+      counts,
+      allOrganisations,
+    },
     { headers },
   );
 }
@@ -65,8 +87,16 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     if (result.error?.code === "eoi_exists") {
       // One live EoI per institution and call: point to the one that exists instead of starting another.
       const existing = z.uuid().safeParse(result.error.details).data ?? null;
-      return data({ intent: "start", formError: { key: "dbErrors.eoi_exists" } as FieldError, errors: {} as FieldErrors,
-                    values: formValues(formData), existingEoi: existing }, 409);
+      return data(
+        {
+          intent: "start",
+          formError: { key: "dbErrors.eoi_exists" } as FieldError,
+          errors: {} as FieldErrors,
+          values: formValues(formData),
+          existingEoi: existing,
+        },
+        409,
+      );
     }
     if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
     throw redirect(`/eois/${result.data}/edit/contact`);
@@ -75,7 +105,12 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   if (intent.data.intent === "open" || intent.data.intent === "close") {
     const result = intent.data.intent === "open" ? await openCall(supabase, callId) : await closeCall(supabase, callId);
     if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-    return data({ intent: intent.data.intent, formError: null, errors: {} as FieldErrors, values: {} as Record<string, string> });
+    return data({
+      intent: intent.data.intent,
+      formError: null,
+      errors: {} as FieldErrors,
+      values: {} as Record<string, string>,
+    });
   }
   const parsed = parseForm(extendDeadlineSchema, formData);
   if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
@@ -90,18 +125,27 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function CallPage() {
-  const { call, open, allowed, signedIn, isApplicant, isCoordinator, organisations, counts, allOrganisations } = useLoaderData<typeof loader>();
+  const { call, open, allowed, signedIn, isApplicant, isCoordinator, organisations, counts, allOrganisations } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
   return (
     <div className="page">
-      <p><Link to="/calls">{t("calls.back")}</Link></p>
+      <p>
+        <Link to="/calls">{t("calls.back")}</Link>
+      </p>
       <h1>{call.title}</h1>
-      <p><StatusBadge status={`call_${call.status}`} /></p>
+      <p>
+        <StatusBadge status={`call_${call.status}`} />
+      </p>
       <FormAlert error={result?.formError} />
       {result && "existingEoi" in result && result.existingEoi ? (
-        <p><Link to={`/eois/${result.existingEoi}`} className="button">{t("calls.openExistingEoi")}</Link></p>
+        <p>
+          <Link to={`/eois/${result.existingEoi}`} className="button">
+            {t("calls.openExistingEoi")}
+          </Link>
+        </p>
       ) : null}
       <div className="two-columns">
         <section aria-labelledby="call-about">
@@ -109,31 +153,55 @@ export default function CallPage() {
           <p className="prewrap">{call.description}</p>
           <h3>{t("calls.whoMayApply")}</h3>
           <p>{t("calls.whoMayApplyBody")}</p>
-          <ul>{allowed.map((type) => <li key={type.code}>{type.label}</li>)}</ul>
+          <ul>
+            {allowed.map((type) => (
+              <li key={type.code}>{type.label}</li>
+            ))}
+          </ul>
         </section>
         <aside className="panel" aria-labelledby="call-dates">
           <h2 id="call-dates">{t("calls.dates")}</h2>
           <dl className="facts">
             <dt>{t("calls.opens")}</dt>
-            <dd><LocalTime iso={call.opens_at} /></dd>
+            <dd>
+              <LocalTime iso={call.opens_at} />
+            </dd>
             <dt>{t("calls.deadline")}</dt>
-            <dd><LocalTime iso={call.closes_at} /></dd>
+            <dd>
+              <LocalTime iso={call.closes_at} />
+            </dd>
             <dt>{t("calls.remaining")}</dt>
-            <dd><TimeLeft until={call.closes_at} /></dd>
+            <dd>
+              <TimeLeft until={call.closes_at} />
+            </dd>
           </dl>
           {isApplicant && open ? (
             organisations.length === 0 ? (
-              <p><Link to={`/organisations/new?redirectTo=/calls/${call.id}`} className="button">{t("calls.registerFirst")}</Link></p>
+              <p>
+                <Link to={`/organisations/new?redirectTo=/calls/${call.id}`} className="button">
+                  {t("calls.registerFirst")}
+                </Link>
+              </p>
             ) : (
               <Form method="post" className="form form--compact">
                 <input type="hidden" name="intent" value="start" />
-                <SelectField name="organisation" label={t("calls.applyAs")} options={organisations.map((org) => ({ value: org.id, label: org.name }))} />
-                <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("calls.startEoi")}</button>
+                <SelectField
+                  name="organisation"
+                  label={t("calls.applyAs")}
+                  options={organisations.map((org) => ({ value: org.id, label: org.name }))}
+                />
+                <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                  {t("calls.startEoi")}
+                </button>
               </Form>
             )
           ) : null}
           {!signedIn && open ? (
-            <p><Link to={`/sign-in?redirectTo=/calls/${call.id}`} className="button">{t("calls.signInToApply")}</Link></p>
+            <p>
+              <Link to={`/sign-in?redirectTo=/calls/${call.id}`} className="button">
+                {t("calls.signInToApply")}
+              </Link>
+            </p>
           ) : null}
           {!open ? <p className="muted">{t("calls.closedExplain")}</p> : null}
         </aside>
@@ -144,18 +212,35 @@ export default function CallPage() {
           {counts && Object.keys(counts).length > 0 ? (
             <dl className="counts">
               {Object.entries(counts).map(([status, count]) => (
-                <div key={status}><dt><StatusBadge status={status} /></dt><dd>{count}</dd></div>
+                <div key={status}>
+                  <dt>
+                    <StatusBadge status={status} />
+                  </dt>
+                  <dd>{count}</dd>
+                </div>
               ))}
             </dl>
           ) : (
             <p>{t("calls.noSubmissions")}</p>
           )}
           <div className="actions">
-            <Link to={`/calls/${call.id}/edit`} className="button button--secondary">{t("calls.edit")}</Link>
+            <Link to={`/calls/${call.id}/edit`} className="button button--secondary">
+              {t("calls.edit")}
+            </Link>
             {call.status !== "open" ? (
-              <Form method="post"><input type="hidden" name="intent" value="open" /><button className="button" type="submit">{t("calls.open")}</button></Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="open" />
+                <button className="button" type="submit">
+                  {t("calls.open")}
+                </button>
+              </Form>
             ) : (
-              <Form method="post"><input type="hidden" name="intent" value="close" /><button className="button button--secondary" type="submit">{t("calls.close")}</button></Form>
+              <Form method="post">
+                <input type="hidden" name="intent" value="close" />
+                <button className="button button--secondary" type="submit">
+                  {t("calls.close")}
+                </button>
+              </Form>
             )}
           </div>
           <Form method="post" className="form form--compact" noValidate>
@@ -163,14 +248,36 @@ export default function CallPage() {
             <input type="hidden" name="intent" value="extend" />
             <div className={result?.errors && "closes_at" in result.errors ? "field field--invalid" : "field"}>
               <label htmlFor="field-closes_at">{t("calls.fields.newDeadline")}</label>
-              <input id="field-closes_at" name="closes_at" type="datetime-local" defaultValue={result?.values.closes_at}
-                aria-invalid={result?.errors.closes_at ? true : undefined} aria-describedby={result?.errors.closes_at ? "field-closes_at-error" : undefined} />
-              {result?.errors.closes_at ? <p id="field-closes_at-error" className="field__error">{t(result.errors.closes_at.key)}</p> : null}
+              <input
+                id="field-closes_at"
+                name="closes_at"
+                type="datetime-local"
+                defaultValue={result?.values.closes_at}
+                aria-invalid={result?.errors.closes_at ? true : undefined}
+                aria-describedby={result?.errors.closes_at ? "field-closes_at-error" : undefined}
+              />
+              {result?.errors.closes_at ? (
+                <p id="field-closes_at-error" className="field__error">
+                  {t(result.errors.closes_at.key)}
+                </p>
+              ) : null}
             </div>
-            <SelectField name="organisation" label={t("calls.fields.extendFor")} placeholder={t("calls.fields.everyone")}
-              options={allOrganisations.map((org) => ({ value: org.id, label: org.name }))} defaultValue={result?.values.organisation} />
-            <TextField name="reason" label={t("calls.fields.reason")} defaultValue={result?.values.reason} maxLength={2000} />
-            <button type="submit" className="button button--secondary">{t("calls.extendSubmit")}</button>
+            <SelectField
+              name="organisation"
+              label={t("calls.fields.extendFor")}
+              placeholder={t("calls.fields.everyone")}
+              options={allOrganisations.map((org) => ({ value: org.id, label: org.name }))}
+              defaultValue={result?.values.organisation}
+            />
+            <TextField
+              name="reason"
+              label={t("calls.fields.reason")}
+              defaultValue={result?.values.reason}
+              maxLength={2000}
+            />
+            <button type="submit" className="button button--secondary">
+              {t("calls.extendSubmit")}
+            </button>
           </Form>
         </section>
       ) : null}

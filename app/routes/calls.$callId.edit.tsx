@@ -52,7 +52,12 @@ export default function EditCall() {
   return (
     <div className="page page--form">
       <h1>{t("calls.edit")}</h1>
-      <CallForm values={result?.values ?? values} errors={result?.errors ?? ({} as FieldErrors)} centreTypes={centreTypes} submitLabel={t("calls.save")} />
+      <CallForm
+        values={result?.values ?? values}
+        errors={result?.errors ?? ({} as FieldErrors)}
+        centreTypes={centreTypes}
+        submitLabel={t("calls.save")}
+      />
     </div>
   );
 }

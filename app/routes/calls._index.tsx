@@ -23,7 +23,11 @@ export default function Calls() {
     <div className="page">
       <div className="page-heading">
         <h1>{t("calls.title")}</h1>
-        {isCoordinator ? <Link to="/calls/new" className="button">{t("calls.new")}</Link> : null}
+        {isCoordinator ? (
+          <Link to="/calls/new" className="button">
+            {t("calls.new")}
+          </Link>
+        ) : null}
       </div>
       {calls.length === 0 ? (
         <p>{t("calls.none")}</p>
@@ -31,8 +35,12 @@ export default function Calls() {
         <ul className="card-list">
           {calls.map((call) => (
             <li key={call.id} className="card">
-              <h2><Link to={`/calls/${call.id}`}>{call.title}</Link></h2>
-              <p><StatusBadge status={`call_${call.status}`} /> {t("calls.closes")} <LocalTime iso={call.closes_at} /></p>
+              <h2>
+                <Link to={`/calls/${call.id}`}>{call.title}</Link>
+              </h2>
+              <p>
+                <StatusBadge status={`call_${call.status}`} /> {t("calls.closes")} <LocalTime iso={call.closes_at} />
+              </p>
             </li>
           ))}
         </ul>

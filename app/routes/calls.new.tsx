@@ -39,7 +39,12 @@ export default function NewCall() {
     <div className="page page--form">
       <h1>{t("calls.new")}</h1>
       <p>{t("calls.newIntro")}</p>
-      <CallForm values={result?.values ?? {}} errors={result?.errors ?? ({} as FieldErrors)} centreTypes={centreTypes} submitLabel={t("calls.create")} />
+      <CallForm
+        values={result?.values ?? {}}
+        errors={result?.errors ?? ({} as FieldErrors)}
+        centreTypes={centreTypes}
+        submitLabel={t("calls.create")}
+      />
     </div>
   );
 }

@@ -35,7 +35,9 @@ export default function CentrePage() {
   const country = reference.countries.find((item) => item.code === centre.country_code)?.label ?? centre.country_code;
   return (
     <div className="page">
-      <p><Link to="/centres">{t("centres.back")}</Link></p>
+      <p>
+        <Link to="/centres">{t("centres.back")}</Link>
+      </p>
       <h1>{centre.name}</h1>
       <dl className="facts">
         <dt>{t("centres.host")}</dt>
@@ -49,17 +51,32 @@ export default function CentrePage() {
         <dt>{t("centres.scope")}</dt>
         <dd>{t(`scopes.${centre.scope}`)}</dd>
         <dt>{t("centres.capabilities")}</dt>
-        <dd>{centre.capabilities.map((code) => reference.capabilities.find((item) => item.code === code)?.label ?? code).join(", ")}</dd>
+        <dd>
+          {centre.capabilities
+            .map((code) => reference.capabilities.find((item) => item.code === code)?.label ?? code)
+            .join(", ")}
+        </dd>
         <dt>{t("centres.designatedAt")}</dt>
-        <dd><LocalTime iso={centre.designated_at} /></dd>
+        <dd>
+          <LocalTime iso={centre.designated_at} />
+        </dd>
       </dl>
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t("centres.planTitle")}</h2>
         <p className="muted">{t("centres.planHelp")}</p>
         <dl className="facts">
           <dt>{t("centres.planHash")}</dt>
-          <dd><code className="hash">{centre.plan_hash}</code></dd>
-          {centre.plan ? <><dt>{t("centres.planApprovedAt")}</dt><dd><LocalTime iso={centre.plan.approved_at} /></dd></> : null}
+          <dd>
+            <code className="hash">{centre.plan_hash}</code>
+          </dd>
+          {centre.plan ? (
+            <>
+              <dt>{t("centres.planApprovedAt")}</dt>
+              <dd>
+                <LocalTime iso={centre.plan.approved_at} />
+              </dd>
+            </>
+          ) : null}
         </dl>
         {centre.plan ? <PlanDocument content={centre.plan.content as unknown as PlanNode} /> : null}
       </section>

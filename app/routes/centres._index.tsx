@@ -34,18 +34,48 @@ export default function Centres() {
       <h1>{t("centres.title")}</h1>
       <p>{t("centres.intro")}</p>
       <Form method="get" className="filters" aria-label={t("centres.filters")}>
-        <SelectField name="region" label={t("centres.region")} placeholder={t("centres.any")} defaultValue={filters.region}
-          options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({ value: code, label: t(`regions.${code}`) }))} />
-        <SelectField name="country" label={t("centres.country")} placeholder={t("centres.any")} defaultValue={filters.country}
-          options={reference.countries.map((country) => ({ value: country.code, label: country.label }))} />
-        <SelectField name="type" label={t("centres.type")} placeholder={t("centres.any")} defaultValue={filters.type}
-          options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))} />
-        <SelectField name="scope" label={t("centres.scope")} placeholder={t("centres.any")} defaultValue={filters.scope}
-          options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))} />
-        <SelectField name="capability" label={t("centres.capability")} placeholder={t("centres.any")} defaultValue={filters.capability}
-          options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))} />
+        <SelectField
+          name="region"
+          label={t("centres.region")}
+          placeholder={t("centres.any")}
+          defaultValue={filters.region}
+          options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({
+            value: code,
+            label: t(`regions.${code}`),
+          }))}
+        />
+        <SelectField
+          name="country"
+          label={t("centres.country")}
+          placeholder={t("centres.any")}
+          defaultValue={filters.country}
+          options={reference.countries.map((country) => ({ value: country.code, label: country.label }))}
+        />
+        <SelectField
+          name="type"
+          label={t("centres.type")}
+          placeholder={t("centres.any")}
+          defaultValue={filters.type}
+          options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))}
+        />
+        <SelectField
+          name="scope"
+          label={t("centres.scope")}
+          placeholder={t("centres.any")}
+          defaultValue={filters.scope}
+          options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))}
+        />
+        <SelectField
+          name="capability"
+          label={t("centres.capability")}
+          placeholder={t("centres.any")}
+          defaultValue={filters.capability}
+          options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))}
+        />
         <div className="actions">
-          <button type="submit" className="button">{t("centres.apply")}</button>
+          <button type="submit" className="button">
+            {t("centres.apply")}
+          </button>
           {filtered ? <Link to="/centres">{t("centres.reset")}</Link> : null}
         </div>
       </Form>
@@ -70,7 +100,9 @@ export default function Centres() {
             <tbody>
               {centres.map((centre) => (
                 <tr key={centre.id}>
-                  <td><Link to={`/centres/${centre.id}`}>{centre.name}</Link></td>
+                  <td>
+                    <Link to={`/centres/${centre.id}`}>{centre.name}</Link>
+                  </td>
                   <td>{centre.host_institution}</td>
                   <td>{countryLabel(centre.country_code)}</td>
                   <td>{t(`regions.${centre.region_code}`)}</td>

@@ -39,7 +39,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["applicant"]);
   const formData = await readFormData(request);
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}) => data({ formError, errors, values: formValues(formData) }, 400);
+  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ formError, errors, values: formValues(formData) }, 400);
   if (formData.get("intent") === "answer") {
     const parsed = parseForm(answerSchema, formData);
     if (!parsed.success) return fail(null, parsed.fieldErrors);
@@ -69,11 +70,23 @@ export default function EoiPage() {
   const recommended = eoi.validation;
   return (
     <div className="page">
-      <p>{isBdt ? <Link to={`/review/${eoi.id}`}>{t("eoiPage.openValidation")}</Link> : <Link to="/eois">{t("eoiPage.back")}</Link>}</p>
+      <p>
+        {isBdt ? (
+          <Link to={`/review/${eoi.id}`}>{t("eoiPage.openValidation")}</Link>
+        ) : (
+          <Link to="/eois">{t("eoiPage.back")}</Link>
+        )}
+      </p>
       <h1>{eoi.centre_name || t("eois.untitled")}</h1>
-      <p><StatusBadge status={eoi.status} /> {eoi.call?.title}</p>
-      {searchParams.get("submitted") ? <FormNotice title={t("eoiPage.submittedTitle")}>{t("eoiPage.submittedBody")}</FormNotice> : null}
-      {searchParams.get("answered") ? <FormNotice title={t("eoiPage.answeredTitle")}>{t("eoiPage.answeredBody")}</FormNotice> : null}
+      <p>
+        <StatusBadge status={eoi.status} /> {eoi.call?.title}
+      </p>
+      {searchParams.get("submitted") ? (
+        <FormNotice title={t("eoiPage.submittedTitle")}>{t("eoiPage.submittedBody")}</FormNotice>
+      ) : null}
+      {searchParams.get("answered") ? (
+        <FormNotice title={t("eoiPage.answeredTitle")}>{t("eoiPage.answeredBody")}</FormNotice>
+      ) : null}
       <FormAlert error={result?.formError} />
 
       {eoi.status === "validated" ? (
@@ -87,13 +100,27 @@ export default function EoiPage() {
               <dt>{t("review.recommendedScope")}</dt>
               <dd>{recommended.recommended_scope ? t(`scopes.${recommended.recommended_scope}`) : null}</dd>
               <dt>{t("review.recommendedCapabilities")}</dt>
-              <dd>{recommended.recommended_capabilities.map((code) => reference.capabilities.find((item) => item.code === code)?.label).join(", ")}</dd>
-              {recommended.notes_to_applicant ? <><dt>{t("review.notesToApplicant")}</dt><dd className="prewrap">{recommended.notes_to_applicant}</dd></> : null}
+              <dd>
+                {recommended.recommended_capabilities
+                  .map((code) => reference.capabilities.find((item) => item.code === code)?.label)
+                  .join(", ")}
+              </dd>
+              {recommended.notes_to_applicant ? (
+                <>
+                  <dt>{t("review.notesToApplicant")}</dt>
+                  <dd className="prewrap">{recommended.notes_to_applicant}</dd>
+                </>
+              ) : null}
             </dl>
           ) : null}
           <p>
             {application ? t("eoiPage.applicationStarted") : t("eoiPage.applicationComing")}
-            {application ? <> <Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link></> : null}
+            {application ? (
+              <>
+                {" "}
+                <Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link>
+              </>
+            ) : null}
           </p>
         </section>
       ) : null}
@@ -109,17 +136,31 @@ export default function EoiPage() {
         <section className="panel panel--highlight" aria-labelledby="clarify-title">
           <h2 id="clarify-title">{t("eoiPage.clarificationTitle")}</h2>
           <blockquote className="prewrap">{openQuestion.question}</blockquote>
-          <p>{t("eoiPage.clarificationHelp")} <Link to={`/eois/${eoi.id}/edit/contact`}>{t("eoiPage.editEoi")}</Link> · <Link to={`/eois/${eoi.id}/edit/attachments`}>{t("eoiPage.addFiles")}</Link></p>
+          <p>
+            {t("eoiPage.clarificationHelp")} <Link to={`/eois/${eoi.id}/edit/contact`}>{t("eoiPage.editEoi")}</Link> ·{" "}
+            <Link to={`/eois/${eoi.id}/edit/attachments`}>{t("eoiPage.addFiles")}</Link>
+          </p>
           <Form method="post" noValidate className="form">
             <input type="hidden" name="intent" value="answer" />
-            <TextArea name="answer" label={t("eoiPage.answer")} defaultValue={result?.values.answer} error={result?.errors.answer} />
-            <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("eoiPage.sendAnswer")}</button>
+            <TextArea
+              name="answer"
+              label={t("eoiPage.answer")}
+              defaultValue={result?.values.answer}
+              error={result?.errors.answer}
+            />
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              {t("eoiPage.sendAnswer")}
+            </button>
           </Form>
         </section>
       ) : null}
 
       {canEdit && eoi.status === "draft" ? (
-        <p><Link to={`/eois/${eoi.id}/edit/contact`} className="button">{t("eoiPage.continue")}</Link></p>
+        <p>
+          <Link to={`/eois/${eoi.id}/edit/contact`} className="button">
+            {t("eoiPage.continue")}
+          </Link>
+        </p>
       ) : null}
 
       <div className="two-columns">
@@ -136,8 +177,14 @@ export default function EoiPage() {
               <ul className="qa">
                 {eoi.clarifications.map((item) => (
                   <li key={item.id}>
-                    <p><strong>{t("eoiPage.question")}</strong> <span className="prewrap">{item.question}</span></p>
-                    {item.answer ? <p><strong>{t("eoiPage.answer")}</strong> <span className="prewrap">{item.answer}</span></p> : null}
+                    <p>
+                      <strong>{t("eoiPage.question")}</strong> <span className="prewrap">{item.question}</span>
+                    </p>
+                    {item.answer ? (
+                      <p>
+                        <strong>{t("eoiPage.answer")}</strong> <span className="prewrap">{item.answer}</span>
+                      </p>
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -149,7 +196,9 @@ export default function EoiPage() {
               <Form method="post" className="form form--compact">
                 <input type="hidden" name="intent" value="withdraw" />
                 <TextArea name="reason" label={t("eoiPage.withdrawReason")} rows={3} />
-                <button type="submit" className="button button--danger">{t("eoiPage.withdrawConfirm")}</button>
+                <button type="submit" className="button button--danger">
+                  {t("eoiPage.withdrawConfirm")}
+                </button>
               </Form>
             </details>
           ) : null}

@@ -45,7 +45,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
       throw new Response("Bad request: the form could not be read", { status: 400 });
     }
     // Our forms always send a part (an empty file input too); none at all is a body whose boundary never matched.
-    if ([...formData.keys()].length === 0) throw new Response("Bad request: the form could not be read", { status: 400 });
+    if ([...formData.keys()].length === 0)
+      throw new Response("Bad request: the form could not be read", { status: 400 });
   }
   const remove = formData.get("remove");
   if (typeof remove === "string") {

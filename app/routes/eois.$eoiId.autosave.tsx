@@ -9,7 +9,11 @@ const params = z.object({ eoiId: z.uuid() });
 const body = z.object({
   step: z.enum(eoiFormSteps),
   // Comma-separated field names: a partial save (what changed since the last acknowledged save); absent: all.
-  fields: z.string().max(2000).optional().transform((value) => (value ? value.split(",").filter(Boolean) : undefined)),
+  fields: z
+    .string()
+    .max(2000)
+    .optional()
+    .transform((value) => (value ? value.split(",").filter(Boolean) : undefined)),
 });
 
 /**

@@ -59,7 +59,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     const index = eoiSteps.indexOf(step);
     if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.min(index + 1, eoiSteps.length - 1)]}`);
     if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
-    return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
+    return data({
+      formError: null,
+      errors: {} as FieldErrors,
+      values: {} as Record<string, string>,
+      saved: true,
+      missing: [] as string[],
+    });
   }
   // The fields that pass are saved even when another is refused (an over-long paste), which is reported.
   const { fieldErrors, error } = await saveEoiStep(supabase, eoiId, step, formData);
@@ -68,7 +74,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const index = eoiSteps.indexOf(step);
   if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[index + 1]}`);
   if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
-  return data({ formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, saved: true, missing: [] as string[] });
+  return data({
+    formError: null,
+    errors: {} as FieldErrors,
+    values: {} as Record<string, string>,
+    saved: true,
+    missing: [] as string[],
+  });
 }
 
 export default function EditEoi() {
@@ -85,25 +97,39 @@ export default function EditEoi() {
   const errors: FieldErrors = { ...result?.errors, ...autosave.fieldErrors };
   const saving = navigation.state === "submitting";
   const status =
-    saving || autosave.status === "pending" ? t("eoiForm.saving")
-    : autosave.status === "retrying" ? t("eoiForm.saveRetrying")
-    : autosave.status === "invalid" || (autosave.status === "idle" && result?.formError) ? t("eoiForm.notSavedFields")
-    : autosave.status === "saved" || result?.saved ? t("eoiForm.saved")
-    : "";
+    saving || autosave.status === "pending"
+      ? t("eoiForm.saving")
+      : autosave.status === "retrying"
+        ? t("eoiForm.saveRetrying")
+        : autosave.status === "invalid" || (autosave.status === "idle" && result?.formError)
+          ? t("eoiForm.notSavedFields")
+          : autosave.status === "saved" || result?.saved
+            ? t("eoiForm.saved")
+            : "";
   const missingSteps = new Set((result?.missing ?? []).map((field) => stepOfField[field]).filter(Boolean) as EoiStep[]);
 
   return (
     <div className="page">
-      <p><Link to={`/eois/${eoi.id}`}>{t("eoiForm.backToEoi")}</Link></p>
+      <p>
+        <Link to={`/eois/${eoi.id}`}>{t("eoiForm.backToEoi")}</Link>
+      </p>
       <h1>{eoi.centre_name || t("eoiForm.title")}</h1>
       <p className="muted">
         {eoi.call?.title} · {t("calls.deadline")}: {deadline ? <LocalTime iso={deadline} /> : null}
-        {deadline ? <> · <TimeLeft until={deadline} /></> : null}
+        {deadline ? (
+          <>
+            {" "}
+            · <TimeLeft until={deadline} />
+          </>
+        ) : null}
       </p>
       <nav aria-label={t("eoiForm.steps")} className="stepper">
         <ol>
           {eoiSteps.map((name, position) => (
-            <li key={name} className={missingSteps.has(name) ? "stepper__item stepper__item--missing" : "stepper__item"}>
+            <li
+              key={name}
+              className={missingSteps.has(name) ? "stepper__item stepper__item--missing" : "stepper__item"}
+            >
               <Link to={`/eois/${eoi.id}/edit/${name}`} aria-current={name === step ? "step" : undefined}>
                 {position + 1}. {t(`eoiForm.stepNames.${name}`)}
               </Link>
@@ -112,21 +138,34 @@ export default function EditEoi() {
         </ol>
       </nav>
       <h2>{t(`eoiForm.stepNames.${step}`)}</h2>
-      {eoi.status === "clarification_requested" ? <p className="alert alert--info">{t("eoiForm.clarificationEditing")}</p> : null}
+      {eoi.status === "clarification_requested" ? (
+        <p className="alert alert--info">{t("eoiForm.clarificationEditing")}</p>
+      ) : null}
       <FormAlert error={result?.formError} />
-      <p className="save-status" role="status" data-autosave={autosave.listening ? autosave.status : undefined}>{status}</p>
+      <p className="save-status" role="status" data-autosave={autosave.listening ? autosave.status : undefined}>
+        {status}
+      </p>
 
       {step === "attachments" ? (
         <section aria-labelledby="attachments-title">
           <h3 id="attachments-title">{t("attachments.title")}</h3>
-          {eoi.attachments.length === 0 ? <p>{t("attachments.none")}</p> : (
+          {eoi.attachments.length === 0 ? (
+            <p>{t("attachments.none")}</p>
+          ) : (
             <ul className="file-list">
               {eoi.attachments.map((file) => (
                 <li key={file.id}>
                   <a href={`/attachments/${file.id}`}>{file.file_name}</a> ({Math.ceil(file.size_bytes / 1024)} KB)
-                  <form method="post" action={`/eois/${eoi.id}/attachments`} encType="multipart/form-data" className="inline-form">
+                  <form
+                    method="post"
+                    action={`/eois/${eoi.id}/attachments`}
+                    encType="multipart/form-data"
+                    className="inline-form"
+                  >
                     <input type="hidden" name="remove" value={file.id} />
-                    <button type="submit" className="button button--small button--secondary">{t("attachments.remove", { name: file.file_name })}</button>
+                    <button type="submit" className="button button--small button--secondary">
+                      {t("attachments.remove", { name: file.file_name })}
+                    </button>
                   </form>
                 </li>
               ))}
@@ -141,19 +180,42 @@ export default function EditEoi() {
       <Form method="post" noValidate className="form" ref={formRef}>
         {StepFields ? <StepFields eoi={eoi} reference={reference} values={result?.values} errors={errors} /> : null}
         <div className="actions">
-          {index > 0 ? <button type="submit" name="intent" value="back" className="button button--secondary">{t("eoiForm.back")}</button> : null}
-          {hasFields ? <button type="submit" name="intent" value="save" className="button button--secondary">{t("eoiForm.save")}</button> : null}
+          {index > 0 ? (
+            <button type="submit" name="intent" value="back" className="button button--secondary">
+              {t("eoiForm.back")}
+            </button>
+          ) : null}
+          {hasFields ? (
+            <button type="submit" name="intent" value="save" className="button button--secondary">
+              {t("eoiForm.save")}
+            </button>
+          ) : null}
           {step !== "review" ? (
-            <button type="submit" name="intent" value="next" className="button">{t("eoiForm.next")}</button>
+            <button type="submit" name="intent" value="next" className="button">
+              {t("eoiForm.next")}
+            </button>
           ) : eoi.status === "draft" ? (
             <>
-              <button type="submit" name="intent" value="submit" className="button" disabled={closed} aria-describedby={closed ? "submit-closed" : undefined}>
+              <button
+                type="submit"
+                name="intent"
+                value="submit"
+                className="button"
+                disabled={closed}
+                aria-describedby={closed ? "submit-closed" : undefined}
+              >
                 {t("eoiForm.submit")}
               </button>
-              {closed ? <p id="submit-closed" className="field__error">{t("eoiForm.submitClosed")}</p> : null}
+              {closed ? (
+                <p id="submit-closed" className="field__error">
+                  {t("eoiForm.submitClosed")}
+                </p>
+              ) : null}
             </>
           ) : (
-            <Link to={`/eois/${eoi.id}`} className="button">{t("eoiForm.answerOnPage")}</Link>
+            <Link to={`/eois/${eoi.id}`} className="button">
+              {t("eoiForm.answerOnPage")}
+            </Link>
           )}
         </div>
       </Form>

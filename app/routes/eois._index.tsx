@@ -12,7 +12,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eois.titl
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, user, headers } = await requireRoles(request, context, ["applicant"]);
   const organisations = await listMyOrganisations(supabase, user.id);
-  const eois = await listOrganisationEois(supabase, organisations.map((org) => org.id));
+  const eois = await listOrganisationEois(
+    supabase,
+    organisations.map((org) => org.id),
+  );
   return data({ organisations, eois }, { headers });
 }
 
@@ -23,14 +26,24 @@ export default function MyEois() {
     <div className="page">
       <div className="page-heading">
         <h1>{t("eois.title")}</h1>
-        <Link to="/calls" className="button">{t("eois.findCall")}</Link>
+        <Link to="/calls" className="button">
+          {t("eois.findCall")}
+        </Link>
       </div>
       {organisations.length === 0 ? (
-        <p>{t("eois.noOrganisation")} <Link to="/organisations/new">{t("organisations.new")}</Link></p>
+        <p>
+          {t("eois.noOrganisation")} <Link to="/organisations/new">{t("organisations.new")}</Link>
+        </p>
       ) : (
         <ul className="link-list">
-          {organisations.map((org) => <li key={org.id}><Link to={`/organisations/${org.id}`}>{org.name}</Link></li>)}
-          <li><Link to="/organisations/new">{t("organisations.another")}</Link></li>
+          {organisations.map((org) => (
+            <li key={org.id}>
+              <Link to={`/organisations/${org.id}`}>{org.name}</Link>
+            </li>
+          ))}
+          <li>
+            <Link to="/organisations/new">{t("organisations.another")}</Link>
+          </li>
         </ul>
       )}
       {eois.length === 0 ? (
@@ -38,15 +51,26 @@ export default function MyEois() {
       ) : (
         <table className="table">
           <thead>
-            <tr><th scope="col">{t("eois.centre")}</th><th scope="col">{t("eois.call")}</th><th scope="col">{t("eois.status")}</th><th scope="col">{t("eois.updated")}</th></tr>
+            <tr>
+              <th scope="col">{t("eois.centre")}</th>
+              <th scope="col">{t("eois.call")}</th>
+              <th scope="col">{t("eois.status")}</th>
+              <th scope="col">{t("eois.updated")}</th>
+            </tr>
           </thead>
           <tbody>
             {eois.map((eoi) => (
               <tr key={eoi.id}>
-                <td><Link to={`/eois/${eoi.id}`}>{eoi.centre_name || t("eois.untitled")}</Link></td>
+                <td>
+                  <Link to={`/eois/${eoi.id}`}>{eoi.centre_name || t("eois.untitled")}</Link>
+                </td>
                 <td>{eoi.call?.title}</td>
-                <td><StatusBadge status={eoi.status} /></td>
-                <td><LocalTime iso={eoi.updated_at} withZone={false} /></td>
+                <td>
+                  <StatusBadge status={eoi.status} />
+                </td>
+                <td>
+                  <LocalTime iso={eoi.updated_at} withZone={false} />
+                </td>
               </tr>
             ))}
           </tbody>

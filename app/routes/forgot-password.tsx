@@ -14,12 +14,19 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "forgotPas
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const parsed = parseForm(emailOnlySchema, formData);
-  if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
+  if (!parsed.success)
+    return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
   const mailClient = createSupabaseLinkMailClient(context.clientIp);
   const redirectUrl = new URL("/reset-password", getAppEnv().SITE_URL).toString();
   const { error } = await sendPasswordReset(mailClient, parsed.data.email, redirectUrl);
-  if (error) return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData), sentTo: null }, 400);
-  return data({ fieldErrors: {} as FieldErrors, formError: null, values: {} as Record<string, string>, sentTo: parsed.data.email });
+  if (error)
+    return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData), sentTo: null }, 400);
+  return data({
+    fieldErrors: {} as FieldErrors,
+    formError: null,
+    values: {} as Record<string, string>,
+    sentTo: parsed.data.email,
+  });
 }
 
 export default function ForgotPassword() {

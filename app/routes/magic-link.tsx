@@ -14,11 +14,22 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "magicLink
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const parsed = parseForm(emailOnlySchema, formData);
-  if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
+  if (!parsed.success)
+    return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
   const mailClient = createSupabaseLinkMailClient(context.clientIp);
-  const { error } = await sendMagicLink(mailClient, parsed.data.email, new URL("/home", getAppEnv().SITE_URL).toString());
-  if (error) return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData), sentTo: null }, 400);
-  return data({ fieldErrors: {} as FieldErrors, formError: null, values: {} as Record<string, string>, sentTo: parsed.data.email });
+  const { error } = await sendMagicLink(
+    mailClient,
+    parsed.data.email,
+    new URL("/home", getAppEnv().SITE_URL).toString(),
+  );
+  if (error)
+    return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData), sentTo: null }, 400);
+  return data({
+    fieldErrors: {} as FieldErrors,
+    formError: null,
+    values: {} as Record<string, string>,
+    sentTo: parsed.data.email,
+  });
 }
 
 export default function MagicLink() {

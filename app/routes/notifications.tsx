@@ -30,17 +30,25 @@ export default function Notifications() {
       <div className="page-heading">
         <h1>{t("notifications.title")}</h1>
         {notifications.some((item) => !item.read_at) ? (
-          <Form method="post"><button type="submit" className="button button--secondary">{t("notifications.markAllRead")}</button></Form>
+          <Form method="post">
+            <button type="submit" className="button button--secondary">
+              {t("notifications.markAllRead")}
+            </button>
+          </Form>
         ) : null}
       </div>
-      {notifications.length === 0 ? <p>{t("notifications.none")}</p> : (
+      {notifications.length === 0 ? (
+        <p>{t("notifications.none")}</p>
+      ) : (
         <ul className="notification-list">
           {notifications.map((item) => (
             <li key={item.id} className={item.read_at ? "" : "unread"}>
               <Link to={notificationLink(item.kind, item.entity_type, item.entity_id)}>
                 {t(`notifications.kinds.${item.kind}`, { defaultValue: t("notifications.generic") })}
               </Link>{" "}
-              <span className="muted"><LocalTime iso={item.created_at} withZone={false} /></span>
+              <span className="muted">
+                <LocalTime iso={item.created_at} withZone={false} />
+              </span>
               {item.read_at ? null : <span className="visually-hidden"> ({t("notifications.unread")})</span>}
             </li>
           ))}

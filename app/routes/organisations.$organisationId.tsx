@@ -32,10 +32,19 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { supabase, user } = await requireRoles(request, context, ["applicant"]);
   const formData = await readFormData(request);
   const parsed = parseForm(inviteSchema, formData);
-  if (!parsed.success) return data({ errors: parsed.fieldErrors, formError: null, values: parsed.values, outcome: null }, 400);
+  if (!parsed.success)
+    return data({ errors: parsed.fieldErrors, formError: null, values: parsed.values, outcome: null }, 400);
   const result = await inviteColleague(supabase, organisationId, parsed.data.email);
   if (result.error) {
-    return data({ errors: {} as FieldErrors, formError: { key: `dbErrors.${result.error.code}` }, values: formValues(formData), outcome: null }, 400);
+    return data(
+      {
+        errors: {} as FieldErrors,
+        formError: { key: `dbErrors.${result.error.code}` },
+        values: formValues(formData),
+        outcome: null,
+      },
+      400,
+    );
   }
   if (result.data === "invited" && context.mailer) {
     // The invitee has no account yet, so no notification row can reach them: the app mails them directly.
@@ -45,10 +54,20 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     await context.mailer.send({
       to: parsed.data.email,
       subject: t("organisations.inviteMailSubject", { organisation: organisation?.name ?? "" }),
-      text: t("organisations.inviteMailBody", { name: user.email, organisation: organisation?.name ?? "", link: signUp, email: parsed.data.email }),
+      text: t("organisations.inviteMailBody", {
+        name: user.email,
+        organisation: organisation?.name ?? "",
+        link: signUp,
+        email: parsed.data.email,
+      }),
     });
   }
-  return data({ errors: {} as FieldErrors, formError: null, values: {} as Record<string, string>, outcome: result.data });
+  return data({
+    errors: {} as FieldErrors,
+    formError: null,
+    values: {} as Record<string, string>,
+    outcome: result.data,
+  });
 }
 
 export default function OrganisationPage() {
@@ -60,15 +79,26 @@ export default function OrganisationPage() {
   return (
     <div className="page">
       <h1>{organisation.name}</h1>
-      <p className="muted">{t(`organisations.kinds.${organisation.kind}`)} · {new Intl.DisplayNames(undefined, { type: "region" }).of(organisation.country_code)}</p>
-      {result?.outcome ? <FormNotice title={t(`organisations.outcome.${result.outcome}`)}>{t("organisations.outcomeBody")}</FormNotice> : null}
+      <p className="muted">
+        {t(`organisations.kinds.${organisation.kind}`)} ·{" "}
+        {new Intl.DisplayNames(undefined, { type: "region" }).of(organisation.country_code)}
+      </p>
+      {result?.outcome ? (
+        <FormNotice title={t(`organisations.outcome.${result.outcome}`)}>{t("organisations.outcomeBody")}</FormNotice>
+      ) : null}
       <FormAlert error={result?.formError} />
       <section aria-labelledby="members-title">
         <h2 id="members-title">{t("organisations.members", { count: organisation.members.length })}</h2>
         {pending.length > 0 ? (
           <>
             <h3>{t("organisations.pending")}</h3>
-            <ul>{pending.map((invitation) => <li key={invitation.email}>{invitation.email} · <LocalTime iso={invitation.invited_at} withZone={false} /></li>)}</ul>
+            <ul>
+              {pending.map((invitation) => (
+                <li key={invitation.email}>
+                  {invitation.email} · <LocalTime iso={invitation.invited_at} withZone={false} />
+                </li>
+              ))}
+            </ul>
           </>
         ) : null}
       </section>
@@ -76,8 +106,16 @@ export default function OrganisationPage() {
         <h2 id="invite-colleague-title">{t("organisations.inviteColleague")}</h2>
         <p>{t("organisations.inviteColleagueIntro")}</p>
         <Form method="post" noValidate className="form form--compact">
-          <TextField name="email" type="email" label={t("fields.email")} defaultValue={result?.values.email} error={result?.errors.email} />
-          <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("organisations.sendInvitation")}</button>
+          <TextField
+            name="email"
+            type="email"
+            label={t("fields.email")}
+            defaultValue={result?.values.email}
+            error={result?.errors.email}
+          />
+          <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+            {t("organisations.sendInvitation")}
+          </button>
         </Form>
       </section>
     </div>

@@ -29,9 +29,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(organisationFormSchema, formData);
   if (!parsed.success) return data({ errors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
   const { redirectTo, website, contact_email, ...rest } = parsed.data;
-  const result = await registerOrganisation(supabase, { ...rest, website: website || undefined, contact_email: contact_email || undefined });
+  const result = await registerOrganisation(supabase, {
+    ...rest,
+    website: website || undefined,
+    contact_email: contact_email || undefined,
+  });
   if (result.error) {
-    return data({ errors: result.error.fieldErrors ?? ({} as FieldErrors), formError: { key: `dbErrors.${result.error.code}` }, values: formValues(formData) }, 400);
+    return data(
+      {
+        errors: result.error.fieldErrors ?? ({} as FieldErrors),
+        formError: { key: `dbErrors.${result.error.code}` },
+        values: formValues(formData),
+      },
+      400,
+    );
   }
   throw redirect(safeRedirectPath(redirectTo, "/eois"));
 }
@@ -51,15 +62,46 @@ export default function NewOrganisation() {
       <FormAlert error={result?.formError ?? (Object.keys(errors).length ? { key: "errors.formHasErrors" } : null)} />
       <Form method="post" noValidate className="form">
         <input type="hidden" name="redirectTo" value={values.redirectTo ?? searchParams.get("redirectTo") ?? ""} />
-        <TextField name="name" label={t("organisations.fields.name")} defaultValue={values.name} error={errors.name} maxLength={200} />
-        <SelectField name="kind" label={t("organisations.fields.kind")} placeholder={t("common.choose")} defaultValue={values.kind}
-          error={errors.kind} options={kinds.map((kind) => ({ value: kind, label: t(`organisations.kinds.${kind}`) }))} />
-        <SelectField name="country_code" label={t("organisations.fields.country")} placeholder={t("common.choose")}
-          defaultValue={values.country_code} error={errors.country_code}
-          options={countries.map((country) => ({ value: country.code, label: country.label }))} />
-        <TextField name="website" label={t("organisations.fields.website")} defaultValue={values.website} error={errors.website} hint={t("organisations.fields.websiteHint")} />
-        <TextField name="contact_email" type="email" label={t("organisations.fields.contactEmail")} defaultValue={values.contact_email} error={errors.contact_email} />
-        <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("organisations.register")}</button>
+        <TextField
+          name="name"
+          label={t("organisations.fields.name")}
+          defaultValue={values.name}
+          error={errors.name}
+          maxLength={200}
+        />
+        <SelectField
+          name="kind"
+          label={t("organisations.fields.kind")}
+          placeholder={t("common.choose")}
+          defaultValue={values.kind}
+          error={errors.kind}
+          options={kinds.map((kind) => ({ value: kind, label: t(`organisations.kinds.${kind}`) }))}
+        />
+        <SelectField
+          name="country_code"
+          label={t("organisations.fields.country")}
+          placeholder={t("common.choose")}
+          defaultValue={values.country_code}
+          error={errors.country_code}
+          options={countries.map((country) => ({ value: country.code, label: country.label }))}
+        />
+        <TextField
+          name="website"
+          label={t("organisations.fields.website")}
+          defaultValue={values.website}
+          error={errors.website}
+          hint={t("organisations.fields.websiteHint")}
+        />
+        <TextField
+          name="contact_email"
+          type="email"
+          label={t("organisations.fields.contactEmail")}
+          defaultValue={values.contact_email}
+          error={errors.contact_email}
+        />
+        <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+          {t("organisations.register")}
+        </button>
       </Form>
     </div>
   );

@@ -50,15 +50,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const person = values.person!;
   const result =
     intent.data === "invite"
-      ? await invitePerson(supabase, { email: values.email!, name: values.name!, role: values.role as (typeof appRoles)[number] })
+      ? await invitePerson(supabase, {
+          email: values.email!,
+          name: values.name!,
+          role: values.role as (typeof appRoles)[number],
+        })
       : intent.data === "grant"
         ? { error: (await grantRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null }
         : intent.data === "revoke"
-          ? { error: (await revokeRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null }
+          ? {
+              error: (await revokeRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null,
+            }
           : { error: (await setAccountActive(supabase, person, intent.data === "reactivate")).error?.code ?? null };
   if (result.error) return fail({ key: `dbErrors.${result.error}` });
-  const notice = intent.data === "invite" ? ("invited" in result && result.invited ? "people.invited" : "people.granted") : "people.updated";
-  return data({ intent: intent.data, formError: null, errors: {} as FieldErrors, values: {} as Record<string, string>, notice });
+  const notice =
+    intent.data === "invite"
+      ? "invited" in result && result.invited
+        ? "people.invited"
+        : "people.granted"
+      : "people.updated";
+  return data({
+    intent: intent.data,
+    formError: null,
+    errors: {} as FieldErrors,
+    values: {} as Record<string, string>,
+    notice,
+  });
 }
 
 export default function People() {
@@ -77,18 +94,46 @@ export default function People() {
         <p>{t("people.inviteIntro")}</p>
         <Form method="post" noValidate className="form form--compact field-row">
           <input type="hidden" name="intent" value="invite" />
-          <TextField name="name" label={t("people.name")} defaultValue={result?.intent === "invite" ? result.values.name : undefined} error={errors.name} />
-          <TextField name="email" type="email" label={t("fields.email")} defaultValue={result?.intent === "invite" ? result.values.email : undefined} error={errors.email} />
-          <SelectField name="role" label={t("people.role")} placeholder={t("common.choose")} error={errors.role}
+          <TextField
+            name="name"
+            label={t("people.name")}
+            defaultValue={result?.intent === "invite" ? result.values.name : undefined}
+            error={errors.name}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label={t("fields.email")}
+            defaultValue={result?.intent === "invite" ? result.values.email : undefined}
+            error={errors.email}
+          />
+          <SelectField
+            name="role"
+            label={t("people.role")}
+            placeholder={t("common.choose")}
+            error={errors.role}
             defaultValue={result?.intent === "invite" ? result.values.role : undefined}
-            options={["reviewer", "coordinator", "board_member", "board_chair"].map((code) => ({ value: code, label: t(`home.roles.${code}`) }))} />
-          <div className="actions"><button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("people.sendInvite")}</button></div>
+            options={["reviewer", "coordinator", "board_member", "board_chair"].map((code) => ({
+              value: code,
+              label: t(`home.roles.${code}`),
+            }))}
+          />
+          <div className="actions">
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              {t("people.sendInvite")}
+            </button>
+          </div>
         </Form>
       </section>
       <table className="table">
         <caption className="visually-hidden">{t("people.title")}</caption>
         <thead>
-          <tr><th scope="col">{t("people.name")}</th><th scope="col">{t("fields.email")}</th><th scope="col">{t("people.roles")}</th><th scope="col">{t("people.account")}</th></tr>
+          <tr>
+            <th scope="col">{t("people.name")}</th>
+            <th scope="col">{t("fields.email")}</th>
+            <th scope="col">{t("people.roles")}</th>
+            <th scope="col">{t("people.account")}</th>
+          </tr>
         </thead>
         <tbody>
           {people.map((person) => (
@@ -104,8 +149,14 @@ export default function People() {
                         <input type="hidden" name="person" value={person.id} />
                         <input type="hidden" name="role" value={held} />
                         <span className="role-badge">{t(`home.roles.${held}`)}</span>{" "}
-                        <button type="submit" className="button button--small button--secondary"
-                          aria-label={t("people.revokeLabel", { role: t(`home.roles.${held}`), name: person.display_name || person.email })}>
+                        <button
+                          type="submit"
+                          className="button button--small button--secondary"
+                          aria-label={t("people.revokeLabel", {
+                            role: t(`home.roles.${held}`),
+                            name: person.display_name || person.email,
+                          })}
+                        >
                           {t("people.revoke")}
                         </button>
                       </Form>
@@ -115,12 +166,22 @@ export default function People() {
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="intent" value="grant" />
                   <input type="hidden" name="person" value={person.id} />
-                  <label className="visually-hidden" htmlFor={`grant-${person.id}`}>{t("people.grantLabel", { name: person.display_name || person.email })}</label>
+                  <label className="visually-hidden" htmlFor={`grant-${person.id}`}>
+                    {t("people.grantLabel", { name: person.display_name || person.email })}
+                  </label>
                   <select id={`grant-${person.id}`} name="role" defaultValue="">
                     <option value="">{t("people.addRole")}</option>
-                    {appRoles.filter((code) => !person.roles.includes(code)).map((code) => <option key={code} value={code}>{t(`home.roles.${code}`)}</option>)}
+                    {appRoles
+                      .filter((code) => !person.roles.includes(code))
+                      .map((code) => (
+                        <option key={code} value={code}>
+                          {t(`home.roles.${code}`)}
+                        </option>
+                      ))}
                   </select>{" "}
-                  <button type="submit" className="button button--small">{t("people.grant")}</button>
+                  <button type="submit" className="button button--small">
+                    {t("people.grant")}
+                  </button>
                 </Form>
               </td>
               <td>
@@ -131,15 +192,22 @@ export default function People() {
                     <input type="hidden" name="intent" value={person.active ? "deactivate" : "reactivate"} />
                     <input type="hidden" name="person" value={person.id} />
                     {person.active ? (
-                      <ConfirmSubmit className="button button--small button--danger" label={t("people.deactivate")}
+                      <ConfirmSubmit
+                        className="button button--small button--danger"
+                        label={t("people.deactivate")}
                         ariaLabel={t("people.deactivateLabel", { name: person.display_name || person.email })}
                         title={t("people.confirmDeactivateTitle", { name: person.display_name || person.email })}
-                        confirmLabel={t("people.deactivate")} danger>
+                        confirmLabel={t("people.deactivate")}
+                        danger
+                      >
                         <p>{t("people.confirmDeactivateBody")}</p>
                       </ConfirmSubmit>
                     ) : (
-                      <button type="submit" className="button button--small"
-                        aria-label={t("people.reactivateLabel", { name: person.display_name || person.email })}>
+                      <button
+                        type="submit"
+                        className="button button--small"
+                        aria-label={t("people.reactivateLabel", { name: person.display_name || person.email })}
+                      >
                         {t("people.reactivate")}
                       </button>
                     )}

@@ -25,7 +25,8 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const { supabase, user, headers } = await requireUser(request, context);
   const page = await getPlanPage(supabase, parsed.data.planId, user.id);
   if (!page) throw new Response("Not found", { status: 404, headers });
-  const name = (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
+  const name =
+    (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
   return data({ ...page, me: { id: user.id, name } }, { headers });
 }
 
@@ -46,17 +47,24 @@ export default function PlanPage() {
   const [pending, setPending] = useState<SelectionForComment | null>(null);
   const canComment = access === "comment" || access === "edit";
   const anchored = useMemo(
-    () => threads.filter((thread) => thread.anchor).map((thread) => ({ id: thread.id, anchor: thread.anchor!, resolved: Boolean(thread.resolvedAt) })),
+    () =>
+      threads
+        .filter((thread) => thread.anchor)
+        .map((thread) => ({ id: thread.id, anchor: thread.anchor!, resolved: Boolean(thread.resolvedAt) })),
     [threads],
   );
   const clearPending = useCallback(() => setPending(null), []);
   return (
     <div className="page page--wide">
-      <p><Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link></p>
+      <p>
+        <Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link>
+      </p>
       <h1 id="plan-title">{t("plan.pageHeading", { name: plan.application.centre_name || t("eois.untitled") })}</h1>
       <p>
-        <StatusBadge status={plan.application.status} /> <span className="access-badge">{t(`plan.access.${access}`)}</span>{" "}
-        <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>{" · "}
+        <StatusBadge status={plan.application.status} />{" "}
+        <span className="access-badge">{t(`plan.access.${access}`)}</span>{" "}
+        <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>
+        {" · "}
         <Link to={`/plans/${plan.id}/export`}>{t("plan.export")}</Link>
       </p>
       {searchParams.get("restored") ? (
@@ -71,8 +79,12 @@ export default function PlanPage() {
         <section className="panel panel--highlight" aria-labelledby="frozen-title">
           <h2 id="frozen-title">{t("plan.frozenTitle")}</h2>
           <p>{t("plan.frozenBody")}</p>
-          <p>{t("plan.hash")} <code className="hash">{approved.contentHash}</code></p>
-          <p><Link to={`/plans/${plan.id}/versions/${approved.id}`}>{t("plan.openApproved")}</Link></p>
+          <p>
+            {t("plan.hash")} <code className="hash">{approved.contentHash}</code>
+          </p>
+          <p>
+            <Link to={`/plans/${plan.id}/versions/${approved.id}`}>{t("plan.openApproved")}</Link>
+          </p>
         </section>
       ) : null}
       <PlanStatusBar status={status} participants={participants} />

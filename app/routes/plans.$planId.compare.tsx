@@ -16,7 +16,13 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const selection = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success || !selection.success) throw new Response("Not found", { status: 404 });
   const { supabase, headers } = await requireUser(request, context);
-  const comparison = await comparePlanVersions(supabase, context.collab, parsed.data.planId, selection.data.from, selection.data.to);
+  const comparison = await comparePlanVersions(
+    supabase,
+    context.collab,
+    parsed.data.planId,
+    selection.data.from,
+    selection.data.to,
+  );
   if (!comparison) throw new Response("Not found", { status: 404, headers });
   return data({ planId: parsed.data.planId, ...comparison }, { headers });
 }
@@ -28,7 +34,9 @@ export default function PlanCompare() {
   const changed = blocks.filter((block) => block.kind !== "same").length;
   return (
     <div className="page">
-      <p><Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link></p>
+      <p>
+        <Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link>
+      </p>
       <h1>{t("plan.compareTitle")}</h1>
       <p>{t("plan.comparing", { from: fromName ?? t("plan.currentDraft"), to: toName ?? t("plan.currentDraft") })}</p>
       <p>{t("plan.changedBlocks", { count: changed })}</p>

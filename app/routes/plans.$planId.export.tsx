@@ -26,7 +26,9 @@ export default function PlanExport() {
   const { t } = useTranslation();
   return (
     <div className="page plan-export">
-      <p className="no-print"><Link to={`/plans/${planId}`}>{t("plan.backToPlan")}</Link></p>
+      <p className="no-print">
+        <Link to={`/plans/${planId}`}>{t("plan.backToPlan")}</Link>
+      </p>
       <h1>{t("plan.pageHeading", { name: centreName || t("eois.untitled") })}</h1>
       <p className="no-print hint">{t("plan.exportHint")}</p>
       <PlanDocument content={content} />

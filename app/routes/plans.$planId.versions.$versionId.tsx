@@ -51,32 +51,52 @@ export default function PlanVersion() {
   const name = versionLabel(t, version);
   return (
     <div className="page">
-      <p><Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link></p>
+      <p>
+        <Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link>
+      </p>
       <h1>{name}</h1>
       <p>
-        {version.kind !== "named" ? <><span className="badge">{t(`plan.kind.${version.kind}`)}</span> </> : null}
+        {version.kind !== "named" ? (
+          <>
+            <span className="badge">{t(`plan.kind.${version.kind}`)}</span>{" "}
+          </>
+        ) : null}
         <LocalTime iso={version.created_at} />
       </p>
-      <p>{t("plan.hash")} <code className="hash">{version.content_hash}</code></p>
+      <p>
+        {t("plan.hash")} <code className="hash">{version.content_hash}</code>
+      </p>
       <FormAlert error={result?.formError} />
       {access === "edit" && changes ? (
         <Form method="post">
-          <ConfirmSubmit className="button" disabled={navigation.state !== "idle"} label={t("plan.restore")}
-            title={t("plan.confirmRestoreTitle", { name })} confirmLabel={t("plan.restoreConfirm")}>
+          <ConfirmSubmit
+            className="button"
+            disabled={navigation.state !== "idle"}
+            label={t("plan.restore")}
+            title={t("plan.confirmRestoreTitle", { name })}
+            confirmLabel={t("plan.restoreConfirm")}
+          >
             {changes.versions.length > 0 ? (
               <>
                 <p>{t("plan.confirmRestoreSince")}</p>
                 <ul>
                   {changes.versions.map((later) => (
                     <li key={later.id}>
-                      {versionLabel(t, later)} · {later.author ?? t("plan.someone")} · <LocalTime iso={later.createdAt} />
+                      {versionLabel(t, later)} · {later.author ?? t("plan.someone")} ·{" "}
+                      <LocalTime iso={later.createdAt} />
                     </li>
                   ))}
                 </ul>
               </>
             ) : null}
-            {changes.people.length > 0 ? <p>{t("plan.confirmRestorePeople", { names: changes.people.join(", ") })}</p> : null}
-            {changes.lastEditedAt ? <p>{t("plan.confirmRestoreEdited")} <LocalTime iso={changes.lastEditedAt} /></p> : null}
+            {changes.people.length > 0 ? (
+              <p>{t("plan.confirmRestorePeople", { names: changes.people.join(", ") })}</p>
+            ) : null}
+            {changes.lastEditedAt ? (
+              <p>
+                {t("plan.confirmRestoreEdited")} <LocalTime iso={changes.lastEditedAt} />
+              </p>
+            ) : null}
             <p>{t("plan.confirmRestoreUndo", { name: t("plan.beforeRestoring", { name: version.name }) })}</p>
           </ConfirmSubmit>
           <p className="hint">{t("plan.restoreHint")}</p>

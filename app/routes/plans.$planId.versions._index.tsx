@@ -32,10 +32,14 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { supabase } = await requireUser(request, context);
   const formData = await readFormData(request);
   const parsed = parseForm(saveForm, formData);
-  if (!parsed.success) return data({ formError: null, errors: parsed.fieldErrors as FieldErrors, values: parsed.values }, 400);
+  if (!parsed.success)
+    return data({ formError: null, errors: parsed.fieldErrors as FieldErrors, values: parsed.values }, 400);
   const result = await saveVersion(supabase, context.collab, planId, parsed.data.name);
   if (result.error) {
-    return data({ formError: { key: `dbErrors.${result.error.code}` }, errors: {} as FieldErrors, values: formValues(formData) }, 400);
+    return data(
+      { formError: { key: `dbErrors.${result.error.code}` }, errors: {} as FieldErrors, values: formValues(formData) },
+      400,
+    );
   }
   throw redirect(`/plans/${planId}/versions?saved=1`);
 }
@@ -48,15 +52,28 @@ export default function PlanVersions() {
   const { t } = useTranslation();
   return (
     <div className="page">
-      <p><Link to={`/plans/${planId}`}>{t("plan.backToPlan")}</Link></p>
+      <p>
+        <Link to={`/plans/${planId}`}>{t("plan.backToPlan")}</Link>
+      </p>
       <h1>{t("plan.versionsTitle")}</h1>
-      {searchParams.get("saved") ? <FormNotice title={t("plan.versionSavedTitle")}>{t("plan.versionSavedBody")}</FormNotice> : null}
+      {searchParams.get("saved") ? (
+        <FormNotice title={t("plan.versionSavedTitle")}>{t("plan.versionSavedBody")}</FormNotice>
+      ) : null}
       {access === "edit" ? (
         <Form method="post" className="panel" aria-labelledby="save-version-title">
           <h2 id="save-version-title">{t("plan.saveVersion")}</h2>
           <FormAlert error={result?.formError} />
-          <TextField name="name" label={t("plan.versionName")} defaultValue={result?.values?.name} error={result?.errors?.name} maxLength={200} required />
-          <button type="submit" className="button" disabled={navigation.state !== "idle"}>{t("plan.saveVersionButton")}</button>
+          <TextField
+            name="name"
+            label={t("plan.versionName")}
+            defaultValue={result?.values?.name}
+            error={result?.errors?.name}
+            maxLength={200}
+            required
+          />
+          <button type="submit" className="button" disabled={navigation.state !== "idle"}>
+            {t("plan.saveVersionButton")}
+          </button>
         </Form>
       ) : null}
       {versions.length === 0 ? (
@@ -78,31 +95,55 @@ export default function PlanVersions() {
                 <tr key={version.id}>
                   <td>
                     <Link to={`/plans/${planId}/versions/${version.id}`}>{versionLabel(t, version)}</Link>
-                    {version.kind !== "named" ? <> <span className="badge">{t(`plan.kind.${version.kind}`)}</span></> : null}
+                    {version.kind !== "named" ? (
+                      <>
+                        {" "}
+                        <span className="badge">{t(`plan.kind.${version.kind}`)}</span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{version.author ?? t("plan.someone")}</td>
-                  <td><LocalTime iso={version.createdAt} /></td>
-                  <td><code className="hash">{version.contentHash.slice(0, 12)}</code></td>
+                  <td>
+                    <LocalTime iso={version.createdAt} />
+                  </td>
+                  <td>
+                    <code className="hash">{version.contentHash.slice(0, 12)}</code>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <Form method="get" action={`/plans/${planId}/compare`} className="panel compare-form" aria-labelledby="compare-title">
+          <Form
+            method="get"
+            action={`/plans/${planId}/compare`}
+            className="panel compare-form"
+            aria-labelledby="compare-title"
+          >
             <h2 id="compare-title">{t("plan.compareTitle")}</h2>
             <div className="field">
               <label htmlFor="compare-from">{t("plan.compareFrom")}</label>
               <select id="compare-from" name="from" defaultValue={versions[1]?.id ?? versions[0]?.id}>
-                {versions.map((version) => <option key={version.id} value={version.id}>{versionLabel(t, version)}</option>)}
+                {versions.map((version) => (
+                  <option key={version.id} value={version.id}>
+                    {versionLabel(t, version)}
+                  </option>
+                ))}
               </select>
             </div>
             <div className="field">
               <label htmlFor="compare-to">{t("plan.compareTo")}</label>
               <select id="compare-to" name="to" defaultValue={versions[1] ? versions[0]?.id : "current"}>
                 <option value="current">{t("plan.currentDraft")}</option>
-                {versions.map((version) => <option key={version.id} value={version.id}>{versionLabel(t, version)}</option>)}
+                {versions.map((version) => (
+                  <option key={version.id} value={version.id}>
+                    {versionLabel(t, version)}
+                  </option>
+                ))}
               </select>
             </div>
-            <button type="submit" className="button">{t("plan.compare")}</button>
+            <button type="submit" className="button">
+              {t("plan.compare")}
+            </button>
           </Form>
         </>
       )}

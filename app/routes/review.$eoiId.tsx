@@ -51,12 +51,17 @@ const schemas = {
   validate: z.object({
     recommended_centre_type: z.enum(centreTypeCodes, "errors.invalidChoice"),
     recommended_scope: z.enum(["global", "regional", "national"], "errors.invalidChoice"),
-    recommended_capabilities: z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-      z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability")),
+    recommended_capabilities: z.preprocess(
+      (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+      z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability"),
+    ),
     reasons: decisionText,
     notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional(),
   }),
-  decline: z.object({ reasons: decisionText, notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional() }),
+  decline: z.object({
+    reasons: decisionText,
+    notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional(),
+  }),
   note: z.object({ body: decisionText }),
 };
 
@@ -64,7 +69,9 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["reviewer", "coordinator"]);
   const formData = await readFormData(request);
-  const intent = z.enum(["start", "invite", "clarify", "validate", "decline", "note"]).safeParse(formData.get("intent"));
+  const intent = z
+    .enum(["start", "invite", "clarify", "validate", "decline", "note"])
+    .safeParse(formData.get("intent"));
   if (!intent.success) throw new Response("Bad request", { status: 400 });
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
     data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
@@ -95,8 +102,15 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
             checklist: checklistFrom(formData),
           })
         : intent.data === "decline"
-          ? await declineEoi(supabase, { eoi: eoiId, reasons: values.reasons!, notes_to_applicant: values.notes_to_applicant || undefined, checklist: checklistFrom(formData) })
-          : await addInternalNote(supabase, eoiId, values.body!).then((note) => ({ error: note.error ? { code: note.error } : null }));
+          ? await declineEoi(supabase, {
+              eoi: eoiId,
+              reasons: values.reasons!,
+              notes_to_applicant: values.notes_to_applicant || undefined,
+              checklist: checklistFrom(formData),
+            })
+          : await addInternalNote(supabase, eoiId, values.body!).then((note) => ({
+              error: note.error ? { code: note.error } : null,
+            }));
   return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
 }
 
@@ -112,9 +126,13 @@ export default function ReviewEoi() {
   const validating = eoi.status === "under_validation";
   return (
     <div className="page page--wide">
-      <p><Link to="/review">{t("review.backToQueue")}</Link></p>
+      <p>
+        <Link to="/review">{t("review.backToQueue")}</Link>
+      </p>
       <h1>{eoi.centre_name || t("eois.untitled")}</h1>
-      <p><StatusBadge status={eoi.status} /> {eoi.organisation?.name} · {eoi.call?.title}</p>
+      <p>
+        <StatusBadge status={eoi.status} /> {eoi.organisation?.name} · {eoi.call?.title}
+      </p>
       <FormAlert error={result?.formError} />
       <div className="two-columns">
         <section aria-labelledby="submitted-title">
@@ -128,58 +146,121 @@ export default function ReviewEoi() {
           {eoi.status === "submitted" || eoi.status === "resubmitted" ? (
             <Form method="post">
               <input type="hidden" name="intent" value="start" />
-              <button type="submit" className="button">{t("review.start")}</button>
+              <button type="submit" className="button">
+                {t("review.start")}
+              </button>
             </Form>
           ) : null}
           {validating ? (
             <>
               <Form method="post" noValidate className="form">
                 <input type="hidden" name="intent" value="validate" />
-                <ChoiceGroup name="checklist" label={t("review.checklist")} selected={(values?.checklist ?? "").split("\n")}
-                  options={checklistItems.map((item) => ({ value: item, label: t(`review.checks.${item}`) }))} />
-                <SelectField name="recommended_centre_type" label={t("review.recommendedType")}
+                <ChoiceGroup
+                  name="checklist"
+                  label={t("review.checklist")}
+                  selected={(values?.checklist ?? "").split("\n")}
+                  options={checklistItems.map((item) => ({ value: item, label: t(`review.checks.${item}`) }))}
+                />
+                <SelectField
+                  name="recommended_centre_type"
+                  label={t("review.recommendedType")}
                   hint={t("review.applicantChose", { choice: proposedType ?? t("eoiSummary.notGiven") })}
-                  defaultValue={pick("recommended_centre_type", eoi.proposed_centre_type ?? "")} error={errors.recommended_centre_type}
-                  placeholder={t("common.choose")} options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))} />
-                <SelectField name="recommended_scope" label={t("review.recommendedScope")}
-                  hint={t("review.applicantChose", { choice: eoi.proposed_scope ? t(`scopes.${eoi.proposed_scope}`) : t("eoiSummary.notGiven") })}
-                  defaultValue={pick("recommended_scope", eoi.proposed_scope ?? "")} error={errors.recommended_scope}
-                  placeholder={t("common.choose")} options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))} />
-                <ChoiceGroup name="recommended_capabilities" label={t("review.recommendedCapabilities")}
-                  hint={t("review.applicantChose", { choice: eoi.capabilities.map((code) => reference.capabilities.find((item) => item.code === code)?.label).join(", ") || t("eoiSummary.notGiven") })}
-                  selected={pick("recommended_capabilities", eoi.capabilities.join("\n")).split("\n")} error={errors.recommended_capabilities}
-                  options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))} />
-                <TextArea name="reasons" label={t("review.reasons")} defaultValue={result?.intent === "validate" ? values?.reasons : undefined} error={result?.intent === "validate" ? errors.reasons : undefined} rows={4} />
-                <TextArea name="notes_to_applicant" label={t("review.notesToApplicant")} defaultValue={result?.intent === "validate" ? values?.notes_to_applicant : undefined} rows={3} />
-                <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("review.validate")}</button>
+                  defaultValue={pick("recommended_centre_type", eoi.proposed_centre_type ?? "")}
+                  error={errors.recommended_centre_type}
+                  placeholder={t("common.choose")}
+                  options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))}
+                />
+                <SelectField
+                  name="recommended_scope"
+                  label={t("review.recommendedScope")}
+                  hint={t("review.applicantChose", {
+                    choice: eoi.proposed_scope ? t(`scopes.${eoi.proposed_scope}`) : t("eoiSummary.notGiven"),
+                  })}
+                  defaultValue={pick("recommended_scope", eoi.proposed_scope ?? "")}
+                  error={errors.recommended_scope}
+                  placeholder={t("common.choose")}
+                  options={["global", "regional", "national"].map((scope) => ({
+                    value: scope,
+                    label: t(`scopes.${scope}`),
+                  }))}
+                />
+                <ChoiceGroup
+                  name="recommended_capabilities"
+                  label={t("review.recommendedCapabilities")}
+                  hint={t("review.applicantChose", {
+                    choice:
+                      eoi.capabilities
+                        .map((code) => reference.capabilities.find((item) => item.code === code)?.label)
+                        .join(", ") || t("eoiSummary.notGiven"),
+                  })}
+                  selected={pick("recommended_capabilities", eoi.capabilities.join("\n")).split("\n")}
+                  error={errors.recommended_capabilities}
+                  options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))}
+                />
+                <TextArea
+                  name="reasons"
+                  label={t("review.reasons")}
+                  defaultValue={result?.intent === "validate" ? values?.reasons : undefined}
+                  error={result?.intent === "validate" ? errors.reasons : undefined}
+                  rows={4}
+                />
+                <TextArea
+                  name="notes_to_applicant"
+                  label={t("review.notesToApplicant")}
+                  defaultValue={result?.intent === "validate" ? values?.notes_to_applicant : undefined}
+                  rows={3}
+                />
+                <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                  {t("review.validate")}
+                </button>
               </Form>
               <details className="subform" open={result?.intent === "clarify"}>
                 <summary>{t("review.requestClarification")}</summary>
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="clarify" />
-                  <TextArea name="question" label={t("review.question")} defaultValue={values?.question} error={errors.question} rows={4} />
-                  <button type="submit" className="button button--secondary">{t("review.sendQuestion")}</button>
+                  <TextArea
+                    name="question"
+                    label={t("review.question")}
+                    defaultValue={values?.question}
+                    error={errors.question}
+                    rows={4}
+                  />
+                  <button type="submit" className="button button--secondary">
+                    {t("review.sendQuestion")}
+                  </button>
                 </Form>
               </details>
               <details className="subform" open={result?.intent === "decline"}>
                 <summary>{t("review.decline")}</summary>
                 <Form method="post" noValidate className="form form--compact">
                   <input type="hidden" name="intent" value="decline" />
-                  <TextArea name="reasons" label={t("review.declineReasons")} defaultValue={result?.intent === "decline" ? values?.reasons : undefined} error={result?.intent === "decline" ? errors.reasons : undefined} rows={4} />
+                  <TextArea
+                    name="reasons"
+                    label={t("review.declineReasons")}
+                    defaultValue={result?.intent === "decline" ? values?.reasons : undefined}
+                    error={result?.intent === "decline" ? errors.reasons : undefined}
+                    rows={4}
+                  />
                   <TextArea name="notes_to_applicant" label={t("review.notesToApplicant")} rows={3} />
-                  <button type="submit" className="button button--danger">{t("review.declineConfirm")}</button>
+                  <button type="submit" className="button button--danger">
+                    {t("review.declineConfirm")}
+                  </button>
                 </Form>
               </details>
             </>
           ) : null}
           {eoi.status === "validated" ? (
             application ? (
-              <p><Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link></p>
+              <p>
+                <Link to={`/applications/${application.id}`}>{t("applications.openApplication")}</Link>
+              </p>
             ) : (
               <Form method="post">
                 <input type="hidden" name="intent" value="invite" />
                 <p>{t("applications.inviteHelp")}</p>
-                <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("applications.invite")}</button>
+                <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                  {t("applications.invite")}
+                </button>
               </Form>
             )
           ) : null}
@@ -191,11 +272,25 @@ export default function ReviewEoi() {
           ) : null}
           <h3>{t("review.internalNotes")}</h3>
           <p className="muted">{t("review.internalNotesHint")}</p>
-          <ul className="notes">{notes.map((note) => <li key={note.id} className="prewrap">{note.body}</li>)}</ul>
+          <ul className="notes">
+            {notes.map((note) => (
+              <li key={note.id} className="prewrap">
+                {note.body}
+              </li>
+            ))}
+          </ul>
           <Form method="post" noValidate className="form form--compact">
             <input type="hidden" name="intent" value="note" />
-            <TextArea name="body" label={t("review.addNote")} defaultValue={result?.intent === "note" ? values?.body : undefined} error={result?.intent === "note" ? errors.body : undefined} rows={3} />
-            <button type="submit" className="button button--secondary">{t("review.saveNote")}</button>
+            <TextArea
+              name="body"
+              label={t("review.addNote")}
+              defaultValue={result?.intent === "note" ? values?.body : undefined}
+              error={result?.intent === "note" ? errors.body : undefined}
+              rows={3}
+            />
+            <button type="submit" className="button button--secondary">
+              {t("review.saveNote")}
+            </button>
           </Form>
         </aside>
       </div>

@@ -25,7 +25,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     loadReferenceData(supabase, await detectLanguage(request)),
     listReviewers(supabase),
   ]);
-  return data({ queue, calls, reference, reviewers, filters: { ...filters, page: queue.page }, isCoordinator: roles.includes("coordinator") }, { headers });
+  return data(
+    {
+      queue,
+      calls,
+      reference,
+      reviewers,
+      filters: { ...filters, page: queue.page },
+      isCoordinator: roles.includes("coordinator"),
+    },
+    { headers },
+  );
 }
 
 const assignSchema = z.object({ reviewer: z.uuid(), eoi: z.array(z.uuid()).min(1).max(1000) });
@@ -69,7 +79,9 @@ function ExportButton({ search, total }: { search: string; total: number }) {
   }
   return (
     <span className="export">
-      <a href={`/review/export${search}`} onClick={handleClick} className="button button--secondary" download>{t("review.export")}</a>
+      <a href={`/review/export${search}`} onClick={handleClick} className="button button--secondary" download>
+        {t("review.export")}
+      </a>
       {received !== null ? (
         <span className="progress">
           <label htmlFor="export-progress">{t("review.exporting", { received, total })}</label>
@@ -104,30 +116,85 @@ export default function ValidationQueue() {
           <label htmlFor="filter-q">{t("review.search")}</label>
           <input id="filter-q" name="q" type="search" defaultValue={filters.q ?? ""} />
         </div>
-        <SelectField name="call" label={t("review.call")} placeholder={t("review.any")} defaultValue={filters.call}
-          options={calls.map((call) => ({ value: call.id, label: call.title }))} />
-        <SelectField name="status" label={t("review.status")} placeholder={t("review.awaiting")} defaultValue={filters.status}
-          options={queueStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))} />
-        <SelectField name="region" label={t("review.region")} placeholder={t("review.any")} defaultValue={filters.region}
-          options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({ value: code, label: t(`regions.${code}`) }))} />
-        <SelectField name="country" label={t("review.country")} placeholder={t("review.any")} defaultValue={filters.country}
-          options={reference.countries.map((country) => ({ value: country.code, label: country.label }))} />
-        <SelectField name="type" label={t("review.centreType")} placeholder={t("review.any")} defaultValue={filters.type}
-          options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))} />
-        <SelectField name="capability" label={t("review.capability")} placeholder={t("review.any")} defaultValue={filters.capability}
-          options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))} />
-        <SelectField name="assignee" label={t("review.assignee")} placeholder={t("review.anyone")} defaultValue={filters.assignee}
-          options={[{ value: "me", label: t("review.me") }, { value: "unassigned", label: t("review.unassigned") },
-            ...reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name }))]} />
-        <SelectField name="sort" label={t("review.sort")} defaultValue={filters.sort}
-          options={["newest", "oldest", "name"].map((sort) => ({ value: sort, label: t(`review.sorts.${sort}`) }))} />
+        <SelectField
+          name="call"
+          label={t("review.call")}
+          placeholder={t("review.any")}
+          defaultValue={filters.call}
+          options={calls.map((call) => ({ value: call.id, label: call.title }))}
+        />
+        <SelectField
+          name="status"
+          label={t("review.status")}
+          placeholder={t("review.awaiting")}
+          defaultValue={filters.status}
+          options={queueStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+        />
+        <SelectField
+          name="region"
+          label={t("review.region")}
+          placeholder={t("review.any")}
+          defaultValue={filters.region}
+          options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({
+            value: code,
+            label: t(`regions.${code}`),
+          }))}
+        />
+        <SelectField
+          name="country"
+          label={t("review.country")}
+          placeholder={t("review.any")}
+          defaultValue={filters.country}
+          options={reference.countries.map((country) => ({ value: country.code, label: country.label }))}
+        />
+        <SelectField
+          name="type"
+          label={t("review.centreType")}
+          placeholder={t("review.any")}
+          defaultValue={filters.type}
+          options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))}
+        />
+        <SelectField
+          name="capability"
+          label={t("review.capability")}
+          placeholder={t("review.any")}
+          defaultValue={filters.capability}
+          options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))}
+        />
+        <SelectField
+          name="assignee"
+          label={t("review.assignee")}
+          placeholder={t("review.anyone")}
+          defaultValue={filters.assignee}
+          options={[
+            { value: "me", label: t("review.me") },
+            { value: "unassigned", label: t("review.unassigned") },
+            ...reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name })),
+          ]}
+        />
+        <SelectField
+          name="sort"
+          label={t("review.sort")}
+          defaultValue={filters.sort}
+          options={["newest", "oldest", "name"].map((sort) => ({ value: sort, label: t(`review.sorts.${sort}`) }))}
+        />
         <div className="field field--checkbox">
-          <input id="filter-overdue" name="overdue" type="checkbox" value="1" defaultChecked={Boolean(filters.overdue)} />
+          <input
+            id="filter-overdue"
+            name="overdue"
+            type="checkbox"
+            value="1"
+            defaultChecked={Boolean(filters.overdue)}
+          />
           <label htmlFor="filter-overdue">{t("review.overdue", { days: OVERDUE_DAYS })}</label>
         </div>
         <div className="actions">
-          <button type="submit" className="button">{t("review.apply")}</button>
-          <Link to="/review" className="button button--secondary">{t("review.reset")}</Link>
+          <button type="submit" className="button">
+            {t("review.apply")}
+          </button>
+          <Link to="/review" className="button button--secondary">
+            {t("review.reset")}
+          </Link>
         </div>
       </Form>
 
@@ -140,7 +207,11 @@ export default function ValidationQueue() {
           <caption className="visually-hidden">{t("review.queueTitle")}</caption>
           <thead>
             <tr>
-              {isCoordinator ? <th scope="col"><span className="visually-hidden">{t("review.select")}</span></th> : null}
+              {isCoordinator ? (
+                <th scope="col">
+                  <span className="visually-hidden">{t("review.select")}</span>
+                </th>
+              ) : null}
               <th scope="col">{t("review.centre")}</th>
               <th scope="col">{t("review.institution")}</th>
               <th scope="col">{t("review.status")}</th>
@@ -152,22 +223,44 @@ export default function ValidationQueue() {
             {queue.rows.map((row) => (
               <tr key={row.id}>
                 {isCoordinator ? (
-                  <td><input type="checkbox" name="eoi" value={row.id} aria-label={t("review.selectRow", { name: row.centre_name ?? "" })} /></td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      name="eoi"
+                      value={row.id}
+                      aria-label={t("review.selectRow", { name: row.centre_name ?? "" })}
+                    />
+                  </td>
                 ) : null}
-                <td><Link to={`/review/${row.id}`}>{row.centre_name || t("eois.untitled")}</Link></td>
-                <td>{row.organisation.name} ({reference.countries.find((country) => country.code === row.organisation.country_code)?.label})</td>
-                <td><StatusBadge status={row.status} /></td>
+                <td>
+                  <Link to={`/review/${row.id}`}>{row.centre_name || t("eois.untitled")}</Link>
+                </td>
+                <td>
+                  {row.organisation.name} (
+                  {reference.countries.find((country) => country.code === row.organisation.country_code)?.label})
+                </td>
+                <td>
+                  <StatusBadge status={row.status} />
+                </td>
                 <td>{row.submitted_at ? <LocalTime iso={row.submitted_at} withZone={false} /> : null}</td>
-                <td>{reviewerName(row.assigned_reviewer_id) || <span className="muted">{t("review.unassigned")}</span>}</td>
+                <td>
+                  {reviewerName(row.assigned_reviewer_id) || <span className="muted">{t("review.unassigned")}</span>}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
         {isCoordinator && queue.rows.length > 0 ? (
           <div className="bulk-actions">
-            <SelectField name="reviewer" label={t("review.assignTo")} placeholder={t("common.choose")}
-              options={reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name }))} />
-            <button type="submit" className="button" disabled={navigation.state === "submitting"}>{t("review.assign")}</button>
+            <SelectField
+              name="reviewer"
+              label={t("review.assignTo")}
+              placeholder={t("common.choose")}
+              options={reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name }))}
+            />
+            <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+              {t("review.assign")}
+            </button>
           </div>
         ) : null}
       </Form>

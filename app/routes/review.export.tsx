@@ -18,11 +18,38 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(encoder.encode(["id", "centre", "institution", "country", "region", "status", "submitted_at", "centre_type", "capabilities", "call"].join(",") + "\n"));
+      controller.enqueue(
+        encoder.encode(
+          [
+            "id",
+            "centre",
+            "institution",
+            "country",
+            "region",
+            "status",
+            "submitted_at",
+            "centre_type",
+            "capabilities",
+            "call",
+          ].join(",") + "\n",
+        ),
+      );
       for await (const rows of exportValidationQueue(supabase, filters, user.id)) {
         const lines = rows.map((row) =>
-          [row.id, row.centre_name, row.organisation.name, row.organisation.country_code, row.organisation.country?.region_code,
-            row.status, row.submitted_at, row.proposed_centre_type, row.capabilities.join(" "), row.call?.title].map(csvCell).join(","),
+          [
+            row.id,
+            row.centre_name,
+            row.organisation.name,
+            row.organisation.country_code,
+            row.organisation.country?.region_code,
+            row.status,
+            row.submitted_at,
+            row.proposed_centre_type,
+            row.capabilities.join(" "),
+            row.call?.title,
+          ]
+            .map(csvCell)
+            .join(","),
         );
         if (lines.length) controller.enqueue(encoder.encode(lines.join("\n") + "\n"));
       }

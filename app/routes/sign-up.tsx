@@ -34,10 +34,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
     confirmUrl: new URL("/home", getAppEnv().SITE_URL).toString(),
   });
   if (result.error) {
-    return data({ fieldErrors: {} as FieldErrors, formError: result.error, values: formValues(formData), sentTo: null }, 400);
+    return data(
+      { fieldErrors: {} as FieldErrors, formError: result.error, values: formValues(formData), sentTo: null },
+      400,
+    );
   }
   if (result.signedIn) throw redirect("/home", { headers });
-  return data({ fieldErrors: {} as FieldErrors, formError: null, values: {} as Record<string, string>, sentTo: parsed.data.email });
+  return data({
+    fieldErrors: {} as FieldErrors,
+    formError: null,
+    values: {} as Record<string, string>,
+    sentTo: parsed.data.email,
+  });
 }
 
 export default function SignUp() {
@@ -48,7 +56,9 @@ export default function SignUp() {
     return (
       <div className="page page--narrow">
         <h1>{t("signUp.title")}</h1>
-        <FormNotice title={t("signUp.checkEmailTitle")}>{t("signUp.checkEmailBody", { email: result.sentTo })}</FormNotice>
+        <FormNotice title={t("signUp.checkEmailTitle")}>
+          {t("signUp.checkEmailBody", { email: result.sentTo })}
+        </FormNotice>
       </div>
     );
   }

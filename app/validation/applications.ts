@@ -12,7 +12,11 @@ export type ApplicationField = (typeof applicationFields)[number];
 
 export const applicationFormSchema = z.object({
   // centre_name is not null in the table: an emptied name is stored as "" and reported missing on submission.
-  centre_name: z.string().max(200, "errors.tooLong").optional().transform((value) => (value ?? "").trim()),
+  centre_name: z
+    .string()
+    .max(200, "errors.tooLong")
+    .optional()
+    .transform((value) => (value ?? "").trim()),
   governance: text(20000),
   resources: text(20000),
   partners: text(20000),

@@ -3,7 +3,10 @@ import { utcDateTimeInput, utcInputToIso } from "~/validation/eoi";
 import { voteChoices } from "~/validation/applications";
 
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
-const ticked = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.uuid()).max(100));
+const ticked = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.uuid()).max(100),
+);
 
 /** The chair opens a review; closing time entered in UTC (the label says so), quorum blank = the default majority. */
 export const openReviewSchema = z.object({
@@ -17,8 +20,18 @@ export const openReviewSchema = z.object({
     .trim()
     .optional()
     .transform((value) => (value ? Number(value) : undefined))
-    .pipe(z.number("board.quorumInvalid").int("board.quorumInvalid").min(1, "board.quorumInvalid").max(1000, "board.quorumInvalid").optional()),
-  allow_plan_editing: z.literal("1").optional().transform((value) => value === "1"),
+    .pipe(
+      z
+        .number("board.quorumInvalid")
+        .int("board.quorumInvalid")
+        .min(1, "board.quorumInvalid")
+        .max(1000, "board.quorumInvalid")
+        .optional(),
+    ),
+  allow_plan_editing: z
+    .literal("1")
+    .optional()
+    .transform((value) => value === "1"),
 });
 
 export const declarationSchema = z
@@ -26,7 +39,10 @@ export const declarationSchema = z
     has_conflict: z.enum(["no", "yes"], "board.declareChoose"),
     reason: z.string().trim().max(5000, "errors.tooLong").optional(),
   })
-  .refine((value) => value.has_conflict === "no" || Boolean(value.reason), { path: ["reason"], message: "board.conflictReasonRequired" });
+  .refine((value) => value.has_conflict === "no" || Boolean(value.reason), {
+    path: ["reason"],
+    message: "board.conflictReasonRequired",
+  });
 
 export const voteSchema = z.object({
   choice: z.enum(voteChoices, "board.voteChoose"),

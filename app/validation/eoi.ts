@@ -126,7 +126,10 @@ export const extendDeadlineSchema = z.object({
 
 export const organisationFormSchema = z.object({
   name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
-  kind: z.enum(["ministry", "regulator", "university", "innovation_agency", "company", "other"], "errors.invalidChoice"),
+  kind: z.enum(
+    ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
+    "errors.invalidChoice",
+  ),
   country_code: z.string().regex(/^[A-Z]{2}$/, "errors.invalidChoice"),
   website: z
     .string()

@@ -9,7 +9,15 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 /** Reference-data codes (centre types, capabilities) are snake_case words. */
 const code = z.string().regex(/^[a-z0-9_]{1,100}$/);
 
-export const queueStatuses = ["submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"] as const;
+export const queueStatuses = [
+  "submitted",
+  "under_validation",
+  "clarification_requested",
+  "resubmitted",
+  "validated",
+  "declined",
+  "withdrawn",
+] as const;
 export const awaitingBdt = ["submitted", "under_validation", "clarification_requested", "resubmitted"] as const;
 
 export const queueFilterSchema = z.object({

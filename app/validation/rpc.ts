@@ -58,7 +58,10 @@ export const rpcSchemas = {
     contact_email: z.email().max(254).optional(),
   }),
   add_organisation_member: z.object({ organisation: id, member: id }),
-  invite_colleague: z.object({ organisation: id, email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")) }),
+  invite_colleague: z.object({
+    organisation: id,
+    email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")),
+  }),
   grant_role: z.object({ person: id, role: appRole, reason: optionalReason }),
   revoke_role: z.object({ person: id, role: appRole, reason: optionalReason }),
   set_account_active: z.object({ person: id, active: z.boolean(), reason: optionalReason }),
@@ -80,7 +83,12 @@ export const rpcSchemas = {
   }),
   open_call: z.object({ call: id }),
   close_call: z.object({ call: id, reason: optionalReason }),
-  extend_call_deadline: z.object({ call: id, new_closes_at: timestamp, organisation: id.optional(), reason: optionalReason }),
+  extend_call_deadline: z.object({
+    call: id,
+    new_closes_at: timestamp,
+    organisation: id.optional(),
+    reason: optionalReason,
+  }),
   create_eoi: z.object({ call: id, organisation: id }),
   submit_eoi: z.object({ eoi: id }),
   withdraw_eoi: z.object({ eoi: id, reason: optionalReason }),
@@ -118,7 +126,10 @@ export const rpcSchemas = {
     internal_notes: optionalReason,
   }),
   send_to_board: z.object({ application: id, recommendation: reason, recommended_outcome: voteChoice }),
-  save_plan_version: z.object({ plan: id, name: z.string().trim().min(1, "errors.required").max(200, "errors.tooLong") }),
+  save_plan_version: z.object({
+    plan: id,
+    name: z.string().trim().min(1, "errors.required").max(200, "errors.tooLong"),
+  }),
   open_board_review: z.object({
     title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
     closes_at: timestamp,

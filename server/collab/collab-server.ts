@@ -104,7 +104,10 @@ export class CollabServer {
   private readonly siteOrigin: string;
   // Weak: an unloaded plan must not be kept alive by its last awareness broadcast (found by bench:collab's
   // open-and-close-10,000-documents run, which kept every document in memory).
-  private readonly awarenessPending = new WeakMap<LoadedPlan, { clients: Set<number>; timer?: NodeJS.Timeout; last: number }>();
+  private readonly awarenessPending = new WeakMap<
+    LoadedPlan,
+    { clients: Set<number>; timer?: NodeJS.Timeout; last: number }
+  >();
   private readonly awarenessTimers = new Set<NodeJS.Timeout>();
   private listener?: pg.Client;
   private heartbeat?: NodeJS.Timeout;
@@ -125,7 +128,12 @@ export class CollabServer {
     this.siteOrigin = new URL(options.siteUrl).origin;
     // Idle connections are kept: opening one (SCRAM authentication) would otherwise add tens of ms to the first load
     // after a quiet spell.
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 8, idleTimeoutMillis: 0, application_name: "collab" });
+    this.pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 8,
+      idleTimeoutMillis: 0,
+      application_name: "collab",
+    });
     this.pool.on("error", (error) => this.log(`collab: database pool error: ${error.message}`));
     this.store = new PlanStore(this.pool, this.log);
     this.documents = new PlanDocuments({
@@ -136,7 +144,11 @@ export class CollabServer {
       contentDebounceMs: this.limits.contentDebounceMs,
       onApplied: (plan, update, origins) => this.broadcastUpdate(plan, update, origins),
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxMessageBytes,
+      perMessageDeflate: false,
+    });
   }
 
   async start(): Promise<void> {
@@ -192,7 +204,8 @@ export class CollabServer {
       plan.connections.delete(holder);
       this.open(connection, plan.connections.size >= this.limits.connectionsPerDocument);
       // Rights changed while it was authorised and its document loaded (the signal found no socket to re-check).
-      if (this.accessSignals !== signalsBefore && this.connections.has(connection)) void this.recheckAccess([connection]);
+      if (this.accessSignals !== signalsBefore && this.connections.has(connection))
+        void this.recheckAccess([connection]);
     });
     // ws answers a bad handshake itself (or drops a socket that closed while we authorised) without calling back
     // (it does call back synchronously otherwise): give the hold back, or each such request would count against the
@@ -215,7 +228,9 @@ export class CollabServer {
     plan.connections.add(connection);
     this.connections.add(connection);
     socket.on("pong", () => (connection.alive = true));
-    socket.on("message", (data: Buffer) => this.receive(connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+    socket.on("message", (data: Buffer) =>
+      this.receive(connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+    );
     socket.on("close", () => this.forget(connection));
     const untilExpiry = connection.principal.expiresAt * 1000 - Date.now();
     // Clamped: Node fires a timeout longer than 2^31-1 ms at once, which would close a long-lived token's socket.
@@ -223,14 +238,23 @@ export class CollabServer {
     connection.expiryTimer = setTimeout(() => socket.close(CollabClose.sessionEnded, "session expired"), expiryDelay);
     connection.expiryTimer.unref();
 
-    this.send(connection, message(CollabMessage.access, (encoder) => encoding.writeVarString(encoder, connection.access)));
-    this.send(connection, message(CollabMessage.sync, (encoder) => syncProtocol.writeSyncStep1(encoder, plan.doc)));
+    this.send(
+      connection,
+      message(CollabMessage.access, (encoder) => encoding.writeVarString(encoder, connection.access)),
+    );
+    this.send(
+      connection,
+      message(CollabMessage.sync, (encoder) => syncProtocol.writeSyncStep1(encoder, plan.doc)),
+    );
     const states = plan.awareness.getStates();
     if (states.size > 0) {
       this.send(
         connection,
         message(CollabMessage.awareness, (encoder) =>
-          encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(plan.awareness, [...states.keys()])),
+          encoding.writeVarUint8Array(
+            encoder,
+            awarenessProtocol.encodeAwarenessUpdate(plan.awareness, [...states.keys()]),
+          ),
         ),
       );
     }
@@ -241,7 +265,8 @@ export class CollabServer {
     // unacknowledged edits and sends them again when it syncs with the restarted server.
     if (connection.revoked || this.closing) return;
     if (connection.hold) {
-      if (connection.hold.incoming.length >= this.limits.messageBurst) connection.socket.close(CollabClose.rateLimited, "too many messages");
+      if (connection.hold.incoming.length >= this.limits.messageBurst)
+        connection.socket.close(CollabClose.rateLimited, "too many messages");
       else connection.hold.incoming.push(data);
       return;
     }
@@ -274,7 +299,8 @@ export class CollabServer {
       );
       return;
     }
-    if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate) throw new Error(`unknown sync message ${kind}`);
+    if (kind !== syncProtocol.messageYjsSyncStep2 && kind !== syncProtocol.messageYjsUpdate)
+      throw new Error(`unknown sync message ${kind}`);
     const update = decoding.readVarUint8Array(decoder);
     if (isEmptyUpdate(update)) return;
     if (connection.access !== "edit") {
@@ -306,7 +332,9 @@ export class CollabServer {
       if (!origins.has(connection)) {
         this.send(connection, frame);
       } else {
-        stored ??= message(CollabMessage.stored, (encoder) => encoding.writeVarUint8Array(encoder, Y.encodeStateVector(plan.doc)));
+        stored ??= message(CollabMessage.stored, (encoder) =>
+          encoding.writeVarUint8Array(encoder, Y.encodeStateVector(plan.doc)),
+        );
         this.send(connection, stored);
       }
     }
@@ -460,7 +488,10 @@ export class CollabServer {
     let pendingEpoch = 0n;
     let timer: NodeJS.Timeout | undefined;
     const connect = async (reconnecting: boolean) => {
-      const client = new pg.Client({ connectionString: this.pool.options.connectionString, application_name: "collab-listen" });
+      const client = new pg.Client({
+        connectionString: this.pool.options.connectionString,
+        application_name: "collab-listen",
+      });
       client.on("notification", (note) => {
         this.accessSignals++;
         const signal = parseAccessSignal(note.payload);
@@ -469,7 +500,8 @@ export class CollabServer {
           return;
         }
         // Held at once, before the re-check: updates stored from now on must not reach a socket that lost access.
-        for (const connection of this.connections) if (signalConcerns(signal, connection)) this.hold(connection, signal.epoch);
+        for (const connection of this.connections)
+          if (signalConcerns(signal, connection)) this.hold(connection, signal.epoch);
         pending.add(`${signal.kind}:${signal.id}`);
         if (signal.epoch > pendingEpoch) pendingEpoch = signal.epoch;
         timer ??= setTimeout(() => {
@@ -563,7 +595,8 @@ export class CollabServer {
       everyone = true;
     }
     const affected = [...this.connections].filter(
-      (connection) => everyone || users.has(connection.principal.userId) || applications.has(connection.plan.applicationId),
+      (connection) =>
+        everyone || users.has(connection.principal.userId) || applications.has(connection.plan.applicationId),
     );
     await this.recheckAccess(affected, { closeOnFailure: true });
   }
@@ -683,6 +716,14 @@ function signalConcerns(signal: AccessSignal, connection: Connection): boolean {
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
-  const text = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" }[status];
-  socket.end(`HTTP/1.1 ${status} ${text ?? "Error"}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  const text = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    503: "Service Unavailable",
+  }[status];
+  socket.end(
+    `HTTP/1.1 ${status} ${text ?? "Error"}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
 }

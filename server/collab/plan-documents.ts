@@ -103,7 +103,9 @@ export class PlanDocuments {
       try {
         Y.applyUpdate(doc, update, "server");
       } catch (error) {
-        this.options.log(`collab: skipped a stored update of ${planId} that cannot be applied: ${(error as Error).message}`);
+        this.options.log(
+          `collab: skipped a stored update of ${planId} that cannot be applied: ${(error as Error).message}`,
+        );
       }
     }
     const plan: LoadedPlan = {
@@ -131,7 +133,11 @@ export class PlanDocuments {
         prosemirrorJSONToYXmlFragment(getPlanSchema(), stored.content, fragment);
       } catch {
         fragment.delete(0, fragment.length);
-        prosemirrorJSONToYXmlFragment(getPlanSchema(), buildPlanTemplate(stored.centreName, stored.capabilities), fragment);
+        prosemirrorJSONToYXmlFragment(
+          getPlanSchema(),
+          buildPlanTemplate(stored.centreName, stored.capabilities),
+          fragment,
+        );
       }
       const update = Y.encodeStateAsUpdate(template);
       template.destroy();
@@ -161,7 +167,9 @@ export class PlanDocuments {
       // 6,400-update burst without this guard).
       if (!plan.compacting && plan.updatesSinceSnapshot >= this.options.compactAfterUpdates * 10) {
         plan.compacting = true;
-        void this.background(plan, () => this.compact(plan)).finally(() => (plan.compacting = false)).catch(() => undefined);
+        void this.background(plan, () => this.compact(plan))
+          .finally(() => (plan.compacting = false))
+          .catch(() => undefined);
       }
     } finally {
       plan.pendingWrites--;
@@ -220,7 +228,9 @@ export class PlanDocuments {
 
   private background(plan: LoadedPlan, task: () => Promise<void>): Promise<void> {
     const run = plan.chain.then(task);
-    plan.chain = run.catch((error: unknown) => this.options.log(`collab: background write for ${plan.planId} failed: ${String(error)}`));
+    plan.chain = run.catch((error: unknown) =>
+      this.options.log(`collab: background write for ${plan.planId} failed: ${String(error)}`),
+    );
     return run;
   }
 

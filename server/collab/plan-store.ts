@@ -51,7 +51,12 @@ export class PlanStore {
     try {
       // One snapshot-consistent read, so compaction running concurrently can never hide updates from the load.
       await client.query("begin isolation level repeatable read read only");
-      const plan = await client.query<{ application_id: string; centre_name: string; capabilities: string[]; content: PlanNode }>(
+      const plan = await client.query<{
+        application_id: string;
+        centre_name: string;
+        capabilities: string[];
+        content: PlanNode;
+      }>(
         `select a.id as application_id, a.centre_name, a.capabilities, p.content
          from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = $1`,
         [planId],
@@ -133,7 +138,9 @@ export class PlanStore {
         } catch (error) {
           if (this.closed) throw error;
           this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
-          this.log(`collab: storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`);
+          this.log(
+            `collab: storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
+          );
           await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
         }
       }
@@ -159,7 +166,10 @@ export class PlanStore {
          where private.plan_snapshots.through_update_id <= excluded.through_update_id`,
         [planId, Buffer.from(state), throughUpdateId.toString()],
       );
-      await client.query("delete from private.plan_updates where plan_id = $1 and id <= $2", [planId, throughUpdateId.toString()]);
+      await client.query("delete from private.plan_updates where plan_id = $1 and id <= $2", [
+        planId,
+        throughUpdateId.toString(),
+      ]);
       await client.query("commit");
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
@@ -171,10 +181,10 @@ export class PlanStore {
 
   /** Keeps action_plans.content (what versions, packets and exports read) in step with the Yjs document. */
   async writeContent(planId: string, content: PlanNode): Promise<void> {
-    await this.pool.query("update public.action_plans set content = $2 where id = $1 and content is distinct from $2::jsonb", [
-      planId,
-      JSON.stringify(content),
-    ]);
+    await this.pool.query(
+      "update public.action_plans set content = $2 where id = $1 and content is distinct from $2::jsonb",
+      [planId, JSON.stringify(content)],
+    );
   }
 
   close(): void {

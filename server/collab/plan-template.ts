@@ -6,7 +6,11 @@ export interface TemplateCapability {
 }
 
 const text = (value: string): PlanNode => ({ type: "text", text: value });
-const heading = (level: number, value: string): PlanNode => ({ type: "heading", attrs: { level }, content: [text(value)] });
+const heading = (level: number, value: string): PlanNode => ({
+  type: "heading",
+  attrs: { level },
+  content: [text(value)],
+});
 const paragraph = (value?: string): PlanNode => ({ type: "paragraph", content: value ? [text(value)] : [] });
 const cell = (type: "tableHeader" | "tableCell", value = ""): PlanNode => ({ type, content: [paragraph(value)] });
 const row = (type: "tableHeader" | "tableCell", values: string[]): PlanNode => ({

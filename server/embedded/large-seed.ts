@@ -52,7 +52,8 @@ export async function seedLarge(db: pg.Client, options: { eois: number; organisa
        from generate_series(1, $1) n returning id`,
       [callCount(options.eois, options.organisations)],
     );
-    const reviewer = (await db.query<{ id: string }>("select id from auth.users where email = 'reviewer@demo.local'")).rows[0]?.id;
+    const reviewer = (await db.query<{ id: string }>("select id from auth.users where email = 'reviewer@demo.local'"))
+      .rows[0]?.id;
     await db.query(
       `insert into public.eois (call_id, organisation_id, status, centre_name, request_kind, proposed_centre_type,
                                 proposed_scope, capabilities, kigali_priorities, motivation, ecosystem, resources,

@@ -64,7 +64,8 @@ export async function applyMigrations(client: pg.Client, directory: string): Pro
       const record = applied.get(migration.version);
       if (record) {
         // Databases migrated before checksums were kept have the applied text itself: its checksum is the record.
-        const recorded = record.sha256 ?? (record.statements?.length === 1 ? checksumOf(record.statements[0] ?? "") : null);
+        const recorded =
+          record.sha256 ?? (record.statements?.length === 1 ? checksumOf(record.statements[0] ?? "") : null);
         if (recorded === null) continue; // applied by the Supabase CLI, which keeps statements, not the file
         if (recorded !== checksum) {
           throw new StartupError(

@@ -22,7 +22,9 @@ export async function loadPostgresBinaries(): Promise<PostgresBinaries> {
     const binaries = (await import(platformPackage)) as PostgresBinaries;
     return { postgres: binaries.postgres, initdb: binaries.initdb };
   } catch {
-    throw new StartupError(`No embedded PostgreSQL build for ${process.platform}-${process.arch} (${platformPackage}).`);
+    throw new StartupError(
+      `No embedded PostgreSQL build for ${process.platform}-${process.arch} (${platformPackage}).`,
+    );
   }
 }
 
@@ -148,7 +150,9 @@ export class EmbeddedPostgres {
       child.process.stderr?.on("data", onData);
       void child.exited.then((code) => {
         if (/could not bind|Address already in use/i.test(output)) {
-          reject(new StartupError(`PostgreSQL port ${this.options.port} is already in use; set PG_PORT to a free port.`));
+          reject(
+            new StartupError(`PostgreSQL port ${this.options.port} is already in use; set PG_PORT to a free port.`),
+          );
         } else {
           reject(new StartupError(`PostgreSQL stopped during start (exit ${code}): ${lastLine(output)}`));
         }

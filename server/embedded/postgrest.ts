@@ -100,7 +100,8 @@ export class Postgrest {
     while (Date.now() < deadline) {
       if (exited) {
         const reason = lastLine(output);
-        if (/address (already )?in use/i.test(output)) throw new PortTakenError(`PostgREST could not bind its port: ${reason}`);
+        if (/address (already )?in use/i.test(output))
+          throw new PortTakenError(`PostgREST could not bind its port: ${reason}`);
         throw new StartupError(`PostgREST stopped during start: ${reason}`);
       }
       if (await this.isReady()) return;

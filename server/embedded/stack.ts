@@ -42,8 +42,15 @@ async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
   const ownerFile = path.join(dataDir, "server.pid");
   if (existsSync(ownerFile)) {
     const owner = Number(readFileSync(ownerFile, "utf8").trim());
-    if (owner !== process.pid && Number.isInteger(owner) && isProcessAlive(owner) && /node|tsx/.test(processName(owner) ?? "")) {
-      throw new StartupError(`Another Accelerator Network server (pid ${owner}) is using ${dataDir}; stop it first or set DATA_DIR.`);
+    if (
+      owner !== process.pid &&
+      Number.isInteger(owner) &&
+      isProcessAlive(owner) &&
+      /node|tsx/.test(processName(owner) ?? "")
+    ) {
+      throw new StartupError(
+        `Another Accelerator Network server (pid ${owner}) is using ${dataDir}; stop it first or set DATA_DIR.`,
+      );
     }
     const postgrestPidFile = path.join(dataDir, "postgrest.pid");
     if (existsSync(postgrestPidFile)) {
@@ -60,7 +67,8 @@ async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
       if (isProcessAlive(pid) && processName(pid) === "postgres") {
         log.info(`Stopping PostgreSQL (pid ${pid}) left by a previous run`);
         process.kill(pid, "SIGINT");
-        if (!(await waitForExit(pid, 20_000))) throw new StartupError(`PostgreSQL (pid ${pid}) from a previous run did not stop; stop it by hand.`);
+        if (!(await waitForExit(pid, 20_000)))
+          throw new StartupError(`PostgreSQL (pid ${pid}) from a previous run did not stop; stop it by hand.`);
       }
     }
   }

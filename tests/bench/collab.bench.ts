@@ -84,7 +84,9 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   try {
     return await Promise.race([
       promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
@@ -117,7 +119,7 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: 
 /** Calls `act(i)` `count` times at `ratePerSecond`, on schedule (late calls catch up in bursts). */
 async function paced(count: number, ratePerSecond: number, act: (index: number) => void): Promise<void> {
   const start = performance.now();
-  for (let index = 0; index < count; ) {
+  for (let index = 0; index < count;) {
     const due = start + (index * 1000) / ratePerSecond;
     const now = performance.now();
     if (now < due) {
@@ -145,7 +147,8 @@ class LatencyTracker {
     const sentAt = performance.now();
     typeOne(sender);
     const clock = Y.getState(sender.store, sender.clientID);
-    for (const receiver of receivers) if (receiver !== sender) this.waiting.get(receiver)!.push({ sender: sender.clientID, clock, sentAt });
+    for (const receiver of receivers)
+      if (receiver !== sender) this.waiting.get(receiver)!.push({ sender: sender.clientID, clock, sentAt });
   }
 
   private check(doc: Y.Doc): void {
@@ -222,13 +225,23 @@ function printTable(title: string, header: string[], rows: (string | number | nu
   const widths = header.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? "").length)));
   console.log(`\n${title}`);
   cells.forEach((row, index) => {
-    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  "));
+    console.log(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join("  "),
+    );
     if (index === 0) console.log(widths.map((width) => "-".repeat(width)).join("  "));
   });
 }
 
 const ratio = (ours: number | null | undefined, peer: number | null | undefined) =>
-  ours === null || ours === undefined || peer === null || peer === undefined || !Number.isFinite(ours) || !Number.isFinite(peer) || peer === 0
+  ours === null ||
+  ours === undefined ||
+  peer === null ||
+  peer === undefined ||
+  !Number.isFinite(ours) ||
+  !Number.isFinite(peer) ||
+  peer === 0
     ? null
     : `x${(ours / peer).toFixed(2)}`;
 
@@ -271,11 +284,23 @@ try {
 
   // data: plans for every scenario, the template stored for ours and Hocuspocus, two long editing histories ------------
   const latencyDocs = LATENCY_SCENARIOS.reduce((sum, scenario) => sum + scenario.documents, 0);
-  const needed = { memoryOpen: MEMORY_OPEN, memoryCycle: MEMORY_CYCLE, latency: latencyDocs, ramp: 1, kill: KILL_TRIALS, history: HISTORY_SIZES.length };
+  const needed = {
+    memoryOpen: MEMORY_OPEN,
+    memoryCycle: MEMORY_CYCLE,
+    latency: latencyDocs,
+    ramp: 1,
+    kill: KILL_TRIALS,
+    history: HISTORY_SIZES.length,
+  };
   const setupStarted = performance.now();
   const template = templateUpdate();
   const histories = HISTORY_SIZES.map((size) => editingHistory(size, template));
-  const allPlans = await withDb((db) => seedPlans(db, Object.values(needed).reduce((sum, count) => sum + count, 0)));
+  const allPlans = await withDb((db) =>
+    seedPlans(
+      db,
+      Object.values(needed).reduce((sum, count) => sum + count, 0),
+    ),
+  );
   const take = (() => {
     let offset = 0;
     return (count: number) => allPlans.slice(offset, (offset += count));
@@ -297,7 +322,9 @@ try {
       await storeOurUpdates(db, plans.history[index]!, history.updates);
       await storeHocuspocusStates(db, [planDocumentName(plans.history[index]!)], history.state);
     }
-    await db.query("create schema bench_probe; create table bench_probe.commits (id bigserial primary key, at timestamptz not null default now())");
+    await db.query(
+      "create schema bench_probe; create table bench_probe.commits (id bigserial primary key, at timestamptz not null default now())",
+    );
     // Instrumentation in the benchmark's throw-away database: a log of our server's snapshot writes (compactions).
     await db.query(`create table bench_probe.snapshot_writes (plan_id uuid not null, at timestamptz not null default now());
       create function bench_probe.log_snapshot_write() returns trigger language plpgsql as $$
@@ -310,11 +337,17 @@ try {
     auth: { persistSession: false, autoRefreshToken: false },
     realtime: { transport: WebSocket as never },
   });
-  const { data: session, error } = await supabase.auth.signInWithPassword({ email: benchApplicantEmail, password: "demo-password" });
+  const { data: session, error } = await supabase.auth.signInWithPassword({
+    email: benchApplicantEmail,
+    password: "demo-password",
+  });
   if (error) throw error;
   const token = session.session!.access_token;
   peers.bare = await startPeer("bare", { inspectPort: inspectPorts.bare });
-  peers.hocuspocus = await startPeer("hocuspocus", { inspectPort: inspectPorts.hocuspocus, env: { DATABASE_URL: databaseUrl } });
+  peers.hocuspocus = await startPeer("hocuspocus", {
+    inspectPort: inspectPorts.hocuspocus,
+    env: { DATABASE_URL: databaseUrl },
+  });
   const probe = new CommitProbe(databaseUrl);
   console.log(
     `Set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s: ${allPlans.length} plans, histories of ` +
@@ -326,11 +359,18 @@ try {
   const pidOf = (kind: ServerKind) => (kind === "ours" ? ours!.child.pid! : peers[kind]!.pid);
   async function documentsOf(kind: ServerKind): Promise<number> {
     if (kind !== "ours") return peers[kind]!.documents();
-    const health = (await (await fetch(`http://127.0.0.1:${ours!.port}/healthz`)).json()) as { collab: { documents: number } };
+    const health = (await (await fetch(`http://127.0.0.1:${ours!.port}/healthz`)).json()) as {
+      collab: { documents: number };
+    };
     return health.collab.documents;
   }
   /** Opens clients, `perDoc` for each plan, `limit` at a time, and waits until each is synced. */
-  async function openAll(kind: ServerKind, planIds: string[], perDoc: number, seed?: Uint8Array): Promise<BenchClient[][]> {
+  async function openAll(
+    kind: ServerKind,
+    planIds: string[],
+    perDoc: number,
+    seed?: Uint8Array,
+  ): Promise<BenchClient[][]> {
     const groups = planIds.map(() => [] as BenchClient[]);
     const jobs = planIds.flatMap((plan, group) => Array.from({ length: perDoc }, () => ({ plan, group })));
     await mapLimit(jobs, 50, async ({ plan, group }) => {
@@ -371,11 +411,21 @@ try {
     started = performance.now();
     // Ours unloads idle documents after 10 s, Hocuspocus at once, the bare server never. Our document count drops
     // when an unload starts; the document is released after its compaction, so wait for every snapshot as well.
-    const unloaded = kind === "bare" ? (await sleep(3000), false) : await waitUntil(async () => (await documentsOf(kind)) === 0, 90_000);
+    const unloaded =
+      kind === "bare"
+        ? (await sleep(3000), false)
+        : await waitUntil(async () => (await documentsOf(kind)) === 0, 90_000);
     const compacted =
       kind === "ours"
         ? await waitUntil(
-            () => withDb(async (db) => Number((await db.query<{ count: string }>("select count(*) from private.plan_snapshots")).rows[0]!.count) >= MEMORY_OPEN + MEMORY_CYCLE),
+            () =>
+              withDb(
+                async (db) =>
+                  Number(
+                    (await db.query<{ count: string }>("select count(*) from private.plan_snapshots")).rows[0]!.count,
+                  ) >=
+                  MEMORY_OPEN + MEMORY_CYCLE,
+              ),
             120_000,
           )
         : undefined;
@@ -454,7 +504,10 @@ try {
   const ramp: Record<string, unknown> = {};
   const snapshotWrites = () =>
     withDb(async (db) => {
-      const { rows } = await db.query<{ writes: string }>("select count(*) as writes from bench_probe.snapshot_writes where plan_id = $1", [plans.ramp]);
+      const { rows } = await db.query<{ writes: string }>(
+        "select count(*) as writes from bench_probe.snapshot_writes where plan_id = $1",
+        [plans.ramp],
+      );
       return Number(rows[0]!.writes);
     });
   for (const kind of KINDS) {
@@ -466,7 +519,15 @@ try {
     await sleep(1000);
     const tracker = new LatencyTracker();
     tracker.watch(observer.doc);
-    const steps: { rate: number; sent: number; p50: number | null; p99: number | null; missing: number; pass: boolean; postgresCommitP99: number | null }[] = [];
+    const steps: {
+      rate: number;
+      sent: number;
+      p50: number | null;
+      p99: number | null;
+      missing: number;
+      pass: boolean;
+      postgresCommitP99: number | null;
+    }[] = [];
     let best = 0;
     for (const rate of RAMP_RATES) {
       tracker.reset();
@@ -479,8 +540,18 @@ try {
       const p99 = percentile(tracker.samples, 99);
       const missing = count - tracker.samples.length;
       const pass = missing === 0 && p99 < RAMP_P99_LIMIT_MS;
-      steps.push({ rate, sent: count, p50: round(p50), p99: round(p99), missing, pass, postgresCommitP99: commits.p99 });
-      console.log(`ramp ${kind} ${rate}/s: p50 ${round(p50)} p99 ${round(p99)} missing ${missing} (Postgres commit p99 ${commits.p99} ms)`);
+      steps.push({
+        rate,
+        sent: count,
+        p50: round(p50),
+        p99: round(p99),
+        missing,
+        pass,
+        postgresCommitP99: commits.p99,
+      });
+      console.log(
+        `ramp ${kind} ${rate}/s: p50 ${round(p50)} p99 ${round(p99)} missing ${missing} (Postgres commit p99 ${commits.p99} ms)`,
+      );
       if (pass) best = rate;
       // Saturated (updates no longer arrive, or half of them are late): higher rates can only be worse.
       if (missing > 0 || !(p50 < RAMP_P99_LIMIT_MS)) break;
@@ -507,7 +578,8 @@ try {
       await within(client.synced, 120_000, `${kind}: loading ${plan}`);
       const elapsed = performance.now() - started;
       const length = contentLength(client.doc);
-      if (length !== expected) throw new Error(`${kind}: ${plan} loaded ${length} characters of XML, expected ${expected}`);
+      if (length !== expected)
+        throw new Error(`${kind}: ${plan} loaded ${length} characters of XML, expected ${expected}`);
       return elapsed;
     } finally {
       client.destroy();
@@ -538,7 +610,10 @@ try {
         const compacted = await waitUntil(
           () =>
             withDb(async (db) => {
-              const { rows } = await db.query<{ left: string }>("select count(*) as left from private.plan_updates where plan_id = $1", [plan]);
+              const { rows } = await db.query<{ left: string }>(
+                "select count(*) as left from private.plan_updates where plan_id = $1",
+                [plan],
+              );
               return Number(rows[0]!.left) === 0;
             }),
           120_000,
@@ -560,10 +635,12 @@ try {
         const unloaded = await waitUntil(async () => (await documentsOf(kind)) === 0, 60_000);
         if (!unloaded) throw new Error(`${kind}: documents stayed loaded`);
         await sleep(2000); // our count drops when an unload starts; let it finish (a load waits for it)
-        for (const [index, plan] of plans.history.entries()) cold[index]!.push(await timedSync(kind, plan, histories[index]!.length));
+        for (const [index, plan] of plans.history.entries())
+          cold[index]!.push(await timedSync(kind, plan, histories[index]!.length));
       }
     }
-    for (const [index, plan] of plans.history.entries()) warm.push(await warmSamples(kind, plan, histories[index]!.length));
+    for (const [index, plan] of plans.history.entries())
+      warm.push(await warmSamples(kind, plan, histories[index]!.length));
     HISTORY_SIZES.forEach((size, index) => {
       load[size]![kind] = {
         coldMs: kind === "bare" ? null : round(median(cold[index]!)),
@@ -580,7 +657,15 @@ try {
   // 3. SIGKILL ---------------------------------------------------------------------------------------------------------
   const kills: Record<string, unknown> = {};
   for (const kind of KINDS) {
-    const trials: { bursts: number; typed: number; observed: number; restored: number; lost: number; typingMs: number; restartMs: number }[] = [];
+    const trials: {
+      bursts: number;
+      typed: number;
+      observed: number;
+      restored: number;
+      lost: number;
+      typingMs: number;
+      restartMs: number;
+    }[] = [];
     for (let trial = 0; trial < KILL_TRIALS; trial++) {
       const plan = plans.kill[trial]!;
       const pair = (await openAll(kind, [plan], 2, template))[0]!;
@@ -612,7 +697,8 @@ try {
       observer.destroy();
       const restartStarted = performance.now();
       if (kind === "ours") await startOurs({ port: ours!.port, pgPort: ours!.pgPort });
-      else if (kind === "bare") peers.bare = await startPeer("bare", { port: peers.bare!.port, inspectPort: inspectPorts.bare });
+      else if (kind === "bare")
+        peers.bare = await startPeer("bare", { port: peers.bare!.port, inspectPort: inspectPorts.bare });
       else {
         peers.hocuspocus = await startPeer("hocuspocus", {
           port: peers.hocuspocus!.port,
@@ -625,7 +711,15 @@ try {
       await within(fresh.synced, 30_000, `${kind}: sync after restart`);
       const restored = Y.getState(fresh.doc.store, writerId);
       fresh.destroy();
-      trials.push({ bursts, typed, observed, restored, lost: Math.max(0, observed - restored), typingMs: Math.round(killedAt), restartMs: Math.round(restartMs) });
+      trials.push({
+        bursts,
+        typed,
+        observed,
+        restored,
+        lost: Math.max(0, observed - restored),
+        typingMs: Math.round(killedAt),
+        restartMs: Math.round(restartMs),
+      });
       console.log(`kill ${kind} trial ${trial + 1}: ${JSON.stringify(trials.at(-1))}`);
     }
     kills[kind] = {
@@ -639,36 +733,92 @@ try {
   // report -----------------------------------------------------------------------------------------------------------
   const peerKinds = ["bare", "hocuspocus"] as const;
   const get = <T>(table: Record<string, unknown>, kind: ServerKind) => table[kind] as T;
-  console.log(`\n=== Collaboration benchmark (${os.cpus().length} CPUs, Node ${process.version}); ratios are ours ÷ peer (for times and memory lower is better) ===`);
-  console.log("Peers: bare = @y/websocket-server 0.1.1 (no auth, no persistence); Hocuspocus+DB = @hocuspocus/server 3.4.4 + extension-database");
-  console.log("(no auth, default debounce 2 s / max 10 s) storing into the same Postgres. Ours authorises every upgrade (JWT + SQL) and");
-  console.log("commits every update to Postgres before broadcasting it. Each server has its own process; all clients share this one.");
+  console.log(
+    `\n=== Collaboration benchmark (${os.cpus().length} CPUs, Node ${process.version}); ratios are ours ÷ peer (for times and memory lower is better) ===`,
+  );
+  console.log(
+    "Peers: bare = @y/websocket-server 0.1.1 (no auth, no persistence); Hocuspocus+DB = @hocuspocus/server 3.4.4 + extension-database",
+  );
+  console.log(
+    "(no auth, default debounce 2 s / max 10 s) storing into the same Postgres. Ours authorises every upgrade (JWT + SQL) and",
+  );
+  console.log(
+    "commits every update to Postgres before broadcasting it. Each server has its own process; all clients share this one.",
+  );
 
   type Lat = { p50: number; p99: number; missing: number; postgresCommit: { p50: number; p99: number } };
   printTable(
     `1. Edit-to-remote-client latency, ms (${EDITS} one-character edits at ${EDIT_RATE}/s per scenario, measured at every other client)`,
-    ["scenario", "ours p50", "ours p99", "bare p50", "bare p99", "hocus p50", "hocus p99", "lost o/b/h", "p50 o/b", "p99 o/b", "p50 o/h", "p99 o/h", "PG commit p50/p99 (ours' run)"],
+    [
+      "scenario",
+      "ours p50",
+      "ours p99",
+      "bare p50",
+      "bare p99",
+      "hocus p50",
+      "hocus p99",
+      "lost o/b/h",
+      "p50 o/b",
+      "p99 o/b",
+      "p50 o/h",
+      "p99 o/h",
+      "PG commit p50/p99 (ours' run)",
+    ],
     LATENCY_SCENARIOS.map((scenario) => {
       const row = latency[scenario.name]!;
       const [o, b, h] = KINDS.map((kind) => get<Lat>(row, kind));
-      return [scenario.name, o!.p50, o!.p99, b!.p50, b!.p99, h!.p50, h!.p99, `${o!.missing}/${b!.missing}/${h!.missing}`,
-        ratio(o!.p50, b!.p50), ratio(o!.p99, b!.p99), ratio(o!.p50, h!.p50), ratio(o!.p99, h!.p99),
-        `${o!.postgresCommit.p50}/${o!.postgresCommit.p99}`];
+      return [
+        scenario.name,
+        o!.p50,
+        o!.p99,
+        b!.p50,
+        b!.p99,
+        h!.p50,
+        h!.p99,
+        `${o!.missing}/${b!.missing}/${h!.missing}`,
+        ratio(o!.p50, b!.p50),
+        ratio(o!.p99, b!.p99),
+        ratio(o!.p50, h!.p50),
+        ratio(o!.p99, h!.p99),
+        `${o!.postgresCommit.p50}/${o!.postgresCommit.p99}`,
+      ];
     }),
   );
 
-  type Ramp = { maxPassingRate: number; steps: { rate: number; p50: number | null; p99: number | null; missing: number; postgresCommitP99: number | null }[]; snapshotWritesDuringRamp?: number };
+  type Ramp = {
+    maxPassingRate: number;
+    steps: {
+      rate: number;
+      p50: number | null;
+      p99: number | null;
+      missing: number;
+      postgresCommitP99: number | null;
+    }[];
+    snapshotWritesDuringRamp?: number;
+  };
   printTable(
     `2. Sustained updates/s into one document with p99 < ${RAMP_P99_LIMIT_MS} ms and nothing missing at an observer (${RAMP_WRITERS} writers; ≥${RAMP_STEP_SECONDS} s and ≥${RAMP_MIN_SAMPLES} updates per step)`,
     ["server", "max passing rate", "ours ÷ peer", "per step: rate p50/p99 ms (PG commit p99 in the same window)"],
     KINDS.map((kind) => {
       const entry = get<Ramp>(ramp, kind);
-      return [LABEL[kind], entry.maxPassingRate, kind === "ours" ? null : ratio(get<Ramp>(ramp, "ours").maxPassingRate, entry.maxPassingRate),
-        entry.steps.map((step) => `${step.rate}: ${step.p50}/${step.p99}${step.missing ? ` (${step.missing} late)` : ""} (${step.postgresCommitP99})`).join(", ")];
+      return [
+        LABEL[kind],
+        entry.maxPassingRate,
+        kind === "ours" ? null : ratio(get<Ramp>(ramp, "ours").maxPassingRate, entry.maxPassingRate),
+        entry.steps
+          .map(
+            (step) =>
+              `${step.rate}: ${step.p50}/${step.p99}${step.missing ? ` (${step.missing} late)` : ""} (${step.postgresCommitP99})`,
+          )
+          .join(", "),
+      ];
     }),
   );
   const ourRamp = get<Ramp>(ramp, "ours");
-  if (ourRamp.snapshotWritesDuringRamp !== undefined) console.log(`   ours: ${ourRamp.snapshotWritesDuringRamp} snapshot writes (compactions) during and right after the ramp`);
+  if (ourRamp.snapshotWritesDuringRamp !== undefined)
+    console.log(
+      `   ours: ${ourRamp.snapshotWritesDuringRamp} snapshot writes (compactions) during and right after the ramp`,
+    );
 
   type Kill = { observed: number; lost: number; trials: { lost: number }[] };
   printTable(
@@ -676,30 +826,87 @@ try {
     ["server", "received by remote", "lost after restart", "lost per trial", "lost %"],
     KINDS.map((kind) => {
       const entry = get<Kill>(kills, kind);
-      return [LABEL[kind], entry.observed, entry.lost, entry.trials.map((trial) => trial.lost).join(","),
-        entry.observed ? `${((entry.lost / entry.observed) * 100).toFixed(1)}%` : null];
+      return [
+        LABEL[kind],
+        entry.observed,
+        entry.lost,
+        entry.trials.map((trial) => trial.lost).join(","),
+        entry.observed ? `${((entry.lost / entry.observed) * 100).toFixed(1)}%` : null,
+      ];
     }),
   );
 
   type Load = { coldMs: number | null; warmMs: number; firstLoadUncompactedMs?: number };
   printTable(
     `4. Time for a fresh client to load a plan (connect, authorise, synced), ms; cold = not in server memory (median of ${COLD_SAMPLES}), warm = loaded (median of ${WARM_SAMPLES}); bare: in memory only`,
-    ["stored updates", "ours cold", "ours warm", "bare warm", "hocus cold", "hocus warm", "cold o/h", "warm o/b", "warm o/h", "ours 1st open (uncompacted)"],
+    [
+      "stored updates",
+      "ours cold",
+      "ours warm",
+      "bare warm",
+      "hocus cold",
+      "hocus warm",
+      "cold o/h",
+      "warm o/b",
+      "warm o/h",
+      "ours 1st open (uncompacted)",
+    ],
     HISTORY_SIZES.map((size) => {
       const [o, b, h] = KINDS.map((kind) => get<Load>(load[size]!, kind));
-      return [size, o!.coldMs, o!.warmMs, b!.warmMs, h!.coldMs, h!.warmMs, ratio(o!.coldMs, h!.coldMs), ratio(o!.warmMs, b!.warmMs),
-        ratio(o!.warmMs, h!.warmMs), o!.firstLoadUncompactedMs ?? null];
+      return [
+        size,
+        o!.coldMs,
+        o!.warmMs,
+        b!.warmMs,
+        h!.coldMs,
+        h!.warmMs,
+        ratio(o!.coldMs, h!.coldMs),
+        ratio(o!.warmMs, b!.warmMs),
+        ratio(o!.warmMs, h!.warmMs),
+        o!.firstLoadUncompactedMs ?? null,
+      ];
     }),
   );
 
-  type Mem = { baselineRssMiB: number; rssWithOpenMiB: number; perOpenDocumentRssKiB: number; perOpenDocumentHeapKiB: number; rssAfterCycleMiB: number; rssAfterCycleDeltaMiB: number; heapAfterCycleDeltaMiB: number; documentsAfterCycle: number; cycleSeconds: number };
+  type Mem = {
+    baselineRssMiB: number;
+    rssWithOpenMiB: number;
+    perOpenDocumentRssKiB: number;
+    perOpenDocumentHeapKiB: number;
+    rssAfterCycleMiB: number;
+    rssAfterCycleDeltaMiB: number;
+    heapAfterCycleDeltaMiB: number;
+    documentsAfterCycle: number;
+    cycleSeconds: number;
+  };
   printTable(
     `5. Server process memory after a forced full GC: ${MEMORY_OPEN} open documents (1 client each, template plan), then ${MEMORY_CYCLE} documents opened and closed (100 at a time)`,
-    ["server", "baseline RSS MiB", `${MEMORY_OPEN} open RSS MiB`, "RSS KiB/doc", "heap KiB/doc", `RSS after ${MEMORY_CYCLE}`, "RSS delta MiB", "heap delta MiB", "docs still loaded", "cycle s"],
+    [
+      "server",
+      "baseline RSS MiB",
+      `${MEMORY_OPEN} open RSS MiB`,
+      "RSS KiB/doc",
+      "heap KiB/doc",
+      `RSS after ${MEMORY_CYCLE}`,
+      "RSS delta MiB",
+      "heap delta MiB",
+      "docs still loaded",
+      "cycle s",
+    ],
     KINDS.map((kind) => {
       const entry = get<Mem>(memory, kind);
-      return [LABEL[kind], entry.baselineRssMiB, entry.rssWithOpenMiB, entry.perOpenDocumentRssKiB, entry.perOpenDocumentHeapKiB,
-        entry.rssAfterCycleMiB, entry.rssAfterCycleDeltaMiB, entry.heapAfterCycleDeltaMiB, entry.documentsAfterCycle, entry.cycleSeconds];
+      return [
+        LABEL[kind],
+        entry.baselineRssMiB,
+        entry.rssWithOpenMiB,
+        entry.perOpenDocumentRssKiB,
+        entry.perOpenDocumentHeapKiB,
+        entry.rssAfterCycleMiB,
+        entry.rssAfterCycleDeltaMiB,
+        entry.heapAfterCycleDeltaMiB,
+        entry.documentsAfterCycle,
+        entry.cycleSeconds,
+      ];
     }),
   );
   const ourMemory = get<Mem>(memory, "ours");
@@ -708,12 +915,25 @@ try {
       `heap per open doc ${peerKinds.map((peer) => `${peer} ${ratio(ourMemory.perOpenDocumentHeapKiB, get<Mem>(memory, peer).perOpenDocumentHeapKiB)}`).join(", ")}; ` +
       `RSS delta after the cycle ${peerKinds.map((peer) => `${peer} ${ratio(ourMemory.rssAfterCycleDeltaMiB, get<Mem>(memory, peer).rssAfterCycleDeltaMiB)}`).join(", ")}`,
   );
-  console.log("   Only the server process is measured (ours includes the whole app; Postgres and PostgREST are separate processes).");
+  console.log(
+    "   Only the server process is measured (ours includes the whole app; Postgres and PostgREST are separate processes).",
+  );
 
-  const collabLog = [...ourOutputs, ours!.output()].join("").split("\n").filter((line) => line.includes("collab:"));
+  const collabLog = [...ourOutputs, ours!.output()]
+    .join("")
+    .split("\n")
+    .filter((line) => line.includes("collab:"));
   results.ourCollabLog = { lines: collabLog.length, first: collabLog.slice(0, 10) };
-  if (collabLog.length > 0) console.log(`\nOur server logged ${collabLog.length} collab line(s), first: \n  ${collabLog.slice(0, 10).join("\n  ")}`);
-  results.environment = { cpus: os.cpus().length, node: process.version, scale: SCALE, seconds: round((performance.now() - benchStarted) / 1000) };
+  if (collabLog.length > 0)
+    console.log(
+      `\nOur server logged ${collabLog.length} collab line(s), first: \n  ${collabLog.slice(0, 10).join("\n  ")}`,
+    );
+  results.environment = {
+    cpus: os.cpus().length,
+    node: process.version,
+    scale: SCALE,
+    seconds: round((performance.now() - benchStarted) / 1000),
+  };
   console.log(`\nFinished in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s. JSON:`);
   console.log(JSON.stringify(results, null, 2));
 } catch (error) {

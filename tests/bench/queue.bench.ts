@@ -22,7 +22,10 @@ function percentile(samples: number[], p: number): number {
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "an-bench-queue-"));
-const server = await startServer({ dataDir, env: { REST_QUERY_PLANS: "true", LOG_LEVEL: "error", AUTH_SIGN_IN_ATTEMPTS_PER_IP: "100000" } });
+const server = await startServer({
+  dataDir,
+  env: { REST_QUERY_PLANS: "true", LOG_LEVEL: "error", AUTH_SIGN_IN_ATTEMPTS_PER_IP: "100000" },
+});
 try {
   const secrets = readSecrets(dataDir);
   const db = new pg.Client({
@@ -46,19 +49,49 @@ try {
   }
   const reviewerToken = await tokenFor("reviewer@demo.local");
   const applicantToken = await tokenFor(seeded.applicantEmails[0]!);
-  const applicantOrganisation = (await (await fetch(`${server.url}/rest/v1/organisation_members?select=organisation_id`, {
-    headers: { apikey: secrets.anonKey, authorization: `Bearer ${applicantToken}` },
-  })).json() as { organisation_id: string }[])[0]!.organisation_id;
+  const applicantOrganisation = (
+    (await (
+      await fetch(`${server.url}/rest/v1/organisation_members?select=organisation_id`, {
+        headers: { apikey: secrets.anonKey, authorization: `Bearer ${applicantToken}` },
+      })
+    ).json()) as { organisation_id: string }[]
+  )[0]!.organisation_id;
 
   const queueStates = "status=in.(submitted,under_validation,clarification_requested,resubmitted)";
-  const queueSelect = "select=id,centre_name,status,submitted_at,proposed_centre_type,organisation:organisations(name,country_code)";
+  const queueSelect =
+    "select=id,centre_name,status,submitted_at,proposed_centre_type,organisation:organisations(name,country_code)";
   const queries = [
     { name: "baseline: centre_types, 1 row", token: reviewerToken, path: "centre_types?select=code&limit=1" },
-    { name: "reviewer queue, page 5 + exact count", token: reviewerToken, path: `eois?${queueSelect}&${queueStates}&order=submitted_at.desc&limit=25&offset=100`, count: true },
-    { name: "reviewer queue, call + type filter", token: reviewerToken, path: `eois?${queueSelect}&${queueStates}&call_id=eq.${seeded.callIds[0]}&proposed_centre_type=eq.initiative_accelerator&order=submitted_at.desc&limit=25`, count: true },
-    { name: "reviewer queue, full-text search", token: reviewerToken, path: `eois?${queueSelect}&${queueStates}&search=wfts(simple).fintech&order=submitted_at.desc&limit=25`, count: true },
-    { name: "reviewer queue, assigned to me", token: reviewerToken, path: `eois?${queueSelect}&${queueStates}&assigned_reviewer_id=not.is.null&order=submitted_at.desc&limit=25`, count: true },
-    { name: "applicant own list + exact count", token: applicantToken, path: `eois?select=id,centre_name,status,updated_at&organisation_id=eq.${applicantOrganisation}&order=updated_at.desc&limit=25`, count: true },
+    {
+      name: "reviewer queue, page 5 + exact count",
+      token: reviewerToken,
+      path: `eois?${queueSelect}&${queueStates}&order=submitted_at.desc&limit=25&offset=100`,
+      count: true,
+    },
+    {
+      name: "reviewer queue, call + type filter",
+      token: reviewerToken,
+      path: `eois?${queueSelect}&${queueStates}&call_id=eq.${seeded.callIds[0]}&proposed_centre_type=eq.initiative_accelerator&order=submitted_at.desc&limit=25`,
+      count: true,
+    },
+    {
+      name: "reviewer queue, full-text search",
+      token: reviewerToken,
+      path: `eois?${queueSelect}&${queueStates}&search=wfts(simple).fintech&order=submitted_at.desc&limit=25`,
+      count: true,
+    },
+    {
+      name: "reviewer queue, assigned to me",
+      token: reviewerToken,
+      path: `eois?${queueSelect}&${queueStates}&assigned_reviewer_id=not.is.null&order=submitted_at.desc&limit=25`,
+      count: true,
+    },
+    {
+      name: "applicant own list + exact count",
+      token: applicantToken,
+      path: `eois?select=id,centre_name,status,updated_at&organisation_id=eq.${applicantOrganisation}&order=updated_at.desc&limit=25`,
+      count: true,
+    },
   ];
 
   const request = (query: (typeof queries)[number], accept = "application/json") =>
@@ -87,7 +120,9 @@ try {
   }
 
   const base = results[0]!.p50;
-  console.log(`\nQueue benchmark: ${EOIS} EoIs, 60 organisations (seeded in ${Math.round(seedMs)} ms), ${ROUNDS} rounds, through PostgREST with RLS`);
+  console.log(
+    `\nQueue benchmark: ${EOIS} EoIs, 60 organisations (seeded in ${Math.round(seedMs)} ms), ${ROUNDS} rounds, through PostgREST with RLS`,
+  );
   for (const result of results) {
     console.log(
       `${result.name.padEnd(40)} p50 ${result.p50.toFixed(1).padStart(6)} ms  p95 ${result.p95.toFixed(1).padStart(6)} ms  ` +
@@ -97,8 +132,13 @@ try {
 
   console.log("\nPlans (PostgREST EXPLAIN ANALYZE, as the signed-in user, RLS applied):");
   for (const query of queries.slice(1)) {
-    const plan = await (await request(query, 'application/vnd.pgrst.plan+text; for="application/json"; options=analyze')).text();
-    const scans = plan.split("\n").filter((line) => /Scan|Execution Time/.test(line)).map((line) => line.trim().replace(/\s+\(cost=[^)]*\)/, ""));
+    const plan = await (
+      await request(query, 'application/vnd.pgrst.plan+text; for="application/json"; options=analyze')
+    ).text();
+    const scans = plan
+      .split("\n")
+      .filter((line) => /Scan|Execution Time/.test(line))
+      .map((line) => line.trim().replace(/\s+\(cost=[^)]*\)/, ""));
     console.log(`- ${query.name}`);
     for (const line of scans.slice(0, 8)) console.log(`    ${line}`);
   }
@@ -109,8 +149,15 @@ try {
     headers: { origin: server.url },
     redirect: "manual",
   });
-  const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
-  const someEoi = (await (await request({ name: "", token: reviewerToken, path: `eois?select=id&${queueStates}&limit=1` })).json() as { id: string }[])[0]!.id;
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  const someEoi = (
+    (await (
+      await request({ name: "", token: reviewerToken, path: `eois?select=id&${queueStates}&limit=1` })
+    ).json()) as { id: string }[]
+  )[0]!.id;
   const pages = [
     { name: "queue page (HTML, page 5)", path: "/review?page=5" },
     { name: "queue page, filtered + search", path: "/review?region=AFR&q=fintech" },
@@ -126,17 +173,29 @@ try {
       await response.arrayBuffer();
       if (round >= 10) samples.push(performance.now() - started);
     }
-    console.log(`${page.name.padEnd(40)} p50 ${percentile(samples, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(samples, 95).toFixed(1).padStart(6)} ms  p50 x${(percentile(samples, 50) / base).toFixed(1)} baseline`);
+    console.log(
+      `${page.name.padEnd(40)} p50 ${percentile(samples, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(samples, 95).toFixed(1).padStart(6)} ms  p50 x${(percentile(samples, 50) / base).toFixed(1)} baseline`,
+    );
   }
 
   // JavaScript a first visit downloads per page: entry, root and the route with their imports (Remix's manifest).
   const build = (await import(path.join(import.meta.dirname, "../../build/server/index.js"))) as {
-    assets: { entry: { module: string; imports: string[] }; routes: Record<string, { module: string; imports?: string[] }> };
+    assets: {
+      entry: { module: string; imports: string[] };
+      routes: Record<string, { module: string; imports?: string[] }>;
+    };
   };
   const clientFile = (url: string) => path.join(import.meta.dirname, "../../build/client", url);
   console.log("\nJavaScript per page (first visit, gzip):");
-  for (const route of ["routes/sign-in", "routes/home", "routes/calls.$callId._index", "routes/eois.$eoiId.edit.$step",
-    "routes/eois.$eoiId._index", "routes/review._index", "routes/review.$eoiId"]) {
+  for (const route of [
+    "routes/sign-in",
+    "routes/home",
+    "routes/calls.$callId._index",
+    "routes/eois.$eoiId.edit.$step",
+    "routes/eois.$eoiId._index",
+    "routes/review._index",
+    "routes/review.$eoiId",
+  ]) {
     const files = new Set<string>([build.assets.entry.module, ...build.assets.entry.imports]);
     for (const id of ["root", route]) {
       const entry = build.assets.routes[id]!;
@@ -144,7 +203,9 @@ try {
       for (const imported of entry.imports ?? []) files.add(imported);
     }
     const bytes = [...files].reduce((sum, file) => sum + gzipSync(readFileSync(clientFile(file))).length, 0);
-    console.log(`${route.replace("routes/", "").padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(6)} KiB in ${files.size} files`);
+    console.log(
+      `${route.replace("routes/", "").padEnd(40)} ${(bytes / 1024).toFixed(1).padStart(6)} KiB in ${files.size} files`,
+    );
   }
 } catch (error) {
   console.error(error);

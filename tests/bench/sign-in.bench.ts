@@ -36,7 +36,11 @@ try {
   const coldStart = performance.now() - startedAt;
   await server.stop();
   startedAt = performance.now();
-  server = await startServer({ dataDir, port: server.port, env: { AUTH_SIGN_IN_ATTEMPTS_PER_IP: "1000000", LOG_LEVEL: "error" } });
+  server = await startServer({
+    dataDir,
+    port: server.port,
+    env: { AUTH_SIGN_IN_ATTEMPTS_PER_IP: "1000000", LOG_LEVEL: "error" },
+  });
   const warmStart = performance.now() - startedAt;
 
   const { anonKey } = readSecrets(dataDir);
@@ -47,7 +51,10 @@ try {
 
   const baseline = await sample(() => fetch(`${server.url}/healthz`).then((response) => response.arrayBuffer()));
   const apiSignIn = await sample(async () => {
-    const { error } = await supabase.auth.signInWithPassword({ email: "reviewer@demo.local", password: "demo-password" });
+    const { error } = await supabase.auth.signInWithPassword({
+      email: "reviewer@demo.local",
+      password: "demo-password",
+    });
     if (error) throw error;
   });
   const formSignIn = await sample(async () => {
@@ -58,7 +65,10 @@ try {
       redirect: "manual",
     });
     if (response.status !== 302) throw new Error(`form sign-in answered ${response.status}`);
-    const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+    const cookies = response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .join("; ");
     const home = await fetch(`${server.url}/home`, { headers: { cookie: cookies } });
     if (home.status !== 200) throw new Error(`home answered ${home.status}`);
     await home.arrayBuffer();
@@ -77,7 +87,9 @@ try {
   ] as const;
   console.log(`\nSign-in benchmark (${ROUNDS} rounds each, ${os.cpus().length} cores)`);
   for (const [name, ms, ratio] of rows) {
-    console.log(`${name.padEnd(42)} ${ms.toFixed(1).padStart(9)} ms${ratio === undefined ? "" : `   x${ratio.toFixed(1)} baseline`}`);
+    console.log(
+      `${name.padEnd(42)} ${ms.toFixed(1).padStart(9)} ms${ratio === undefined ? "" : `   x${ratio.toFixed(1)} baseline`}`,
+    );
   }
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

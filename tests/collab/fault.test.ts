@@ -415,7 +415,9 @@ describe("on a server that unloads a document as soon as nobody uses it", server
   });
 
   it("keeps one document per plan when a socket closed for a rights change lingers past an unload", async () => {
-    const { planId, application, editorTokens, applicant, applicantToken } = await buildPlanOnServer(server, { completePlan: true });
+    const { planId, application, editorTokens, applicant, applicantToken } = await buildPlanOnServer(server, {
+      completePlan: true,
+    });
     const lingering = openSilentSocket(server.url, planId, applicantToken);
     const first = open(planId, editorTokens[0]);
     await waitForSync(first);

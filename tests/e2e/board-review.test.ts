@@ -70,8 +70,11 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
     applicationId = new URL(page.url()).pathname.split("/").pop()!;
     await expectNoAxeViolations(page);
-    planId = await withDatabase(async (db) =>
-      (await db.query("select id from public.action_plans where application_id = $1", [applicationId])).rows[0].id as string);
+    planId = await withDatabase(
+      async (db) =>
+        (await db.query("select id from public.action_plans where application_id = $1", [applicationId])).rows[0]
+          .id as string,
+    );
     // The EoI page now leads to it.
     await page.goto(`/review/${eoi}`);
     await page.getByRole("link", { name: "Open the centre application" }).waitFor();
@@ -102,7 +105,9 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     // Pre-filled from the EoI.
     expect(await page.getByLabel("Governance").inputValue()).toContain("steering committee");
     await page.getByLabel("Name of the centre").fill(centreName);
-    await page.getByLabel("Partners", { exact: true }).fill("Maseno University, two incubators and the county government.");
+    await page
+      .getByLabel("Partners", { exact: true })
+      .fill("Maseno University, two incubators and the county government.");
     await page.getByRole("button", { name: "Submit the application" }).click();
     await page.getByRole("alert").getByText("the fields marked below are missing").waitFor();
     const hostError = page.locator("#field-host_details-error");
@@ -141,14 +146,22 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByLabel("Recommendation to the Board").fill("BDT recommends approval, with yearly KPI reporting.");
     await page.getByRole("button", { name: "Send to the Board" }).click();
     await page.waitForURL("**?done=sent");
-    const sent = await withDatabase(async (db) =>
-      (await db.query(
-        `select v.id, v.content::text as content, v.content_hash from public.centre_applications a
-         join public.plan_versions v on v.id = a.sent_plan_version_id where a.id = $1`, [applicationId])).rows[0]);
+    const sent = await withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            `select v.id, v.content::text as content, v.content_hash from public.centre_applications a
+         join public.plan_versions v on v.id = a.sent_plan_version_id where a.id = $1`,
+            [applicationId],
+          )
+        ).rows[0],
+    );
     // The live co-edited text was flushed before the snapshot.
     expect(sent.content).toContain(planMarker);
     await page.getByText(sent.content_hash).waitFor();
-    expect(await page.getByRole("link", { name: "Sent to the Board" }).getAttribute("href")).toBe(`/plans/${planId}/versions/${sent.id}`);
+    expect(await page.getByRole("link", { name: "Sent to the Board" }).getAttribute("href")).toBe(
+      `/plans/${planId}/versions/${sent.id}`,
+    );
     await expectNoAxeViolations(page);
     await page.context().close();
   });
@@ -157,7 +170,10 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     const page = await signedInPage(chair);
     await page.goto("/notifications");
     await expectNoAxeViolations(page);
-    await page.getByRole("link", { name: "A centre application was sent to the Digital Innovation Board" }).first().click();
+    await page
+      .getByRole("link", { name: "A centre application was sent to the Digital Innovation Board" })
+      .first()
+      .click();
     // The chair cannot read the application before declaring: the link lands on the Board page, application ticked.
     await page.waitForURL(`**/board?application=${applicationId}`);
     expect(await page.getByLabel(centreName).isChecked()).toBe(true);
@@ -296,7 +312,9 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
 
     const applicantPage = await signedInPage(cast.applicant);
     await applicantPage.goto(`/applications/${applicationId}`);
-    const told = applicantPage.locator("section", { has: applicantPage.getByRole("heading", { name: "The Board's decision" }) });
+    const told = applicantPage.locator("section", {
+      has: applicantPage.getByRole("heading", { name: "The Board's decision" }),
+    });
     await told.getByText("Approved with conditions").waitFor();
     await told.getByText(conditions).waitFor();
     // The timeline records the decision, with its conditions, too.
@@ -323,10 +341,16 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     expect(await page.getByRole("link", { name: centreName }).count()).toBe(0);
     await page.goto("/centres?region=AFR");
     await page.getByRole("link", { name: centreName }).click();
-    const centre = await withDatabase(async (db) =>
-      (await db.query(
-        `select c.plan_hash, o.name as host from public.centres c join public.organisations o on o.id = c.organisation_id
-         where c.application_id = $1`, [applicationId])).rows[0]);
+    const centre = await withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            `select c.plan_hash, o.name as host from public.centres c join public.organisations o on o.id = c.organisation_id
+         where c.application_id = $1`,
+            [applicationId],
+          )
+        ).rows[0],
+    );
     await page.getByRole("heading", { name: centreName, level: 1 }).waitFor();
     await page.getByText(centre.host).waitFor();
     await page.getByText(centre.plan_hash).waitFor();
@@ -336,8 +360,11 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the approved plan can no longer be edited: the socket grants only read and drops edits, the editor is read-only", async () => {
-    const before = await withDatabase(async (db) =>
-      (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0].content as string);
+    const before = await withDatabase(
+      async (db) =>
+        (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0]
+          .content as string,
+    );
     const sneaky = `Edited after approval ${suffix}`;
     const writer = openPlanClient({ baseUrl: stack().url, planId, token: await accessTokenOf(cast.applicant) });
     expect(await writer.access).toBe("read");
@@ -352,12 +379,24 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     expect(reader.text()).toContain(planMarker);
     expect(reader.text()).not.toContain(sneaky);
     reader.destroy();
-    const after = await withDatabase(async (db) =>
-      (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0].content as string);
+    const after = await withDatabase(
+      async (db) =>
+        (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0]
+          .content as string,
+    );
     expect(after).toBe(before);
-    expect(await withDatabase(async (db) => Number((await db.query(
-      "select count(*) from private.plan_updates where plan_id = $1 and convert_from(\"update\", 'latin1') like $2",
-      [planId, `%${sneaky}%`])).rows[0].count))).toBe(0);
+    expect(
+      await withDatabase(async (db) =>
+        Number(
+          (
+            await db.query(
+              "select count(*) from private.plan_updates where plan_id = $1 and convert_from(\"update\", 'latin1') like $2",
+              [planId, `%${sneaky}%`],
+            )
+          ).rows[0].count,
+        ),
+      ),
+    ).toBe(0);
 
     const page = await signedInPage(cast.applicant);
     await page.goto(`/plans/${planId}`);
@@ -373,7 +412,11 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     const packet = await buildPacket(chair, application, 1);
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(memberB.client, "cast_vote", { packet, choice: "request_changes", reason: "The KPIs lack baselines." });
-    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Add a baseline to every KPI." });
+    await rpc(chair.client, "record_decision", {
+      packet,
+      outcome: "request_changes",
+      conditions: "Add a baseline to every KPI.",
+    });
 
     const page = await signedInPage(cast.applicant);
     await page.goto(`/applications/${application}`);
@@ -381,7 +424,9 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await told.getByText("Changes requested").waitFor();
     await told.getByText("Add a baseline to every KPI.").waitFor();
     await expectNoAxeViolations(page);
-    await page.getByLabel("Partners", { exact: true }).fill("Three universities, the regulator, and now two KPI data providers.");
+    await page
+      .getByLabel("Partners", { exact: true })
+      .fill("Three universities, the regulator, and now two KPI data providers.");
     await page.getByRole("button", { name: "Submit the application again" }).click();
     await page.waitForURL("**?done=submitted");
     await page.locator(".status", { hasText: "Submitted" }).first().waitFor();

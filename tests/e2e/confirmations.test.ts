@@ -55,7 +55,9 @@ async function askTwiceAndCancel(page: Page, trigger: Locator, name: string): Pr
   await page.keyboard.press("Enter");
   await dialog.waitFor();
   expect(await activeFocus(page)).toBe("Cancel");
-  expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open && element.matches(":modal"))).toBe(true);
+  expect(await dialog.evaluate((element) => (element as HTMLDialogElement).open && element.matches(":modal"))).toBe(
+    true,
+  );
   await expectNoAxeViolations(page);
   await page.keyboard.press("Escape");
   await dialog.waitFor({ state: "hidden" });
@@ -75,10 +77,12 @@ async function askTwiceAndCancel(page: Page, trigger: Locator, name: string): Pr
 describe("consequential actions ask first", { timeout: 180_000 }, () => {
   it("deactivating a person", async () => {
     const person = await buildUser(["reviewer"], `Deactivation Target ${Date.now().toString(36)}`);
-    const displayName = (await withDatabase((db) => db.query("select display_name from public.profiles where id = $1", [person.id]))).rows[0]
-      .display_name as string;
+    const displayName = (
+      await withDatabase((db) => db.query("select display_name from public.profiles where id = $1", [person.id]))
+    ).rows[0].display_name as string;
     const banned = async () =>
-      (await withDatabase((db) => db.query("select banned_until from auth.users where id = $1", [person.id]))).rows[0].banned_until;
+      (await withDatabase((db) => db.query("select banned_until from auth.users where id = $1", [person.id]))).rows[0]
+        .banned_until;
 
     // Without the confirmation field the server refuses and changes nothing.
     const refused = await postForm(cast.coordinator, "/people", { intent: "deactivate", person: person.id });
@@ -108,7 +112,11 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await rpc(chair.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(chair.client, "cast_vote", { packet, choice: "approve", reason: "A strong host." });
     const decided = async () =>
-      (await withDatabase((db) => db.query("select outcome from public.board_decisions where packet_id = $1", [packet]))).rows[0];
+      (
+        await withDatabase((db) =>
+          db.query("select outcome from public.board_decisions where packet_id = $1", [packet]),
+        )
+      ).rows[0];
 
     const refused = await postForm(chair, `/board/packets/${packet}`, { intent: "decide", outcome: "approve" });
     expect(refused.status).toBe(400);
@@ -134,11 +142,19 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
 
   it("restoring a plan version, which keeps the current plan to undo it", async () => {
     const { plan } = await buildApplication(cast, "draft");
-    const doc = (text: string) => ({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text }] }] });
+    const doc = (text: string) => ({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text }] }],
+    });
     const setContent = (text: string) =>
-      withDatabase((db) => db.query("update public.action_plans set content = $2 where id = $1", [plan, JSON.stringify(doc(text))]));
+      withDatabase((db) =>
+        db.query("update public.action_plans set content = $2 where id = $1", [plan, JSON.stringify(doc(text))]),
+      );
     const content = async () =>
-      JSON.stringify((await withDatabase((db) => db.query("select content from public.action_plans where id = $1", [plan]))).rows[0].content);
+      JSON.stringify(
+        (await withDatabase((db) => db.query("select content from public.action_plans where id = $1", [plan]))).rows[0]
+          .content,
+      );
     // Alpha, then the reviewer's later work saved as Beta: the plan (no live document yet) starts from its JSON.
     await setContent("Alpha text");
     const alpha = await rpc<string>(cast.applicant.client, "save_plan_version", { plan, name: "Alpha" });
@@ -160,7 +176,13 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(text).toContain("The current plan is saved first as the version Before restoring “Alpha”");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     expect(await content()).toContain("Beta text by the reviewer");
-    expect((await withDatabase((db) => db.query("select count(*)::int as n from public.plan_versions where plan_id = $1", [plan]))).rows[0].n).toBe(2);
+    expect(
+      (
+        await withDatabase((db) =>
+          db.query("select count(*)::int as n from public.plan_versions where plan_id = $1", [plan]),
+        )
+      ).rows[0].n,
+    ).toBe(2);
 
     await trigger.click();
     await dialog.getByRole("button", { name: "Restore" }).click();
@@ -173,7 +195,10 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await page.getByRole("heading", { level: 1, name: "Before restoring “Alpha”" }).waitFor();
     await page.getByText("Beta text by the reviewer").waitFor();
     await page.getByRole("button", { name: "Restore this version" }).click();
-    await page.getByRole("alertdialog", { name: "Restore “Before restoring “Alpha””?" }).getByRole("button", { name: "Restore" }).click();
+    await page
+      .getByRole("alertdialog", { name: "Restore “Before restoring “Alpha””?" })
+      .getByRole("button", { name: "Restore" })
+      .click();
     await page.getByText("Version restored").waitFor();
     expect(await content()).toContain("Beta text by the reviewer");
     expect(await content()).not.toContain("Alpha text");
@@ -182,7 +207,10 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await page.getByRole("link", { name: "Before restoring “Alpha”" }).first().waitFor();
     await expectNoAxeViolations(page);
     const audit = await withDatabase((db) =>
-      db.query("select details from public.audit_log where entity_id = $1 and action = 'restore_version' order by id", [plan]));
+      db.query("select details from public.audit_log where entity_id = $1 and action = 'restore_version' order by id", [
+        plan,
+      ]),
+    );
     expect(audit.rows).toHaveLength(2);
     expect(audit.rows[0].details.before_version_id).toBeTruthy();
     await page.context().close();

@@ -41,7 +41,8 @@ async function openStep(context: BrowserContext, eoi: string, step: string): Pro
   return page;
 }
 
-const stored = (eoi: string) => withDatabase(async (db) => (await db.query("select * from public.eois where id = $1", [eoi])).rows[0]);
+const stored = (eoi: string) =>
+  withDatabase(async (db) => (await db.query("select * from public.eois where id = $1", [eoi])).rows[0]);
 
 async function waitForStored(eoi: string, check: (row: Record<string, unknown>) => boolean, what: string) {
   const deadline = Date.now() + 20_000;
@@ -59,7 +60,11 @@ async function recordStatus(page: Page) {
     const status = document.querySelector(".save-status")!;
     const seen: string[] = [status.textContent ?? ""];
     (window as unknown as { __statusSeen: string[] }).__statusSeen = seen;
-    new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
   });
   return () => page.evaluate(() => (window as unknown as { __statusSeen: string[] }).__statusSeen);
 }
@@ -136,18 +141,26 @@ describe("the EoI form never loses what a person types", { timeout: 120_000 }, (
     await page.getByText("25,000 of 20,000 characters: 5,000 over the limit").waitFor();
     await page.getByLabel("Ecosystem and partners").fill("Maseno University and the county government.");
     await status(page).filter({ hasText: "Not everything is saved" }).waitFor();
-    await page.getByText("Over the limit by 5000 (at most 20000 characters). Your text is kept here and saved once it fits.").waitFor();
+    await page
+      .getByText("Over the limit by 5000 (at most 20000 characters). Your text is kept here and saved once it fits.")
+      .waitFor();
     expect(await motivation.inputValue()).toHaveLength(25_000);
     expect(await motivation.getAttribute("aria-invalid")).toBe("true");
-    await waitForStored(eoi, (row) => row.ecosystem === "Maseno University and the county government.", "the other field saved");
+    await waitForStored(
+      eoi,
+      (row) => row.ecosystem === "Maseno University and the county government.",
+      "the other field saved",
+    );
     expect((await stored(eoi)).motivation).toBeNull();
     await expectNoAxeViolations(page);
 
     // Leaving now would lose the pasted text: the browser asks first.
-    const dialog = new Promise<string>((resolve) => page.once("dialog", (asked) => {
-      resolve(asked.type());
-      void asked.dismiss();
-    }));
+    const dialog = new Promise<string>((resolve) =>
+      page.once("dialog", (asked) => {
+        resolve(asked.type());
+        void asked.dismiss();
+      }),
+    );
     await page.close({ runBeforeUnload: true });
     expect(await dialog).toBe("beforeunload");
     expect(page.isClosed()).toBe(false);

@@ -96,7 +96,9 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await expectNoAxeViolations(page);
     await page.getByLabel("Motivation").fill("To grow digital start-ups around Lake Victoria.");
     // Autosave: typing alone (no button) is saved; then the tab is closed.
-    await page.getByLabel("Ecosystem and partners").fill("Maseno University, two incubators and the county government.");
+    await page
+      .getByLabel("Ecosystem and partners")
+      .fill("Maseno University, two incubators and the county government.");
     // Issue 11: the status said "All changes saved." while this last change still waited to be sent, so closing
     // the tab then lost it on a busy machine. It now says so only once the server has acknowledged it.
     expect(await page.locator(".save-status").textContent()).toBe("Saving…");
@@ -117,11 +119,15 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await page.getByRole("button", { name: "Save and continue" }).click();
     await page.waitForURL("**/edit/attachments");
     await expectNoAxeViolations(page);
-    await page.getByLabel("Choose a file").setInputFiles({ name: "letter-of-support.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page
+      .getByLabel("Choose a file")
+      .setInputFiles({ name: "letter-of-support.pdf", mimeType: "application/pdf", buffer: pdf });
     await page.getByRole("button", { name: "Upload" }).click();
     await page.getByRole("link", { name: "letter-of-support.pdf" }).waitFor();
     // A text file named .pdf is refused from its bytes, with a clear message.
-    await page.getByLabel("Choose a file").setInputFiles({ name: "fake.pdf", mimeType: "application/pdf", buffer: Buffer.from("hello") });
+    await page
+      .getByLabel("Choose a file")
+      .setInputFiles({ name: "fake.pdf", mimeType: "application/pdf", buffer: Buffer.from("hello") });
     await page.getByRole("button", { name: "Upload" }).click();
     await page.getByText("Only PDF, PNG and JPEG files are accepted").waitFor();
     await page.getByRole("button", { name: "Save and continue" }).click();
@@ -172,7 +178,9 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await page.getByRole("button", { name: "Start validation" }).click();
     await page.getByLabel("Recommended centre type").selectOption("initiative_accelerator");
     await page.getByLabel("Complete", { exact: true }).check();
-    await page.getByLabel("Reasons", { exact: true }).fill("A strong host; an Initiative Accelerator Centre fits its existing resources.");
+    await page
+      .getByLabel("Reasons", { exact: true })
+      .fill("A strong host; an Initiative Accelerator Centre fits its existing resources.");
     await page.getByRole("button", { name: "Validate" }).click();
     await page.locator(".status", { hasText: "Validated" }).waitFor();
     await expectNoAxeViolations(page);
@@ -185,7 +193,9 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await expectNoAxeViolations(applicantPage);
     await applicantPage.goto("/notifications");
     await expectNoAxeViolations(applicantPage);
-    expect(await applicantPage.getByRole("link", { name: "Your Expression of Interest was validated" }).count()).toBe(1);
+    expect(await applicantPage.getByRole("link", { name: "Your Expression of Interest was validated" }).count()).toBe(
+      1,
+    );
     await applicantPage.context().close();
   });
 
@@ -194,15 +204,19 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     let subjects: string[] = [];
     while (Date.now() < deadline) {
       subjects = await withDatabase(async (db) =>
-        (await db.query("select subject from embedded.mail_outbox where to_email = $1 order by id", [applicant.email])).rows.map((row) => row.subject),
+        (
+          await db.query("select subject from embedded.mail_outbox where to_email = $1 order by id", [applicant.email])
+        ).rows.map((row) => row.subject),
       );
       if (subjects.includes("Your Expression of Interest was validated")) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(subjects).toEqual(expect.arrayContaining([
-      "BDT started validating your Expression of Interest",
-      "BDT asks for clarification on your Expression of Interest",
-      "Your Expression of Interest was validated",
-    ]));
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        "BDT started validating your Expression of Interest",
+        "BDT asks for clarification on your Expression of Interest",
+        "Your Expression of Interest was validated",
+      ]),
+    );
   });
 });

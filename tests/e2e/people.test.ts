@@ -39,7 +39,11 @@ describe("people management", { timeout: 180_000 }, () => {
     const mail = await mailWithSubject(email, "You are invited to Accelerator Network");
     expect(mail).toBeDefined();
     const invitee = await newPage();
-    await invitee.page.goto(linkIn(mail!.text).toString().replace(/^https?:\/\/[^/]+/, ""));
+    await invitee.page.goto(
+      linkIn(mail!.text)
+        .toString()
+        .replace(/^https?:\/\/[^/]+/, ""),
+    );
     await invitee.page.waitForURL("**/reset-password");
     await invitee.page.getByLabel("New password", { exact: true }).fill("a-new-reviewer-password");
     await invitee.page.getByLabel("Repeat the new password").fill("a-new-reviewer-password");
@@ -51,14 +55,19 @@ describe("people management", { timeout: 180_000 }, () => {
 
     await page.goto("/people");
     await page.getByRole("button", { name: "Deactivate the account of Ines Reviewer" }).click();
-    await page.getByRole("alertdialog", { name: "Deactivate Ines Reviewer?" }).getByRole("button", { name: "Deactivate" }).click();
+    await page
+      .getByRole("alertdialog", { name: "Deactivate Ines Reviewer?" })
+      .getByRole("button", { name: "Deactivate" })
+      .click();
     await page.getByRole("button", { name: "Reactivate the account of Ines Reviewer" }).waitFor();
     await expectNoAxeViolations(page);
 
     const locked = await newPage();
     await submitSignIn(locked.page, email, "a-new-reviewer-password");
     await locked.page.getByRole("alert").waitFor();
-    expect(await locked.page.getByRole("alert").textContent()).toBe("This account has been deactivated. Contact a BDT coordinator.");
+    expect(await locked.page.getByRole("alert").textContent()).toBe(
+      "This account has been deactivated. Contact a BDT coordinator.",
+    );
     await locked.page.context().close();
     expect([...errors, ...invitee.errors]).toEqual([]);
     await page.context().close();
@@ -66,7 +75,11 @@ describe("people management", { timeout: 180_000 }, () => {
 
   it("an applicant invites a colleague who has no account yet, by email", async () => {
     const applicant = await buildUser(["applicant"], "Grace Otieno");
-    const { data: organisation } = await applicant.client.rpc("create_organisation", { name: "Kenya ICT Authority", kind: "regulator", country_code: "KE" });
+    const { data: organisation } = await applicant.client.rpc("create_organisation", {
+      name: "Kenya ICT Authority",
+      kind: "regulator",
+      country_code: "KE",
+    });
     const colleague = uniqueEmail("colleague");
     const { page, errors } = await newPage();
     await submitSignIn(page, applicant.email, applicant.password);

@@ -34,16 +34,33 @@ describe("a plan with hostile comments stored before anchors were checked", { ti
     const cast = await buildCast();
     const { plan } = await buildApplication(cast, "draft");
     // Written with the service role, as old rows are: add_plan_comment now refuses these anchors.
-    const { error } = await serviceClient().from("plan_comments").insert([
-      { plan_id: plan, author_id: cast.colleague.id, body: "Null anchor here.", anchor: { from: null, to: null }, quote: "x" },
-      { plan_id: plan, author_id: cast.colleague.id, body: "Empty positions here.", anchor: { from: {}, to: {} }, quote: "z" },
-    ]);
+    const { error } = await serviceClient()
+      .from("plan_comments")
+      .insert([
+        {
+          plan_id: plan,
+          author_id: cast.colleague.id,
+          body: "Null anchor here.",
+          anchor: { from: null, to: null },
+          quote: "x",
+        },
+        {
+          plan_id: plan,
+          author_id: cast.colleague.id,
+          body: "Empty positions here.",
+          anchor: { from: {}, to: {} },
+          quote: "z",
+        },
+      ]);
     expect(error).toBeNull();
     // 5,000 levels deep, built in SQL (JSON.stringify in the test would overflow its own stack first).
-    await withDatabase((db) => db.query(
-      `insert into public.plan_comments (plan_id, author_id, body, anchor, quote)
+    await withDatabase((db) =>
+      db.query(
+        `insert into public.plan_comments (plan_id, author_id, body, anchor, quote)
        values ($1, $2, 'Deep anchor here.', (repeat('{"from": ', 5000) || '0' || repeat('}', 5000))::jsonb, 'y')`,
-      [plan, cast.colleague.id]));
+        [plan, cast.colleague.id],
+      ),
+    );
 
     const applicant = await signedInPage(cast.applicant);
     const reviewer = await signedInPage(cast.reviewer);

@@ -95,11 +95,16 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     await applicant.page.getByText("Currency risk mitigated by local suppliers.").waitFor();
     await expectNoAxeViolations(applicant.page);
     await applicant.page.getByRole("button", { name: "Restore this version" }).click();
-    await applicant.page.getByRole("alertdialog", { name: "Restore “First draft”?" }).getByRole("button", { name: "Restore" }).click();
+    await applicant.page
+      .getByRole("alertdialog", { name: "Restore “First draft”?" })
+      .getByRole("button", { name: "Restore" })
+      .click();
     await applicant.page.getByText("Version restored").waitFor();
     // The restore is a new change that everyone editing receives.
     await openPlan(applicant.page, plan);
-    await surface(reviewer.page).getByText("Added after the first draft.", { exact: false }).waitFor({ state: "detached" });
+    await surface(reviewer.page)
+      .getByText("Added after the first draft.", { exact: false })
+      .waitFor({ state: "detached" });
     expect(await surface(applicant.page).getByText("Added after the first draft.", { exact: false }).count()).toBe(0);
     await surface(applicant.page).getByText("Reviewed by BDT.", { exact: false }).waitFor();
 
@@ -110,7 +115,11 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     // The application moves on to the Board; a member who declared no conflict reads and comments, never types.
     await rpc(cast.applicant.client, "submit_application", { application });
     await rpc(cast.reviewer.client, "start_bdt_review", { application });
-    await rpc(cast.reviewer.client, "send_to_board", { application, recommendation: "Approve.", recommended_outcome: "approve" });
+    await rpc(cast.reviewer.client, "send_to_board", {
+      application,
+      recommendation: "Approve.",
+      recommended_outcome: "approve",
+    });
     const chair = await buildUser(["board_chair"], "Chair");
     const packet = await buildPacket(chair, application);
     await rpc(cast.boardMember.client, "declare_conflict", { packet, has_conflict: false });
@@ -123,8 +132,14 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     expect(await surface(member.page).getByText("board member typing").count()).toBe(0);
     await expectNoAxeViolations(member.page);
     // The sent version holds the co-edited text.
-    const sent = await withDatabase(async (db) =>
-      (await db.query("select content::text as content from public.plan_versions where plan_id = $1 and kind = 'sent_to_board'", [plan])).rows[0],
+    const sent = await withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            "select content::text as content from public.plan_versions where plan_id = $1 and kind = 'sent_to_board'",
+            [plan],
+          )
+        ).rows[0],
     );
     expect(sent.content).toContain("Reviewed by BDT.");
 

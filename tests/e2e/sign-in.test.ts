@@ -74,7 +74,9 @@ describe("sign-in form", () => {
     await plain.getByLabel("Email address").fill("not-an-email");
     await plain.getByRole("button", { name: "Sign in" }).click();
     await plain.waitForLoadState();
-    expect(await plain.locator("#field-email-error").textContent()).toBe("Enter a valid email address, like name@example.org.");
+    expect(await plain.locator("#field-email-error").textContent()).toBe(
+      "Enter a valid email address, like name@example.org.",
+    );
     expect(await plain.locator("#field-password-error").textContent()).toBe("This field is required.");
     expect(await plain.getByLabel("Email address").inputValue()).toBe("not-an-email");
     await noScript.close();
@@ -88,7 +90,13 @@ describe("sign-in form", () => {
 
   // The full bypass table runs against the route in tests/integration/sign-in-redirect.test.ts; these are the forms
   // a browser itself rewrites (tabs, backslashes), checked where the browser follows the redirect.
-  for (const target of ["https://evil.example/", "/\t/evil.example/", "/\\evil.example/", "/.//evil.example/", "https:evil.example"]) {
+  for (const target of [
+    "https://evil.example/",
+    "/\t/evil.example/",
+    "/\\evil.example/",
+    "/.//evil.example/",
+    "https:evil.example",
+  ]) {
     it(`never leaves the site for redirectTo=${JSON.stringify(target)}`, async () => {
       await submitSignIn(page, "applicant@demo.local", DEMO_PASSWORD, { redirectTo: target });
       await page.waitForURL("**/home");
@@ -111,7 +119,10 @@ describe("new applicants and email links", () => {
 
     await page.goto("/dev/mail");
     await expectNoAxeViolations(page);
-    await page.getByRole("row", { name: new RegExp(email) }).getByRole("link").click();
+    await page
+      .getByRole("row", { name: new RegExp(email) })
+      .getByRole("link")
+      .click();
     await page.waitForURL("**/dev/mail/*");
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
@@ -127,7 +138,11 @@ describe("new applicants and email links", () => {
     await page.getByRole("button", { name: "Send me a sign-in link" }).click();
     await page.getByRole("status").waitFor();
     await page.goto("/dev/mail");
-    await page.getByRole("row", { name: /board@demo\.local.*sign-in link/ }).first().getByRole("link").click();
+    await page
+      .getByRole("row", { name: /board@demo\.local.*sign-in link/ })
+      .first()
+      .getByRole("link")
+      .click();
     await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
     await page.waitForURL("**/home");
     expect(await headings(1)).toEqual(["Welcome, Olena Kovalenko"]);

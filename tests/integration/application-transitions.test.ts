@@ -12,9 +12,31 @@ const states = ["draft", "submitted", "bdt_review", "board_review"] as const;
 type State = (typeof states)[number];
 
 /** The applicant and BDT edges of DOMAIN.md workflow 3 (the Board's are in board.test.ts). */
-const transitions: { name: RpcName; actor: keyof Cast; refused: (keyof Cast)[]; args: Record<string, unknown>; from: State[]; to: string; reason?: string }[] = [
-  { name: "submit_application", actor: "applicant", refused: ["outsider", "reviewer", "boardMember"], args: {}, from: ["draft"], to: "submitted" },
-  { name: "start_bdt_review", actor: "reviewer", refused: ["applicant", "boardMember"], args: { checklist: { complete: true } }, from: ["submitted"], to: "bdt_review" },
+const transitions: {
+  name: RpcName;
+  actor: keyof Cast;
+  refused: (keyof Cast)[];
+  args: Record<string, unknown>;
+  from: State[];
+  to: string;
+  reason?: string;
+}[] = [
+  {
+    name: "submit_application",
+    actor: "applicant",
+    refused: ["outsider", "reviewer", "boardMember"],
+    args: {},
+    from: ["draft"],
+    to: "submitted",
+  },
+  {
+    name: "start_bdt_review",
+    actor: "reviewer",
+    refused: ["applicant", "boardMember"],
+    args: { checklist: { complete: true } },
+    from: ["submitted"],
+    to: "bdt_review",
+  },
   {
     name: "send_to_board",
     actor: "coordinator",
@@ -27,7 +49,10 @@ const transitions: { name: RpcName; actor: keyof Cast; refused: (keyof Cast)[]; 
 ];
 
 const status = (application: string) =>
-  withDatabase(async (db) => (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status);
+  withDatabase(
+    async (db) =>
+      (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+  );
 
 describe("application transitions", () => {
   for (const transition of transitions) {
@@ -36,7 +61,10 @@ describe("application transitions", () => {
       it(`${transition.name} ${allowed ? "moves" : "refuses"} an application in ${state}`, async () => {
         const { application } = await buildApplication(cast, state);
         const before = await auditEntries(application);
-        const { error } = await cast[transition.actor].client.rpc(transition.name, { application, ...transition.args } as never);
+        const { error } = await cast[transition.actor].client.rpc(transition.name, {
+          application,
+          ...transition.args,
+        } as never);
         const after = await auditEntries(application);
         if (!allowed) {
           expect(error?.hint).toBe("invalid_transition");
@@ -48,7 +76,10 @@ describe("application transitions", () => {
         expect(await status(application)).toBe(transition.to);
         expect(after).toHaveLength(before.length + 1);
         expect(after.at(-1)).toMatchObject({
-          actor_id: cast[transition.actor].id, from_state: state, to_state: transition.to, reason: transition.reason ?? null,
+          actor_id: cast[transition.actor].id,
+          from_state: state,
+          to_state: transition.to,
+          reason: transition.reason ?? null,
         });
       });
     }
@@ -64,9 +95,19 @@ describe("application transitions", () => {
 
   it("invites an application only once, only from a validated EoI, pre-filled with BDT's recommendation", async () => {
     const { application, eoi } = await buildApplication(cast, "draft");
-    const row = await withDatabase(async (db) =>
-      (await db.query("select centre_type, scope, capabilities from public.centre_applications where id = $1", [application])).rows[0]);
-    expect(row).toEqual({ centre_type: "initiative_accelerator", scope: "national", capabilities: ["entrepreneurship_sme_growth"] });
+    const row = await withDatabase(
+      async (db) =>
+        (
+          await db.query("select centre_type, scope, capabilities from public.centre_applications where id = $1", [
+            application,
+          ])
+        ).rows[0],
+    );
+    expect(row).toEqual({
+      centre_type: "initiative_accelerator",
+      scope: "national",
+      capabilities: ["entrepreneurship_sme_growth"],
+    });
     expect((await cast.reviewer.client.rpc("invite_application", { eoi })).error?.hint).toBe("invalid_transition");
     const audit = await auditEntries(application);
     expect(audit[0]).toMatchObject({ action: "invite_application", actor_id: cast.reviewer.id, to_state: "draft" });
@@ -74,7 +115,9 @@ describe("application transitions", () => {
 
   it("refuses an incomplete application and names what is missing", async () => {
     const { application } = await buildApplication(cast, "draft");
-    await withDatabase((db) => db.query("update public.centre_applications set host_details = null where id = $1", [application]));
+    await withDatabase((db) =>
+      db.query("update public.centre_applications set host_details = null where id = $1", [application]),
+    );
     const { error } = await cast.applicant.client.rpc("submit_application", { application });
     expect(error?.hint).toBe("incomplete");
     expect(error?.details).toBe("host_details");

@@ -32,11 +32,14 @@ async function follow(link: URL): Promise<URL> {
 }
 
 async function latestHtmlTo(email: string) {
-  return withDatabase(async (db) =>
-    (await db.query<{ subject: string; html_body: string | null }>(
-      "select subject, html_body from embedded.mail_outbox where to_email = $1 order by id desc limit 1",
-      [email.toLowerCase()],
-    )).rows[0],
+  return withDatabase(
+    async (db) =>
+      (
+        await db.query<{ subject: string; html_body: string | null }>(
+          "select subject, html_body from embedded.mail_outbox where to_email = $1 order by id desc limit 1",
+          [email.toLowerCase()],
+        )
+      ).rows[0],
   );
 }
 
@@ -62,7 +65,10 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     const exchanged = await client.auth.exchangeCodeForSession(code!);
     expect(exchanged.error).toBeNull();
     expect(exchanged.data.user?.id).toBe(user.id);
-    const { payload } = await jwtVerify(exchanged.data.session!.access_token, new TextEncoder().encode(stack().jwtSecret));
+    const { payload } = await jwtVerify(
+      exchanged.data.session!.access_token,
+      new TextEncoder().encode(stack().jwtSecret),
+    );
     expect(payload.sub).toBe(user.id);
     expect((await client.auth.getUser()).data.user?.id).toBe(user.id);
 
@@ -103,7 +109,9 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     const { client } = pkceClient();
     const events: string[] = [];
     client.auth.onAuthStateChange((event) => void events.push(event));
-    expect((await client.auth.resetPasswordForEmail(user.email, { redirectTo: `${stack().url}/reset-password` })).error).toBeNull();
+    expect(
+      (await client.auth.resetPasswordForEmail(user.email, { redirectTo: `${stack().url}/reset-password` })).error,
+    ).toBeNull();
     const link = linkIn((await latestMailTo(user.email))!.text);
     const landing = await follow(link);
     expect(landing.pathname).toBe("/reset-password");
@@ -112,7 +120,9 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     expect((exchanged.data as { redirectType?: string }).redirectType).toBe("recovery");
     expect(events).toContain("PASSWORD_RECOVERY");
     expect((await client.auth.updateUser({ password: "a-brand-new-password" })).error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email: user.email, password: "a-brand-new-password" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: user.email, password: "a-brand-new-password" })).error,
+    ).toBeNull();
   });
 
   it("refuses a wrong code verifier with bad_code_verifier, and then still accepts the right one", async () => {
@@ -137,7 +147,9 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     await client.auth.signInWithOtp({ email: user.email, options: { shouldCreateUser: false } });
     const code = (await follow(linkIn((await latestMailTo(user.email))!.text))).searchParams.get("code")!;
     await withDatabase((db) =>
-      db.query("update auth.flow_state set auth_code_issued_at = now() - interval '10 minutes' where auth_code = $1", [code]),
+      db.query("update auth.flow_state set auth_code_issued_at = now() - interval '10 minutes' where auth_code = $1", [
+        code,
+      ]),
     );
     const expired = await client.auth.exchangeCodeForSession(code);
     expect(expired.error?.status).toBe(422);
@@ -161,7 +173,12 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     const sent = await fetch(`${stack().url}/auth/v1/otp`, {
       method: "POST",
       headers,
-      body: JSON.stringify({ email: user.email, create_user: false, code_challenge: verifier, code_challenge_method: "plain" }),
+      body: JSON.stringify({
+        email: user.email,
+        create_user: false,
+        code_challenge: verifier,
+        code_challenge_method: "plain",
+      }),
     });
     expect(sent.status).toBe(200);
     const code = (await follow(linkIn((await latestMailTo(user.email))!.text))).searchParams.get("code")!;
@@ -184,11 +201,17 @@ describe("PKCE, as @supabase/ssr uses it", () => {
 describe("signing up with the address of an account that is not confirmed", () => {
   it("never touches an invited account: no session, the invitation still works, the other password does not", async () => {
     const email = uniqueEmail("invited");
-    const invited = await serviceClient().auth.admin.inviteUserByEmail(email, { data: { display_name: "Board Member" } });
+    const invited = await serviceClient().auth.admin.inviteUserByEmail(email, {
+      data: { display_name: "Board Member" },
+    });
     expect(invited.error).toBeNull();
     const invitation = await latestMailTo(email);
 
-    const attack = await anonClient().auth.signUp({ email, password: "attacker-password", options: { data: { display_name: "Mallory" } } });
+    const attack = await anonClient().auth.signUp({
+      email,
+      password: "attacker-password",
+      options: { data: { display_name: "Mallory" } },
+    });
     expect(attack.error).toBeNull();
     expect(attack.data.session).toBeNull();
     expect(attack.data.user?.user_metadata).toEqual({});
@@ -197,15 +220,22 @@ describe("signing up with the address of an account that is not confirmed", () =
 
     const attempt = await anonClient().auth.signInWithPassword({ email, password: "attacker-password" });
     expect(attempt.error?.code).toBe("invalid_credentials");
-    const stored = await withDatabase(async (db) =>
-      (await db.query("select encrypted_password, raw_user_meta_data from auth.users where id = $1", [invited.data.user!.id])).rows[0],
+    const stored = await withDatabase(
+      async (db) =>
+        (
+          await db.query("select encrypted_password, raw_user_meta_data from auth.users where id = $1", [
+            invited.data.user!.id,
+          ])
+        ).rows[0],
     );
     expect(stored.encrypted_password).toBeNull();
     expect(stored.raw_user_meta_data).toEqual({ display_name: "Board Member" });
 
     // Nor does asking for a sign-up confirmation (/resend), which would replace the invitation's token.
     await withDatabase((db) =>
-      db.query("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where id = $1", [invited.data.user!.id]),
+      db.query("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where id = $1", [
+        invited.data.user!.id,
+      ]),
     );
     expect((await anonClient().auth.resend({ type: "signup", email })).error).toBeNull();
     expect(await latestMailTo(email)).toEqual(invitation);
@@ -233,9 +263,14 @@ describe("signing up with the address of an account that is not confirmed", () =
     expect(again.data.session).toBeNull();
     const second = await latestMailTo(email);
     expect(second?.text).not.toBe(first?.text);
-    const verified = await anonClient().auth.verifyOtp({ token_hash: linkIn(second!.text).searchParams.get("token_hash")!, type: "signup" });
+    const verified = await anonClient().auth.verifyOtp({
+      token_hash: linkIn(second!.text).searchParams.get("token_hash")!,
+      type: "signup",
+    });
     expect(verified.error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email, password: "a-second-password" })).error?.code).toBe("invalid_credentials");
+    expect((await anonClient().auth.signInWithPassword({ email, password: "a-second-password" })).error?.code).toBe(
+      "invalid_credentials",
+    );
     expect((await anonClient().auth.signInWithPassword({ email, password: "the-first-password" })).error).toBeNull();
   });
 });
@@ -253,7 +288,10 @@ describe("rate limits count an address and a client together", () => {
     expect(blocked.error?.code).toBe("over_request_rate_limit");
     const owner = await anonClient().auth.signInWithPassword({ email: user.email, password: user.password });
     expect(owner.error).toBeNull();
-    const ownerElsewhere = await clientFrom("127.0.0.3").auth.signInWithPassword({ email: user.email, password: user.password });
+    const ownerElsewhere = await clientFrom("127.0.0.3").auth.signInWithPassword({
+      email: user.email,
+      password: user.password,
+    });
     expect(ownerElsewhere.error).toBeNull();
   });
 
@@ -351,9 +389,9 @@ describe("with AUTH_EMAIL_CONFIRM=false and a small per-client mail limit", () =
     const attack = await client("127.0.0.5").auth.signUp({ email, password: "attacker-password" });
     expect(attack.data.session).toBeNull();
     expect(attack.error?.code).toBe("user_already_exists");
-    expect((await client("127.0.0.5").auth.signInWithPassword({ email, password: "attacker-password" })).error?.code).toBe(
-      "invalid_credentials",
-    );
+    expect(
+      (await client("127.0.0.5").auth.signInWithPassword({ email, password: "attacker-password" })).error?.code,
+    ).toBe("invalid_credentials");
   });
 
   it("limits sign-ups, magic links and recovery mails per client with over_request_rate_limit", async () => {
@@ -388,7 +426,9 @@ describe("auth mails in the recipient's language", () => {
       expect(mail?.subject).toBe(resources[language].translation.authMails.recovery.subject);
       expect(mail?.text).toContain(resources[language].translation.authMails.recovery.action);
       expect(mail?.text).not.toMatch(/\b\d{6}\b/);
-      expect((await latestHtmlTo(user.email))?.html_body).toContain(`lang="${language}" dir="${language === "ar" ? "rtl" : "ltr"}"`);
+      expect((await latestHtmlTo(user.email))?.html_body).toContain(
+        `lang="${language}" dir="${language === "ar" ? "rtl" : "ltr"}"`,
+      );
     });
   }
 
@@ -432,10 +472,16 @@ describe("auth mails in the recipient's language", () => {
 
 describe("features left out answer with Supabase Auth's errors for a disabled feature", () => {
   it("OAuth: the /authorize page says the provider is not enabled", async () => {
-    const { data } = await anonClient().auth.signInWithOAuth({ provider: "github", options: { skipBrowserRedirect: true } });
+    const { data } = await anonClient().auth.signInWithOAuth({
+      provider: "github",
+      options: { skipBrowserRedirect: true },
+    });
     const response = await fetch(data.url!);
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error_code: "validation_failed", msg: "Unsupported provider: provider is not enabled" });
+    expect(await response.json()).toMatchObject({
+      error_code: "validation_failed",
+      msg: "Unsupported provider: provider is not enabled",
+    });
   });
 
   it("MFA, phone, anonymous, SSO and Web3", async () => {

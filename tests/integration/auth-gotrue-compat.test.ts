@@ -61,14 +61,18 @@ describe("1. updateUser({ email }) changes the address after both addresses conf
     expect((await user.client.auth.getUser()).data.user?.email).toBe(user.email);
 
     // The second confirmation, here as the code typed with the current address.
-    const second = await anonClient().auth.verifyOtp({ email: user.email, token: codeIn(toCurrent.text)!, type: "email_change" });
+    const second = await anonClient().auth.verifyOtp({
+      email: user.email,
+      token: codeIn(toCurrent.text)!,
+      type: "email_change",
+    });
     expect(second.error).toBeNull();
     expect(second.data.user?.email).toBe(newEmail);
     expect(second.data.user?.new_email).toBeUndefined();
     expect((await anonClient().auth.signInWithPassword({ email: newEmail, password: user.password })).error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email: user.email, password: user.password })).error?.code).toBe(
-      "invalid_credentials",
-    );
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: user.email, password: user.password })).error?.code,
+    ).toBe("invalid_credentials");
     // The profile follows the address (the profiles trigger on auth.users.email).
     const { data: own } = await user.client.from("profiles").select("email").eq("id", user.id).single();
     expect(own?.email).toBe(newEmail);
@@ -114,7 +118,9 @@ describe("2. identities", () => {
     expect(data.user?.identities).toEqual([]);
     expect(data.user?.id).not.toBe(user.id);
     expect((await mailsTo(user.email)).length).toBe(before);
-    expect((await anonClient().auth.signInWithPassword({ email: user.email, password: user.password })).error).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: user.email, password: user.password })).error,
+    ).toBeNull();
   });
 });
 
@@ -125,7 +131,9 @@ describe("3. resend", () => {
     expect((await client.auth.signUp({ email, password: "a-good-password" })).error).toBeNull();
     const tooSoon = await anonClient().auth.resend({ type: "signup", email });
     expect(tooSoon.error?.code).toBe("over_email_send_rate_limit");
-    await sqlUpdate("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where email = $1", [email]);
+    await sqlUpdate("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where email = $1", [
+      email,
+    ]);
     expect((await anonClient().auth.resend({ type: "signup", email })).error).toBeNull();
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(2);
@@ -141,7 +149,9 @@ describe("3. resend", () => {
     const user = await buildUser();
     const newEmail = uniqueEmail("resend-change");
     expect((await user.client.auth.updateUser({ email: newEmail })).error).toBeNull();
-    await sqlUpdate("update auth.users set email_change_sent_at = now() - interval '2 minutes' where id = $1", [user.id]);
+    await sqlUpdate("update auth.users set email_change_sent_at = now() - interval '2 minutes' where id = $1", [
+      user.id,
+    ]);
     expect((await anonClient().auth.resend({ type: "email_change", email: user.email })).error).toBeNull();
     expect(await mailsTo(newEmail)).toHaveLength(2);
     const newest = (await mailsTo(newEmail)).at(-1)!;
@@ -152,7 +162,10 @@ describe("3. resend", () => {
   });
 
   it("refuses an unknown type with GoTrue's message", async () => {
-    const response = await authFetch("/resend", { method: "POST", body: JSON.stringify({ type: "magiclink", email: uniqueEmail() }) });
+    const response = await authFetch("/resend", {
+      method: "POST",
+      body: JSON.stringify({ type: "magiclink", email: uniqueEmail() }),
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       error_code: "validation_failed",
@@ -221,7 +234,9 @@ describe("5. admin.updateUserById", () => {
     expect(refused.error?.code).toBe("user_banned");
     expect((await signedIn.client.auth.getUser()).error?.code).toBe("user_banned");
     expect((await admin.updateUserById(id, { ban_duration: "none" })).data.user?.banned_until).toBeUndefined();
-    expect((await anonClient().auth.signInWithPassword({ email: newEmail, password: "second-password" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: newEmail, password: "second-password" })).error,
+    ).toBeNull();
 
     const badBan = await admin.updateUserById(id, { ban_duration: "forever" });
     expect(badBan.error?.status).toBe(400);
@@ -240,7 +255,9 @@ describe("5. admin.updateUserById", () => {
 
 describe("6. refresh-token reuse", () => {
   const ageTokens = (tokens: string[]) =>
-    sqlUpdate("update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = any($1)", [tokens]);
+    sqlUpdate("update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = any($1)", [
+      tokens,
+    ]);
 
   it("gives the active token back to its direct parent, even after the reuse interval", async () => {
     const user = await buildUser();
@@ -272,14 +289,19 @@ describe("6. refresh-token reuse", () => {
     await ageTokens([t0, t1]);
     const reuse = await anonClient().auth.refreshSession({ refresh_token: t0 });
     expect(reuse.error?.code).toBe("refresh_token_already_used");
-    const active = await withDatabase(async (db) =>
-      (await db.query("select count(*)::int as n from auth.refresh_tokens where session_id = $1 and not revoked", [
-        decodeJwt(session.access_token).session_id,
-      ])).rows[0].n,
+    const active = await withDatabase(
+      async (db) =>
+        (
+          await db.query("select count(*)::int as n from auth.refresh_tokens where session_id = $1 and not revoked", [
+            decodeJwt(session.access_token).session_id,
+          ])
+        ).rows[0].n,
     );
     expect(active).toBe(0);
     await ageTokens([t2]);
-    expect((await anonClient().auth.refreshSession({ refresh_token: t2 })).error?.code).toBe("refresh_token_already_used");
+    expect((await anonClient().auth.refreshSession({ refresh_token: t2 })).error?.code).toBe(
+      "refresh_token_already_used",
+    );
   });
 });
 
@@ -321,10 +343,12 @@ describe("8. inviting a pending invitation", () => {
     expect(again.data.user?.id).toBe(first.data.user?.id);
     const mails = await mailsTo(email);
     expect(mails).toHaveLength(2);
-    expect((await anonClient().auth.verifyOtp({ token_hash: tokenHashIn(mails[0]!.text), type: "invite" })).error?.code).toBe(
-      "otp_expired",
-    );
-    expect((await anonClient().auth.verifyOtp({ token_hash: tokenHashIn(mails[1]!.text), type: "invite" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.verifyOtp({ token_hash: tokenHashIn(mails[0]!.text), type: "invite" })).error?.code,
+    ).toBe("otp_expired");
+    expect(
+      (await anonClient().auth.verifyOtp({ token_hash: tokenHashIn(mails[1]!.text), type: "invite" })).error,
+    ).toBeNull();
     const confirmed = await admin.inviteUserByEmail(email);
     expect(confirmed.error?.status).toBe(422);
     expect(confirmed.error?.code).toBe("email_exists");
@@ -337,29 +361,48 @@ describe("9. admin.generateLink", () => {
     const signupEmail = uniqueEmail("gen-signup");
     const signup = await admin.generateLink({ type: "signup", email: signupEmail, password: "a-good-password" });
     expect(signup.error).toBeNull();
-    expect(signup.data.properties).toMatchObject({ verification_type: "signup", email_otp: expect.stringMatching(/^\d{6}$/) });
+    expect(signup.data.properties).toMatchObject({
+      verification_type: "signup",
+      email_otp: expect.stringMatching(/^\d{6}$/),
+    });
     expect(signup.data.user?.email).toBe(signupEmail);
-    expect(linkIn(signup.data.properties!.action_link).searchParams.get("token_hash")).toBe(signup.data.properties!.hashed_token);
-    const verified = await anonClient().auth.verifyOtp({ token_hash: signup.data.properties!.hashed_token, type: "signup" });
+    expect(linkIn(signup.data.properties!.action_link).searchParams.get("token_hash")).toBe(
+      signup.data.properties!.hashed_token,
+    );
+    const verified = await anonClient().auth.verifyOtp({
+      token_hash: signup.data.properties!.hashed_token,
+      type: "signup",
+    });
     expect(verified.error).toBeNull();
 
     const inviteEmail = uniqueEmail("gen-invite");
     const invite = await admin.generateLink({ type: "invite", email: inviteEmail });
     expect(invite.data.user?.invited_at).toBeTruthy();
-    expect((await anonClient().auth.verifyOtp({ token_hash: invite.data.properties!.hashed_token, type: "invite" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.verifyOtp({ token_hash: invite.data.properties!.hashed_token, type: "invite" })).error,
+    ).toBeNull();
 
     const user = await buildUser();
     const magic = await admin.generateLink({ type: "magiclink", email: user.email });
-    expect((await anonClient().auth.verifyOtp({ email: user.email, token: magic.data.properties!.email_otp, type: "email" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.verifyOtp({ email: user.email, token: magic.data.properties!.email_otp, type: "email" }))
+        .error,
+    ).toBeNull();
     const recovery = await admin.generateLink({ type: "recovery", email: user.email });
-    expect((await anonClient().auth.verifyOtp({ token_hash: recovery.data.properties!.hashed_token, type: "recovery" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.verifyOtp({ token_hash: recovery.data.properties!.hashed_token, type: "recovery" }))
+        .error,
+    ).toBeNull();
 
     const newEmail = uniqueEmail("gen-change");
     const current = await admin.generateLink({ type: "email_change_current", email: user.email, newEmail });
     const next = await admin.generateLink({ type: "email_change_new", email: user.email, newEmail });
     expect(next.data.user?.new_email).toBe(newEmail);
     await anonClient().auth.verifyOtp({ token_hash: current.data.properties!.hashed_token, type: "email_change" });
-    const changed = await anonClient().auth.verifyOtp({ token_hash: next.data.properties!.hashed_token, type: "email_change" });
+    const changed = await anonClient().auth.verifyOtp({
+      token_hash: next.data.properties!.hashed_token,
+      type: "email_change",
+    });
     expect(changed.data.user?.email).toBe(newEmail);
 
     const magicNew = uniqueEmail("gen-magic-new");
@@ -379,19 +422,31 @@ describe("10. admin.createUser honours password_hash, ban_duration and role", ()
     const hash = await bcrypt.hash("imported-password", 10);
     const created = await admin.createUser({ email: imported, password_hash: hash, email_confirm: true });
     expect(created.error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email: imported, password: "imported-password" })).error).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: imported, password: "imported-password" })).error,
+    ).toBeNull();
     const badHash = await admin.createUser({ email: uniqueEmail(), password_hash: "not-a-hash", email_confirm: true });
     expect(badHash.error?.status).toBe(400);
 
     const bannedEmail = uniqueEmail("banned");
-    const banned = await admin.createUser({ email: bannedEmail, password: "a-good-password", email_confirm: true, ban_duration: "876000h" });
+    const banned = await admin.createUser({
+      email: bannedEmail,
+      password: "a-good-password",
+      email_confirm: true,
+      ban_duration: "876000h",
+    });
     expect(banned.data.user?.banned_until).toBeTruthy();
     const refused = await anonClient().auth.signInWithPassword({ email: bannedEmail, password: "a-good-password" });
     expect(refused.error?.status).toBe(400);
     expect(refused.error?.code).toBe("user_banned");
 
     const roleEmail = uniqueEmail("role");
-    const withRole = await admin.createUser({ email: roleEmail, password: "a-good-password", email_confirm: true, role: "anon" });
+    const withRole = await admin.createUser({
+      email: roleEmail,
+      password: "a-good-password",
+      email_confirm: true,
+      role: "anon",
+    });
     expect(withRole.data.user?.role).toBe("anon");
     const { session } = await signIn(roleEmail, "a-good-password");
     expect(decodeJwt(session.access_token).role).toBe("anon");
@@ -403,7 +458,9 @@ describe("11. amr", () => {
     const user = await buildUser();
     const session = (await user.client.auth.getSession()).data.session!;
     const sessionId = decodeJwt(session.access_token).session_id as string;
-    await sqlUpdate("update auth.mfa_amr_claims set updated_at = now() - interval '1 hour' where session_id = $1", [sessionId]);
+    await sqlUpdate("update auth.mfa_amr_claims set updated_at = now() - interval '1 hour' where session_id = $1", [
+      sessionId,
+    ]);
     const refreshed = await anonClient().auth.refreshSession({ refresh_token: session.refresh_token });
     const amr = decodeJwt(refreshed.data.session!.access_token).amr as { method: string; timestamp: number }[];
     expect(amr).toHaveLength(1);
@@ -411,7 +468,10 @@ describe("11. amr", () => {
     expect(amr[0]!.timestamp).toBeLessThan(Date.now() / 1000 - 3000);
 
     const recovery = await serviceClient().auth.admin.generateLink({ type: "recovery", email: user.email });
-    const verified = await anonClient().auth.verifyOtp({ token_hash: recovery.data.properties!.hashed_token, type: "recovery" });
+    const verified = await anonClient().auth.verifyOtp({
+      token_hash: recovery.data.properties!.hashed_token,
+      type: "recovery",
+    });
     expect((decodeJwt(verified.data.session!.access_token).amr as { method: string }[])[0]?.method).toBe("otp");
   });
 });
@@ -428,7 +488,10 @@ describe("12. metadata", () => {
 
 describe("13. error messages", () => {
   it("answers invalid emails and wrong codes with GoTrue's messages", async () => {
-    const malformed = await anonClient().auth.signInWithOtp({ email: "no-at-sign", options: { shouldCreateUser: false } });
+    const malformed = await anonClient().auth.signInWithOtp({
+      email: "no-at-sign",
+      options: { shouldCreateUser: false },
+    });
     expect(malformed.error?.status).toBe(400);
     expect(malformed.error?.message).toBe("Unable to validate email address: invalid format");
     const user = await buildUser();
@@ -449,7 +512,10 @@ describe("14. reauthenticate", () => {
     const mails = await mailsTo(user.email);
     expect(mails).toHaveLength(before + 1);
     const nonce = codeIn(mails.at(-1)!.text)!;
-    const wrong = await user.client.auth.updateUser({ password: "after-reauth", nonce: nonce === "123456" ? "654321" : "123456" });
+    const wrong = await user.client.auth.updateUser({
+      password: "after-reauth",
+      nonce: nonce === "123456" ? "654321" : "123456",
+    });
     expect(wrong.error?.status).toBe(422);
     expect(wrong.error?.code).toBe("reauthentication_not_valid");
     expect((await user.client.auth.updateUser({ password: "after-reauth", nonce })).error).toBeNull();
@@ -479,7 +545,9 @@ describe("15. tokens and scopes", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("x-total-count")).toMatch(/^\d+$/);
     const user = await buildUser();
-    const asUser = await authFetch("/admin/users", { token: (await user.client.auth.getSession()).data.session!.access_token });
+    const asUser = await authFetch("/admin/users", {
+      token: (await user.client.auth.getSession()).data.session!.access_token,
+    });
     expect(asUser.status).toBe(403);
   });
 

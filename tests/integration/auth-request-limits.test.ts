@@ -35,20 +35,35 @@ describe("/auth/v1 refuses bad bodies with a 4xx in Supabase's error shape, neve
   });
 
   it("a charset other than UTF-8: 400", async () => {
-    await expectAuthError(await auth("/signup", signUp("{}"), { "content-type": "application/json; charset=latin1" }), 400, "bad_json");
-    await expectAuthError(await auth("/signup", signUp("{}"), { "content-type": "application/json; charset=x-nonsense" }), 400, "bad_json");
+    await expectAuthError(
+      await auth("/signup", signUp("{}"), { "content-type": "application/json; charset=latin1" }),
+      400,
+      "bad_json",
+    );
+    await expectAuthError(
+      await auth("/signup", signUp("{}"), { "content-type": "application/json; charset=x-nonsense" }),
+      400,
+      "bad_json",
+    );
   });
 
   it("broken JSON: 400", async () => {
-    await expectAuthError(await auth("/signup", "{\"email\":"), 400, "bad_json");
+    await expectAuthError(await auth("/signup", '{"email":'), 400, "bad_json");
   });
 
   it("a NUL character or a lone surrogate in metadata: 400, and no account", async () => {
-    for (const data of [`{"display_name":"a\\u0000b"}`, `{"display_name":"\\ud800"}`, `{"a\\u0000":"b"}`, `{"display_name":"x\\udc00"}`]) {
+    for (const data of [
+      `{"display_name":"a\\u0000b"}`,
+      `{"display_name":"\\ud800"}`,
+      `{"a\\u0000":"b"}`,
+      `{"display_name":"x\\udc00"}`,
+    ]) {
       const email = uniqueEmail("metadata");
       const response = await auth("/signup", `{"email":"${email}","password":"a-strong-password","data":${data}}`);
       await expectAuthError(response, 400, "validation_failed");
-      const users = await withDatabase(async (db) => (await db.query("select 1 from auth.users where email = $1", [email])).rowCount);
+      const users = await withDatabase(
+        async (db) => (await db.query("select 1 from auth.users where email = $1", [email])).rowCount,
+      );
       expect(users).toBe(0);
     }
     const user = await buildUser(["applicant"]);
@@ -56,7 +71,11 @@ describe("/auth/v1 refuses bad bodies with a 4xx in Supabase's error shape, neve
     const update = await fetch(`${stack().url}/auth/v1/user`, {
       method: "PUT",
       body: `{"data":{"display_name":"bad\\u0000name"}}`,
-      headers: { apikey: stack().anonKey, authorization: `Bearer ${session.data.session!.access_token}`, "content-type": "application/json" },
+      headers: {
+        apikey: stack().anonKey,
+        authorization: `Bearer ${session.data.session!.access_token}`,
+        "content-type": "application/json",
+      },
     });
     await expectAuthError(update, 400, "validation_failed");
   });
@@ -64,28 +83,47 @@ describe("/auth/v1 refuses bad bodies with a 4xx in Supabase's error shape, neve
   it("20,000-deep JSON: 400", async () => {
     const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
     await expectAuthError(await auth("/signup", signUp(deep)), 400, "validation_failed");
-    await expectAuthError(await auth("/otp", `{"email":"${uniqueEmail("deep")}","data":{"x":${deep}}}`), 400, "validation_failed");
+    await expectAuthError(
+      await auth("/otp", `{"email":"${uniqueEmail("deep")}","data":{"x":${deep}}}`),
+      400,
+      "validation_failed",
+    );
   });
 });
 
 describe("the client address for the per-address sign-in limit", () => {
   const lastSessionIp = (userId: string) =>
-    withDatabase(async (db) =>
-      (await db.query("select host(ip) as ip from auth.sessions where user_id = $1 order by created_at desc limit 1", [userId])).rows[0]?.ip as string | undefined);
+    withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            "select host(ip) as ip from auth.sessions where user_id = $1 order by created_at desc limit 1",
+            [userId],
+          )
+        ).rows[0]?.ip as string | undefined,
+    );
 
   it("ignores X-Forwarded-For when TRUST_PROXY is unset, called directly or through the app's sign-in form", async () => {
     const user = await buildUser(["applicant"]);
-    const direct = await auth("/token?grant_type=password", JSON.stringify({ email: user.email, password: user.password }), {
-      "x-forwarded-for": "203.0.113.9",
-    });
+    const direct = await auth(
+      "/token?grant_type=password",
+      JSON.stringify({ email: user.email, password: user.password }),
+      {
+        "x-forwarded-for": "203.0.113.9",
+      },
+    );
     expect(direct.status).toBe(200);
     expect(await lastSessionIp(user.id)).toMatch(/^(127\.0\.0\.1|::1)$/);
 
     // A forged token does not help either.
-    const forged = await auth("/token?grant_type=password", JSON.stringify({ email: user.email, password: user.password }), {
-      "x-forwarded-for": "203.0.113.10",
-      "x-embedded-forwarding-token": "guess",
-    });
+    const forged = await auth(
+      "/token?grant_type=password",
+      JSON.stringify({ email: user.email, password: user.password }),
+      {
+        "x-forwarded-for": "203.0.113.10",
+        "x-embedded-forwarding-token": "guess",
+      },
+    );
     expect(forged.status).toBe(200);
     expect(await lastSessionIp(user.id)).toMatch(/^(127\.0\.0\.1|::1)$/);
 
@@ -101,7 +139,8 @@ describe("the client address for the per-address sign-in limit", () => {
 });
 
 describe("/dev/mail", () => {
-  const devMail = (headers: Record<string, string> = {}) => fetch(`${stack().url}/dev/mail`, { headers, redirect: "manual" });
+  const devMail = (headers: Record<string, string> = {}) =>
+    fetch(`${stack().url}/dev/mail`, { headers, redirect: "manual" });
 
   it("answers a browser on this machine", async () => {
     const response = await devMail();

@@ -9,7 +9,17 @@ import { effectiveDeadline, findApplicationForEoi } from "../../app/models/eois.
 import { countUnread, markAllRead } from "../../app/models/notifications.server";
 import { getPlanAccess, getPlanPage, getVersion, listVersions } from "../../app/models/plans.server";
 import { listReviewers } from "../../app/models/validation.server";
-import { buildApplication, buildCall, buildCast, buildDraftEoi, buildEoiInState, buildOrganisation, buildPacket, rpc, type Cast } from "../support/factories";
+import {
+  buildApplication,
+  buildCall,
+  buildCast,
+  buildDraftEoi,
+  buildEoiInState,
+  buildOrganisation,
+  buildPacket,
+  rpc,
+  type Cast,
+} from "../support/factories";
 import { getPage, postTo, signInCookie } from "../support/http";
 import { projectRoot } from "../support/server-process";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
@@ -91,7 +101,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     who: "coordinator",
     url: (w, bad) => `/calls/${pick("callId", w.call, bad)}/edit`,
     idParams: ["callId"],
-    form: () => ({ title: "Renamed call", description: "", opens_at: "2026-01-01T00:00", closes_at: "2036-01-01T00:00" }),
+    form: () => ({
+      title: "Renamed call",
+      description: "",
+      opens_at: "2026-01-01T00:00",
+      closes_at: "2036-01-01T00:00",
+    }),
   },
   "calls.new.tsx": { who: "coordinator", url: () => "/calls/new", idParams: [], form: () => ({ title: "New call" }) },
   "eois.$eoiId._index.tsx": {
@@ -118,9 +133,19 @@ const actionRoutes: Record<string, ActionRoute> = {
     idParams: ["eoiId", "step"],
     form: () => ({ intent: "save", contact_name: "Changed name" }),
   },
-  "forgot-password.tsx": { who: "anonymous", url: () => "/forgot-password", idParams: [], form: () => ({ email: "x@example.org" }) },
+  "forgot-password.tsx": {
+    who: "anonymous",
+    url: () => "/forgot-password",
+    idParams: [],
+    form: () => ({ email: "x@example.org" }),
+  },
   "language.tsx": { who: "anonymous", url: () => "/language", idParams: [], form: () => ({ language: "fr" }) },
-  "magic-link.tsx": { who: "anonymous", url: () => "/magic-link", idParams: [], form: () => ({ email: "x@example.org" }) },
+  "magic-link.tsx": {
+    who: "anonymous",
+    url: () => "/magic-link",
+    idParams: [],
+    form: () => ({ email: "x@example.org" }),
+  },
   "notifications.tsx": { who: "applicant", url: () => "/notifications", idParams: [], form: () => ({}) },
   "organisations.$organisationId.tsx": {
     who: "applicant",
@@ -128,7 +153,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     idParams: ["organisationId"],
     form: () => ({ email: "colleague-to-be@example.org" }),
   },
-  "organisations.new.tsx": { who: "applicant", url: () => "/organisations/new", idParams: [], form: () => ({ name: "New institution" }) },
+  "organisations.new.tsx": {
+    who: "applicant",
+    url: () => "/organisations/new",
+    idParams: [],
+    form: () => ({ name: "New institution" }),
+  },
   "people.tsx": { who: "coordinator", url: () => "/people", idParams: [], form: () => ({ intent: "grant" }) },
   "plans.$planId._index.tsx": {
     who: "applicant",
@@ -148,15 +178,30 @@ const actionRoutes: Record<string, ActionRoute> = {
     idParams: ["planId"],
     form: () => ({ name: "A version" }),
   },
-  "reset-password.tsx": { who: "applicant", url: () => "/reset-password", idParams: [], form: () => ({ password: "short" }) },
+  "reset-password.tsx": {
+    who: "applicant",
+    url: () => "/reset-password",
+    idParams: [],
+    form: () => ({ password: "short" }),
+  },
   "review.$eoiId.tsx": {
     who: "reviewer",
     url: (w, bad) => `/review/${pick("eoiId", w.reviewEoi, bad)}`,
     idParams: ["eoiId"],
     form: () => ({ intent: "note", body: "An internal note" }),
   },
-  "review._index.tsx": { who: "coordinator", url: () => "/review?index", idParams: [], form: (w) => ({ reviewer: w.cast.reviewer.id, eoi: w.reviewEoi }) },
-  "sign-in.tsx": { who: "anonymous", url: () => "/sign-in", idParams: [], form: () => ({ email: "x@example.org", password: "wrong" }) },
+  "review._index.tsx": {
+    who: "coordinator",
+    url: () => "/review?index",
+    idParams: [],
+    form: (w) => ({ reviewer: w.cast.reviewer.id, eoi: w.reviewEoi }),
+  },
+  "sign-in.tsx": {
+    who: "anonymous",
+    url: () => "/sign-in",
+    idParams: [],
+    form: () => ({ email: "x@example.org", password: "wrong" }),
+  },
   "sign-out.tsx": { who: "applicant", url: () => "/sign-out", idParams: [], form: () => ({}) },
   "sign-up.tsx": { who: "anonymous", url: () => "/sign-up", idParams: [], form: () => ({ email: "x@example.org" }) },
 };
@@ -168,7 +213,7 @@ const nonFormBodies: { name: string; body: BodyInit; contentType: string | null;
   { name: "no content type", body: new TextEncoder().encode("intent=save&title=x"), contentType: null, status: 415 },
   {
     name: "broken multipart",
-    body: "--xyz\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nsave\r\n--xyz-- trailing garbage without end",
+    body: '--xyz\r\nContent-Disposition: form-data; name="intent"\r\n\r\nsave\r\n--xyz-- trailing garbage without end',
     contentType: "multipart/form-data; boundary=abc",
     status: 400,
   },
@@ -178,14 +223,28 @@ const cookieFor = (who: Who) => (who === "anonymous" ? undefined : world.cookies
 
 /** Everything the people of this test (and their records) could have changed, as one comparable value. */
 async function fingerprint(): Promise<unknown> {
-  const users = [world.cast.applicant, world.cast.colleague, world.cast.reviewer, world.cast.coordinator, world.cast.boardMember, world.chair].map((u) => u.id);
+  const users = [
+    world.cast.applicant,
+    world.cast.colleague,
+    world.cast.reviewer,
+    world.cast.coordinator,
+    world.cast.boardMember,
+    world.chair,
+  ].map((u) => u.id);
   return withDatabase(async (db) => {
-    const digest = async (sql: string) => (await db.query(`select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as d from (${sql}) t`, [users])).rows[0].d as string;
+    const digest = async (sql: string) =>
+      (
+        await db.query(`select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as d from (${sql}) t`, [
+          users,
+        ])
+      ).rows[0].d as string;
     const orgs = "select id from public.organisations where created_by = any($1::uuid[])";
     const eois = `select id from public.eois where organisation_id in (${orgs})`;
     return {
       audit: await digest("select id from public.audit_log where actor_id = any($1::uuid[])"),
-      unread: await digest("select id from public.notifications where recipient_id = any($1::uuid[]) and read_at is null"),
+      unread: await digest(
+        "select id from public.notifications where recipient_id = any($1::uuid[]) and read_at is null",
+      ),
       grants: await digest("select user_id, role from public.role_grants where user_id = any($1::uuid[])"),
       profiles: await digest("select * from public.profiles where id = any($1::uuid[])"),
       calls: await digest("select * from public.calls where created_by = any($1::uuid[])"),
@@ -196,7 +255,9 @@ async function fingerprint(): Promise<unknown> {
       attachments: await digest(`select id from public.attachments where eoi_id in (${eois})`),
       notes: await digest(`select * from public.eoi_internal_notes where eoi_id in (${eois})`),
       applications: await digest(`select * from public.centre_applications where organisation_id in (${orgs})`),
-      versions: await digest(`select id from public.plan_versions where plan_id in (select id from public.action_plans where application_id in (select id from public.centre_applications where organisation_id in (${orgs})))`),
+      versions: await digest(
+        `select id from public.plan_versions where plan_id in (select id from public.action_plans where application_id in (select id from public.centre_applications where organisation_id in (${orgs})))`,
+      ),
       planComments: await digest("select * from public.plan_comments where author_id = any($1::uuid[])"),
       reviews: await digest("select * from public.board_reviews where opened_by = any($1::uuid[])"),
       declarations: await digest("select * from public.conflict_declarations where member_id = any($1::uuid[])"),
@@ -224,8 +285,15 @@ beforeAll(async () => {
   const { application, plan } = await buildApplication(cast, "board_review", { organisation });
   const packet = await buildPacket(chair, application);
   const { application: candidate } = await buildApplication(cast, "board_review", { organisation });
-  const review = await withDatabase(async (db) => (await db.query("select review_id from public.board_packets where id = $1", [packet])).rows[0].review_id as string);
-  const version = await withDatabase(async (db) => (await db.query("select id from public.plan_versions where plan_id = $1 limit 1", [plan])).rows[0].id as string);
+  const review = await withDatabase(
+    async (db) =>
+      (await db.query("select review_id from public.board_packets where id = $1", [packet])).rows[0]
+        .review_id as string,
+  );
+  const version = await withDatabase(
+    async (db) =>
+      (await db.query("select id from public.plan_versions where plan_id = $1 limit 1", [plan])).rows[0].id as string,
+  );
   const [applicantCookie, reviewerCookie, coordinatorCookie, chairCookie] = await Promise.all([
     signInCookie(cast.applicant),
     signInCookie(cast.reviewer),
@@ -233,8 +301,25 @@ beforeAll(async () => {
     signInCookie(chair),
   ]);
   world = {
-    cast, chair, organisation, call, draftEoi, reviewEoi, application, candidate, plan, version, review, packet, attachment,
-    cookies: { applicant: applicantCookie, reviewer: reviewerCookie, coordinator: coordinatorCookie, chair: chairCookie },
+    cast,
+    chair,
+    organisation,
+    call,
+    draftEoi,
+    reviewEoi,
+    application,
+    candidate,
+    plan,
+    version,
+    review,
+    packet,
+    attachment,
+    cookies: {
+      applicant: applicantCookie,
+      reviewer: reviewerCookie,
+      coordinator: coordinatorCookie,
+      chair: chairCookie,
+    },
   };
 }, 180_000);
 
@@ -249,7 +334,11 @@ describe("every action route", () => {
     it(`${file}: a non-form body is a 4xx and changes nothing`, async () => {
       const before = await fingerprint();
       for (const bad of nonFormBodies) {
-        const response = await postTo(route.url(world), { cookie: cookieFor(route.who), body: bad.body, contentType: bad.contentType });
+        const response = await postTo(route.url(world), {
+          cookie: cookieFor(route.who),
+          body: bad.body,
+          contentType: bad.contentType,
+        });
         expect(response.status, `${bad.name} → ${route.url(world)}`).toBe(bad.status);
         expect(response.headers.getSetCookie().join(";"), `${bad.name}: no cookie is changed`).not.toMatch(/sb-|lang=/);
         await response.body?.cancel();
@@ -261,7 +350,11 @@ describe("every action route", () => {
       it(`${file}: a malformed ${param} in the URL is a 404 and changes nothing`, async () => {
         const before = await fingerprint();
         const url = route.url(world, param);
-        const response = await postTo(url, { cookie: cookieFor(route.who), body: form(route.form(world)), contentType: "application/x-www-form-urlencoded" });
+        const response = await postTo(url, {
+          cookie: cookieFor(route.who),
+          body: form(route.form(world)),
+          contentType: "application/x-www-form-urlencoded",
+        });
         expect(response.status, url).toBe(404);
         await response.body?.cancel();
         expect(await fingerprint()).toEqual(before);
@@ -286,7 +379,14 @@ describe("the error page", () => {
 });
 
 /** Every list page that reads filters from its URL, with values that are not among its choices. */
-const filterPages: { file: string; who: Who; url: (w: World) => string; params: Record<string, string[]>; expect: number; shows?: string }[] = [
+const filterPages: {
+  file: string;
+  who: Who;
+  url: (w: World) => string;
+  params: Record<string, string[]>;
+  expect: number;
+  shows?: string;
+}[] = [
   {
     file: "review._index.tsx",
     who: "reviewer",
@@ -297,7 +397,7 @@ const filterPages: { file: string; who: Who; url: (w: World) => string; params: 
       region: ["XX", "afr"],
       country: ["kenya", "K"],
       type: ["a,b", "{x}", "x".repeat(300)],
-      capability: ["{\"x", "a,b)", "y".repeat(300)],
+      capability: ['{"x', "a,b)", "y".repeat(300)],
       assignee: ["somebody"],
       overdue: ["yes"],
       q: ["'\"&|!():*", "z".repeat(500)],
@@ -312,14 +412,21 @@ const filterPages: { file: string; who: Who; url: (w: World) => string; params: 
     file: "review.export.tsx",
     who: "reviewer",
     url: () => "/review/export",
-    params: { status: ["bogus"], region: ["XX"], capability: ["{\"x"], page: ["999"], sort: ["x"] },
+    params: { status: ["bogus"], region: ["XX"], capability: ['{"x'], page: ["999"], sort: ["x"] },
     expect: 200,
   },
   {
     file: "centres._index.tsx",
     who: "anonymous",
     url: () => "/centres",
-    params: { region: ["XX"], country: ["kenya"], type: ["a,b"], scope: ["planetary"], capability: ["{\"x"], page: ["999"] },
+    params: {
+      region: ["XX"],
+      country: ["kenya"],
+      type: ["a,b"],
+      scope: ["planetary"],
+      capability: ['{"x'],
+      page: ["999"],
+    },
     expect: 200,
     shows: "Acceleration Centres",
   },
@@ -348,11 +455,21 @@ const filterPages: { file: string; who: Who; url: (w: World) => string; params: 
     expect: 404,
   },
   ...[
-    { file: "calls._index.tsx", url: "/calls", who: "coordinator" as const, shows: "Calls for Expressions of Interest" },
+    {
+      file: "calls._index.tsx",
+      url: "/calls",
+      who: "coordinator" as const,
+      shows: "Calls for Expressions of Interest",
+    },
     { file: "eois._index.tsx", url: "/eois", who: "applicant" as const, shows: "My Expressions of Interest" },
     { file: "notifications.tsx", url: "/notifications", who: "applicant" as const, shows: "Notifications" },
     { file: "people.tsx", url: "/people", who: "coordinator" as const, shows: "People and roles" },
-  ].map((page) => ({ ...page, url: () => page.url, params: { status: ["bogus"], page: ["999"], region: ["XX"] }, expect: 200 })),
+  ].map((page) => ({
+    ...page,
+    url: () => page.url,
+    params: { status: ["bogus"], page: ["999"], region: ["XX"] },
+    expect: 200,
+  })),
 ];
 
 describe("every filter of every list page", () => {
@@ -363,7 +480,10 @@ describe("every filter of every list page", () => {
     });
     const exempt = ["auth.confirm.tsx", "sign-in.tsx"]; // one-time links and redirect targets: covered by the auth tests
     for (const file of readsQuery.filter((file) => !exempt.includes(file))) {
-      expect(filterPages.map((page) => page.file), `${file} reads its query string`).toContain(file);
+      expect(
+        filterPages.map((page) => page.file),
+        `${file} reads its query string`,
+      ).toContain(file);
     }
   });
 
@@ -393,7 +513,12 @@ describe("every filter of every list page", () => {
 
 describe("impossible dates on the call and Board forms", () => {
   const impossible = ["2026-13-45T99:99", "0000-01-01T00:00", "2026-02-30T10:00", "2026-04-31T24:00"];
-  const cases: { name: string; who: Who; url: (w: World) => string; body: (date: string, w: World) => Record<string, string> }[] = [
+  const cases: {
+    name: string;
+    who: Who;
+    url: (w: World) => string;
+    body: (date: string, w: World) => Record<string, string>;
+  }[] = [
     {
       name: "new call (opens)",
       who: "coordinator",
@@ -430,7 +555,10 @@ describe("impossible dates on the call and Board forms", () => {
     it(`${entry.name}: the form comes back with the field error in the person's language, nothing changed`, async () => {
       const before = await fingerprint();
       for (const date of impossible) {
-        for (const [language, message] of [["en", "This date does not exist."], ["fr", "Cette date n&#x27;existe pas."]] as const) {
+        for (const [language, message] of [
+          ["en", "This date does not exist."],
+          ["fr", "Cette date n&#x27;existe pas."],
+        ] as const) {
           const response = await postTo(entry.url(world), {
             cookie: cookieFor(entry.who),
             body: form(entry.body(date, world)),
@@ -452,12 +580,19 @@ describe("refused uploads", () => {
   const upload = (file: Blob, name: string) => {
     const body = new FormData();
     body.set("file", file, name);
-    return postTo(`/eois/${world.draftEoi}/attachments`, { cookie: world.cookies.applicant, body, headers: { accept: "application/json" } });
+    return postTo(`/eois/${world.draftEoi}/attachments`, {
+      cookie: world.cookies.applicant,
+      body,
+      headers: { accept: "application/json" },
+    });
   };
 
   it("a file over 10 MB is a 413 naming the reason; a file of the wrong type or an empty one a 400; nothing stored", async () => {
     const before = await fingerprint();
-    const tooLarge = await upload(new Blob([new Uint8Array(10 * 1024 * 1024 + 10)], { type: "application/pdf" }), "big.pdf");
+    const tooLarge = await upload(
+      new Blob([new Uint8Array(10 * 1024 * 1024 + 10)], { type: "application/pdf" }),
+      "big.pdf",
+    );
     expect(tooLarge.status).toBe(413);
     expect(await tooLarge.json()).toEqual({ error: "file_too_large" });
     const wrongType = await upload(new Blob(["#!/bin/sh\necho hi\n"], { type: "application/pdf" }), "script.pdf");
@@ -488,7 +623,10 @@ describe("a database fault while reading", () => {
     ["countUnread", () => countUnread(broken(), world.cast.applicant.id)],
     ["markAllRead", () => markAllRead(broken(), world.cast.applicant.id)],
     ["findApplicationForEoi", () => findApplicationForEoi(broken(), world.draftEoi)],
-    ["effectiveDeadline", () => effectiveDeadline(broken(), { id: world.call, closes_at: new Date().toISOString() }, world.organisation)],
+    [
+      "effectiveDeadline",
+      () => effectiveDeadline(broken(), { id: world.call, closes_at: new Date().toISOString() }, world.organisation),
+    ],
   ];
 
   for (const [name, read] of reads) {

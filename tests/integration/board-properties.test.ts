@@ -24,24 +24,43 @@ describe("board packets under random sequences of member actions", () => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
         const { application } = await buildApplication(cast, "board_review");
         const review = await rpc<string>(chair.client, "open_board_review", {
-          title: "Property review", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application], quorum: 1,
+          title: "Property review",
+          closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+          applications: [application],
+          quorum: 1,
         });
-        const packet = await withDatabase(async (db) =>
-          (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string);
+        const packet = await withDatabase(
+          async (db) =>
+            (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+        );
         for (const { member, action } of steps) {
           const client = members[member]!.client;
           if (action === "declare_none") await client.rpc("declare_conflict", { packet, has_conflict: false });
-          if (action === "declare_conflict") await client.rpc("declare_conflict", { packet, has_conflict: true, reason: "Related party." });
+          if (action === "declare_conflict")
+            await client.rpc("declare_conflict", { packet, has_conflict: true, reason: "Related party." });
           if (action === "vote") await client.rpc("cast_vote", { packet, choice: "approve", reason: "Good." });
-          if (action === "change_vote") await client.rpc("cast_vote", { packet, choice: "reject", reason: "Changed my mind." });
+          if (action === "change_vote")
+            await client.rpc("cast_vote", { packet, choice: "reject", reason: "Changed my mind." });
           if (action === "comment") await client.from("comments").insert({ packet_id: packet, body: "A thought." });
 
           const state = await withDatabase(async (db) => ({
-            conflicted: new Set((await db.query("select member_id from public.conflict_declarations where packet_id = $1 and has_conflict", [packet])).rows.map((r) => r.member_id)),
-            voters: new Set((await db.query("select member_id from public.votes where packet_id = $1", [packet])).rows.map((r) => r.member_id)),
+            conflicted: new Set(
+              (
+                await db.query(
+                  "select member_id from public.conflict_declarations where packet_id = $1 and has_conflict",
+                  [packet],
+                )
+              ).rows.map((r) => r.member_id),
+            ),
+            voters: new Set(
+              (await db.query("select member_id from public.votes where packet_id = $1", [packet])).rows.map(
+                (r) => r.member_id,
+              ),
+            ),
           }));
           for (const person of members) {
-            const seenVotes = (await person.client.from("votes").select("member_id").eq("packet_id", packet)).data ?? [];
+            const seenVotes =
+              (await person.client.from("votes").select("member_id").eq("packet_id", packet)).data ?? [];
             const seenComments = (await person.client.from("comments").select("id").eq("packet_id", packet)).data ?? [];
             if (state.conflicted.has(person.id)) {
               expect(state.voters.has(person.id), "a conflicted member has a vote").toBe(false);
@@ -55,10 +74,16 @@ describe("board packets under random sequences of member actions", () => {
           }
           // Every vote belongs to a member who declared no conflict.
           const declaredClean = await withDatabase(async (db) =>
-            Number((await db.query(
-              `select count(*) from public.votes v where v.packet_id = $1 and not exists (
+            Number(
+              (
+                await db.query(
+                  `select count(*) from public.votes v where v.packet_id = $1 and not exists (
                  select 1 from public.conflict_declarations d where d.packet_id = v.packet_id and d.member_id = v.member_id and not d.has_conflict)`,
-              [packet])).rows[0].count));
+                  [packet],
+                )
+              ).rows[0].count,
+            ),
+          );
           expect(declaredClean).toBe(0);
         }
       }),

@@ -28,8 +28,9 @@ async function openReview(applications: string[], quorum: number | null = 2, all
     quorum: quorum ?? undefined,
     allow_plan_editing: allowPlanEditing,
   });
-  const packets = await withDatabase(async (db) =>
-    (await db.query("select id, application_id from public.board_packets where review_id = $1", [review])).rows,
+  const packets = await withDatabase(
+    async (db) =>
+      (await db.query("select id, application_id from public.board_packets where review_id = $1", [review])).rows,
   );
   return { review, packet: packets[0].id as string };
 }
@@ -40,9 +41,13 @@ describe("from application to designated centre", () => {
 
     // BDT sends it to the Board: the exact plan version is recorded with its hash.
     const version = await rpc<string>(cast.reviewer.client, "send_to_board", {
-      application, recommendation: "Approve with a reporting condition.", recommended_outcome: "approve_with_conditions",
+      application,
+      recommendation: "Approve with a reporting condition.",
+      recommended_outcome: "approve_with_conditions",
     });
-    const sent = await withDatabase(async (db) => (await db.query("select * from public.plan_versions where id = $1", [version])).rows[0]);
+    const sent = await withDatabase(
+      async (db) => (await db.query("select * from public.plan_versions where id = $1", [version])).rows[0],
+    );
     expect(sent.kind).toBe("sent_to_board");
     expect(sent.content_hash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -50,7 +55,11 @@ describe("from application to designated centre", () => {
 
     // Declarations come first; before declaring, a member sees no application content.
     expect((await memberB.client.from("centre_applications").select("id").eq("id", application)).data).toEqual([]);
-    await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "I advise the host institution." });
+    await rpc(conflicted.client, "declare_conflict", {
+      packet,
+      has_conflict: true,
+      reason: "I advise the host institution.",
+    });
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(memberC.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(chair.client, "declare_conflict", { packet, has_conflict: false });
@@ -58,63 +67,105 @@ describe("from application to designated centre", () => {
 
     // The conflicted member sees neither the packet's content nor its discussion and cannot vote.
     await rpc(memberB.client, "cast_vote", { packet, choice: "approve", reason: "Strong plan." });
-    expect((await memberB.client.from("comments").insert({ packet_id: packet, body: "I support this." })).error).toBeNull();
+    expect(
+      (await memberB.client.from("comments").insert({ packet_id: packet, body: "I support this." })).error,
+    ).toBeNull();
     expect((await conflicted.client.from("centre_applications").select("id").eq("id", application)).data).toEqual([]);
     expect((await conflicted.client.from("comments").select("id").eq("packet_id", packet)).data).toEqual([]);
     expect((await conflicted.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([]);
-    expect((await conflicted.client.from("comments").insert({ packet_id: packet, body: "Let me in." })).error?.code).toBe("42501");
+    expect(
+      (await conflicted.client.from("comments").insert({ packet_id: packet, body: "Let me in." })).error?.code,
+    ).toBe("42501");
     const conflictedVote = await conflicted.client.rpc("cast_vote", { packet, choice: "reject", reason: "No." });
     expect(conflictedVote.error?.hint).toBe("conflict_undeclared_or_conflicted");
     expect(await conflicted.client.rpc("my_plan_access", { plan })).toMatchObject({ data: null });
 
     // Votes are hidden from a member until they have voted.
     expect((await memberC.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([]);
-    expect((await memberB.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([{ member_id: memberB.id }]);
+    expect((await memberB.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([
+      { member_id: memberB.id },
+    ]);
 
     // The chair sees who is conflicted.
-    const declarations = await chair.client.from("conflict_declarations").select("member_id, has_conflict").eq("packet_id", packet);
+    const declarations = await chair.client
+      .from("conflict_declarations")
+      .select("member_id, has_conflict")
+      .eq("packet_id", packet);
     expect(declarations.data).toContainEqual({ member_id: conflicted.id, has_conflict: true });
 
     // One vote of two required: the database refuses the decision.
-    const early = await chair.client.rpc("record_decision", { packet, outcome: "approve_with_conditions", conditions: "Report yearly." });
+    const early = await chair.client.rpc("record_decision", {
+      packet,
+      outcome: "approve_with_conditions",
+      conditions: "Report yearly.",
+    });
     expect(early.error?.hint).toBe("quorum_not_met");
 
-    await rpc(memberC.client, "cast_vote", { packet, choice: "approve_with_conditions", reason: "Needs yearly KPI reports." });
+    await rpc(memberC.client, "cast_vote", {
+      packet,
+      choice: "approve_with_conditions",
+      reason: "Needs yearly KPI reports.",
+    });
     const visibleToC = await memberC.client.from("votes").select("member_id").eq("packet_id", packet);
     expect(visibleToC.data?.map((row) => row.member_id).sort()).toEqual([memberB.id, memberC.id].sort());
     // A member may change the vote until the review closes.
-    await rpc(memberB.client, "cast_vote", { packet, choice: "approve_with_conditions", reason: "Agree with conditions." });
+    await rpc(memberB.client, "cast_vote", {
+      packet,
+      choice: "approve_with_conditions",
+      reason: "Agree with conditions.",
+    });
 
     const noConditions = await chair.client.rpc("record_decision", { packet, outcome: "approve_with_conditions" });
     expect(noConditions.error?.hint).toBe("reason_required");
     const centre = await rpc<string>(chair.client, "record_decision", {
-      packet, outcome: "approve_with_conditions", conditions: "Report KPIs to BDT every year.",
+      packet,
+      outcome: "approve_with_conditions",
+      conditions: "Report KPIs to BDT every year.",
     });
 
     const result = await withDatabase(async (db) => ({
-      application: (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0],
+      application: (await db.query("select status from public.centre_applications where id = $1", [application]))
+        .rows[0],
       centre: (await db.query("select * from public.centres where id = $1", [centre])).rows[0],
-      approved: (await db.query("select * from public.plan_versions where plan_id = $1 and kind = 'approved'", [plan])).rows,
+      approved: (await db.query("select * from public.plan_versions where plan_id = $1 and kind = 'approved'", [plan]))
+        .rows,
     }));
     expect(result.application.status).toBe("approved_with_conditions");
     expect(result.approved).toHaveLength(1);
     expect(result.approved[0].content_hash).toBe(sent.content_hash);
-    expect(result.centre).toMatchObject({ plan_hash: sent.content_hash, approved_plan_version_id: result.approved[0].id, region_code: "AFR" });
+    expect(result.centre).toMatchObject({
+      plan_hash: sent.content_hash,
+      approved_plan_version_id: result.approved[0].id,
+      region_code: "AFR",
+    });
 
     // Frozen: nobody may edit the approved plan any more, and its versions cannot be rewritten.
     expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("read");
     expect((await cast.reviewer.client.rpc("my_plan_access", { plan })).data).toBe("read");
-    await expect(withDatabase((db) => db.query("update public.plan_versions set content = '{}' where plan_id = $1", [plan]))).rejects.toThrow(
-      /never rewritten/,
-    );
+    await expect(
+      withDatabase((db) => db.query("update public.plan_versions set content = '{}' where plan_id = $1", [plan])),
+    ).rejects.toThrow(/never rewritten/);
 
     // Public directory, decision visible to the applicant, audit and notifications written.
     const { anonClient } = await import("../support/supabase");
     expect((await anonClient().from("centres").select("id").eq("id", centre)).data).toHaveLength(1);
-    const decision = await cast.applicant.client.from("board_decisions").select("outcome, conditions").eq("packet_id", packet).single();
-    expect(decision.data).toEqual({ outcome: "approved_with_conditions", conditions: "Report KPIs to BDT every year." });
+    const decision = await cast.applicant.client
+      .from("board_decisions")
+      .select("outcome, conditions")
+      .eq("packet_id", packet)
+      .single();
+    expect(decision.data).toEqual({
+      outcome: "approved_with_conditions",
+      conditions: "Report KPIs to BDT every year.",
+    });
     const actions = (await auditEntries(application)).map((entry) => entry.action);
-    expect(actions).toEqual(["invite_application", "submit_application", "start_bdt_review", "send_to_board", "record_decision"]);
+    expect(actions).toEqual([
+      "invite_application",
+      "submit_application",
+      "start_bdt_review",
+      "send_to_board",
+      "record_decision",
+    ]);
     expect((await auditEntries(centre)).map((entry) => entry.action)).toEqual(["designate_centre"]);
     const notified = await cast.applicant.client.from("notifications").select("kind").eq("entity_id", application);
     expect(notified.data?.map((row) => row.kind)).toContain("board_decision_recorded");
@@ -126,26 +177,46 @@ describe("from application to designated centre", () => {
     const { application } = await buildApplication(cast, "board_review");
     const { review, packet } = await openReview([application]);
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
-    await withDatabase((db) => db.query("update public.board_reviews set closes_at = now() - interval '1 second' where id = $1", [review]));
-    expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe("review_closed");
-    await withDatabase((db) => db.query("update public.board_reviews set closes_at = now() + interval '1 day' where id = $1", [review]));
+    await withDatabase((db) =>
+      db.query("update public.board_reviews set closes_at = now() - interval '1 second' where id = $1", [review]),
+    );
+    expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe(
+      "review_closed",
+    );
+    await withDatabase((db) =>
+      db.query("update public.board_reviews set closes_at = now() + interval '1 day' where id = $1", [review]),
+    );
     await rpc(chair.client, "close_board_review", { review });
-    expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe("review_closed");
+    expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe(
+      "review_closed",
+    );
   });
 
   it("keeps votes and discussion from a conflicted member through supabase-js, embedded or not, even after the review closes", async () => {
     const { application } = await buildApplication(cast, "board_review");
     const { review, packet } = await openReview([application], 1);
-    await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "Former employee of the host." });
+    await rpc(conflicted.client, "declare_conflict", {
+      packet,
+      has_conflict: true,
+      reason: "Former employee of the host.",
+    });
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(memberB.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
-    expect((await memberB.client.from("comments").insert({ packet_id: packet, body: "Strong governance." })).error).toBeNull();
+    expect(
+      (await memberB.client.from("comments").insert({ packet_id: packet, body: "Strong governance." })).error,
+    ).toBeNull();
 
     const probe = async () => ({
       votes: (await conflicted.client.from("votes").select("member_id, choice, reason").eq("packet_id", packet)).data,
       comments: (await conflicted.client.from("comments").select("id, body").eq("packet_id", packet)).data,
       // Embedding through the packet (which every member may list) is filtered by the same policies.
-      embedded: (await conflicted.client.from("board_packets").select("id, votes(choice), comments(body)").eq("id", packet).single()).data,
+      embedded: (
+        await conflicted.client
+          .from("board_packets")
+          .select("id, votes(choice), comments(body)")
+          .eq("id", packet)
+          .single()
+      ).data,
       quorum: (await conflicted.client.rpc("packet_quorum_status", { packet })).error?.code,
     });
     const open = await probe();
@@ -164,10 +235,16 @@ describe("from application to designated centre", () => {
     expect((await memberC.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([]);
     // memberC never declared: closing does not open the packet to them either.
     expect((await memberC.client.from("comments").select("id").eq("packet_id", packet)).data).toEqual([]);
-    expect((await memberB.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([{ member_id: memberB.id }]);
+    expect((await memberB.client.from("votes").select("member_id").eq("packet_id", packet)).data).toEqual([
+      { member_id: memberB.id },
+    ]);
     // Declaring is refused once closed, so nobody can declare their way in afterwards.
-    expect((await memberC.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe("review_closed");
-    expect((await conflicted.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe("review_closed");
+    expect((await memberC.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe(
+      "review_closed",
+    );
+    expect((await conflicted.client.rpc("declare_conflict", { packet, has_conflict: false })).error?.hint).toBe(
+      "review_closed",
+    );
   });
 
   it("refuses a decision without quorum, with the numbers, and records nothing", async () => {
@@ -181,9 +258,14 @@ describe("from application to designated centre", () => {
     expect(refused.error?.hint).toBe("quorum_not_met");
     expect(refused.error?.message).toBe("quorum not met: 1 of 2 votes");
     const state = await withDatabase(async (db) => ({
-      decisions: Number((await db.query("select count(*) from public.board_decisions where packet_id = $1", [packet])).rows[0].count),
-      centres: Number((await db.query("select count(*) from public.centres where application_id = $1", [application])).rows[0].count),
-      status: (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+      decisions: Number(
+        (await db.query("select count(*) from public.board_decisions where packet_id = $1", [packet])).rows[0].count,
+      ),
+      centres: Number(
+        (await db.query("select count(*) from public.centres where application_id = $1", [application])).rows[0].count,
+      ),
+      status: (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0]
+        .status,
     }));
     expect(state).toEqual({ decisions: 0, centres: 0, status: "board_review" });
     expect((await auditEntries(application)).map((entry) => entry.action)).not.toContain("record_decision");
@@ -199,7 +281,9 @@ describe("from application to designated centre", () => {
       secondChair.client.rpc("record_decision", { packet, outcome: "request_changes" }),
     ]);
     expect(results.filter((result) => result.error === null)).toHaveLength(1);
-    const decisions = await withDatabase(async (db) => (await db.query("select outcome from public.board_decisions where packet_id = $1", [packet])).rows);
+    const decisions = await withDatabase(
+      async (db) => (await db.query("select outcome from public.board_decisions where packet_id = $1", [packet])).rows,
+    );
     expect(decisions).toHaveLength(1);
     expect((await auditEntries(application)).filter((entry) => entry.action === "record_decision")).toHaveLength(1);
   });
@@ -211,7 +295,11 @@ describe("from application to designated centre", () => {
     await rpc(memberB.client, "cast_vote", { packet, choice: "request_changes", reason: "Add KPIs." });
     await rpc(chair.client, "record_decision", { packet, outcome: "request_changes" });
     expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("edit");
-    const edit = await cast.applicant.client.from("centre_applications").update({ partners: "Added two partners." }).eq("id", application).select("id");
+    const edit = await cast.applicant.client
+      .from("centre_applications")
+      .update({ partners: "Added two partners." })
+      .eq("id", application)
+      .select("id");
     expect(edit.data).toHaveLength(1);
     await rpc(cast.applicant.client, "submit_application", { application });
   });
@@ -220,33 +308,64 @@ describe("from application to designated centre", () => {
     const { application } = await buildApplication(cast, "board_review");
     const { packet } = await openReview([application], null);
     await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "Former employee." });
-    const row = await withDatabase(async (db) => (await db.query(
-      `select q.quorum_required,
+    const row = await withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            `select q.quorum_required,
               ((select count(distinct user_id) from public.role_grants where role = 'board_member') - 1) / 2 + 1 as expected
-       from private.packet_quorum($1) q`, [packet])).rows[0]);
+       from private.packet_quorum($1) q`,
+            [packet],
+          )
+        ).rows[0],
+    );
     expect(row.quorum_required).toBe(Number(row.expected));
   });
 
   it("refuses each board and application step to the wrong role", async () => {
     const { application } = await buildApplication(cast, "bdt_review");
     const refusals = [
-      await cast.applicant.client.rpc("send_to_board", { application, recommendation: "x", recommended_outcome: "approve" }),
+      await cast.applicant.client.rpc("send_to_board", {
+        application,
+        recommendation: "x",
+        recommended_outcome: "approve",
+      }),
       await memberB.client.rpc("send_to_board", { application, recommendation: "x", recommended_outcome: "approve" }),
-      await cast.reviewer.client.rpc("open_board_review", { title: "Review", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application] }),
-      await memberB.client.rpc("open_board_review", { title: "Review", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application] }),
+      await cast.reviewer.client.rpc("open_board_review", {
+        title: "Review",
+        closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+        applications: [application],
+      }),
+      await memberB.client.rpc("open_board_review", {
+        title: "Review",
+        closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+        applications: [application],
+      }),
     ];
     for (const { error } of refusals) expect(error?.hint).toBe("not_allowed");
     const early = await chair.client.rpc("open_board_review", {
-      title: "Too early", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application],
+      title: "Too early",
+      closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+      applications: [application],
     });
     expect(early.error?.hint).toBe("invalid_transition");
-    await rpc(cast.reviewer.client, "send_to_board", { application, recommendation: "Approve.", recommended_outcome: "approve" });
+    await rpc(cast.reviewer.client, "send_to_board", {
+      application,
+      recommendation: "Approve.",
+      recommended_outcome: "approve",
+    });
     const { packet } = await openReview([application], 1);
-    expect((await cast.reviewer.client.rpc("cast_vote", { packet, choice: "approve", reason: "x" })).error?.hint).toBe("not_allowed");
-    expect((await memberB.client.rpc("record_decision", { packet, outcome: "approve" })).error?.hint).toBe("not_allowed");
+    expect((await cast.reviewer.client.rpc("cast_vote", { packet, choice: "approve", reason: "x" })).error?.hint).toBe(
+      "not_allowed",
+    );
+    expect((await memberB.client.rpc("record_decision", { packet, outcome: "approve" })).error?.hint).toBe(
+      "not_allowed",
+    );
     expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "x" })).error?.hint).toBe(
       "conflict_undeclared_or_conflicted",
     );
-    expect((await memberB.client.rpc("declare_conflict", { packet, has_conflict: true })).error?.hint).toBe("reason_required");
+    expect((await memberB.client.rpc("declare_conflict", { packet, has_conflict: true })).error?.hint).toBe(
+      "reason_required",
+    );
   });
 });

@@ -11,7 +11,11 @@ import { stack, withDatabase } from "../support/supabase";
 const routesDir = path.join(projectRoot, "app", "routes");
 const actionRoutes = readdirSync(routesDir)
   .filter((file) => /\.tsx?$/.test(file))
-  .filter((file) => /export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/.test(readFileSync(path.join(routesDir, file), "utf8")))
+  .filter((file) =>
+    /export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/.test(
+      readFileSync(path.join(routesDir, file), "utf8"),
+    ),
+  )
   .sort();
 
 /** The URL of a Remix flat route file, with each `$param` filled in (by `ids`, else a fresh UUID). */
@@ -41,7 +45,10 @@ beforeAll(async () => {
   cast = await buildCast();
   const organisation = await buildOrganisation(cast.applicant);
   eoi = await buildDraftEoi(cast.applicant, organisation, await buildCall(cast.coordinator), false);
-  [applicantCookie, coordinatorCookie] = await Promise.all([signInCookie(cast.applicant), signInCookie(cast.coordinator)]);
+  [applicantCookie, coordinatorCookie] = await Promise.all([
+    signInCookie(cast.applicant),
+    signInCookie(cast.coordinator),
+  ]);
 });
 
 const post = (url: string, headers: Record<string, string>, body: BodyInit = new URLSearchParams({ intent: "save" })) =>
@@ -49,7 +56,9 @@ const post = (url: string, headers: Record<string, string>, body: BodyInit = new
 
 describe("cross-site posts to every action route", () => {
   it("finds the action routes", () => {
-    expect(actionRoutes).toEqual(expect.arrayContaining(["people.tsx", "eois.$eoiId.attachments.tsx", "sign-out.tsx", "language.tsx"]));
+    expect(actionRoutes).toEqual(
+      expect.arrayContaining(["people.tsx", "eois.$eoiId.attachments.tsx", "sign-out.tsx", "language.tsx"]),
+    );
     expect(routeUrl("eois.$eoiId.edit.$step.tsx", { eoiId: "e", step: "contact" })).toBe("/eois/e/edit/contact");
     expect(routeUrl("review._index.tsx", {})).toBe("/review");
   });
@@ -77,23 +86,38 @@ describe("cross-site posts to every action route", () => {
 
 describe("nothing changes, and the same post from the site itself works", () => {
   const roles = (person: string) =>
-    withDatabase(async (db) => (await db.query("select role from public.role_grants where user_id = $1 order by role", [person])).rows.map((row) => row.role as string));
+    withDatabase(async (db) =>
+      (await db.query("select role from public.role_grants where user_id = $1 order by role", [person])).rows.map(
+        (row) => row.role as string,
+      ),
+    );
 
   it("a coordinator's cookie cannot grant a role from another site", async () => {
     const person = cast.outsider.id;
     const before = await roles(person);
     expect(before).not.toContain("reviewer");
     for (const [, headers] of variants) {
-      const response = await post("/people", { ...headers, cookie: coordinatorCookie }, new URLSearchParams({ intent: "grant", person, role: "reviewer" }));
+      const response = await post(
+        "/people",
+        { ...headers, cookie: coordinatorCookie },
+        new URLSearchParams({ intent: "grant", person, role: "reviewer" }),
+      );
       expect(response.status).toBe(403);
     }
     expect(await roles(person)).toEqual(before);
     // The control: the very same post from the site's own page grants the role (by Origin, or by Referer alone).
-    const granted = await post("/people", { ...sameOrigin(), cookie: coordinatorCookie }, new URLSearchParams({ intent: "grant", person, role: "reviewer" }));
+    const granted = await post(
+      "/people",
+      { ...sameOrigin(), cookie: coordinatorCookie },
+      new URLSearchParams({ intent: "grant", person, role: "reviewer" }),
+    );
     expect(granted.status).toBe(200);
     expect(await roles(person)).toContain("reviewer");
-    const viaReferer = await post("/people", { referer: `${stack().url}/people`, cookie: coordinatorCookie },
-      new URLSearchParams({ intent: "grant", person, role: "board_member" }));
+    const viaReferer = await post(
+      "/people",
+      { referer: `${stack().url}/people`, cookie: coordinatorCookie },
+      new URLSearchParams({ intent: "grant", person, role: "board_member" }),
+    );
     expect(viaReferer.status).toBe(200);
     expect(await roles(person)).toContain("board_member");
   });
@@ -102,11 +126,19 @@ describe("nothing changes, and the same post from the site itself works", () => 
     const attachment = await withDatabase(async (db) => {
       const { rows } = await db.query(
         `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
-         values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`, [eoi]);
-      await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [rows[0].id]);
+         values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
+        [eoi],
+      );
+      await db.query(
+        "insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)",
+        [rows[0].id],
+      );
       return rows[0].id as string;
     });
-    const count = () => withDatabase(async (db) => Number((await db.query("select count(*) from public.attachments where eoi_id = $1", [eoi])).rows[0].count));
+    const count = () =>
+      withDatabase(async (db) =>
+        Number((await db.query("select count(*) from public.attachments where eoi_id = $1", [eoi])).rows[0].count),
+      );
     const upload = () => {
       const form = new FormData();
       form.set("file", new File(["%PDF-1.7\n%%EOF\n"], "plan.pdf", { type: "application/pdf" }));
@@ -119,12 +151,20 @@ describe("nothing changes, and the same post from the site itself works", () => 
     };
     for (const [, headers] of variants) {
       for (const body of [removal(), upload()]) {
-        const response = await post(`/eois/${eoi}/attachments`, { ...headers, cookie: applicantCookie, accept: "application/json" }, body);
+        const response = await post(
+          `/eois/${eoi}/attachments`,
+          { ...headers, cookie: applicantCookie, accept: "application/json" },
+          body,
+        );
         expect(response.status).toBe(403);
       }
     }
     expect(await count()).toBe(1);
-    const removed = await post(`/eois/${eoi}/attachments`, { ...sameOrigin(), cookie: applicantCookie, accept: "application/json" }, removal());
+    const removed = await post(
+      `/eois/${eoi}/attachments`,
+      { ...sameOrigin(), cookie: applicantCookie, accept: "application/json" },
+      removal(),
+    );
     expect(removed.status).toBe(200);
     expect(await count()).toBe(0);
   });
@@ -136,13 +176,21 @@ describe("nothing changes, and the same post from the site itself works", () => 
     const home = await fetch(`${stack().url}/home`, { headers: { cookie: coordinatorCookie }, redirect: "manual" });
     expect(home.status).toBe(200);
     await home.body?.cancel();
-    const login = await post("/sign-in", { origin: foreign }, new URLSearchParams({ email: cast.reviewer.email, password: cast.reviewer.password }));
+    const login = await post(
+      "/sign-in",
+      { origin: foreign },
+      new URLSearchParams({ email: cast.reviewer.email, password: cast.reviewer.password }),
+    );
     expect(login.status).toBe(403);
     expect(login.headers.getSetCookie()).toEqual([]);
   });
 
   it("answers browsers with a short page in their language", async () => {
-    const response = await post("/language", { origin: foreign, accept: "text/html", "accept-language": "fr-FR,fr;q=0.9" }, new URLSearchParams({ language: "ar" }));
+    const response = await post(
+      "/language",
+      { origin: foreign, accept: "text/html", "accept-language": "fr-FR,fr;q=0.9" },
+      new URLSearchParams({ language: "ar" }),
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await response.text();

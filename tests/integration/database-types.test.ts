@@ -14,11 +14,13 @@ describe("typed database access", () => {
 
   it("has a zod schema for every RPC that people call", async () => {
     const callable = await withDatabase(async (db) =>
-      (await db.query<{ proname: string }>(
-        `select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      (
+        await db.query<{ proname: string }>(
+          `select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')
            and p.prorettype <> 'trigger'::regtype order by 1`,
-      )).rows.map((row) => row.proname),
+        )
+      ).rows.map((row) => row.proname),
     );
     expect(Object.keys(rpcSchemas).sort()).toEqual(callable);
   });

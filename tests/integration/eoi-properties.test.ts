@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEntries, buildCall, buildCast, buildDraftEoi, buildOrganisation, eoiStatus, validation, type Cast } from "../support/factories";
+import {
+  auditEntries,
+  buildCall,
+  buildCast,
+  buildDraftEoi,
+  buildOrganisation,
+  eoiStatus,
+  validation,
+  type Cast,
+} from "../support/factories";
 
 /** DOMAIN.md workflow 2, written out independently of the SQL: the only state changes that may ever happen. */
 const finalStates = new Set(["validated", "declined", "withdrawn"]);
@@ -46,7 +55,11 @@ describe("EoI workflow under random sequences of actions by random roles", () =>
     const step = fc.record({ action: fc.constantFrom(...actions), actor: fc.constantFrom(...actors) });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
-        const eoi = await buildDraftEoi(cast.applicant, organisation, calls.pop() ?? (await buildCall(cast.coordinator)));
+        const eoi = await buildDraftEoi(
+          cast.applicant,
+          organisation,
+          calls.pop() ?? (await buildCall(cast.coordinator)),
+        );
         for (const { action, actor } of steps) {
           const before = await eoiStatus(eoi);
           const auditBefore = await auditEntries(eoi);

@@ -34,7 +34,14 @@ const transitions: {
   to: EoiState;
   reason?: string;
 }[] = [
-  { name: "submit_eoi", args: {}, allowed: ["applicant", "colleague"], refused: ["outsider", "reviewer", "boardMember"], from: ["draft"], to: "submitted" },
+  {
+    name: "submit_eoi",
+    args: {},
+    allowed: ["applicant", "colleague"],
+    refused: ["outsider", "reviewer", "boardMember"],
+    from: ["draft"],
+    to: "submitted",
+  },
   {
     name: "withdraw_eoi",
     args: { reason: "We will apply next year." },
@@ -44,7 +51,14 @@ const transitions: {
     to: "withdrawn",
     reason: "We will apply next year.",
   },
-  { name: "start_validation", args: {}, allowed: ["reviewer", "coordinator"], refused: ["applicant", "boardMember"], from: ["submitted", "resubmitted"], to: "under_validation" },
+  {
+    name: "start_validation",
+    args: {},
+    allowed: ["reviewer", "coordinator"],
+    refused: ["applicant", "boardMember"],
+    from: ["submitted", "resubmitted"],
+    to: "under_validation",
+  },
   {
     name: "request_clarification",
     args: { question: "Please attach the letter of support." },
@@ -63,8 +77,24 @@ const transitions: {
     to: "resubmitted",
     reason: "Attached now.",
   },
-  { name: "validate_eoi", args: validation, allowed: ["reviewer", "coordinator"], refused: ["applicant", "boardMember"], from: ["under_validation"], to: "validated", reason: validation.reasons },
-  { name: "decline_eoi", args: { reasons: "Outside the Alliance's goals." }, allowed: ["reviewer"], refused: ["applicant", "boardMember"], from: ["under_validation"], to: "declined", reason: "Outside the Alliance's goals." },
+  {
+    name: "validate_eoi",
+    args: validation,
+    allowed: ["reviewer", "coordinator"],
+    refused: ["applicant", "boardMember"],
+    from: ["under_validation"],
+    to: "validated",
+    reason: validation.reasons,
+  },
+  {
+    name: "decline_eoi",
+    args: { reasons: "Outside the Alliance's goals." },
+    allowed: ["reviewer"],
+    refused: ["applicant", "boardMember"],
+    from: ["under_validation"],
+    to: "declined",
+    reason: "Outside the Alliance's goals.",
+  },
 ];
 
 async function attempt(actor: TestUser, name: RpcName, args: Record<string, unknown>) {
@@ -95,7 +125,12 @@ describe("EoI transitions", () => {
           expect(await eoiStatus(eoi)).toBe(transition.to);
           expect(after).toHaveLength(before.length + 1);
           const entry = after.at(-1)!;
-          expect(entry).toMatchObject({ actor_id: actor.id, from_state: state, to_state: transition.to, reason: transition.reason ?? null });
+          expect(entry).toMatchObject({
+            actor_id: actor.id,
+            from_state: state,
+            to_state: transition.to,
+            reason: transition.reason ?? null,
+          });
           expect(entry.occurred_at.getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 2000);
         });
       }
@@ -129,7 +164,9 @@ describe("EoI transitions", () => {
   it("refuses a reason-less decline or clarification", async () => {
     const { eoi } = await buildEoiInState(cast, "under_validation");
     expect((await attempt(cast.reviewer, "decline_eoi", { eoi, reasons: "  " }))?.hint).toBe("reason_required");
-    expect((await attempt(cast.reviewer, "request_clarification", { eoi, question: "" }))?.hint).toBe("reason_required");
+    expect((await attempt(cast.reviewer, "request_clarification", { eoi, question: "" }))?.hint).toBe(
+      "reason_required",
+    );
   });
 });
 
@@ -138,7 +175,9 @@ describe("deadlines, enforced by the database", () => {
     const organisation = await buildOrganisation(cast.applicant);
     const call = await buildCall(cast.coordinator);
     const eoi = await buildDraftEoi(cast.applicant, organisation, call);
-    await withDatabase((db) => db.query("update public.calls set closes_at = now() - interval '1 second' where id = $1", [call]));
+    await withDatabase((db) =>
+      db.query("update public.calls set closes_at = now() - interval '1 second' where id = $1", [call]),
+    );
     expect((await attempt(cast.applicant, "submit_eoi", { eoi }))?.hint).toBe("call_closed");
 
     const otherOrganisation = await buildOrganisation(cast.outsider);
@@ -160,9 +199,16 @@ describe("deadlines, enforced by the database", () => {
     const organisation = await buildOrganisation(cast.applicant);
     const call = await buildCall(cast.coordinator);
     const eoi = await buildDraftEoi(cast.applicant, organisation, call);
-    await withDatabase((db) => db.query("update public.calls set opens_at = now() + interval '1 hour', closes_at = now() + interval '2 hours' where id = $1", [call]));
+    await withDatabase((db) =>
+      db.query(
+        "update public.calls set opens_at = now() + interval '1 hour', closes_at = now() + interval '2 hours' where id = $1",
+        [call],
+      ),
+    );
     expect((await attempt(cast.applicant, "submit_eoi", { eoi }))?.hint).toBe("call_closed");
-    await withDatabase((db) => db.query("update public.calls set opens_at = now() - interval '1 hour' where id = $1", [call]));
+    await withDatabase((db) =>
+      db.query("update public.calls set opens_at = now() - interval '1 hour' where id = $1", [call]),
+    );
     await rpc(cast.coordinator.client, "close_call", { call });
     expect((await attempt(cast.applicant, "submit_eoi", { eoi }))?.hint).toBe("call_closed");
   });
@@ -190,7 +236,9 @@ describe("concurrency", () => {
       attempt(cast.otherReviewer, "decline_eoi", { eoi, reasons: "Out of scope." }),
     ]);
     expect(results.filter((error) => error === null)).toHaveLength(1);
-    const decided = (await auditEntries(eoi)).filter((entry) => entry.to_state === "validated" || entry.to_state === "declined");
+    const decided = (await auditEntries(eoi)).filter(
+      (entry) => entry.to_state === "validated" || entry.to_state === "declined",
+    );
     expect(decided).toHaveLength(1);
     expect(await eoiStatus(eoi)).toBe(decided[0]!.to_state);
   });

@@ -15,7 +15,9 @@ async function schemaFingerprint(db: pg.Client) {
      from information_schema.columns where table_schema in ('public', 'private', 'auth')
      order by 1, 2, 3`,
   );
-  const policies = await db.query("select schemaname, tablename, policyname, cmd, qual, with_check from pg_policies order by 1, 2, 3");
+  const policies = await db.query(
+    "select schemaname, tablename, policyname, cmd, qual, with_check from pg_policies order by 1, 2, 3",
+  );
   const functions = await db.query(
     `select n.nspname, p.proname, md5(p.prosrc) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname in ('public', 'private', 'auth') order by 1, 2`,
@@ -30,8 +32,13 @@ async function schemaFingerprint(db: pg.Client) {
 describe("migrations", () => {
   it("are all recorded once, in order, in the Supabase CLI's table", async () => {
     const files = await listMigrations(migrationsDir);
-    const recorded = await withDatabase(async (db) =>
-      (await db.query<{ version: string }>("select version from supabase_migrations.schema_migrations order by version")).rows,
+    const recorded = await withDatabase(
+      async (db) =>
+        (
+          await db.query<{ version: string }>(
+            "select version from supabase_migrations.schema_migrations order by version",
+          )
+        ).rows,
     );
     expect(recorded.map((row) => row.version)).toEqual(files.map((file) => file.version));
   });
@@ -43,18 +50,24 @@ describe("migrations", () => {
       // The embedded bootstrap is re-run at every start too.
       const { authenticatorPassword } = readSecrets(stack().dataDir);
       await db.query("select set_config('embedded.authenticator_password', $1, false)", [authenticatorPassword]);
-      const bootstrap = readFileSync(path.join(import.meta.dirname, "../../server/embedded/supabase-bootstrap.sql"), "utf8");
+      const bootstrap = readFileSync(
+        path.join(import.meta.dirname, "../../server/embedded/supabase-bootstrap.sql"),
+        "utf8",
+      );
       await db.query(bootstrap);
       expect(await schemaFingerprint(db)).toEqual(before);
     });
   });
 
   it("enable RLS on every table in the public schema", async () => {
-    const tables = await withDatabase(async (db) =>
-      (await db.query<{ relname: string; relrowsecurity: boolean }>(
-        `select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    const tables = await withDatabase(
+      async (db) =>
+        (
+          await db.query<{ relname: string; relrowsecurity: boolean }>(
+            `select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace
          where n.nspname = 'public' and c.relkind = 'r'`,
-      )).rows,
+          )
+        ).rows,
     );
     expect(tables.length).toBeGreaterThan(0);
     expect(tables.filter((table) => !table.relrowsecurity)).toEqual([]);
@@ -87,7 +100,9 @@ describe("migrations", () => {
       writeFileSync(second, "create function two() returns int language sql as 'select 2';");
       await db.query("delete from supabase_migrations.migration_checksums");
       expect(await applyMigrations(db, directory)).toEqual([]);
-      expect((await db.query("select count(*)::int as n from supabase_migrations.migration_checksums")).rows[0]).toEqual({ n: 2 });
+      expect(
+        (await db.query("select count(*)::int as n from supabase_migrations.migration_checksums")).rows[0],
+      ).toEqual({ n: 2 });
       await db.query("delete from supabase_migrations.migration_checksums");
       writeFileSync(first, "create table one (id bigint);");
       await expect(applyMigrations(db, directory)).rejects.toThrow(/^Migration 20260101000000_first\.sql was changed/);
@@ -100,14 +115,20 @@ describe("migrations", () => {
 
   it("are recorded with the checksum of the file as applied", async () => {
     const files = await listMigrations(migrationsDir);
-    const recorded = await withDatabase(async (db) =>
-      (await db.query<{ version: string; sha256: string }>(
-        "select version, sha256 from supabase_migrations.migration_checksums order by version",
-      )).rows,
+    const recorded = await withDatabase(
+      async (db) =>
+        (
+          await db.query<{ version: string; sha256: string }>(
+            "select version, sha256 from supabase_migrations.migration_checksums order by version",
+          )
+        ).rows,
     );
     const { createHash } = await import("node:crypto");
     expect(recorded).toEqual(
-      files.map((file) => ({ version: file.version, sha256: createHash("sha256").update(readFileSync(file.file, "utf8")).digest("hex") })),
+      files.map((file) => ({
+        version: file.version,
+        sha256: createHash("sha256").update(readFileSync(file.file, "utf8")).digest("hex"),
+      })),
     );
   });
 });

@@ -101,10 +101,10 @@ async function notify(recipientIds: string[]): Promise<string[]> {
   const entities: string[] = [];
   for (const recipient of recipientIds) {
     const entity = randomUUID();
-    await pool.query("insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'eoi_validated', 'eoi', $2)", [
-      recipient,
-      entity,
-    ]);
+    await pool.query(
+      "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'eoi_validated', 'eoi', $2)",
+      [recipient, entity],
+    );
     entities.push(entity);
   }
   return entities;
@@ -126,10 +126,16 @@ async function until<T>(check: () => Promise<T | undefined | false>, what: strin
 }
 
 const stateOf = async (entity: string) =>
-  (await pool.query<{ mail_state: string; mail_attempts: number; emailed_at: Date | null; mail_last_error: string | null }>(
-    "select mail_state, mail_attempts, emailed_at, mail_last_error from public.notifications where entity_id = $1",
-    [entity],
-  )).rows[0]!;
+  (
+    await pool.query<{
+      mail_state: string;
+      mail_attempts: number;
+      emailed_at: Date | null;
+      mail_last_error: string | null;
+    }>("select mail_state, mail_attempts, emailed_at, mail_last_error from public.notifications where entity_id = $1", [
+      entity,
+    ])
+  ).rows[0]!;
 
 describe("notification mail", () => {
   it("sends later mails when one is refused, retries the refused one with backoff, then marks it failed", async () => {
@@ -143,7 +149,9 @@ describe("notification mail", () => {
     const afterFirst = await stateOf(badEntity!);
     expect(afterFirst).toMatchObject({ mail_state: "pending", mail_attempts: 1, emailed_at: null });
     expect(afterFirst.mail_last_error).toContain("550");
-    const { rows: [wait] } = await pool.query<{ seconds: number }>(
+    const {
+      rows: [wait],
+    } = await pool.query<{ seconds: number }>(
       "select extract(epoch from mail_next_attempt_at - now())::float8 as seconds from public.notifications where entity_id = $1",
       [badEntity],
     );
@@ -156,11 +164,15 @@ describe("notification mail", () => {
       expect(await stateOf(entity!)).toMatchObject({ mail_state: "sent", mail_attempts: 1 });
     }
 
-    const failed = await until(async () => {
-      await mailer.sendBatch();
-      const state = await stateOf(badEntity!);
-      return state.mail_state === "failed" ? state : undefined;
-    }, "the refused mail to be marked failed", 45_000);
+    const failed = await until(
+      async () => {
+        await mailer.sendBatch();
+        const state = await stateOf(badEntity!);
+        return state.mail_state === "failed" ? state : undefined;
+      },
+      "the refused mail to be marked failed",
+      45_000,
+    );
     expect(failed.mail_attempts).toBe(3);
     expect(refusals).toHaveLength(3);
     // Exponential backoff: 2 s, then 4 s.
@@ -208,8 +220,12 @@ describe("notification mail", () => {
   });
 
   it("sends each mail exactly once with two mailers running at the same time on the same database", async () => {
-    const recipients = await Promise.all(Array.from({ length: 8 }, (_, n) => person(`many-${n}-${randomUUID().slice(0, 6)}@example.org`)));
-    const entities = await notify(recipients.flatMap((recipient) => [recipient, recipient, recipient, recipient, recipient]));
+    const recipients = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => person(`many-${n}-${randomUUID().slice(0, 6)}@example.org`)),
+    );
+    const entities = await notify(
+      recipients.flatMap((recipient) => [recipient, recipient, recipient, recipient, recipient]),
+    );
     const first = mailerOn(pool);
     const second = mailerOn(otherPool);
 

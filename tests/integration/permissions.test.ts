@@ -29,11 +29,19 @@ function readPermissionsTable() {
     .trim()
     .split("\n")
     .slice(2)
-    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
     .map(([record, action, ...cells]) => ({
       record: record!,
       action: action!,
-      expected: Object.fromEntries(columns.map((who, index) => [who, cells[index] as Expected])) as Record<Who, Expected>,
+      expected: Object.fromEntries(columns.map((who, index) => [who, cells[index] as Expected])) as Record<
+        Who,
+        Expected
+      >,
     }));
 }
 
@@ -69,13 +77,23 @@ let designatedCentre = "";
 
 const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
 
-const sampleAnchor = { from: { type: { client: 1, clock: 0 }, assoc: 0 }, to: { type: { client: 1, clock: 0 }, assoc: 0 } };
+const sampleAnchor = {
+  from: { type: { client: 1, clock: 0 }, assoc: 0 },
+  to: { type: { client: 1, clock: 0 }, assoc: 0 },
+};
 
 /** A version of the plan, saved directly (the probe is about restoring it, not saving it). */
 async function versionOf(plan: string): Promise<string> {
-  return withDatabase(async (db) => (await db.query(
-    `insert into public.plan_versions (plan_id, name, content, content_hash)
-     values ($1, 'Probe', '{"type": "doc", "content": []}', 'probe') returning id`, [plan])).rows[0].id as string);
+  return withDatabase(
+    async (db) =>
+      (
+        await db.query(
+          `insert into public.plan_versions (plan_id, name, content, content_hash)
+     values ($1, 'Probe', '{"type": "doc", "content": []}', 'probe') returning id`,
+          [plan],
+        )
+      ).rows[0].id as string,
+  );
 }
 
 async function freshApplication(scope: "own" | "other", state: "draft" | "submitted" | "bdt_review" | "board_review") {
@@ -93,8 +111,12 @@ async function seedAttachment(eoi: string) {
   return withDatabase(async (db) => {
     const { rows } = await db.query(
       `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
-       values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`, [eoi]);
-    await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [rows[0].id]);
+       values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
+      [eoi],
+    );
+    await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [
+      rows[0].id,
+    ]);
     return rows[0].id as string;
   });
 }
@@ -116,7 +138,10 @@ async function eoiOf(scope: "own" | "other", state: EoiState) {
 
 async function transitionProbe(state: EoiState, name: string, args: Record<string, unknown> = {}): Promise<Probe> {
   return {
-    own: async (actor) => actor.organisation === undefined ? undefined : succeeded(actor.client.rpc(name, { eoi: await eoiOf("own", state), ...args })),
+    own: async (actor) =>
+      actor.organisation === undefined
+        ? undefined
+        : succeeded(actor.client.rpc(name, { eoi: await eoiOf("own", state), ...args })),
     other: async (actor) => succeeded(actor.client.rpc(name, { eoi: await eoiOf("other", state), ...args })),
   };
 }
@@ -124,18 +149,33 @@ async function transitionProbe(state: EoiState, name: string, args: Record<strin
 async function probes(): Promise<Record<string, Probe>> {
   return {
     "reference data/read": {
-      other: async (actor) => (await returnedRows(actor.client.from("countries").select("code").eq("code", "KE"))) &&
+      other: async (actor) =>
+        (await returnedRows(actor.client.from("countries").select("code").eq("code", "KE"))) &&
         returnedRows(actor.client.from("centre_types").select("code")),
     },
     "profile/read": {
-      own: async (actor) => actor.user === undefined ? undefined : returnedRows(actor.client.from("profiles").select("id").eq("id", actor.user.id)),
-      other: async (actor) => returnedRows(actor.client.from("profiles").select("id").eq("id", strangerCast.applicant.id)),
+      own: async (actor) =>
+        actor.user === undefined
+          ? undefined
+          : returnedRows(actor.client.from("profiles").select("id").eq("id", actor.user.id)),
+      other: async (actor) =>
+        returnedRows(actor.client.from("profiles").select("id").eq("id", strangerCast.applicant.id)),
     },
     "profile/rename": {
-      own: async (actor) => actor.user === undefined ? undefined :
-        returnedRows(actor.client.from("profiles").update({ display_name: "Renamed" }).eq("id", actor.user.id).select("id")),
+      own: async (actor) =>
+        actor.user === undefined
+          ? undefined
+          : returnedRows(
+              actor.client.from("profiles").update({ display_name: "Renamed" }).eq("id", actor.user.id).select("id"),
+            ),
       other: async (actor) =>
-        returnedRows(actor.client.from("profiles").update({ display_name: "Hijacked" }).eq("id", strangerCast.applicant.id).select("id")),
+        returnedRows(
+          actor.client
+            .from("profiles")
+            .update({ display_name: "Hijacked" })
+            .eq("id", strangerCast.applicant.id)
+            .select("id"),
+        ),
     },
     "role grant/grant a role": {
       other: async (actor) => {
@@ -144,10 +184,22 @@ async function probes(): Promise<Record<string, Probe>> {
       },
     },
     "organisation/invite a colleague": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("invite_colleague", { organisation: actor.organisation, email: `colleague-${Math.random().toString(36).slice(2)}@test.local` })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("invite_colleague", {
+                organisation: actor.organisation,
+                email: `colleague-${Math.random().toString(36).slice(2)}@test.local`,
+              }),
+            ),
       other: async (actor) =>
-        succeeded(actor.client.rpc("invite_colleague", { organisation: otherOrganisation, email: `colleague-${Math.random().toString(36).slice(2)}@test.local` })),
+        succeeded(
+          actor.client.rpc("invite_colleague", {
+            organisation: otherOrganisation,
+            email: `colleague-${Math.random().toString(36).slice(2)}@test.local`,
+          }),
+        ),
     },
     "account/deactivate or reactivate": {
       other: async (actor) => {
@@ -159,102 +211,238 @@ async function probes(): Promise<Record<string, Probe>> {
       },
     },
     "organisation/register": {
-      other: async (actor) => succeeded(actor.client.rpc("create_organisation", { name: "New Institution", kind: "ministry", country_code: "BR" })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("create_organisation", { name: "New Institution", kind: "ministry", country_code: "BR" }),
+        ),
     },
     "organisation/read": {
-      own: async (actor) => actor.organisation === undefined ? undefined : returnedRows(actor.client.from("organisations").select("id").eq("id", actor.organisation)),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(actor.client.from("organisations").select("id").eq("id", actor.organisation)),
       other: async (actor) => returnedRows(actor.client.from("organisations").select("id").eq("id", otherOrganisation)),
     },
     "organisation/edit": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("update_organisation", { organisation: actor.organisation, name: "Own Institution", kind: "university",
-          country_code: "KE", website: "https://own.example" })),
-      other: async (actor) => succeeded(actor.client.rpc("update_organisation", { organisation: otherOrganisation, name: "Taken Over",
-        kind: "university", country_code: "KE", website: "https://evil.example" })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("update_organisation", {
+                organisation: actor.organisation,
+                name: "Own Institution",
+                kind: "university",
+                country_code: "KE",
+                website: "https://own.example",
+              }),
+            ),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("update_organisation", {
+            organisation: otherOrganisation,
+            name: "Taken Over",
+            kind: "university",
+            country_code: "KE",
+            website: "https://evil.example",
+          }),
+        ),
     },
-    "call/read published": { other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", openCall)) },
-    "call/read draft": { other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", draftCall)) },
+    "call/read published": {
+      other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", openCall)),
+    },
+    "call/read draft": {
+      other: async (actor) => returnedRows(actor.client.from("calls").select("id").eq("id", draftCall)),
+    },
     "call/create": {
-      other: async (actor) => succeeded(actor.client.rpc("create_call", {
-        title: "Another call",
-        opens_at: new Date().toISOString(),
-        closes_at: new Date(Date.now() + 86_400_000).toISOString(),
-      })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("create_call", {
+            title: "Another call",
+            opens_at: new Date().toISOString(),
+            closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+          }),
+        ),
     },
     "call/open or close": {
       other: async (actor) => {
-        const call = await rpc<string>(cast.coordinator.client, "create_call",
-          { title: "To open", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() });
-        return (await succeeded(actor.client.rpc("open_call", { call }))) && succeeded(actor.client.rpc("close_call", { call }));
+        const call = await rpc<string>(cast.coordinator.client, "create_call", {
+          title: "To open",
+          opens_at: new Date().toISOString(),
+          closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+        });
+        return (
+          (await succeeded(actor.client.rpc("open_call", { call }))) &&
+          succeeded(actor.client.rpc("close_call", { call }))
+        );
       },
     },
     "call/extend deadline": {
-      other: async (actor) => succeeded(actor.client.rpc("extend_call_deadline", {
-        call: await buildCall(cast.coordinator),
-        new_closes_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("extend_call_deadline", {
+            call: await buildCall(cast.coordinator),
+            new_closes_at: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          }),
+        ),
     },
     "EoI/start a draft": {
-      own: async (actor) => actor.organisation === undefined ? undefined : succeeded(actor.client.rpc("create_eoi", { call: openCall, organisation: actor.organisation })),
-      other: async (actor) => succeeded(actor.client.rpc("create_eoi", { call: openCall, organisation: otherOrganisation })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(actor.client.rpc("create_eoi", { call: openCall, organisation: actor.organisation })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("create_eoi", { call: openCall, organisation: otherOrganisation })),
     },
     "EoI/read draft": {
-      own: async (actor) => actor.organisation === undefined ? undefined : returnedRows(actor.client.from("eois").select("id").eq("id", await eoiOf("own", "draft"))),
-      other: async (actor) => returnedRows(actor.client.from("eois").select("id").eq("id", await eoiOf("other", "draft"))),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("eois")
+                .select("id")
+                .eq("id", await eoiOf("own", "draft")),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("eois")
+            .select("id")
+            .eq("id", await eoiOf("other", "draft")),
+        ),
     },
     "EoI/read submitted": {
-      own: async (actor) => actor.organisation === undefined ? undefined : returnedRows(actor.client.from("eois").select("id").eq("id", await eoiOf("own", "submitted"))),
-      other: async (actor) => returnedRows(actor.client.from("eois").select("id").eq("id", await eoiOf("other", "submitted"))),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("eois")
+                .select("id")
+                .eq("id", await eoiOf("own", "submitted")),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("eois")
+            .select("id")
+            .eq("id", await eoiOf("other", "submitted")),
+        ),
     },
     "EoI/edit draft": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        returnedRows(actor.client.from("eois").update({ centre_name: "Edited" }).eq("id", await eoiOf("own", "draft")).select("id")),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("eois")
+                .update({ centre_name: "Edited" })
+                .eq("id", await eoiOf("own", "draft"))
+                .select("id"),
+            ),
       other: async (actor) =>
-        returnedRows(actor.client.from("eois").update({ centre_name: "Edited" }).eq("id", await eoiOf("other", "draft")).select("id")),
+        returnedRows(
+          actor.client
+            .from("eois")
+            .update({ centre_name: "Edited" })
+            .eq("id", await eoiOf("other", "draft"))
+            .select("id"),
+        ),
     },
     "EoI/submit": await transitionProbe("draft", "submit_eoi"),
     "EoI/withdraw": await transitionProbe("submitted", "withdraw_eoi", { reason: "Withdrawn." }),
     "EoI/assign to a reviewer": {
-      other: async (actor) => succeeded(actor.client.rpc("assign_eois", { eoi_ids: [await eoiOf("other", "submitted")], reviewer: cast.reviewer.id })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("assign_eois", { eoi_ids: [await eoiOf("other", "submitted")], reviewer: cast.reviewer.id }),
+        ),
     },
     "EoI/start validation": await transitionProbe("submitted", "start_validation"),
-    "EoI/request clarification": await transitionProbe("under_validation", "request_clarification", { question: "Why?" }),
-    "EoI/answer clarification": await transitionProbe("clarification_requested", "resubmit_eoi", { answer: "Because." }),
+    "EoI/request clarification": await transitionProbe("under_validation", "request_clarification", {
+      question: "Why?",
+    }),
+    "EoI/answer clarification": await transitionProbe("clarification_requested", "resubmit_eoi", {
+      answer: "Because.",
+    }),
     "EoI/validate or decline": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("validate_eoi", { eoi: await eoiOf("own", "under_validation"), ...validation })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(actor.client.rpc("validate_eoi", { eoi: await eoiOf("own", "under_validation"), ...validation })),
       other: async (actor) => {
-        const validated = await succeeded(actor.client.rpc("validate_eoi", { eoi: await eoiOf("other", "under_validation"), ...validation }));
-        const declined = await succeeded(actor.client.rpc("decline_eoi", { eoi: await eoiOf("other", "under_validation"), reasons: "No." }));
+        const validated = await succeeded(
+          actor.client.rpc("validate_eoi", { eoi: await eoiOf("other", "under_validation"), ...validation }),
+        );
+        const declined = await succeeded(
+          actor.client.rpc("decline_eoi", { eoi: await eoiOf("other", "under_validation"), reasons: "No." }),
+        );
         expect(validated).toBe(declined);
         return validated;
       },
     },
     "validation record/read after the decision": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        returnedRows(actor.client.from("eoi_validations").select("eoi_id").eq("eoi_id", await eoiOf("own", "validated"))),
-      other: async (actor) => returnedRows(actor.client.from("eoi_validations").select("eoi_id").eq("eoi_id", await eoiOf("other", "validated"))),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("eoi_validations")
+                .select("eoi_id")
+                .eq("eoi_id", await eoiOf("own", "validated")),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("eoi_validations")
+            .select("eoi_id")
+            .eq("eoi_id", await eoiOf("other", "validated")),
+        ),
     },
     "internal note/read or write": {
       other: async (actor) => {
         const eoi = await eoiOf("other", "submitted");
-        const wrote = await succeeded(actor.client.from("eoi_internal_notes").insert({ eoi_id: eoi, body: "Check the budget." }));
-        await withDatabase((db) => db.query("insert into public.eoi_internal_notes (eoi_id, body) values ($1, 'seeded')", [eoi]));
+        const wrote = await succeeded(
+          actor.client.from("eoi_internal_notes").insert({ eoi_id: eoi, body: "Check the budget." }),
+        );
+        await withDatabase((db) =>
+          db.query("insert into public.eoi_internal_notes (eoi_id, body) values ($1, 'seeded')", [eoi]),
+        );
         const read = await returnedRows(actor.client.from("eoi_internal_notes").select("id").eq("eoi_id", eoi));
         expect(wrote, "write and read agree").toBe(read);
         return read;
       },
     },
     "audit entry/read": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        returnedRows(actor.client.from("audit_log").select("id").eq("entity_id", await eoiOf("own", "submitted"))),
-      other: async (actor) => returnedRows(actor.client.from("audit_log").select("id").eq("entity_id", await eoiOf("other", "submitted"))),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("audit_log")
+                .select("id")
+                .eq("entity_id", await eoiOf("own", "submitted")),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("audit_log")
+            .select("id")
+            .eq("entity_id", await eoiOf("other", "submitted")),
+        ),
     },
     "audit entry/change or delete": {
       other: async (actor) => {
         const eoi = await eoiOf("other", "submitted");
-        const count = () => withDatabase(async (db) =>
-          (await db.query("select count(*)::int as n, string_agg(coalesce(reason, ''), ',') as reasons from public.audit_log where entity_id = $1", [eoi])).rows[0]);
+        const count = () =>
+          withDatabase(
+            async (db) =>
+              (
+                await db.query(
+                  "select count(*)::int as n, string_agg(coalesce(reason, ''), ',') as reasons from public.audit_log where entity_id = $1",
+                  [eoi],
+                )
+              ).rows[0],
+          );
         const before = await count();
         await actor.client.from("audit_log").update({ reason: "rewritten" }).eq("entity_id", eoi);
         await actor.client.from("audit_log").delete().eq("entity_id", eoi);
@@ -264,164 +452,342 @@ async function probes(): Promise<Record<string, Probe>> {
     "notification/read": {
       own: async (actor) => {
         if (!actor.user) return undefined;
-        const id = await withDatabase(async (db) => (await db.query(
-          "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
-          [actor.user!.id])).rows[0].id);
+        const id = await withDatabase(
+          async (db) =>
+            (
+              await db.query(
+                "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
+                [actor.user!.id],
+              )
+            ).rows[0].id,
+        );
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
       other: async (actor) => {
-        const id = await withDatabase(async (db) => (await db.query(
-          "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
-          [strangerCast.applicant.id])).rows[0].id);
+        const id = await withDatabase(
+          async (db) =>
+            (
+              await db.query(
+                "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
+                [strangerCast.applicant.id],
+              )
+            ).rows[0].id,
+        );
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
     },
     "centre application/invite from a validated EoI": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("own", "validated") })),
-      other: async (actor) => succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("other", "validated") })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("own", "validated") })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("invite_application", { eoi: await eoiOf("other", "validated") })),
     },
     "centre application/read": {
       own: async (actor) => {
-        if (actor.organisation) return returnedRows(actor.client.from("centre_applications").select("id").eq("id", applications.own));
-        if (isBoard(actor)) return returnedRows(actor.client.from("centre_applications").select("id").eq("id", board.ownApplication));
+        if (actor.organisation)
+          return returnedRows(actor.client.from("centre_applications").select("id").eq("id", applications.own));
+        if (isBoard(actor))
+          return returnedRows(actor.client.from("centre_applications").select("id").eq("id", board.ownApplication));
         return undefined;
       },
-      other: async (actor) => returnedRows(actor.client.from("centre_applications").select("id")
-        .eq("id", isBoard(actor) ? board.otherApplication : applications.other)),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("centre_applications")
+            .select("id")
+            .eq("id", isBoard(actor) ? board.otherApplication : applications.other),
+        ),
     },
     "centre application/edit draft": {
-      own: async (actor) => actor.organisation === undefined ? undefined : returnedRows(actor.client.from("centre_applications")
-        .update({ partners: "Edited" }).eq("id", (await freshApplication("own", "draft")).application).select("id")),
-      other: async (actor) => returnedRows(actor.client.from("centre_applications")
-        .update({ partners: "Edited" }).eq("id", (await freshApplication("other", "draft")).application).select("id")),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("centre_applications")
+                .update({ partners: "Edited" })
+                .eq("id", (await freshApplication("own", "draft")).application)
+                .select("id"),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("centre_applications")
+            .update({ partners: "Edited" })
+            .eq("id", (await freshApplication("other", "draft")).application)
+            .select("id"),
+        ),
     },
     "centre application/submit": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("submit_application", { application: (await freshApplication("own", "draft")).application })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("submit_application", {
+                application: (await freshApplication("own", "draft")).application,
+              }),
+            ),
       other: async (actor) =>
-        succeeded(actor.client.rpc("submit_application", { application: (await freshApplication("other", "draft")).application })),
+        succeeded(
+          actor.client.rpc("submit_application", {
+            application: (await freshApplication("other", "draft")).application,
+          }),
+        ),
     },
     "centre application/review and send to the Board": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("start_bdt_review", { application: (await freshApplication("own", "submitted")).application })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("start_bdt_review", {
+                application: (await freshApplication("own", "submitted")).application,
+              }),
+            ),
       other: async (actor) => {
         const { application } = await freshApplication("other", "submitted");
         const started = await succeeded(actor.client.rpc("start_bdt_review", { application }));
-        const sent = await succeeded(actor.client.rpc("send_to_board", { application, recommendation: "Approve.", recommended_outcome: "approve" }));
+        const sent = await succeeded(
+          actor.client.rpc("send_to_board", {
+            application,
+            recommendation: "Approve.",
+            recommended_outcome: "approve",
+          }),
+        );
         expect(started, "review and send agree").toBe(sent);
         return sent;
       },
     },
     "action plan/read": {
       own: async (actor) => {
-        if (actor.organisation) return returnedRows(actor.client.from("action_plans").select("id").eq("id", applications.ownPlan));
+        if (actor.organisation)
+          return returnedRows(actor.client.from("action_plans").select("id").eq("id", applications.ownPlan));
         if (isBoard(actor)) return returnedRows(actor.client.from("action_plans").select("id").eq("id", board.ownPlan));
         return undefined;
       },
-      other: async (actor) => returnedRows(actor.client.from("action_plans").select("id")
-        .eq("id", isBoard(actor) ? board.otherPlan : applications.otherPlan)),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("action_plans")
+            .select("id")
+            .eq("id", isBoard(actor) ? board.otherPlan : applications.otherPlan),
+        ),
     },
     "action plan/save a named version": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        succeeded(actor.client.rpc("save_plan_version", { plan: (await freshApplication("own", "draft")).plan, name: "Draft 1" })),
-      other: async (actor) => succeeded(actor.client.rpc("save_plan_version", {
-        plan: isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan, name: "Draft 1" })),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("save_plan_version", {
+                plan: (await freshApplication("own", "draft")).plan,
+                name: "Draft 1",
+              }),
+            ),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("save_plan_version", {
+            plan: isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan,
+            name: "Draft 1",
+          }),
+        ),
     },
     "action plan/comment": {
       own: async (actor) => {
         const plan = actor.organisation ? applications.ownPlan : isBoard(actor) ? board.ownPlan : undefined;
-        return plan === undefined ? undefined : succeeded(actor.client.rpc("add_plan_comment", { plan, body: "Why?", anchor: sampleAnchor }));
+        return plan === undefined
+          ? undefined
+          : succeeded(actor.client.rpc("add_plan_comment", { plan, body: "Why?", anchor: sampleAnchor }));
       },
-      other: async (actor) => succeeded(actor.client.rpc("add_plan_comment", {
-        plan: isBoard(actor) ? board.otherPlan : applications.otherPlan, body: "Why?", anchor: sampleAnchor })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("add_plan_comment", {
+            plan: isBoard(actor) ? board.otherPlan : applications.otherPlan,
+            body: "Why?",
+            anchor: sampleAnchor,
+          }),
+        ),
     },
     "action plan/remove a comment": {
       // Own: a comment the actor wrote on a plan they may comment on. Other: somebody else's comment on a plan they see.
       own: async (actor) => {
         const plan = actor.organisation ? applications.ownPlan : isBoard(actor) ? board.ownPlan : undefined;
         if (plan === undefined) return undefined;
-        const { data: comment } = await actor.client.rpc("add_plan_comment", { plan, body: "Mine.", anchor: sampleAnchor });
+        const { data: comment } = await actor.client.rpc("add_plan_comment", {
+          plan,
+          body: "Mine.",
+          anchor: sampleAnchor,
+        });
         return typeof comment === "number" && succeeded(actor.client.rpc("remove_plan_comment", { comment }));
       },
       other: async (actor) => {
         const [plan, author] = isBoard(actor) ? [board.ownPlan, cast.reviewer] : [applications.ownPlan, cast.colleague];
-        const comment = await rpc<number>(author.client, "add_plan_comment", { plan, body: "Not yours.", anchor: sampleAnchor });
+        const comment = await rpc<number>(author.client, "add_plan_comment", {
+          plan,
+          body: "Not yours.",
+          anchor: sampleAnchor,
+        });
         return succeeded(actor.client.rpc("remove_plan_comment", { comment }));
       },
     },
     "action plan/restore a version": {
       own: async (actor) => {
         if (actor.organisation === undefined) return undefined;
-        return succeeded(actor.client.rpc("restore_plan_version", { version: await versionOf((await freshApplication("own", "draft")).plan) }));
+        return succeeded(
+          actor.client.rpc("restore_plan_version", {
+            version: await versionOf((await freshApplication("own", "draft")).plan),
+          }),
+        );
       },
-      other: async (actor) => succeeded(actor.client.rpc("restore_plan_version", {
-        version: await versionOf(isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan) })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("restore_plan_version", {
+            version: await versionOf(isBoard(actor) ? board.ownPlan : (await freshApplication("other", "draft")).plan),
+          }),
+        ),
     },
     "attachment/upload": {
       own: async (actor) => {
         if (actor.organisation === undefined || !actor.user) return undefined;
-        return succeeded(actor.client.rpc("add_attachment", { eoi: await eoiOf("own", "draft"), file_name: "letter.pdf",
-          content_type: "application/pdf", content_base64: pdfBase64 }));
+        return succeeded(
+          actor.client.rpc("add_attachment", {
+            eoi: await eoiOf("own", "draft"),
+            file_name: "letter.pdf",
+            content_type: "application/pdf",
+            content_base64: pdfBase64,
+          }),
+        );
       },
-      other: async (actor) => succeeded(actor.client.rpc("add_attachment", { eoi: await eoiOf("other", "draft"),
-        file_name: "letter.pdf", content_type: "application/pdf", content_base64: pdfBase64 })),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("add_attachment", {
+            eoi: await eoiOf("other", "draft"),
+            file_name: "letter.pdf",
+            content_type: "application/pdf",
+            content_base64: pdfBase64,
+          }),
+        ),
     },
     "attachment/download": {
-      own: async (actor) => actor.organisation === undefined ? undefined :
-        returnedRows(actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.own)),
-      other: async (actor) => returnedRows(actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.other)),
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(
+              actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.own),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", attachments.other),
+        ),
     },
     "board review/open or close": {
       other: async (actor) => {
         const { application } = await freshApplication("other", "board_review");
         const { data: review, error } = await actor.client.rpc("open_board_review", {
-          title: "Probe review", closes_at: new Date(Date.now() + 86_400_000).toISOString(), applications: [application] });
+          title: "Probe review",
+          closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+          applications: [application],
+        });
         return error === null && succeeded(actor.client.rpc("close_board_review", { review: review! }));
       },
     },
     "board packet/declare a conflict of interest": {
-      other: async (actor) => succeeded(actor.client.rpc("declare_conflict", { packet: await freshPacket(), has_conflict: false })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("declare_conflict", { packet: await freshPacket(), has_conflict: false })),
     },
     "board packet/read its content (BDT's recommendation)": {
-      own: async (actor) => !isBoard(actor) ? undefined :
-        returnedRows(actor.client.from("board_packet_contents").select("packet_id").eq("packet_id", board.ownPacket)),
-      other: async (actor) => returnedRows(actor.client.from("board_packet_contents").select("packet_id")
-        .eq("packet_id", isBoard(actor) ? board.otherPacket : board.ownPacket)),
+      own: async (actor) =>
+        !isBoard(actor)
+          ? undefined
+          : returnedRows(
+              actor.client.from("board_packet_contents").select("packet_id").eq("packet_id", board.ownPacket),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("board_packet_contents")
+            .select("packet_id")
+            .eq("packet_id", isBoard(actor) ? board.otherPacket : board.ownPacket),
+        ),
     },
     "conflict declaration/read it, reason and audit entry included": {
       own: async (actor) => {
         if (!isBoard(actor) || !actor.user) return undefined;
-        const read = await returnedRows(actor.client.from("conflict_declarations").select("reason")
-          .eq("packet_id", board.otherPacket).eq("member_id", actor.user.id));
-        const audit = await returnedRows(actor.client.from("audit_log").select("id")
-          .eq("entity_id", board.otherPacket).eq("action", "declare_conflict").eq("actor_id", actor.user.id));
+        const read = await returnedRows(
+          actor.client
+            .from("conflict_declarations")
+            .select("reason")
+            .eq("packet_id", board.otherPacket)
+            .eq("member_id", actor.user.id),
+        );
+        const audit = await returnedRows(
+          actor.client
+            .from("audit_log")
+            .select("id")
+            .eq("entity_id", board.otherPacket)
+            .eq("action", "declare_conflict")
+            .eq("actor_id", actor.user.id),
+        );
         expect(read, "declaration and its audit agree").toBe(audit);
         return read;
       },
       // Either way of reading another member's declaration is a leak.
-      other: async (actor) => (await returnedRows(actor.client.from("conflict_declarations").select("reason")
-        .eq("packet_id", board.otherPacket).eq("member_id", extraMember.id))) ||
-        returnedRows(actor.client.from("audit_log").select("id")
-          .eq("entity_id", board.otherPacket).eq("action", "declare_conflict").eq("actor_id", extraMember.id)),
+      other: async (actor) =>
+        (await returnedRows(
+          actor.client
+            .from("conflict_declarations")
+            .select("reason")
+            .eq("packet_id", board.otherPacket)
+            .eq("member_id", extraMember.id),
+        )) ||
+        returnedRows(
+          actor.client
+            .from("audit_log")
+            .select("id")
+            .eq("entity_id", board.otherPacket)
+            .eq("action", "declare_conflict")
+            .eq("actor_id", extraMember.id),
+        ),
     },
     "vote/read the audit entries of votes": {
-      own: async (actor) => !isBoard(actor) || !actor.user ? undefined :
-        returnedRows(actor.client.from("audit_log").select("id").eq("entity_id", board.ownPacket)
-          .in("action", ["cast_vote", "change_vote"]).neq("actor_id", actor.user.id)),
-      other: async (actor) => returnedRows(actor.client.from("audit_log").select("id")
-        .eq("entity_id", isBoard(actor) ? board.otherPacket : board.ownPacket).in("action", ["cast_vote", "change_vote"])),
+      own: async (actor) =>
+        !isBoard(actor) || !actor.user
+          ? undefined
+          : returnedRows(
+              actor.client
+                .from("audit_log")
+                .select("id")
+                .eq("entity_id", board.ownPacket)
+                .in("action", ["cast_vote", "change_vote"])
+                .neq("actor_id", actor.user.id),
+            ),
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("audit_log")
+            .select("id")
+            .eq("entity_id", isBoard(actor) ? board.otherPacket : board.ownPacket)
+            .in("action", ["cast_vote", "change_vote"]),
+        ),
     },
     "vote/follow quorum progress (counts only)": {
-      own: async (actor) => !isBoard(actor) ? undefined :
-        returnedRows(actor.client.rpc("packet_quorum_status", { packet: board.ownPacket })),
-      other: async (actor) => returnedRows(actor.client.rpc("packet_quorum_status", {
-        packet: isBoard(actor) ? board.otherPacket : board.ownPacket })),
+      own: async (actor) =>
+        !isBoard(actor)
+          ? undefined
+          : returnedRows(actor.client.rpc("packet_quorum_status", { packet: board.ownPacket })),
+      other: async (actor) =>
+        returnedRows(
+          actor.client.rpc("packet_quorum_status", {
+            packet: isBoard(actor) ? board.otherPacket : board.ownPacket,
+          }),
+        ),
     },
     "board packet/read or join its discussion": {
       own: async (actor) => {
         if (!isBoard(actor)) return undefined;
-        const wrote = await succeeded(actor.client.from("comments").insert({ packet_id: board.ownPacket, body: "Agreed." }));
+        const wrote = await succeeded(
+          actor.client.from("comments").insert({ packet_id: board.ownPacket, body: "Agreed." }),
+        );
         return wrote && returnedRows(actor.client.from("comments").select("id").eq("packet_id", board.ownPacket));
       },
       other: async (actor) => {
@@ -432,20 +798,38 @@ async function probes(): Promise<Record<string, Probe>> {
       },
     },
     "vote/cast or change": {
-      own: async (actor) => !isBoard(actor) ? undefined :
-        succeeded(actor.client.rpc("cast_vote", { packet: board.ownPacket, choice: "approve", reason: "Sound plan." })),
-      other: async (actor) => succeeded(actor.client.rpc("cast_vote", {
-        packet: isBoard(actor) ? board.otherPacket : board.ownPacket, choice: "approve", reason: "Sound plan." })),
+      own: async (actor) =>
+        !isBoard(actor)
+          ? undefined
+          : succeeded(
+              actor.client.rpc("cast_vote", { packet: board.ownPacket, choice: "approve", reason: "Sound plan." }),
+            ),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("cast_vote", {
+            packet: isBoard(actor) ? board.otherPacket : board.ownPacket,
+            choice: "approve",
+            reason: "Sound plan.",
+          }),
+        ),
     },
     "vote/read other members' votes": {
       own: async (actor) => {
         if (!isBoard(actor) || !actor.user) return undefined;
-        const { data } = await actor.client.from("votes").select("member_id").eq("packet_id", board.ownPacket).neq("member_id", actor.user.id);
+        const { data } = await actor.client
+          .from("votes")
+          .select("member_id")
+          .eq("packet_id", board.ownPacket)
+          .neq("member_id", actor.user.id);
         return (data?.length ?? 0) > 0;
       },
       other: async (actor) => {
         const packet = isBoard(actor) ? board.otherPacket : board.ownPacket;
-        const { data } = await actor.client.from("votes").select("member_id").eq("packet_id", packet).neq("member_id", actor.user?.id ?? "");
+        const { data } = await actor.client
+          .from("votes")
+          .select("member_id")
+          .eq("packet_id", packet)
+          .neq("member_id", actor.user?.id ?? "");
         return (data?.length ?? 0) > 0;
       },
     },
@@ -482,10 +866,18 @@ beforeAll(async () => {
   ownOrganisation = await buildOrganisation(cast.applicant, [cast.colleague]);
   otherOrganisation = await buildOrganisation(stranger);
   openCall = await buildCall(cast.coordinator);
-  draftCall = await rpc<string>(cast.coordinator.client, "create_call",
-    { title: "Draft call", opens_at: new Date().toISOString(), closes_at: new Date(Date.now() + 86_400_000).toISOString() });
+  draftCall = await rpc<string>(cast.coordinator.client, "create_call", {
+    title: "Draft call",
+    opens_at: new Date().toISOString(),
+    closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+  });
   actors.public = { who: "public", client: anonClient() };
-  actors.applicant = { who: "applicant", client: cast.applicant.client, user: cast.applicant, organisation: ownOrganisation };
+  actors.applicant = {
+    who: "applicant",
+    client: cast.applicant.client,
+    user: cast.applicant,
+    organisation: ownOrganisation,
+  };
   actors.reviewer = { who: "reviewer", client: cast.reviewer.client, user: cast.reviewer };
   actors.coordinator = { who: "coordinator", client: cast.coordinator.client, user: cast.coordinator };
   actors["board member"] = { who: "board member", client: cast.boardMember.client, user: cast.boardMember };
@@ -494,7 +886,12 @@ beforeAll(async () => {
 
   const own = await freshApplication("own", "board_review");
   const other = await freshApplication("other", "board_review");
-  Object.assign(applications, { own: own.application, ownPlan: own.plan, other: other.application, otherPlan: other.plan });
+  Object.assign(applications, {
+    own: own.application,
+    ownPlan: own.plan,
+    other: other.application,
+    otherPlan: other.plan,
+  });
   attachments.own = await seedAttachment(await eoiOf("own", "submitted"));
   attachments.other = await seedAttachment(await eoiOf("other", "submitted"));
 
@@ -510,7 +907,11 @@ beforeAll(async () => {
   for (const member of [cast.boardMember, chair]) {
     await rpc(member.client, "declare_conflict", { packet: board.ownPacket, has_conflict: false });
     await rpc(member.client, "cast_vote", { packet: board.ownPacket, choice: "approve", reason: "Sound plan." });
-    await rpc(member.client, "declare_conflict", { packet: board.otherPacket, has_conflict: true, reason: "Related party." });
+    await rpc(member.client, "declare_conflict", {
+      packet: board.otherPacket,
+      has_conflict: true,
+      reason: "Related party.",
+    });
   }
   await rpc(extraMember.client, "declare_conflict", { packet: board.otherPacket, has_conflict: false });
   await rpc(extraMember.client, "cast_vote", { packet: board.otherPacket, choice: "approve", reason: "Sound plan." });
@@ -520,7 +921,10 @@ beforeAll(async () => {
   const designatedPacket = await buildPacket(chair, designated.application);
   await rpc(extraMember.client, "declare_conflict", { packet: designatedPacket, has_conflict: false });
   await rpc(extraMember.client, "cast_vote", { packet: designatedPacket, choice: "approve", reason: "Ready." });
-  designatedCentre = await rpc<string>(chair.client, "record_decision", { packet: designatedPacket, outcome: "approve" });
+  designatedCentre = await rpc<string>(chair.client, "record_decision", {
+    packet: designatedPacket,
+    outcome: "approve",
+  });
 
   allProbes = await probes();
 });
@@ -540,7 +944,7 @@ describe("the README permissions table, cell by cell", () => {
         const own = probe.own ? await probe.own(actor) : undefined;
         const other = await probe.other(actor);
         // "yes": others' records too (and one's own, where one has any); "own": only one's own; "no": neither.
-        if (other) observed[who] = own === false ? "others only" as Expected : "yes";
+        if (other) observed[who] = own === false ? ("others only" as Expected) : "yes";
         else observed[who] = own ? "own" : "no";
       }
       expect(observed).toEqual(row.expected);
@@ -554,6 +958,8 @@ describe("the README permissions table, cell by cell", () => {
     expect(update.error?.code).toBe("42501");
     const remove = await serviceClient().from("audit_log").delete().eq("entity_id", eoi);
     expect(remove.error?.code).toBe("42501");
-    await expect(withDatabase((db) => db.query("delete from public.audit_log where entity_id = $1", [eoi]))).rejects.toThrow(/append-only/);
+    await expect(
+      withDatabase((db) => db.query("delete from public.audit_log where entity_id = $1", [eoi])),
+    ).rejects.toThrow(/append-only/);
   });
 });

@@ -15,8 +15,14 @@ function editorAnchors() {
   paragraph.insert(0, [text]);
   const json = (position: Y.RelativePosition) => Y.relativePositionToJSON(position) as Record<string, unknown>;
   return {
-    inText: { from: json(Y.createRelativePositionFromTypeIndex(text, 1)), to: json(Y.createRelativePositionFromTypeIndex(text, 5, -1)) },
-    atRoot: { from: json(Y.createRelativePositionFromTypeIndex(fragment, 0)), to: json(Y.createRelativePositionFromTypeIndex(fragment, 1)) },
+    inText: {
+      from: json(Y.createRelativePositionFromTypeIndex(text, 1)),
+      to: json(Y.createRelativePositionFromTypeIndex(text, 5, -1)),
+    },
+    atRoot: {
+      from: json(Y.createRelativePositionFromTypeIndex(fragment, 0)),
+      to: json(Y.createRelativePositionFromTypeIndex(fragment, 1)),
+    },
   };
 }
 
@@ -43,7 +49,10 @@ const malformed: [string, unknown][] = [
   ["an ID with an extra key", { from: { type: { ...id, more: 1 } }, to: valid }],
   ["a string assoc", { from: { tname: "default", assoc: "0" }, to: valid }],
   ["5,000 levels deep", { from: deep, to: deep }],
-  ["a huge value", { from: { tname: "default", assoc: 0, item: { client: 1, clock: 1, pad: "x".repeat(20_000) } }, to: valid }],
+  [
+    "a huge value",
+    { from: { tname: "default", assoc: 0, item: { client: 1, clock: 1, pad: "x".repeat(20_000) } }, to: valid },
+  ],
 ];
 
 let cast: Cast;
@@ -52,7 +61,9 @@ let plan: string;
 let application: string;
 
 const commentCount = () =>
-  withDatabase(async (db) => Number((await db.query("select count(*) from public.plan_comments where plan_id = $1", [plan])).rows[0].count));
+  withDatabase(async (db) =>
+    Number((await db.query("select count(*) from public.plan_comments where plan_id = $1", [plan])).rows[0].count),
+  );
 
 async function comment(user: TestUser, body = "Is the baseline right?"): Promise<number> {
   return rpc<number>(user.client, "add_plan_comment", { plan, body, anchor: editorAnchors().inText });
@@ -78,7 +89,11 @@ describe("comment anchors", () => {
   it("accepts the anchors the editor writes, and the app's schema agrees", async () => {
     for (const anchor of Object.values(editorAnchors())) {
       expect(commentAnchor.safeParse(anchor).success).toBe(true);
-      const { error } = await cast.applicant.client.rpc("add_plan_comment", { plan, body: "Anchored.", anchor: anchor as never });
+      const { error } = await cast.applicant.client.rpc("add_plan_comment", {
+        plan,
+        body: "Anchored.",
+        anchor: anchor as never,
+      });
       expect(error).toBeNull();
     }
   });
@@ -86,7 +101,11 @@ describe("comment anchors", () => {
   for (const [name, anchor] of malformed) {
     it(`refuses an anchor with ${name}, storing nothing`, async () => {
       const before = await commentCount();
-      const { error } = await cast.applicant.client.rpc("add_plan_comment", { plan, body: "Hostile.", anchor: anchor as never });
+      const { error } = await cast.applicant.client.rpc("add_plan_comment", {
+        plan,
+        body: "Hostile.",
+        anchor: anchor as never,
+      });
       expect(error).not.toBeNull();
       if (name !== "5,000 levels deep") expect(error?.hint).toBe("invalid_anchor");
       expect(await commentCount()).toBe(before);
@@ -123,7 +142,9 @@ describe("removing a comment", () => {
   it("lets a Board member remove their own comment, never someone else's", async () => {
     const own = await comment(cast.boardMember, "Mine to remove.");
     const reviewers = await comment(cast.reviewer, "BDT's question.");
-    expect((await cast.boardMember.client.rpc("remove_plan_comment", { comment: reviewers })).error?.hint).toBe("not_allowed");
+    expect((await cast.boardMember.client.rpc("remove_plan_comment", { comment: reviewers })).error?.hint).toBe(
+      "not_allowed",
+    );
     await rpc(cast.boardMember.client, "remove_plan_comment", { comment: own });
     expect(await visibleTo(cast.reviewer.client, own)).toBe(0);
     expect(await visibleTo(cast.reviewer.client, reviewers)).toBe(1);
@@ -132,13 +153,23 @@ describe("removing a comment", () => {
   it("refuses everyone else: a colleague of the author, a Board member, a stranger, the public, and direct writes", async () => {
     const thread = await comment(cast.applicant, "Keep me.");
     const answer = await reply(cast.reviewer, thread);
-    expect((await cast.colleague.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe("not_allowed");
-    expect((await cast.applicant.client.rpc("remove_plan_comment", { comment: answer })).error?.hint).toBe("not_allowed");
-    expect((await cast.boardMember.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe("not_allowed");
+    expect((await cast.colleague.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe(
+      "not_allowed",
+    );
+    expect((await cast.applicant.client.rpc("remove_plan_comment", { comment: answer })).error?.hint).toBe(
+      "not_allowed",
+    );
+    expect((await cast.boardMember.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe(
+      "not_allowed",
+    );
     expect((await cast.outsider.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe("not_found");
     expect((await anonClient().rpc("remove_plan_comment", { comment: thread })).error).not.toBeNull();
     expect((await chair.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe("not_found");
-    const direct = await cast.applicant.client.from("plan_comments").update({ removed_at: new Date().toISOString() }).eq("id", thread).select("id");
+    const direct = await cast.applicant.client
+      .from("plan_comments")
+      .update({ removed_at: new Date().toISOString() })
+      .eq("id", thread)
+      .select("id");
     expect(direct.data ?? []).toHaveLength(0);
     const deleted = await cast.reviewer.client.from("plan_comments").delete().eq("id", thread).select("id");
     expect(deleted.data ?? []).toHaveLength(0);
@@ -149,22 +180,36 @@ describe("removing a comment", () => {
   it("keeps a removed thread closed: no reply, no resolve, no second removal", async () => {
     const thread = await comment(cast.applicant);
     await rpc(cast.reviewer.client, "remove_plan_comment", { comment: thread });
-    expect((await cast.applicant.client.rpc("add_plan_comment", { plan, body: "Late reply.", parent: thread })).error?.hint).toBe("not_found");
-    expect((await cast.applicant.client.rpc("resolve_plan_comment", { comment: thread, resolved: true })).error?.hint).toBe("not_found");
+    expect(
+      (await cast.applicant.client.rpc("add_plan_comment", { plan, body: "Late reply.", parent: thread })).error?.hint,
+    ).toBe("not_found");
+    expect(
+      (await cast.applicant.client.rpc("resolve_plan_comment", { comment: thread, resolved: true })).error?.hint,
+    ).toBe("not_found");
     expect((await cast.reviewer.client.rpc("remove_plan_comment", { comment: thread })).error?.hint).toBe("not_found");
   });
 
   it("lets the author remove only while they may still comment; BDT may remove after the plan is frozen", async () => {
     const cast2 = await buildCast();
     const { plan: frozenPlan, application: frozenApplication } = await buildApplication(cast2, "board_review");
-    const authored = await rpc<number>(cast2.applicant.client, "add_plan_comment", { plan: frozenPlan, body: "Before approval.", anchor: editorAnchors().inText });
-    const second = await rpc<number>(cast2.applicant.client, "add_plan_comment", { plan: frozenPlan, body: "Another.", anchor: editorAnchors().inText });
+    const authored = await rpc<number>(cast2.applicant.client, "add_plan_comment", {
+      plan: frozenPlan,
+      body: "Before approval.",
+      anchor: editorAnchors().inText,
+    });
+    const second = await rpc<number>(cast2.applicant.client, "add_plan_comment", {
+      plan: frozenPlan,
+      body: "Another.",
+      anchor: editorAnchors().inText,
+    });
     const packet = await buildPacket(chair, frozenApplication);
     await rpc(chair.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(chair.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
     await rpc(chair.client, "record_decision", { packet, outcome: "approve" });
     expect((await cast2.applicant.client.rpc("my_plan_access", { plan: frozenPlan })).data).toBe("read");
-    expect((await cast2.applicant.client.rpc("remove_plan_comment", { comment: authored })).error?.hint).toBe("not_allowed");
+    expect((await cast2.applicant.client.rpc("remove_plan_comment", { comment: authored })).error?.hint).toBe(
+      "not_allowed",
+    );
     await rpc(cast2.reviewer.client, "remove_plan_comment", { comment: second });
     expect(await visibleTo(cast2.applicant.client, second)).toBe(0);
     expect(await visibleTo(cast2.applicant.client, authored)).toBe(1);

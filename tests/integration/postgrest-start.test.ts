@@ -14,7 +14,12 @@ describe("starting PostgREST", () => {
     const lines: string[] = [];
     try {
       const postgrest = await startPostgrestOnFreePorts(
-        { dbUri: stack().databaseUrl, jwtSecret: stack().jwtSecret, queryPlans: false, log: (line) => lines.push(line) },
+        {
+          dbUri: stack().databaseUrl,
+          jwtSecret: stack().jwtSecret,
+          queryPlans: false,
+          log: (line) => lines.push(line),
+        },
         async () => {
           const port = chosen.length === 0 ? takenPort : await findFreePort();
           chosen.push(port);

@@ -22,7 +22,11 @@ describe("profiles and role grants under RLS", () => {
       .eq("id", other.id)
       .select("id");
     expect(updated).toEqual([]);
-    const { data: unchanged } = await serviceClient().from("profiles").select("display_name").eq("id", other.id).single();
+    const { data: unchanged } = await serviceClient()
+      .from("profiles")
+      .select("display_name")
+      .eq("id", other.id)
+      .single();
     expect(unchanged?.display_name).toBe("Other Person");
   });
 
@@ -54,32 +58,56 @@ describe("profiles and role grants under RLS", () => {
 
   it("lets a coordinator read every profile and grant and revoke roles through audited functions", async () => {
     const [coordinator, person] = await Promise.all([buildUser(["coordinator"]), buildUser()]);
-    const { data: profiles } = await coordinator.client.from("profiles").select("id").in("id", [person.id, coordinator.id]);
+    const { data: profiles } = await coordinator.client
+      .from("profiles")
+      .select("id")
+      .in("id", [person.id, coordinator.id]);
     expect(profiles).toHaveLength(2);
-    expect((await coordinator.client.rpc("grant_role", { person: person.id, role: "reviewer", reason: "Joined BDT" })).error).toBeNull();
+    expect(
+      (await coordinator.client.rpc("grant_role", { person: person.id, role: "reviewer", reason: "Joined BDT" })).error,
+    ).toBeNull();
     const { data: personRoles } = await person.client.rpc("my_roles");
     expect(personRoles).toEqual(["applicant", "reviewer"]);
     // Direct writes are closed: every change goes through the audited functions.
-    const direct = await coordinator.client.from("role_grants").insert({ user_id: person.id, role: "board_member", granted_by: coordinator.id });
+    const direct = await coordinator.client
+      .from("role_grants")
+      .insert({ user_id: person.id, role: "board_member", granted_by: coordinator.id });
     expect(direct.error?.code).toBe("42501");
     expect((await coordinator.client.rpc("revoke_role", { person: person.id, role: "reviewer" })).error).toBeNull();
-    const audit = await withDatabase(async (db) =>
-      (await db.query("select actor_id, action, from_state, to_state, reason from public.audit_log where entity_id = $1 order by id", [person.id])).rows);
+    const audit = await withDatabase(
+      async (db) =>
+        (
+          await db.query(
+            "select actor_id, action, from_state, to_state, reason from public.audit_log where entity_id = $1 order by id",
+            [person.id],
+          )
+        ).rows,
+    );
     expect(audit).toEqual([
       { actor_id: coordinator.id, action: "grant_role", from_state: null, to_state: "reviewer", reason: "Joined BDT" },
       { actor_id: coordinator.id, action: "revoke_role", from_state: "reviewer", to_state: null, reason: null },
     ]);
-    expect((await person.client.rpc("grant_role", { person: person.id, role: "coordinator" })).error?.hint).toBe("not_allowed");
+    expect((await person.client.rpc("grant_role", { person: person.id, role: "coordinator" })).error?.hint).toBe(
+      "not_allowed",
+    );
   });
 
   it("deactivates an account: no sign-in, no refresh, until a coordinator reactivates it", async () => {
     const [coordinator, person] = await Promise.all([buildUser(["coordinator"]), buildUser()]);
     const { data: session } = await person.client.auth.getSession();
-    expect((await coordinator.client.rpc("set_account_active", { person: person.id, active: false, reason: "Left" })).error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email: person.email, password: person.password })).error?.code).toBe("user_banned");
-    expect((await anonClient().auth.refreshSession({ refresh_token: session.session!.refresh_token })).error).not.toBeNull();
+    expect(
+      (await coordinator.client.rpc("set_account_active", { person: person.id, active: false, reason: "Left" })).error,
+    ).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: person.email, password: person.password })).error?.code,
+    ).toBe("user_banned");
+    expect(
+      (await anonClient().auth.refreshSession({ refresh_token: session.session!.refresh_token })).error,
+    ).not.toBeNull();
     expect((await coordinator.client.rpc("set_account_active", { person: person.id, active: true })).error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email: person.email, password: person.password })).error).toBeNull();
+    expect(
+      (await anonClient().auth.signInWithPassword({ email: person.email, password: person.password })).error,
+    ).toBeNull();
     const directory = await coordinator.client.rpc("people_directory");
     expect(directory.data?.find((row) => row.id === person.id)).toMatchObject({ active: true, roles: ["applicant"] });
   });

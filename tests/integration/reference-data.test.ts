@@ -25,13 +25,26 @@ describe("reference data", () => {
         }
       }
     }
-    expect(counts).toEqual({ centre_types: 4, strategic_capabilities: 5, itu_regions: 6, regional_initiatives: 7, kigali_priorities: 5 });
+    expect(counts).toEqual({
+      centre_types: 4,
+      strategic_capabilities: 5,
+      itu_regions: 6,
+      regional_initiatives: 7,
+      kigali_priorities: 5,
+    });
   });
 
   it("lists the 193 ITU Member States with ISO codes and regions, named in every language by ICU", async () => {
     const { data } = await anonClient().from("countries").select("code, region_code, is_ldc, is_lldc, is_sids");
     expect(data).toHaveLength(193);
-    expect([...new Set(data!.map((country) => country.region_code))].sort()).toEqual(["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]);
+    expect([...new Set(data!.map((country) => country.region_code))].sort()).toEqual([
+      "AFR",
+      "AMS",
+      "ARB",
+      "ASP",
+      "CIS",
+      "EUR",
+    ]);
     expect(data!.filter((country) => country.is_ldc)).toHaveLength(44);
     // Country names are not stored per language: the UI names them with Intl.DisplayNames from the ISO code.
     for (const language of languages) {

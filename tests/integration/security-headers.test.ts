@@ -5,7 +5,12 @@ import { securityHeaders } from "../../server/security-headers";
 import { stack } from "../support/supabase";
 
 const directives = (header: string | null) =>
-  Object.fromEntries((header ?? "").split(";").map((part) => part.trim().split(/\s+/)).map(([name = "", ...values]) => [name, values]));
+  Object.fromEntries(
+    (header ?? "")
+      .split(";")
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name = "", ...values]) => [name, values]),
+  );
 
 describe("security headers on the app's pages", () => {
   it("a CSP whose only inline scripts are Remix's, carrying this response's nonce", async () => {

@@ -24,7 +24,14 @@ beforeAll(async () => {
 });
 
 describe("one live EoI per institution and call", () => {
-  const live = ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated"] as const;
+  const live = [
+    "draft",
+    "submitted",
+    "under_validation",
+    "clarification_requested",
+    "resubmitted",
+    "validated",
+  ] as const;
 
   for (const state of eoiStates) {
     const refused = (live as readonly string[]).includes(state);
@@ -36,8 +43,15 @@ describe("one live EoI per institution and call", () => {
         expect(error?.hint).toBe("eoi_exists");
         expect(error?.details).toBe(eoi);
         expect(data).toBeNull();
-        const rows = await withDatabase(async (db) =>
-          (await db.query("select id from public.eois where organisation_id = $1 and call_id = $2", [organisation, call])).rows);
+        const rows = await withDatabase(
+          async (db) =>
+            (
+              await db.query("select id from public.eois where organisation_id = $1 and call_id = $2", [
+                organisation,
+                call,
+              ])
+            ).rows,
+        );
         expect(rows).toEqual([{ id: eoi }]);
       } else {
         expect(error).toBeNull();
@@ -50,7 +64,9 @@ describe("one live EoI per institution and call", () => {
     const organisation = await buildOrganisation(cast.applicant, [cast.colleague]);
     const call = await buildCall(cast.coordinator);
     await buildDraftEoi(cast.applicant, organisation, call);
-    expect((await cast.applicant.client.rpc("create_eoi", { call: await buildCall(cast.coordinator), organisation })).error).toBeNull();
+    expect(
+      (await cast.applicant.client.rpc("create_eoi", { call: await buildCall(cast.coordinator), organisation })).error,
+    ).toBeNull();
     const otherOrganisation = await buildOrganisation(cast.applicant);
     expect((await cast.applicant.client.rpc("create_eoi", { call, organisation: otherOrganisation })).error).toBeNull();
   });
@@ -64,7 +80,8 @@ describe("one live EoI per institution and call", () => {
       cast.applicant.client.rpc("create_eoi", { call, organisation }),
     ]);
     expect(results.filter((result) => result.error === null)).toHaveLength(1);
-    for (const result of results.filter((result) => result.error !== null)) expect(result.error?.hint).toBe("eoi_exists");
+    for (const result of results.filter((result) => result.error !== null))
+      expect(result.error?.hint).toBe("eoi_exists");
   });
 
   it("keeps the refusal for people outside the institution a plain refusal", async () => {
@@ -75,11 +92,17 @@ describe("one live EoI per institution and call", () => {
 
 describe("submitting an application needs the plan's required sections", () => {
   const setPlan = (application: string, content: unknown) =>
-    withDatabase((db) => db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]));
+    withDatabase((db) =>
+      db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]),
+    );
   const status = (application: string) =>
-    withDatabase(async (db) => (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status);
+    withDatabase(
+      async (db) =>
+        (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+    );
   const submit = (application: string) => cast.applicant.client.rpc("submit_application", { application });
-  const template = (): PlanNode => buildPlanTemplate("Centre", [{ code: "entrepreneurship_sme_growth", label: "Entrepreneurship and SME growth" }]);
+  const template = (): PlanNode =>
+    buildPlanTemplate("Centre", [{ code: "entrepreneurship_sme_growth", label: "Entrepreneurship and SME growth" }]);
 
   it("refuses an empty plan, naming each capability's missing section, and changes nothing", async () => {
     const { application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
@@ -109,22 +132,29 @@ describe("submitting an application needs the plan's required sections", () => {
     const kpiTable = plan.content!.filter((node) => node.type === "table")[1]!;
     kpiTable.content![1]!.content![2] = { type: "tableCell", content: [{ type: "paragraph", content: [] }] };
     await setPlan(application, plan);
-    await withDatabase((db) => db.query("update public.centre_applications set host_details = null where id = $1", [application]));
+    await withDatabase((db) =>
+      db.query("update public.centre_applications set host_details = null where id = $1", [application]),
+    );
     const { error } = await submit(application);
     expect(error?.details).toBe("host_details,plan.entrepreneurship_sme_growth.kpis");
   });
 
   it("checks every capability of the application, found by its heading", async () => {
     const { application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
-    await withDatabase((db) => db.query(
-      "update public.centre_applications set capabilities = array['future_readiness', 'entrepreneurship_sme_growth'] where id = $1",
-      [application]));
+    await withDatabase((db) =>
+      db.query(
+        "update public.centre_applications set capabilities = array['future_readiness', 'entrepreneurship_sme_growth'] where id = $1",
+        [application],
+      ),
+    );
     await setPlan(application, fillEmptyParagraphs(template()));
     expect((await submit(application)).error?.details).toBe("plan.future_readiness.section");
-    const both = fillEmptyParagraphs(buildPlanTemplate("Centre", [
-      { code: "future_readiness", label: "Future readiness" },
-      { code: "entrepreneurship_sme_growth", label: "Entrepreneurship and SME growth" },
-    ]));
+    const both = fillEmptyParagraphs(
+      buildPlanTemplate("Centre", [
+        { code: "future_readiness", label: "Future readiness" },
+        { code: "entrepreneurship_sme_growth", label: "Entrepreneurship and SME growth" },
+      ]),
+    );
     // The second section keeps its heading but loses its objectives text.
     const headings = both.content!.map((node) => node.content?.[0]?.text);
     const objectives = headings.lastIndexOf("Objectives");
@@ -144,8 +174,13 @@ describe("submitting an application needs the plan's required sections", () => {
 describe("the factories' applications", () => {
   it("submit, because their plan is complete", async () => {
     const { application } = await buildApplication(cast, "submitted");
-    const row = await withDatabase(async (db) => (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0]);
+    const row = await withDatabase(
+      async (db) =>
+        (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0],
+    );
     expect(row.status).toBe("submitted");
-    await expect(rpc(cast.applicant.client, "submit_application", { application })).rejects.toThrow(/invalid_transition/);
+    await expect(rpc(cast.applicant.client, "submit_application", { application })).rejects.toThrow(
+      /invalid_transition/,
+    );
   });
 });

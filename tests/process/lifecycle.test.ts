@@ -94,8 +94,18 @@ describe("the server process", { timeout: 600_000 }, () => {
     expect(await waitForExit(children.postgres!, 20_000)).toBe(true);
     const second = await start({ dataDir, pgPort: first.pgPort });
     const health = await (await fetch(`${second.url}/healthz`)).json();
-    expect(health).toMatchObject({ status: "ok", mode: "embedded", services: { database: "up", rest: "up", auth: "up", collab: "up" } });
-    expect(health.collab).toEqual({ documents: 0, connections: 0, pendingWrites: 0, persistenceLagMs: 0, droppedUpdates: 0 });
+    expect(health).toMatchObject({
+      status: "ok",
+      mode: "embedded",
+      services: { database: "up", rest: "up", auth: "up", collab: "up" },
+    });
+    expect(health.collab).toEqual({
+      documents: 0,
+      connections: 0,
+      pendingWrites: 0,
+      persistenceLagMs: 0,
+      droppedUpdates: 0,
+    });
     expect(await second.stop("SIGTERM")).toBe(0);
   });
 
@@ -104,7 +114,9 @@ describe("the server process", { timeout: 600_000 }, () => {
     const first = await start({ dataDir });
     const second = await start({ dataDir, waitForHealthy: false });
     expect(await second.exited).toBe(1);
-    expect(second.output().trim()).toMatch(/^Cannot start: Another Accelerator Network server \(pid \d+\) is using .+$/);
+    expect(second.output().trim()).toMatch(
+      /^Cannot start: Another Accelerator Network server \(pid \d+\) is using .+$/,
+    );
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
   });
 
@@ -115,7 +127,9 @@ describe("the server process", { timeout: 600_000 }, () => {
     try {
       const server = await start({ dataDir: newDataDir(), port, waitForHealthy: false });
       expect(await server.exited).toBe(1);
-      expect(server.output().trim()).toBe(`Cannot start: Port ${port} on 127.0.0.1 is already in use; stop what uses it or set PORT.`);
+      expect(server.output().trim()).toBe(
+        `Cannot start: Port ${port} on 127.0.0.1 is already in use; stop what uses it or set PORT.`,
+      );
     } finally {
       blocker.close();
     }
@@ -165,7 +179,10 @@ describe("the server process", { timeout: 600_000 }, () => {
       redirect: "manual",
     });
     expect(signIn.status).toBe(302);
-    const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0])
+      .join("; ");
     const home = await (await fetch(`${project.url}/home`, { headers: { cookie } })).text();
     expect(home).toContain("Welcome, Rafael Moreno");
     expect(await project.stop("SIGTERM")).toBe(0);

@@ -20,13 +20,16 @@ async function watchContentSecurityPolicy(context: BrowserContext): Promise<void
   // Init scripts run through the DevTools protocol, so the page's CSP does not block this listener itself.
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`);
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
   context.on("console", (message) => {
     const text = message.text();
     // Chromium's own report ("Refused to execute inline script ...") also covers pages where scripts do not run.
-    if (text.startsWith("CSP violation:") || /^Refused to /.test(text)) cspViolations.push(`${message.page()?.url() ?? "?"}: ${text}`);
+    if (text.startsWith("CSP violation:") || /^Refused to /.test(text))
+      cspViolations.push(`${message.page()?.url() ?? "?"}: ${text}`);
   });
 }
 
@@ -75,7 +78,8 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
     return results.violations;
   });
   const summary = (violations as AxeViolation[]).map(
-    (violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
   );
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
@@ -97,8 +101,17 @@ export function collectPageErrors(page: Page): string[] {
  * Fills and sends the sign-in form; the caller waits for what it expects next (home, or an error). `redirectTo` is
  * passed to the sign-in page as a link would pass it (it used to be dropped, so redirect tests proved nothing).
  */
-export async function submitSignIn(page: Page, email: string, password: string, options: { redirectTo?: string } = {}): Promise<void> {
-  await page.goto(options.redirectTo === undefined ? "/sign-in" : `/sign-in?${new URLSearchParams({ redirectTo: options.redirectTo })}`);
+export async function submitSignIn(
+  page: Page,
+  email: string,
+  password: string,
+  options: { redirectTo?: string } = {},
+): Promise<void> {
+  await page.goto(
+    options.redirectTo === undefined
+      ? "/sign-in"
+      : `/sign-in?${new URLSearchParams({ redirectTo: options.redirectTo })}`,
+  );
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

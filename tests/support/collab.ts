@@ -122,7 +122,9 @@ export function openPlanClient(options: PlanClientOptions): PlanClient {
     closed,
     storedVectors,
     synced: () =>
-      provider.synced ? Promise.resolve() : new Promise((resolve) => provider.once("sync", (state: boolean) => state && resolve())),
+      provider.synced
+        ? Promise.resolve()
+        : new Promise((resolve) => provider.once("sync", (state: boolean) => state && resolve())),
     text: () => fragmentText(doc),
     destroy: () => {
       if (destroyed) return;
@@ -136,14 +138,24 @@ export function openPlanClient(options: PlanClientOptions): PlanClient {
 /** The plain text of a plan document, block by block. */
 export function fragmentText(doc: Y.Doc): string {
   const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string =>
-    node instanceof Y.XmlText ? node.toString().replace(/<[^>]+>/g, "") : node.toArray().map((child) => walk(child as Y.XmlElement)).join(node instanceof Y.XmlElement && ["paragraph", "heading", "tableCell", "tableHeader"].includes(node.nodeName) ? "" : "\n");
+    node instanceof Y.XmlText
+      ? node.toString().replace(/<[^>]+>/g, "")
+      : node
+          .toArray()
+          .map((child) => walk(child as Y.XmlElement))
+          .join(
+            node instanceof Y.XmlElement && ["paragraph", "heading", "tableCell", "tableHeader"].includes(node.nodeName)
+              ? ""
+              : "\n",
+          );
   return walk(doc.getXmlFragment(planFragmentName));
 }
 
 /** Writes `text` into every empty paragraph of the plan (table cells included), as people answering every section would. */
 export function fillEmptyParagraphsOf(doc: Y.Doc, text = "Answered."): void {
   const walk = (node: Y.XmlElement | Y.XmlFragment) => {
-    if (node instanceof Y.XmlElement && node.nodeName === "paragraph" && node.length === 0) node.insert(0, [new Y.XmlText(text)]);
+    if (node instanceof Y.XmlElement && node.nodeName === "paragraph" && node.length === 0)
+      node.insert(0, [new Y.XmlText(text)]);
     for (const child of node.toArray()) if (child instanceof Y.XmlElement) walk(child);
   };
   doc.transact(() => walk(doc.getXmlFragment(planFragmentName)));
@@ -173,7 +185,11 @@ export function upgradeStatus(url: string, headers: Record<string, string>): Pro
   });
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -215,7 +231,8 @@ export function openRawSocket(baseUrl: string, planId: string, token: string): R
   const access = new Promise<PlanAccessLevel>((resolve) => {
     socket.on("message", (data: Buffer) => {
       const decoder = decoding.createDecoder(new Uint8Array(data));
-      if (decoding.readVarUint(decoder) === CollabMessage.access) resolve(decoding.readVarString(decoder) as PlanAccessLevel);
+      if (decoding.readVarUint(decoder) === CollabMessage.access)
+        resolve(decoding.readVarString(decoder) as PlanAccessLevel);
     });
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -225,7 +242,10 @@ export function openRawSocket(baseUrl: string, planId: string, token: string): R
 }
 
 /** An access token as the auth server would sign it (or, with another secret, as a forger would). */
-export async function signAccessToken(secret: string, claims: { sub: string; expiresInSeconds: number }): Promise<string> {
+export async function signAccessToken(
+  secret: string,
+  claims: { sub: string; expiresInSeconds: number },
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: "authenticated", aal: "aal1", session_id: randomUUID() })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -289,7 +309,9 @@ export function textAtNextSync(client: PlanClient): Promise<string> {
 
 /** The collaboration server's counters, from /healthz. */
 export async function collabMetrics(baseUrl: string): Promise<{ documents: number; connections: number }> {
-  const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { collab: { documents: number; connections: number } };
+  const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as {
+    collab: { documents: number; connections: number };
+  };
   return health.collab;
 }
 
@@ -298,7 +320,11 @@ export async function collabMetrics(baseUrl: string): Promise<{ documents: numbe
  * connection): the server's close frame is read and reported, but never acknowledged, so the server keeps the
  * socket until it is destroyed.
  */
-export function openSilentSocket(baseUrl: string, planId: string, token: string): { closeCode: Promise<number>; destroy: () => void } {
+export function openSilentSocket(
+  baseUrl: string,
+  planId: string,
+  token: string,
+): { closeCode: Promise<number>; destroy: () => void } {
   const url = new URL(planDocumentUrl(baseUrl, planId));
   const socket = net.connect(Number(url.port), url.hostname);
   socket.on("error", () => undefined);
@@ -335,7 +361,8 @@ export function openSilentSocket(baseUrl: string, planId: string, token: string)
         let length = (buffer[1] ?? 0) & 0x7f;
         let offset = 2;
         if (length === 126) [length, offset] = [buffer.length >= 4 ? buffer.readUInt16BE(2) : Infinity, 4];
-        else if (length === 127) [length, offset] = [buffer.length >= 10 ? Number(buffer.readBigUInt64BE(2)) : Infinity, 10];
+        else if (length === 127)
+          [length, offset] = [buffer.length >= 10 ? Number(buffer.readBigUInt64BE(2)) : Infinity, 10];
         if (buffer.length < offset + length) return;
         if (opcode === 0x8) resolve(length >= 2 ? buffer.readUInt16BE(offset) : 1005);
         buffer = buffer.subarray(offset + length);
@@ -391,7 +418,10 @@ export interface ServerPlan {
  * applicant, coordinator and reviewer (the factories only know the shared stack).
  */
 /** `completePlan`: every required section of the plan written (its JSON copy), so the application can be submitted. */
-export async function buildPlanOnServer(server: RunningServer, options: { completePlan?: boolean } = {}): Promise<ServerPlan> {
+export async function buildPlanOnServer(
+  server: RunningServer,
+  options: { completePlan?: boolean } = {},
+): Promise<ServerPlan> {
   const [applicant, reviewer, coordinator] = await Promise.all([
     signInDemo(server, "applicant@demo.local"),
     signInDemo(server, "reviewer@demo.local"),
@@ -437,7 +467,9 @@ export async function buildPlanOnServer(server: RunningServer, options: { comple
     }
   }
   const [reviewerToken, coordinatorToken, applicantToken] = await Promise.all(
-    [reviewer, coordinator, applicant].map(async (client) => (await client.auth.getSession()).data.session?.access_token ?? ""),
+    [reviewer, coordinator, applicant].map(
+      async (client) => (await client.auth.getSession()).data.session?.access_token ?? "",
+    ),
   );
   return {
     planId: plan.data.id,
@@ -460,5 +492,8 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 /** Whether a promise has settled by now. */
 export async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   const pending = Symbol("pending");
-  return (await Promise.race([promise.then(() => true), new Promise((resolve) => setImmediate(() => resolve(pending)))])) !== pending;
+  return (
+    (await Promise.race([promise.then(() => true), new Promise((resolve) => setImmediate(() => resolve(pending)))])) !==
+    pending
+  );
 }

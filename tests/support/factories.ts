@@ -31,7 +31,11 @@ export async function buildCast(): Promise<Cast> {
 }
 
 /** Calls a transition the way the app does (payload checked by its zod schema) and throws on any refusal. */
-export async function rpc<T = unknown>(client: SupabaseClient<Database>, name: RpcName, args: Record<string, unknown>): Promise<T> {
+export async function rpc<T = unknown>(
+  client: SupabaseClient<Database>,
+  name: RpcName,
+  args: Record<string, unknown>,
+): Promise<T> {
   const { data, error } = await callRpc(client, name, args as never);
   if (error) throw new Error(`${name}: ${error.code} ${error.message}`);
   return data as T;
@@ -44,7 +48,8 @@ export async function buildOrganisation(owner: TestUser, members: TestUser[] = [
     country_code: "KE",
     website: "https://example.org",
   });
-  for (const member of members) await rpc(owner.client, "add_organisation_member", { organisation: id, member: member.id });
+  for (const member of members)
+    await rpc(owner.client, "add_organisation_member", { organisation: id, member: member.id });
   return id;
 }
 
@@ -161,7 +166,9 @@ export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organ
 }
 
 export async function eoiStatus(eoi: string): Promise<string> {
-  return withDatabase(async (db) => (await db.query("select status from public.eois where id = $1", [eoi])).rows[0]?.status);
+  return withDatabase(
+    async (db) => (await db.query("select status from public.eois where id = $1", [eoi])).rows[0]?.status,
+  );
 }
 
 export interface AuditRow {
@@ -174,11 +181,14 @@ export interface AuditRow {
 }
 
 export async function auditEntries(entityId: string): Promise<AuditRow[]> {
-  return withDatabase(async (db) =>
-    (await db.query<AuditRow>(
-      "select actor_id, action, from_state, to_state, reason, occurred_at from public.audit_log where entity_id = $1 order by id",
-      [entityId],
-    )).rows,
+  return withDatabase(
+    async (db) =>
+      (
+        await db.query<AuditRow>(
+          "select actor_id, action, from_state, to_state, reason, occurred_at from public.audit_log where entity_id = $1 order by id",
+          [entityId],
+        )
+      ).rows,
   );
 }
 
@@ -196,12 +206,19 @@ export function fillEmptyParagraphs(node: PlanNode, text = "Answered."): PlanNod
 }
 
 /** The server's plan template for these capabilities (English labels, as the server writes them), every section filled. */
-export async function completePlanContent(capabilities: string[], centreName = "Acceleration Centre"): Promise<PlanNode> {
-  const labels = await withDatabase(async (db) =>
-    (await db.query<TemplateCapability>(
-      "select code, label ->> 'en' as label from public.strategic_capabilities where code = any($1::text[]) order by position",
-      [capabilities],
-    )).rows);
+export async function completePlanContent(
+  capabilities: string[],
+  centreName = "Acceleration Centre",
+): Promise<PlanNode> {
+  const labels = await withDatabase(
+    async (db) =>
+      (
+        await db.query<TemplateCapability>(
+          "select code, label ->> 'en' as label from public.strategic_capabilities where code = any($1::text[]) order by position",
+          [capabilities],
+        )
+      ).rows,
+  );
   return fillEmptyParagraphs(buildPlanTemplate(centreName, labels));
 }
 
@@ -210,10 +227,19 @@ export async function completePlanContent(capabilities: string[], centreName = "
  * required section; the plan is then loaded from this JSON when first opened.
  */
 export async function fillPlan(application: string): Promise<void> {
-  const capabilities = await withDatabase(async (db) =>
-    (await db.query<{ capabilities: string[] }>("select capabilities from public.centre_applications where id = $1", [application])).rows[0]!.capabilities);
+  const capabilities = await withDatabase(
+    async (db) =>
+      (
+        await db.query<{ capabilities: string[] }>(
+          "select capabilities from public.centre_applications where id = $1",
+          [application],
+        )
+      ).rows[0]!.capabilities,
+  );
   const content = await completePlanContent(capabilities);
-  await withDatabase((db) => db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]));
+  await withDatabase((db) =>
+    db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]),
+  );
 }
 
 /** A validated EoI turned into an application, driven through real transitions to `state`. */
@@ -225,15 +251,22 @@ export async function buildApplication(
 ) {
   const { eoi, organisation } = await buildEoiInState(cast, "validated", ids);
   const application = await rpc<string>(cast.reviewer.client, "invite_application", { eoi });
-  const { error } = await cast.applicant.client.from("centre_applications").update(applicationContent).eq("id", application);
+  const { error } = await cast.applicant.client
+    .from("centre_applications")
+    .update(applicationContent)
+    .eq("id", application);
   if (error) throw new Error(`fill application: ${error.message}`);
   // Submission needs the plan's required sections; `fillPlan: false` leaves the plan empty (it starts from the
   // server's template when first opened).
   if (options.fillPlan !== false) await fillPlan(application);
-  const plan = await withDatabase(async (db) =>
-    (await db.query("select id from public.action_plans where application_id = $1", [application])).rows[0].id as string);
+  const plan = await withDatabase(
+    async (db) =>
+      (await db.query("select id from public.action_plans where application_id = $1", [application])).rows[0]
+        .id as string,
+  );
   if (state !== "draft") await rpc(cast.applicant.client, "submit_application", { application });
-  if (state === "bdt_review" || state === "board_review") await rpc(cast.reviewer.client, "start_bdt_review", { application });
+  if (state === "bdt_review" || state === "board_review")
+    await rpc(cast.reviewer.client, "start_bdt_review", { application });
   if (state === "board_review") {
     await rpc(cast.reviewer.client, "send_to_board", {
       application,
@@ -252,6 +285,8 @@ export async function buildPacket(chair: TestUser, application: string, quorum =
     applications: [application],
     quorum,
   });
-  return withDatabase(async (db) =>
-    (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string);
+  return withDatabase(
+    async (db) =>
+      (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+  );
 }

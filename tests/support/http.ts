@@ -15,7 +15,10 @@ export async function signInCookie(user: Pick<TestUser, "email" | "password">): 
     redirect: "manual",
   });
   if (response.status !== 302) throw new Error(`sign-in of ${user.email} answered ${response.status}`);
-  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(";")[0])
+    .join("; ");
 }
 
 export async function postTo(

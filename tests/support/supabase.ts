@@ -66,7 +66,10 @@ export async function buildUser(roles: Role[] = ["applicant"], displayName = "Te
     if (error || !data.user) throw new Error(`createUser: ${error?.message}`);
     if (invited) await db.query("delete from public.role_grants where user_id = $1", [data.user.id]);
     for (const role of roles) {
-      await db.query("insert into public.role_grants (user_id, role) values ($1, $2) on conflict do nothing", [data.user.id, role]);
+      await db.query("insert into public.role_grants (user_id, role) values ($1, $2) on conflict do nothing", [
+        data.user.id,
+        role,
+      ]);
     }
     return data.user.id;
   });
@@ -91,11 +94,14 @@ export async function latestMailTo(email: string): Promise<{ subject: string; te
 export async function mailWithSubject(email: string, subject: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mail = await withDatabase(async (db) =>
-      (await db.query<{ text_body: string }>(
-        "select text_body from embedded.mail_outbox where to_email = $1 and subject = $2 order by id desc limit 1",
-        [email.toLowerCase(), subject],
-      )).rows[0],
+    const mail = await withDatabase(
+      async (db) =>
+        (
+          await db.query<{ text_body: string }>(
+            "select text_body from embedded.mail_outbox where to_email = $1 and subject = $2 order by id desc limit 1",
+            [email.toLowerCase(), subject],
+          )
+        ).rows[0],
     );
     if (mail || Date.now() > deadline) return mail ? { subject, text: mail.text_body } : undefined;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -19,7 +19,9 @@ describe("isLocalClient", () => {
 describe("findUnacceptableJson", () => {
   const deep = (depth: number) => JSON.parse(`${"[".repeat(depth)}${"]".repeat(depth)}`) as unknown;
   it("accepts what Supabase Auth payloads look like", () => {
-    expect(findUnacceptableJson({ email: "a@b.c", data: { display_name: "Zoë 🙂", tags: ["x", { y: 1 }] } })).toBeUndefined();
+    expect(
+      findUnacceptableJson({ email: "a@b.c", data: { display_name: "Zoë 🙂", tags: ["x", { y: 1 }] } }),
+    ).toBeUndefined();
     expect(findUnacceptableJson(deep(32))).toBeUndefined();
   });
   it("finds NUL characters, lone surrogates (in values and keys) and deep nesting", () => {

@@ -33,7 +33,10 @@ describe("server environment", () => {
     expect(parseServerEnv({ TRUST_PROXY: "" }).TRUST_PROXY).toBeUndefined();
     expect(parseServerEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
     expect(parseServerEnv({ TRUST_PROXY: "loopback, 10.0.0.0/8,fd00::/8, 192.0.2.7" }).TRUST_PROXY).toEqual([
-      "loopback", "10.0.0.0/8", "fd00::/8", "192.0.2.7",
+      "loopback",
+      "10.0.0.0/8",
+      "fd00::/8",
+      "192.0.2.7",
     ]);
     expect(parseServerEnv({ ...project, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     for (const value of ["true", "*", "10.0.0.0/33", "example.org", "1.2.3.4/8/1", ",", "-1"]) {

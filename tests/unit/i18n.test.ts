@@ -34,9 +34,10 @@ describe("translations", () => {
           for (const category of categories) {
             const form = translated.get(`${base}_${category}`);
             expect(form?.trim(), `${code}:${base}_${category}`).toBeTruthy();
-            expect(placeholders(form ?? "").filter((name) => name !== "count"), `${code}:${base}_${category}`).toEqual(
-              placeholders(text).filter((name) => name !== "count"),
-            );
+            expect(
+              placeholders(form ?? "").filter((name) => name !== "count"),
+              `${code}:${base}_${category}`,
+            ).toEqual(placeholders(text).filter((name) => name !== "count"));
           }
           continue;
         }

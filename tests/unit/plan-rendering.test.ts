@@ -6,7 +6,8 @@ import { PlanDocument } from "~/components/plan-document";
 import { diffPlans, planBlocks } from "~/lib/plan-diff";
 import type { PlanNode } from "~/lib/plan-schema";
 
-const render = (content: unknown) => renderToStaticMarkup(createElement(PlanDocument, { content: content as PlanNode }));
+const render = (content: unknown) =>
+  renderToStaticMarkup(createElement(PlanDocument, { content: content as PlanNode }));
 const paragraph = (...content: PlanNode[]): PlanNode => ({ type: "paragraph", content });
 const text = (value: string, marks?: PlanNode["marks"]): PlanNode => ({ type: "text", text: value, marks });
 
@@ -16,8 +17,14 @@ describe("the schema-restricted plan renderer", () => {
       type: "doc",
       content: [
         { type: "heading", attrs: { level: 2 }, content: [text("Objectives")] },
-        paragraph(text("Grow ", [{ type: "bold" }]), text("SMEs", [{ type: "link", attrs: { href: "https://itu.int/x" } }])),
-        { type: "table", content: [{ type: "tableRow", content: [{ type: "tableHeader", content: [paragraph(text("KPI"))] }] }] },
+        paragraph(
+          text("Grow ", [{ type: "bold" }]),
+          text("SMEs", [{ type: "link", attrs: { href: "https://itu.int/x" } }]),
+        ),
+        {
+          type: "table",
+          content: [{ type: "tableRow", content: [{ type: "tableHeader", content: [paragraph(text("KPI"))] }] }],
+        },
       ],
     });
     expect(html).toContain("<h3>Objectives</h3>");
@@ -31,7 +38,11 @@ describe("the schema-restricted plan renderer", () => {
       type: "doc",
       content: [
         { type: "script", content: [text("alert(1)")] },
-        { type: "paragraph", attrs: { onclick: "alert(1)", style: "x" }, content: [text("<img src=x onerror=alert(1)>")] },
+        {
+          type: "paragraph",
+          attrs: { onclick: "alert(1)", style: "x" },
+          content: [text("<img src=x onerror=alert(1)>")],
+        },
         paragraph(text("click", [{ type: "link", attrs: { href: "javascript:alert(1)" } }])),
         paragraph(text("data", [{ type: "link", attrs: { href: "data:text/html,<script>alert(1)</script>" } }])),
         paragraph(text("spaced", [{ type: "link", attrs: { href: " JaVaScRiPt:alert(1)" } }])),
@@ -53,15 +64,25 @@ describe("the schema-restricted plan renderer", () => {
 });
 
 describe("comparing versions", () => {
-  const doc = (...blocks: string[]): PlanNode => ({ type: "doc", content: blocks.map((value) => paragraph(text(value))) });
+  const doc = (...blocks: string[]): PlanNode => ({
+    type: "doc",
+    content: blocks.map((value) => paragraph(text(value))),
+  });
 
   it("flattens a plan to its blocks", () => {
-    expect(planBlocks({ type: "doc", content: [{ type: "heading", attrs: { level: 2 }, content: [text("Risks")] }, paragraph(text("None"))] }))
-      .toEqual(["## Risks", "None"]);
+    expect(
+      planBlocks({
+        type: "doc",
+        content: [{ type: "heading", attrs: { level: 2 }, content: [text("Risks")] }, paragraph(text("None"))],
+      }),
+    ).toEqual(["## Risks", "None"]);
   });
 
   it("shows added, removed and changed blocks with word changes", () => {
-    const blocks = diffPlans(doc("Keep", "Target 10 startups", "Drop me"), doc("Keep", "Target 25 startups", "New block"));
+    const blocks = diffPlans(
+      doc("Keep", "Target 10 startups", "Drop me"),
+      doc("Keep", "Target 25 startups", "New block"),
+    );
     expect(blocks[0]).toEqual({ kind: "same", parts: [{ kind: "same", text: "Keep" }] });
     const changed = blocks.filter((block) => block.kind === "changed");
     expect(changed.length).toBeGreaterThan(0);

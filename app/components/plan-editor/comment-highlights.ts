@@ -1,7 +1,11 @@
 import { Extension, type Editor } from "@tiptap/core";
 import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
+import {
+  absolutePositionToRelativePosition,
+  relativePositionToAbsolutePosition,
+  ySyncPluginKey,
+} from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import { planFragmentName } from "~/lib/plan-schema";
 
@@ -37,8 +41,18 @@ export function resolveAnchor(state: EditorState, anchor: CommentAnchorJson): { 
   if (!binding) return null;
   try {
     const fragment = binding.doc.getXmlFragment(planFragmentName);
-    const from = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.from), binding.mapping);
-    const to = relativePositionToAbsolutePosition(binding.doc, fragment, Y.createRelativePositionFromJSON(anchor.to), binding.mapping);
+    const from = relativePositionToAbsolutePosition(
+      binding.doc,
+      fragment,
+      Y.createRelativePositionFromJSON(anchor.from),
+      binding.mapping,
+    );
+    const to = relativePositionToAbsolutePosition(
+      binding.doc,
+      fragment,
+      Y.createRelativePositionFromJSON(anchor.to),
+      binding.mapping,
+    );
     if (from === null || to === null || to <= from || to > state.doc.content.size) return null;
     return { from, to };
   } catch {
@@ -52,8 +66,14 @@ export function anchorOf(state: EditorState, from: number, to: number): CommentA
   if (!binding || to <= from) return null;
   const fragment = binding.doc.getXmlFragment(planFragmentName);
   return {
-    from: Y.relativePositionToJSON(absolutePositionToRelativePosition(from, fragment, binding.mapping)) as Record<string, unknown>,
-    to: Y.relativePositionToJSON(absolutePositionToRelativePosition(to, fragment, binding.mapping)) as Record<string, unknown>,
+    from: Y.relativePositionToJSON(absolutePositionToRelativePosition(from, fragment, binding.mapping)) as Record<
+      string,
+      unknown
+    >,
+    to: Y.relativePositionToJSON(absolutePositionToRelativePosition(to, fragment, binding.mapping)) as Record<
+      string,
+      unknown
+    >,
   };
 }
 
@@ -77,7 +97,10 @@ export const CommentHighlights = Extension.create({
               const range = resolveAnchor(state, thread.anchor);
               if (range) {
                 decorations.push(
-                  Decoration.inline(range.from, range.to, { class: "comment-anchor", "data-thread": String(thread.id) }),
+                  Decoration.inline(range.from, range.to, {
+                    class: "comment-anchor",
+                    "data-thread": String(thread.id),
+                  }),
                 );
               }
             }

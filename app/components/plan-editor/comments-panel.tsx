@@ -13,7 +13,13 @@ interface ActionResult {
   values?: Record<string, string>;
 }
 
-function CommentForm({ intent, label, submitLabel, hidden, onDone }: {
+function CommentForm({
+  intent,
+  label,
+  submitLabel,
+  hidden,
+  onDone,
+}: {
   intent: string;
   label: string;
   submitLabel: string;
@@ -34,7 +40,9 @@ function CommentForm({ intent, label, submitLabel, hidden, onDone }: {
   return (
     <fetcher.Form method="post" ref={form} className="comment-form">
       <input type="hidden" name="intent" value={intent} />
-      {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <label htmlFor={`${id}-body`}>{label}</label>
       <textarea
         id={`${id}-body`}
@@ -45,8 +53,14 @@ function CommentForm({ intent, label, submitLabel, hidden, onDone }: {
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
       />
-      {error ? <p className="field__error" id={`${id}-error`}>{t(error.key, error.values)}</p> : null}
-      <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>{submitLabel}</button>
+      {error ? (
+        <p className="field__error" id={`${id}-error`}>
+          {t(error.key, error.values)}
+        </p>
+      ) : null}
+      <button type="submit" className="button button--small" disabled={fetcher.state !== "idle"}>
+        {submitLabel}
+      </button>
     </fetcher.Form>
   );
 }
@@ -77,8 +91,12 @@ function RemoveButton({ comment, isThread }: { comment: PlanCommentView; isThrea
   const error = fetcher.data && !fetcher.data.ok ? fetcher.data.formError : null;
   if (!confirming) {
     return (
-      <button type="button" className="button button--secondary button--small" onClick={() => setConfirming(true)}
-        aria-label={isThread ? t("plan.removeThreadLabel") : t("plan.removeCommentLabel")}>
+      <button
+        type="button"
+        className="button button--secondary button--small"
+        onClick={() => setConfirming(true)}
+        aria-label={isThread ? t("plan.removeThreadLabel") : t("plan.removeCommentLabel")}
+      >
         {t("plan.remove")}
       </button>
     );
@@ -88,7 +106,11 @@ function RemoveButton({ comment, isThread }: { comment: PlanCommentView; isThrea
       <input type="hidden" name="intent" value="remove" />
       <input type="hidden" name="comment" value={comment.id} />
       <p id={`${id}-question`}>{isThread ? t("plan.removeThreadConfirm") : t("plan.removeCommentConfirm")}</p>
-      {error ? <p className="field__error" role="alert">{t(error.key, { ...error.values, defaultValue: t("dbErrors.unexpected") })}</p> : null}
+      {error ? (
+        <p className="field__error" role="alert">
+          {t(error.key, { ...error.values, defaultValue: t("dbErrors.unexpected") })}
+        </p>
+      ) : null}
       <button type="submit" className="button button--danger button--small" disabled={fetcher.state !== "idle"}>
         {t("plan.confirmRemove")}
       </button>
@@ -100,7 +122,12 @@ function RemoveButton({ comment, isThread }: { comment: PlanCommentView; isThrea
 }
 
 /** Threads beside the plan: start one on a selection, reply, resolve, reopen and remove. */
-export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
+export function CommentsPanel({
+  threads,
+  canComment,
+  pending,
+  onPendingDone,
+}: {
   threads: PlanCommentView[];
   canComment: boolean;
   pending: SelectionForComment | null;
@@ -116,7 +143,8 @@ export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
         {[thread, ...thread.replies].map((comment) => (
           <li key={comment.id}>
             <p className="thread__meta">
-              <strong>{comment.author ?? t("plan.someone")}</strong> · <LocalTime iso={comment.createdAt} withZone={false} />
+              <strong>{comment.author ?? t("plan.someone")}</strong> ·{" "}
+              <LocalTime iso={comment.createdAt} withZone={false} />
             </p>
             <p className="thread__body">{comment.body}</p>
             {comment.canRemove ? <RemoveButton comment={comment} isThread={comment.id === thread.id} /> : null}
@@ -129,7 +157,12 @@ export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
       {canComment ? (
         <div className="thread__actions">
           {!thread.resolvedAt ? (
-            <CommentForm intent="reply" label={t("plan.reply")} submitLabel={t("plan.sendReply")} hidden={{ parent: String(thread.id) }} />
+            <CommentForm
+              intent="reply"
+              label={t("plan.reply")}
+              submitLabel={t("plan.sendReply")}
+              hidden={{ parent: String(thread.id) }}
+            />
           ) : null}
           <ResolveButton thread={thread} />
         </div>
@@ -151,7 +184,9 @@ export function CommentsPanel({ threads, canComment, pending, onPendingDone }: {
               hidden={{ anchor: JSON.stringify(pending.anchor), quote: pending.quote }}
               onDone={onPendingDone}
             />
-            <button type="button" className="button button--secondary button--small" onClick={onPendingDone}>{t("plan.cancel")}</button>
+            <button type="button" className="button button--secondary button--small" onClick={onPendingDone}>
+              {t("plan.cancel")}
+            </button>
           </div>
         ) : (
           <p className="hint">{t("plan.commentHint")}</p>

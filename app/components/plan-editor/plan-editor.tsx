@@ -5,7 +5,13 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
 import "~/styles/prosemirror.css";
-import { anchorOf, CommentHighlights, setCommentThreads, type AnchoredThread, type CommentAnchorJson } from "./comment-highlights";
+import {
+  anchorOf,
+  CommentHighlights,
+  setCommentThreads,
+  type AnchoredThread,
+  type CommentAnchorJson,
+} from "./comment-highlights";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
 /** Caret colours dark enough for white name labels (WCAG AA contrast). */
@@ -56,9 +62,25 @@ function selectedRange(editor: Editor): { from: number; to: number } | null {
   }
 }
 
-function ToolbarButton({ editor, label, active, onClick }: { editor: Editor; label: string; active: boolean; onClick: () => void }) {
+function ToolbarButton({
+  editor,
+  label,
+  active,
+  onClick,
+}: {
+  editor: Editor;
+  label: string;
+  active: boolean;
+  onClick: () => void;
+}) {
   return (
-    <button type="button" className="toolbar-button" aria-pressed={active} disabled={!editor.isEditable} onClick={onClick}>
+    <button
+      type="button"
+      className="toolbar-button"
+      aria-pressed={active}
+      disabled={!editor.isEditable}
+      onClick={onClick}
+    >
       {label}
     </button>
   );
@@ -68,7 +90,16 @@ function ToolbarButton({ editor, label, active, onClick }: { editor: Editor; lab
  * The co-editing surface: TipTap bound to the plan's Yjs document (never given `content`, which would duplicate
  * on reload), with live carets, comment highlights and a toolbar for editors.
  */
-export function PlanEditor({ connection, status, me, threads, labelledBy, onParticipants, onCommentRequest, canComment }: PlanEditorProps) {
+export function PlanEditor({
+  connection,
+  status,
+  me,
+  threads,
+  labelledBy,
+  onParticipants,
+  onCommentRequest,
+  canComment,
+}: PlanEditorProps) {
   const { t } = useTranslation();
   const editable = status.access === "edit" && status.synced && status.state !== "no-access";
   const editor = useEditor(
@@ -80,11 +111,19 @@ export function PlanEditor({ connection, status, me, threads, labelledBy, onPart
       extensions: [
         ...planExtensions,
         Collaboration.configure({ document: connection.doc, field: planFragmentName }),
-        CollaborationCaret.configure({ provider: connection.provider, user: { name: me.name, color: colourFor(me.id) } }),
+        CollaborationCaret.configure({
+          provider: connection.provider,
+          user: { name: me.name, color: colourFor(me.id) },
+        }),
         CommentHighlights,
       ],
       editorProps: {
-        attributes: { class: "plan-editor__surface", "aria-labelledby": labelledBy, role: "textbox", "aria-multiline": "true" },
+        attributes: {
+          class: "plan-editor__surface",
+          "aria-labelledby": labelledBy,
+          role: "textbox",
+          "aria-multiline": "true",
+        },
       },
     },
     [connection],
@@ -118,21 +157,65 @@ export function PlanEditor({ connection, status, me, threads, labelledBy, onPart
   const requestComment = () => {
     const range = selectedRange(editor);
     const anchor = range ? anchorOf(editor.state, range.from, range.to) : null;
-    onCommentRequest(range && anchor ? { anchor, quote: editor.state.doc.textBetween(range.from, range.to, " ").slice(0, 2000) } : null);
+    onCommentRequest(
+      range && anchor
+        ? { anchor, quote: editor.state.doc.textBetween(range.from, range.to, " ").slice(0, 2000) }
+        : null,
+    );
   };
 
   return (
     <div className="plan-editor" data-editable={editable ? "true" : "false"}>
       <div className="plan-editor__toolbar" role="toolbar" aria-label={t("plan.toolbar")}>
-        <ToolbarButton editor={editor} label={t("plan.bold")} active={editor.isActive("bold")} onClick={() => editor.chain().focus().toggleBold().run()} />
-        <ToolbarButton editor={editor} label={t("plan.italic")} active={editor.isActive("italic")} onClick={() => editor.chain().focus().toggleItalic().run()} />
-        <ToolbarButton editor={editor} label={t("plan.heading")} active={editor.isActive("heading", { level: 2 })} onClick={() => editor.chain().focus().toggleHeading({ level: 2 }).run()} />
-        <ToolbarButton editor={editor} label={t("plan.subheading")} active={editor.isActive("heading", { level: 3 })} onClick={() => editor.chain().focus().toggleHeading({ level: 3 }).run()} />
-        <ToolbarButton editor={editor} label={t("plan.bulletList")} active={editor.isActive("bulletList")} onClick={() => editor.chain().focus().toggleBulletList().run()} />
-        <ToolbarButton editor={editor} label={t("plan.numberedList")} active={editor.isActive("orderedList")} onClick={() => editor.chain().focus().toggleOrderedList().run()} />
-        <ToolbarButton editor={editor} label={t("plan.addRow")} active={false} onClick={() => editor.chain().focus().addRowAfter().run()} />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.bold")}
+          active={editor.isActive("bold")}
+          onClick={() => editor.chain().focus().toggleBold().run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.italic")}
+          active={editor.isActive("italic")}
+          onClick={() => editor.chain().focus().toggleItalic().run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.heading")}
+          active={editor.isActive("heading", { level: 2 })}
+          onClick={() => editor.chain().focus().toggleHeading({ level: 2 }).run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.subheading")}
+          active={editor.isActive("heading", { level: 3 })}
+          onClick={() => editor.chain().focus().toggleHeading({ level: 3 }).run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.bulletList")}
+          active={editor.isActive("bulletList")}
+          onClick={() => editor.chain().focus().toggleBulletList().run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.numberedList")}
+          active={editor.isActive("orderedList")}
+          onClick={() => editor.chain().focus().toggleOrderedList().run()}
+        />
+        <ToolbarButton
+          editor={editor}
+          label={t("plan.addRow")}
+          active={false}
+          onClick={() => editor.chain().focus().addRowAfter().run()}
+        />
         {canComment ? (
-          <button type="button" className="toolbar-button toolbar-button--comment" onMouseDown={(event) => event.preventDefault()} onClick={requestComment}>
+          <button
+            type="button"
+            className="toolbar-button toolbar-button--comment"
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={requestComment}
+          >
             {t("plan.commentOnSelection")}
           </button>
         ) : null}

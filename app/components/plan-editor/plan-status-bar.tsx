@@ -18,10 +18,17 @@ export function PlanStatusBar({ status, participants }: { status: PlanConnection
       <p role="status" aria-live="polite" className="plan-status__connection">
         <span className={`connection-dot connection-dot--${status.state}`} aria-hidden="true" />
         {t(`plan.connection.${status.state}`)}
-        {saved ? <> · <span className="plan-status__saved">{saved}</span></> : null}
+        {saved ? (
+          <>
+            {" "}
+            · <span className="plan-status__saved">{saved}</span>
+          </>
+        ) : null}
       </p>
       <div className="plan-status__people">
-        <h2 className="visually-hidden" id="people-here">{t("plan.peopleHere")}</h2>
+        <h2 className="visually-hidden" id="people-here">
+          {t("plan.peopleHere")}
+        </h2>
         <ul aria-labelledby="people-here" className="presence">
           {participants.map((person) => (
             <li key={person.clientId} className="presence__person">

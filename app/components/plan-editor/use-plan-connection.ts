@@ -33,9 +33,17 @@ export function reconnectDelay(attempt: number, random = Math.random): number {
  * reconnect with jittered backoff and, after a rights or session close, first ask the app whether the person still
  * has access (which also refreshes the session cookie the socket sends).
  */
-export function usePlanConnection(planId: string, onCommentsChanged: () => void): [PlanConnection | null, PlanConnectionStatus] {
+export function usePlanConnection(
+  planId: string,
+  onCommentsChanged: () => void,
+): [PlanConnection | null, PlanConnectionStatus] {
   const [connection, setConnection] = useState<PlanConnection | null>(null);
-  const [status, setStatus] = useState<PlanConnectionStatus>({ state: "connecting", access: null, saved: true, synced: false });
+  const [status, setStatus] = useState<PlanConnectionStatus>({
+    state: "connecting",
+    access: null,
+    saved: true,
+    synced: false,
+  });
   const [generation, setGeneration] = useState(0);
   const commentsChanged = useRef(onCommentsChanged);
   useEffect(() => {

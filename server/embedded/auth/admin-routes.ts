@@ -43,7 +43,9 @@ function pagination(query: Request["query"]): { page: number; perPage: number } 
     if (raw === undefined || raw === "") return fallback;
     const text = String(raw);
     if (!/^\d+$/.test(text)) {
-      throw authErrors.validation(`Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
+      throw authErrors.validation(
+        `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`,
+      );
     }
     return Number(text);
   };
@@ -55,7 +57,8 @@ function pagination(query: Request["query"]): { page: number; perPage: number } 
 function sortOrder(raw: unknown): "asc" | "desc" {
   if (raw === undefined || raw === "") return "desc";
   const match = /^created_at(?:\s+(asc|desc))?$/i.exec(String(raw).trim());
-  if (!match) throw authErrors.validation(`Bad Sort Parameters: ${JSON.stringify(String(raw))} is not a valid sort field`);
+  if (!match)
+    throw authErrors.validation(`Bad Sort Parameters: ${JSON.stringify(String(raw))} is not a valid sort field`);
   return (match[1]?.toLowerCase() as "asc" | "desc" | undefined) ?? "desc";
 }
 

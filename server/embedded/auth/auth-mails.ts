@@ -1,6 +1,12 @@
 import i18next from "i18next";
 import type pg from "pg";
-import { defaultLanguage, isLanguageCode, resources, textDirection, type LanguageCode } from "../../../app/i18n/config.js";
+import {
+  defaultLanguage,
+  isLanguageCode,
+  resources,
+  textDirection,
+  type LanguageCode,
+} from "../../../app/i18n/config.js";
 import type { MailMessage } from "../mail-outbox.js";
 import type { AuthUserRow } from "./store.js";
 
@@ -27,10 +33,9 @@ void t.init({
 export async function recipientLanguage(pool: pg.Pool, user: AuthUserRow): Promise<LanguageCode> {
   const fromMetadata = user.raw_user_meta_data?.locale;
   try {
-    const { rows } = await pool.query<{ locale: string | null }>(
-      "select locale from public.profiles where id = $1",
-      [user.id],
-    );
+    const { rows } = await pool.query<{ locale: string | null }>("select locale from public.profiles where id = $1", [
+      user.id,
+    ]);
     const fromProfile = rows[0]?.locale;
     if (isLanguageCode(fromProfile)) return fromProfile;
   } catch {
@@ -39,8 +44,7 @@ export async function recipientLanguage(pool: pg.Pool, user: AuthUserRow): Promi
   return isLanguageCode(fromMetadata) ? fromMetadata : defaultLanguage;
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** A mail's body: its action line, then a link (as a button in HTML) and/or a code, then the footer. */
 function render(

@@ -17,7 +17,8 @@ export const disabledErrors = {
   web3Disabled: () => new AuthError(422, "web3_provider_disabled", "Web3 provider is disabled"),
   samlDisabled: () => new AuthError(404, "saml_provider_disabled", "SAML 2.0 is disabled"),
   mfaEnrollDisabled: (factorType: unknown) => {
-    if (factorType === "phone") return new AuthError(422, "mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone");
+    if (factorType === "phone")
+      return new AuthError(422, "mfa_phone_enroll_not_enabled", "MFA enroll is disabled for Phone");
     if (factorType === "webauthn") {
       return new AuthError(422, "mfa_webauthn_enroll_not_enabled", "MFA enroll is disabled for WebAuthn");
     }
@@ -63,12 +64,16 @@ export function disabledVariant(path: string, query: Request["query"], body: unk
 export function disabledFeaturesRouter(requireUser: (req: Request) => Promise<unknown>): express.Router {
   const router = express.Router();
   const route =
-    (handler: (req: Request) => Promise<AuthError> | AuthError) => (req: Request, _res: Response, next: NextFunction) => {
+    (handler: (req: Request) => Promise<AuthError> | AuthError) =>
+    (req: Request, _res: Response, next: NextFunction) => {
       Promise.resolve(handler(req)).then(next, next);
     };
   router.use((req, _res, next) => next(disabledVariant(req.path, req.query, req.body)));
   // OAuth: signInWithOAuth / linkIdentity send the browser to /authorize.
-  router.get("/authorize", route(() => disabledErrors.providerNotEnabled()));
+  router.get(
+    "/authorize",
+    route(() => disabledErrors.providerNotEnabled()),
+  );
   // Linking and unlinking identities (linkIdentity, unlinkIdentity), off as in a default project.
   router.all(
     ["/user/identities/authorize", "/user/identities/:identityId"],
@@ -89,10 +94,15 @@ export function disabledFeaturesRouter(requireUser: (req: Request) => Promise<un
     ["/factors/:factorId", "/factors/:factorId/*"],
     route(async (req) => {
       await requireUser(req);
-      return uuidPattern.test(req.params.factorId ?? "") ? disabledErrors.mfaFactorNotFound() : disabledErrors.mfaFactorIdInvalid();
+      return uuidPattern.test(req.params.factorId ?? "")
+        ? disabledErrors.mfaFactorNotFound()
+        : disabledErrors.mfaFactorIdInvalid();
     }),
   );
   // SSO (SAML): signInWithSSO posts to /sso.
-  router.all(["/sso", "/sso/*"], route(() => disabledErrors.samlDisabled()));
+  router.all(
+    ["/sso", "/sso/*"],
+    route(() => disabledErrors.samlDisabled()),
+  );
   return router;
 }

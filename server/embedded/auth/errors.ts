@@ -28,8 +28,7 @@ export const authErrors = {
     }),
   badJwt: (message = "invalid JWT: unable to parse or verify signature") => new AuthError(403, "bad_jwt", message),
   noAuthorization: () => new AuthError(401, "no_authorization", "This endpoint requires a valid Bearer token"),
-  sessionNotFound: () =>
-    new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist"),
+  sessionNotFound: () => new AuthError(403, "session_not_found", "Session from session_id claim in JWT does not exist"),
   userNotFound: () => new AuthError(404, "user_not_found", "User not found"),
   /** The user named by a valid access token no longer exists (GoTrue's maybeLoadUserOrSession). */
   tokenUserGone: () => new AuthError(403, "user_not_found", "User from sub claim in JWT does not exist"),

@@ -57,7 +57,11 @@ export function parsePkceParams(body: unknown): PkceParams | undefined {
 /** GoTrue's VerifyPKCEChallenge, with its messages. */
 export function verifyCodeChallenge(challenge: string, method: string, verifier: string): string | undefined {
   const expected =
-    method === "s256" ? createHash("sha256").update(verifier).digest("base64url") : method === "plain" ? verifier : undefined;
+    method === "s256"
+      ? createHash("sha256").update(verifier).digest("base64url")
+      : method === "plain"
+        ? verifier
+        : undefined;
   if (expected === undefined) return "code challenge method not supported";
   const a = Buffer.from(challenge);
   const b = Buffer.from(expected);

@@ -82,7 +82,10 @@ export function authRequestGuard({ forwardingToken }: { forwardingToken?: string
         if (!error) return next();
         const { status, type } = error as { status?: number; type?: string };
         if (status === 413 || type === "entity.too.large") {
-          return fail(res, new AuthError(413, "request_too_large", `Request body is larger than ${AUTH_BODY_LIMIT_BYTES / 1024} KB`));
+          return fail(
+            res,
+            new AuthError(413, "request_too_large", `Request body is larger than ${AUTH_BODY_LIMIT_BYTES / 1024} KB`),
+          );
         }
         if (type === "charset.unsupported") return fail(res, badJson("Request body must be UTF-8 JSON"));
         if (type === "encoding.unsupported") return fail(res, badJson("Unsupported Content-Encoding"));

@@ -383,7 +383,12 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       let user = await store.findUserByEmail(body.email);
       if (!user) {
         if (body.create_user === false) throw authErrors.otpSignupsDisabled();
-        user = await store.createUser({ email: body.email, passwordHash: null, confirmed: false, userMetadata: body.data ?? {} });
+        user = await store.createUser({
+          email: body.email,
+          passwordHash: null,
+          confirmed: false,
+          userMetadata: body.data ?? {},
+        });
       }
       await sendTokenMail(user, "recovery_token", "magiclink", req.query.redirect_to, pkce);
       res.json({});
@@ -503,7 +508,11 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
         if (isPkce) {
           const code = await flows.issueAuthCode(user.id, flowMethods[type]!);
           if (!code) {
-            throw new AuthError(400, "flow_state_not_found", "No associated flow state found. No valid flow state found for user.");
+            throw new AuthError(
+              400,
+              "flow_state_not_found",
+              "No associated flow state found. No valid flow state found for user.",
+            );
           }
           res.redirect(303, verifyRedirect(redirectTo, { code }));
           return;

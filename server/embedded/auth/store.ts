@@ -153,7 +153,9 @@ export class AuthStore {
   ): Promise<AuthUserRow> {
     const id = randomUUID();
     const appMetadata = Object.fromEntries(
-      Object.entries({ provider: "email", providers: ["email"], ...input.appMetadata }).filter(([, value]) => value !== null),
+      Object.entries({ provider: "email", providers: ["email"], ...input.appMetadata }).filter(
+        ([, value]) => value !== null,
+      ),
     );
     const userMetadata = Object.fromEntries(Object.entries(input.userMetadata).filter(([, value]) => value !== null));
     const { rows } = await db.query<AuthUserRow>(
@@ -400,7 +402,9 @@ export class AuthStore {
          set token_hash = excluded.token_hash, relates_to = excluded.relates_to, created_at = now(), updated_at = now()`,
       [randomUUID(), userId, type, tokenHash, relatesTo],
     );
-    const sentColumn = { recovery_token: "recovery_sent_at", confirmation_token: "confirmation_sent_at" }[type as string];
+    const sentColumn = { recovery_token: "recovery_sent_at", confirmation_token: "confirmation_sent_at" }[
+      type as string
+    ];
     if (sentColumn) await db.query(`update auth.users set ${sentColumn} = now() where id = $1`, [userId]);
   }
 

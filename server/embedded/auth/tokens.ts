@@ -61,13 +61,18 @@ export class TokenSigner {
   async verify(token: string): Promise<AccessTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ["HS256"] });
-      if (typeof payload.sub !== "string" && !["service_role", "supabase_admin", "anon"].includes(String(payload.role))) {
+      if (
+        typeof payload.sub !== "string" &&
+        !["service_role", "supabase_admin", "anon"].includes(String(payload.role))
+      ) {
         throw authErrors.badJwt("invalid claim: missing sub claim");
       }
       return payload as AccessTokenClaims;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
-        throw authErrors.badJwt("invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired");
+        throw authErrors.badJwt(
+          "invalid JWT: unable to parse or verify signature, token has invalid claims: token is expired",
+        );
       }
       if (error instanceof joseErrors.JOSEError) {
         throw authErrors.badJwt("invalid JWT: unable to parse or verify signature, token signature is invalid");

@@ -136,7 +136,7 @@ export function assertDeliverable(address: string): void {
   }
 }
 
-const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
  * `ban_duration` as GoTrue reads it (Go's time.ParseDuration, or "none"): milliseconds, 0 for "lift the ban",

@@ -10,7 +10,9 @@ const port = Number(process.env.PORT);
 const server = http.createServer((_req, res) => res.writeHead(200).end("bare y-websocket"));
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 wss.on("connection", (socket, req) => setupWSConnection(socket, req));
-server.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)));
+server.on("upgrade", (req, socket, head) =>
+  wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req)),
+);
 
 process.on("message", (message: { type: string; id: number }) => {
   if (message.type === "stats") process.send?.({ type: "stats", id: message.id, documents: docs.size });

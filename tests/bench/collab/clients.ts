@@ -12,9 +12,7 @@ import { CollabMessage, collabPath, planDocumentName } from "../../../app/lib/co
 export type ServerKind = "ours" | "bare" | "hocuspocus";
 
 export type Target =
-  | { kind: "ours"; port: number; token: string }
-  | { kind: "bare"; port: number }
-  | { kind: "hocuspocus"; port: number };
+  { kind: "ours"; port: number; token: string } | { kind: "bare"; port: number } | { kind: "hocuspocus"; port: number };
 
 export interface BenchClient {
   doc: Y.Doc;
@@ -48,7 +46,10 @@ export function openClient(target: Target, planId: string, options: { seed?: Uin
   if (options.seed) Y.applyUpdate(doc, options.seed);
   const name = planDocumentName(planId);
   if (target.kind === "hocuspocus") {
-    const socket = new HocuspocusProviderWebsocket({ url: `ws://127.0.0.1:${target.port}`, WebSocketPolyfill: PlainWebSocket });
+    const socket = new HocuspocusProviderWebsocket({
+      url: `ws://127.0.0.1:${target.port}`,
+      WebSocketPolyfill: PlainWebSocket,
+    });
     const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
     provider.setAwarenessField("user", benchUser(doc));
     const synced = new Promise<void>((resolve) => provider.on("synced", () => resolve()));
@@ -78,7 +79,8 @@ export function openClient(target: Target, planId: string, options: { seed?: Uin
         });
   if (target.kind === "ours") {
     // Our server's own messages (access level, "stored" acknowledgements, comment signals): read and ignored here.
-    for (const type of [CollabMessage.access, CollabMessage.stored, CollabMessage.commentsChanged]) provider.messageHandlers[type] = () => undefined;
+    for (const type of [CollabMessage.access, CollabMessage.stored, CollabMessage.commentsChanged])
+      provider.messageHandlers[type] = () => undefined;
   }
   provider.awareness.setLocalStateField("user", benchUser(doc));
   const synced = new Promise<void>((resolve) => provider.on("sync", (state: boolean) => state && resolve()));

@@ -23,16 +23,22 @@ export const benchApplicantEmail = "applicant@demo.local";
 export async function seedPlans(db: pg.Client, count: number): Promise<string[]> {
   await db.query("begin");
   try {
-    const applicant = (await db.query<{ id: string }>("select id from auth.users where email = $1", [benchApplicantEmail])).rows[0];
+    const applicant = (
+      await db.query<{ id: string }>("select id from auth.users where email = $1", [benchApplicantEmail])
+    ).rows[0];
     if (!applicant) throw new Error(`${benchApplicantEmail} is missing (demo data not loaded?)`);
-    const country = (await db.query<{ code: string }>("select code from public.countries order by code limit 1")).rows[0]!.code;
+    const country = (await db.query<{ code: string }>("select code from public.countries order by code limit 1"))
+      .rows[0]!.code;
     const organisation = (
       await db.query<{ id: string }>(
         "insert into public.organisations (name, kind, country_code, created_by) values ('Bench institution', 'university', $1, $2) returning id",
         [country, applicant.id],
       )
     ).rows[0]!.id;
-    await db.query("insert into public.organisation_members (organisation_id, user_id) values ($1, $2)", [organisation, applicant.id]);
+    await db.query("insert into public.organisation_members (organisation_id, user_id) values ($1, $2)", [
+      organisation,
+      applicant.id,
+    ]);
     // One call per application: an institution has only one live EoI per call.
     const calls = (
       await db.query<{ id: string }>(
@@ -66,7 +72,11 @@ export async function seedPlans(db: pg.Client, count: number): Promise<string[]>
 /** The action plan template (what our server writes into a new plan) as one Yjs update. */
 export function templateUpdate(): Uint8Array {
   const doc = new Y.Doc();
-  prosemirrorJSONToYXmlFragment(getPlanSchema(), buildPlanTemplate("Bench centre", benchCapabilities), doc.getXmlFragment(planFragmentName));
+  prosemirrorJSONToYXmlFragment(
+    getPlanSchema(),
+    buildPlanTemplate("Bench centre", benchCapabilities),
+    doc.getXmlFragment(planFragmentName),
+  );
   const update = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return update;
@@ -125,13 +135,19 @@ export function typeOne(doc: Y.Doc, character = "x"): void {
   text.insert(text.length, character);
 }
 
-const words = "the centre will support start-ups and small enterprises with mentoring, market access and policy experimentation ".split("");
+const words =
+  "the centre will support start-ups and small enterprises with mentoring, market access and policy experimentation ".split(
+    "",
+  );
 
 /**
  * A plan's editing history: the template, then `count - 1` keystrokes (one Yjs update each) typed into new
  * paragraphs, with a backspace now and then, by a new editing session (client id) every 1,000 keystrokes.
  */
-export function editingHistory(count: number, template: Uint8Array): { updates: Uint8Array[]; state: Uint8Array; length: number } {
+export function editingHistory(
+  count: number,
+  template: Uint8Array,
+): { updates: Uint8Array[]; state: Uint8Array; length: number } {
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [template];
   Y.applyUpdate(doc, template);

@@ -19,7 +19,9 @@ const server = new Server({
   extensions: [
     new Database({
       fetch: async ({ documentName }) => {
-        const { rows } = await pool.query<{ data: Buffer }>(`select data from ${table} where name = $1`, [documentName]);
+        const { rows } = await pool.query<{ data: Buffer }>(`select data from ${table} where name = $1`, [
+          documentName,
+        ]);
         return rows[0] ? new Uint8Array(rows[0].data) : null;
       },
       store: async ({ documentName, state }) => {
@@ -33,7 +35,8 @@ const server = new Server({
 });
 
 process.on("message", (message: { type: string; id: number }) => {
-  if (message.type === "stats") process.send?.({ type: "stats", id: message.id, documents: server.hocuspocus.getDocumentsCount() });
+  if (message.type === "stats")
+    process.send?.({ type: "stats", id: message.id, documents: server.hocuspocus.getDocumentsCount() });
 });
 process.on("disconnect", () => process.exit(0));
 

@@ -139,7 +139,9 @@ export class Inspector {
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
-        const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+        const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+          webSocketDebuggerUrl: string;
+        }[];
         const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl, { perMessageDeflate: false });
         await new Promise<void>((resolve, reject) => {
           socket.once("open", () => resolve());
@@ -168,7 +170,10 @@ export class Inspector {
   /** Runs a full garbage collection, then answers the V8 heap in use in MiB. */
   async heapAfterGcMiB(): Promise<number> {
     await this.call("HeapProfiler.collectGarbage");
-    const answer = (await this.call("Runtime.evaluate", { expression: "process.memoryUsage().heapUsed", returnByValue: true })) as {
+    const answer = (await this.call("Runtime.evaluate", {
+      expression: "process.memoryUsage().heapUsed",
+      returnByValue: true,
+    })) as {
       result: { value: number };
     };
     return answer.result.value / 1024 / 1024;
