@@ -4,11 +4,17 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { languageCodes } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
+import { resources } from "~/i18n/resources.server";
+import { registerTranslation } from "~/i18n/translations";
 import { RequestLanguageContext } from "~/i18n/request-language";
 import { NonceContext } from "./lib/nonce";
 
 const ABORT_DELAY = 5_000;
+
+// The server renders every language, so it has all six sets of strings from the start (a browser loads one).
+for (const code of languageCodes) registerTranslation(code, resources[code].translation);
 
 export default async function handleRequest(
   request: Request,
