@@ -20,15 +20,14 @@ import { detectLanguage } from "~/i18n/language.server";
 import { useRequestLanguage } from "~/i18n/request-language";
 import { hasTranslation, i18nFor, loadTranslation, translationUrl } from "~/i18n/translations";
 import { getAppEnv } from "~/lib/env.server";
+import { inlineStylesheetId, useInlineStylesheet } from "~/lib/inline-stylesheet";
 import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
 import stylesheet from "~/styles/app.css?url";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: stylesheet },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+// The site stylesheet is not among the links: Document puts it in the page (useInlineStylesheet).
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
 export const meta: MetaFunction = () => [{ title: "Accelerator Network" }];
 
@@ -141,6 +140,7 @@ function Document({ children }: { children: React.ReactNode }) {
   const i18n = i18nFor(language);
   if (!i18n) throw new Error(`The ${language} strings are not loaded`);
   const nonce = useNonce();
+  const inlineStylesheet = useInlineStylesheet();
   return (
     <html lang={language} dir={textDirection(language)}>
       <head>
@@ -149,6 +149,11 @@ function Document({ children }: { children: React.ReactNode }) {
         <Meta />
         {/* The page's strings: fetched by entry.client.tsx before hydrating, so start fetching them at once. */}
         <link rel="preload" href={translationUrl(language)} as="fetch" crossOrigin="anonymous" />
+        {inlineStylesheet === undefined ? (
+          <link rel="stylesheet" href={stylesheet} />
+        ) : (
+          <style id={inlineStylesheetId} nonce={nonce} dangerouslySetInnerHTML={{ __html: inlineStylesheet }} />
+        )}
         <Links />
       </head>
       <body>

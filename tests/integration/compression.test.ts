@@ -63,6 +63,10 @@ describe("compressed responses", () => {
     expect(br.headers["content-type"]).toMatch(/^text\/html/);
     expect(br.text).toContain("<html");
     expect(br.raw.length).toBeLessThan(identity.raw.length / 2);
+    // The site stylesheet comes in the page (one request less before the first paint), carrying the CSP nonce.
+    const nonce = /'nonce-([^']+)'/.exec(String(br.headers["content-security-policy"]))?.[1];
+    expect(br.text).toMatch(new RegExp(`<style id="site-stylesheet" nonce="${nonce?.replace(/[+/]/g, "\\$&")}">`));
+    expect(String(br.headers["content-security-policy"])).toMatch(/style-src 'self' 'nonce-/);
 
     const gzip = await get("/centres", "gzip");
     expect(gzip.status).toBe(200);
