@@ -119,7 +119,7 @@ try {
   });
   await db.connect();
   const plan = // The demo data's application (Amina Diallo's institution) and its plan.
-  (await db.query<{ id: string }>("select id from public.action_plans order by created_at limit 1")).rows[0]?.id;
+    (await db.query<{ id: string }>("select id from public.action_plans order by created_at limit 1")).rows[0]?.id;
   await db.end();
   if (!plan) throw new Error("the demo data has no action plan for applicant@demo.local");
 
