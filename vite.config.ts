@@ -21,5 +21,7 @@ export default defineConfig({
     }),
     tsconfigPaths(),
   ],
+  // Each language's strings stay a file of their own (app/i18n/translations.ts), however small.
+  build: { assetsInlineLimit: (file) => (/[/\\]app[/\\]i18n[/\\]locales[/\\]/.test(file) ? false : undefined) },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
 });

@@ -1,14 +1,36 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { languageCodes } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
+import { resources } from "~/i18n/resources.server";
+import { registerTranslation } from "~/i18n/translations";
 import { RequestLanguageContext } from "~/i18n/request-language";
+import { InlineStylesheetContext } from "./lib/inline-stylesheet";
 import { NonceContext } from "./lib/nonce";
+import stylesheet from "./styles/app.css?url";
 
 const ABORT_DELAY = 5_000;
+
+/** The built site stylesheet's text (build/client/assets/app-<hash>.css), put in every page; none in development. */
+const siteStylesheet = ((): string | undefined => {
+  if (!stylesheet.startsWith("/assets/")) return undefined;
+  try {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "client", stylesheet);
+    return readFileSync(file, "utf8").replace(/<\/style/gi, "<\\/style");
+  } catch {
+    return undefined;
+  }
+})();
+
+// The server renders every language, so it has all six sets of strings from the start (a browser loads one).
+for (const code of languageCodes) registerTranslation(code, resources[code].translation);
 
 export default async function handleRequest(
   request: Request,
@@ -27,7 +49,9 @@ export default async function handleRequest(
     const { pipe, abort } = renderToPipeableStream(
       <RequestLanguageContext.Provider value={language}>
         <NonceContext.Provider value={nonce}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          <InlineStylesheetContext.Provider value={siteStylesheet}>
+            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+          </InlineStylesheetContext.Provider>
         </NonceContext.Provider>
       </RequestLanguageContext.Provider>,
       {

@@ -12,22 +12,22 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { LanguageSwitcher } from "~/components/language-switcher";
-import { createI18n, textDirection } from "~/i18n/config";
+import { textDirection, type LanguageCode } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { useRequestLanguage } from "~/i18n/request-language";
+import { hasTranslation, i18nFor, loadTranslation, translationUrl } from "~/i18n/translations";
 import { getAppEnv } from "~/lib/env.server";
+import { inlineStylesheetId, useInlineStylesheet } from "~/lib/inline-stylesheet";
 import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
 import stylesheet from "~/styles/app.css?url";
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: stylesheet },
-  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
-];
+// The site stylesheet is not among the links: Document puts it in the page (useInlineStylesheet).
+export const links: LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
 export const meta: MetaFunction = () => [{ title: "Accelerator Network" }];
 
@@ -110,18 +110,50 @@ function SiteHeader() {
   );
 }
 
+/**
+ * The language the page is shown in: the wanted one once its strings are here (always on the server and at
+ * hydration), else the one shown before while the browser fetches the new strings (a language switch without reload).
+ */
+function useShownLanguage(wanted: LanguageCode): LanguageCode {
+  const ready = hasTranslation(wanted);
+  const [shown, setShown] = useState(wanted);
+  const [, setArrivals] = useState(0);
+  if (ready && shown !== wanted) setShown(wanted);
+  useEffect(() => {
+    if (ready) return;
+    let current = true;
+    loadTranslation(wanted).then(
+      () => current && setArrivals((count) => count + 1),
+      (error: unknown) => console.error(error),
+    );
+    return () => {
+      current = false;
+    };
+  }, [wanted, ready]);
+  return ready ? wanted : shown;
+}
+
 function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const requestLanguage = useRequestLanguage();
-  const language = root?.language ?? requestLanguage;
-  const i18n = useMemo(() => createI18n(language), [language]);
+  const language = useShownLanguage(root?.language ?? requestLanguage);
+  const i18n = i18nFor(language);
+  if (!i18n) throw new Error(`The ${language} strings are not loaded`);
   const nonce = useNonce();
+  const inlineStylesheet = useInlineStylesheet();
   return (
     <html lang={language} dir={textDirection(language)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        {/* The page's strings: fetched by entry.client.tsx before hydrating, so start fetching them at once. */}
+        <link rel="preload" href={translationUrl(language)} as="fetch" crossOrigin="anonymous" />
+        {inlineStylesheet === undefined ? (
+          <link rel="stylesheet" href={stylesheet} />
+        ) : (
+          <style id={inlineStylesheetId} nonce={nonce} dangerouslySetInnerHTML={{ __html: inlineStylesheet }} />
+        )}
         <Links />
       </head>
       <body>

@@ -12,6 +12,7 @@ import { StartupError } from "./embedded/startup-error.js";
 import { isLocalClient } from "./client-address.js";
 import { requireSameOrigin } from "./same-origin.js";
 import { securityHeaders } from "./security-headers.js";
+import { compressResponses, precompressedAssets } from "./compression.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -59,6 +60,7 @@ export async function createHttpApp({
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy ?? false);
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
+  app.use(compressResponses());
 
   app.get("/healthz", (_req, res, next) => {
     // Express 4 ignores a handler's promise: a failure goes to `next`, never unhandled.
@@ -118,6 +120,8 @@ export async function createHttpApp({
   const serverBuild = path.join(projectRoot, "build", "server", "index.js");
   if (!existsSync(serverBuild))
     throw new StartupError("No production build found; run `npm run build` (npm start does).");
+  // Hashed assets, precompressed at build time (scripts/precompress.ts); the rest of the client build below.
+  app.use("/assets", precompressedAssets(path.join(projectRoot, "build", "client", "assets")));
   app.use(
     "/assets",
     express.static(path.join(projectRoot, "build", "client", "assets"), { immutable: true, maxAge: "1y" }),

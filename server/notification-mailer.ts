@@ -1,6 +1,7 @@
 import i18next from "i18next";
 import type pg from "pg";
-import { isLanguageCode, resources } from "../app/i18n/config.js";
+import { isLanguageCode } from "../app/i18n/config.js";
+import { resources } from "../app/i18n/resources.server.js";
 import { notificationLink } from "../app/lib/notification-links.js";
 import type { Mailer } from "./mailer.js";
 

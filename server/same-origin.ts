@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { createI18n, textDirection } from "../app/i18n/config.js";
+import { resources } from "../app/i18n/resources.server.js";
 import { detectLanguage } from "../app/i18n/language.server.js";
 
 /** Methods that must not change anything; every other method has to prove it comes from this site. */
@@ -63,7 +64,7 @@ async function refusalPage(req: Request): Promise<string> {
       headers: { cookie: req.headers.cookie ?? "", "accept-language": req.headers["accept-language"] ?? "" },
     }),
   );
-  const t = createI18n(language).getFixedT(language);
+  const t = createI18n(language, resources[language].translation).getFixedT(language);
   const title = escapeHtml(t("errorPage.crossSiteTitle"));
   return (
     `<!DOCTYPE html><html lang="${language}" dir="${textDirection(language)}"><head><meta charset="utf-8">` +

@@ -41,7 +41,8 @@ export function securityHeaders({
         "script-src-attr": ["'none'"],
         // TipTap's own <style> injection is off (app/styles/prosemirror.css has it); ProseMirror and React set
         // style attributes (table column widths, caret and presence colours), which only style-src-attr allows.
-        "style-src": ["'self'"],
+        // The site stylesheet is inline in each page (one request less before the first paint), with the nonce.
+        "style-src": ["'self'", nonce],
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],

@@ -1,5 +1,6 @@
 import { createCookie } from "@remix-run/node";
 import { createI18n, defaultLanguage, isLanguageCode, languageCodes, type LanguageCode } from "./config";
+import { resources } from "./resources.server";
 
 export const languageCookie = createCookie("lang", {
   path: "/",
@@ -26,7 +27,7 @@ export async function detectLanguage(request: Request): Promise<LanguageCode> {
 /** A translate function for loaders and actions (page titles, messages built on the server). */
 export async function getFixedT(request: Request) {
   const language = await detectLanguage(request);
-  return createI18n(language).getFixedT(language);
+  return createI18n(language, resources[language].translation).getFixedT(language);
 }
 
 export { languageCodes };

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { DEMO_PASSWORD, stack, uniqueEmail } from "../support/supabase";
+import ar from "../../app/i18n/locales/ar.json";
 
 const demoAccounts = [
   { email: "applicant@demo.local", name: "Amina Diallo", panels: ["Your institution's Expressions of Interest"] },
@@ -165,14 +166,30 @@ describe("new applicants and email links", () => {
 });
 
 describe("languages and accessibility", () => {
-  it("switches to Arabic, right to left, with no accessibility violations", async () => {
+  it("switches to Arabic, right to left, without reloading the page, with no accessibility violations", async () => {
+    const translations: string[] = [];
+    page.on("request", (request) => {
+      if (/\/assets\/[a-z]{2}-[\w-]+\.json$/.test(request.url())) translations.push(new URL(request.url()).pathname);
+    });
     await page.goto("/");
+    await page.waitForFunction(() => document.querySelector("html[lang=en]") && "__remixRouter" in window);
     await expectNoAxeViolations(page);
+    // Only the page's language was fetched.
+    expect([...new Set(translations)]).toEqual([expect.stringMatching(/^\/assets\/en-/)]);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     await page.getByLabel("Language").selectOption("ar");
     await page.getByRole("button", { name: "Change language" }).click();
     await page.waitForFunction(() => document.documentElement.lang === "ar");
     expect(await page.evaluate(() => document.documentElement.dir)).toBe("rtl");
-    expect(await headings(1)).not.toEqual(["Acceleration Centres for digital innovation"]);
+    expect(await headings(1)).toEqual([ar.landing.title]);
+    expect(await page.getByRole("button", { name: ar.language.submit }).count()).toBe(1);
+    expect(await page.title()).toContain(ar.app.name);
+    // The same document: no reload, just the Arabic strings fetched.
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect([...new Set(translations)]).toEqual([
+      expect.stringMatching(/^\/assets\/en-/),
+      expect.stringMatching(/^\/assets\/ar-/),
+    ]);
     await expectNoAxeViolations(page);
     await page.goto("/sign-in");
     await expectNoAxeViolations(page);

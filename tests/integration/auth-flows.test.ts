@@ -6,7 +6,7 @@ import { jwtVerify } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { resources } from "../../app/i18n/config";
+import { resources } from "../../app/i18n/resources.server";
 import { createAuthRouter } from "../../server/embedded/auth/router";
 import { AuthStore } from "../../server/embedded/auth/store";
 import { TokenSigner } from "../../server/embedded/auth/tokens";

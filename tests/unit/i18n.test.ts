@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { languages, resources } from "../../app/i18n/config";
+import { languages } from "../../app/i18n/config";
+import { resources } from "../../app/i18n/resources.server";
 
 type Tree = { [key: string]: string | Tree };
 

@@ -1,12 +1,7 @@
 import i18next from "i18next";
 import type pg from "pg";
-import {
-  defaultLanguage,
-  isLanguageCode,
-  resources,
-  textDirection,
-  type LanguageCode,
-} from "../../../app/i18n/config.js";
+import { defaultLanguage, isLanguageCode, textDirection, type LanguageCode } from "../../../app/i18n/config.js";
+import { resources } from "../../../app/i18n/resources.server.js";
 import type { MailMessage } from "../mail-outbox.js";
 import type { AuthUserRow } from "./store.js";
 

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export const projectRoot = path.resolve(import.meta.dirname, "..");
+
+/**
+ * What the production build (`remix vite:build` and scripts/precompress.ts) is made from: the app, the static files,
+ * the build's configuration and the exact dependencies. The server's own code (server/) is not built; it runs as is.
+ */
+const inputs = [
+  "app",
+  "public",
+  "vite.config.ts",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+  "scripts/build.ts",
+  "scripts/build-stamp.ts",
+  "scripts/precompress.ts",
+];
+
+const stampFile = path.join(projectRoot, "build", "build-stamp.txt");
+/** Files the build itself needs, whatever the stamp says (someone may have deleted part of build/). */
+const outputs = ["build/server/index.js", "build/client/assets"];
+
+function files(relative: string): string[] {
+  const absolute = path.join(projectRoot, relative);
+  if (!existsSync(absolute)) return [];
+  try {
+    return readdirSync(absolute, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? files(path.posix.join(relative, entry.name))
+        : entry.isFile()
+          ? [path.posix.join(relative, entry.name)]
+          : [],
+    );
+  } catch {
+    return [relative];
+  }
+}
+
+/** A hash of every input file's path and content (contents, not times: a fresh clone or a checkout changes times). */
+export function inputsHash(): string {
+  const hash = createHash("sha256");
+  for (const file of inputs.flatMap(files).sort()) {
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(projectRoot, file)))
+      .update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** Whether build/ was made from exactly the current inputs. */
+export function buildIsCurrent(): boolean {
+  if (!outputs.every((output) => existsSync(path.join(projectRoot, output)))) return false;
+  if (!existsSync(stampFile)) return false;
+  return readFileSync(stampFile, "utf8").trim() === inputsHash();
+}
+
+export function writeStamp(hash: string): void {
+  writeFileSync(stampFile, `${hash}\n`);
+}

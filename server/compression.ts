@@ -1,0 +1,78 @@
+import { readdirSync, type Dirent } from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import compression from "compression";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+
+/** The text types a build compresses ahead of time (scripts/precompress.ts) and the server compresses on the fly. */
+export const precompressedExtensions = [".js", ".mjs", ".css", ".svg", ".json", ".map", ".txt", ".html", ".xml"];
+
+/**
+ * On-the-fly compression of every text response the app produces (HTML, JSON from loaders and the Supabase gateway,
+ * SVG): brotli when the client accepts it, else gzip (the `compression` middleware negotiates by Accept-Encoding and
+ * adds `Vary: Accept-Encoding`). Binaries (PDFs, images: not "compressible" by their type) and responses that
+ * already carry a Content-Encoding pass through untouched; WebSocket upgrades never reach Express.
+ * Brotli quality 5 costs about as much CPU as gzip's default and compresses pages noticeably better.
+ */
+export function compressResponses(): RequestHandler {
+  return compression({
+    threshold: 1024,
+    brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+  });
+}
+
+/** The files of one asset: as built, and its precompressed twins when the build wrote them. */
+interface Asset {
+  identity: string;
+  br?: string;
+  gzip?: string;
+}
+
+function listFiles(root: string, prefix = ""): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(path.join(root, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const relative = path.posix.join(prefix, entry.name);
+    return entry.isDirectory() ? listFiles(root, relative) : entry.isFile() ? [relative] : [];
+  });
+}
+
+/**
+ * Serves the build's hashed assets (build/client/assets: their names change with their content) with a year of
+ * immutable caching, from the `.br` / `.gz` files written beside each text asset at build time when the client
+ * accepts them, so nothing is compressed per request. The Content-Type is the original file's; `Vary:
+ * Accept-Encoding` tells caches the body depends on it. Files without a precompressed twin (images, fonts) are
+ * served as they are, with the same caching. Anything else falls through to the next handler.
+ */
+export function precompressedAssets(root: string): RequestHandler {
+  const assets = new Map<string, Asset>();
+  const files = new Set(listFiles(root));
+  for (const relative of files) {
+    if (relative.endsWith(".br") || relative.endsWith(".gz")) continue;
+    const variant = (file: string) => (files.has(file) ? path.join(root, file) : undefined);
+    assets.set(`/${relative}`, {
+      identity: path.join(root, relative),
+      br: variant(`${relative}.br`),
+      gzip: variant(`${relative}.gz`),
+    });
+  }
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const asset = assets.get(req.path);
+    if (!asset) return next();
+    const offered = (["br", "gzip"] as const).filter((encoding) => asset[encoding]);
+    const encoding = offered.length > 0 ? req.acceptsEncodings([...offered, "identity"]) : "identity";
+    const variant = (encoding === "br" || encoding === "gzip" ? asset[encoding] : undefined) ?? asset.identity;
+    res.type(path.extname(req.path));
+    res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+    if (offered.length > 0) res.vary("Accept-Encoding");
+    if (variant !== asset.identity) res.setHeader("Content-Encoding", encoding as string);
+    res.sendFile(variant, { cacheControl: false, dotfiles: "deny" }, (error?: Error) => {
+      if (error && !res.headersSent) next(error);
+    });
+  };
+}

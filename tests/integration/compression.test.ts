@@ -1,0 +1,162 @@
+import http from "node:http";
+import zlib from "node:zlib";
+import { describe, expect, it } from "vitest";
+import ar from "../../app/i18n/locales/ar.json";
+import fr from "../../app/i18n/locales/fr.json";
+import { postTo } from "../support/http";
+import { stack } from "../support/supabase";
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The bytes as they came over the wire. */
+  raw: Buffer;
+  /** The body decoded by its Content-Encoding. */
+  text: string;
+}
+
+/** A GET that shows the wire as it is (fetch would decode the body and hide nothing but the header). */
+function get(path: string, acceptEncoding: string | null, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      `${stack().url}${path}`,
+      { headers: { ...(acceptEncoding === null ? {} : { "accept-encoding": acceptEncoding }), ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("error", reject);
+        response.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const encoding = response.headers["content-encoding"];
+          const decoded =
+            encoding === "br" ? zlib.brotliDecompressSync(raw) : encoding === "gzip" ? zlib.gunzipSync(raw) : raw;
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, raw, text: decoded.toString("utf8") });
+        });
+      },
+    );
+    request.on("error", reject);
+  });
+}
+
+const scriptSources = (html: string) => [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]!);
+const moduleImports = (html: string) =>
+  [...html.matchAll(/(?:import\s*(?:[\w{}\s,*]+from\s*)?|href=)["'](\/assets\/[^"']+\.js)["']/g)].map(
+    (match) => match[1]!,
+  );
+
+function strings(tree: unknown): string[] {
+  if (typeof tree === "string") return [tree];
+  if (tree && typeof tree === "object") return Object.values(tree).flatMap(strings);
+  return [];
+}
+
+describe("compressed responses", () => {
+  it("pages come brotli-compressed to a client accepting br, gzip-compressed to one accepting only gzip", async () => {
+    const identity = await get("/", "identity");
+    expect(identity.status).toBe(200);
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+
+    const br = await get("/", "gzip, deflate, br");
+    expect(br.status).toBe(200);
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary?.toLowerCase()).toContain("accept-encoding");
+    expect(br.headers["content-type"]).toMatch(/^text\/html/);
+    expect(br.text).toContain("<html");
+    expect(br.raw.length).toBeLessThan(identity.raw.length / 2);
+    // The site stylesheet comes in the page (one request less before the first paint), carrying the CSP nonce.
+    const nonce = /'nonce-([^']+)'/.exec(String(br.headers["content-security-policy"]))?.[1];
+    expect(br.text).toMatch(new RegExp(`<style id="site-stylesheet" nonce="${nonce?.replace(/[+/]/g, "\\$&")}">`));
+    expect(String(br.headers["content-security-policy"])).toMatch(/style-src 'self' 'nonce-/);
+
+    const gzip = await get("/centres", "gzip");
+    expect(gzip.status).toBe(200);
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gzip.text).toContain("<html");
+    // Security headers survive compression.
+    expect(br.headers["content-security-policy"]).toContain("script-src 'self' 'nonce-");
+    expect(gzip.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it("JSON from the Supabase gateway is compressed too", async () => {
+    const response = await get("/rest/v1/centre_types?select=*", "br", {
+      apikey: stack().anonKey,
+      authorization: `Bearer ${stack().anonKey}`,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    expect(response.headers["content-encoding"]).toBe("br");
+    expect(JSON.parse(response.text)).toEqual(expect.any(Array));
+  });
+
+  it("hashed assets are served precompressed (br or gzip as accepted) with a year of immutable caching", async () => {
+    const page = await get("/", "identity");
+    const script = scriptSources(page.text).find((src) => src.startsWith("/assets/")) ?? moduleImports(page.text)[0];
+    expect(script).toMatch(/^\/assets\/.+\.js$/);
+
+    const plain = await get(script!, "identity");
+    for (const [accept, encoding, decode] of [
+      ["br;q=1.0, gzip;q=0.8", "br", zlib.brotliDecompressSync],
+      ["gzip", "gzip", zlib.gunzipSync],
+    ] as const) {
+      const response = await get(script!, accept);
+      expect(response.status).toBe(200);
+      expect(response.headers["content-encoding"]).toBe(encoding);
+      expect(response.headers["content-type"]).toMatch(/^(text|application)\/javascript/);
+      expect(response.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+      expect(response.headers.vary?.toLowerCase()).toContain("accept-encoding");
+      expect(decode(response.raw).equals(plain.raw)).toBe(true);
+      // Precompressed at build time, at best quality: smaller than on-the-fly compression of the same file.
+      expect(response.raw.length).toBeLessThan(plain.raw.length / 2);
+    }
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  });
+});
+
+describe("one language at a time", () => {
+  it("a page in French carries French strings and no Arabic ones, in its HTML or in any script it loads", async () => {
+    // The reader chose French with the language switcher (the cookie it sets).
+    const chosen = await postTo("/language", { body: new URLSearchParams({ language: "fr", redirectTo: "/sign-in" }) });
+    expect(chosen.status).toBe(302);
+    const cookie = chosen.headers
+      .getSetCookie()
+      .map((value) => value.split(";")[0])
+      .join("; ");
+    const page = await get("/sign-in", "br", { cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('lang="fr"');
+
+    // Everything the page loads to run: its scripts, the modules they import, and the preloaded strings.
+    const seen = new Set<string>();
+    const queue = [
+      ...scriptSources(page.text),
+      ...moduleImports(page.text),
+      ...[...page.text.matchAll(/<link\b[^>]*rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)].map(
+        (match) => match[1]!,
+      ),
+    ];
+    let loaded = page.text;
+    while (queue.length > 0) {
+      const url = queue.shift()!;
+      if (seen.has(url) || !url.startsWith("/")) continue;
+      seen.add(url);
+      const response = await get(url, "br");
+      expect(response.status, url).toBe(200);
+      loaded += `\n${response.text}`;
+      if (url.endsWith(".js"))
+        for (const match of response.text.matchAll(/["'](?:\.\/|\/assets\/)([\w.-]+\.js)["']/g))
+          queue.push(`/assets/${match[1]}`);
+    }
+    expect(
+      [...seen].some((url) => url.endsWith(".json")),
+      "the French strings are loaded",
+    ).toBe(true);
+
+    expect(page.text).toContain(fr.signIn.submit);
+    expect(loaded).toContain(fr.app.tagline);
+    const arabic = strings(ar).filter((text) => /[\u0600-\u06FF]/.test(text) && text.length >= 8);
+    expect(arabic.length).toBeGreaterThan(100);
+    const found = arabic.filter((text) => loaded.includes(text) || loaded.includes(JSON.stringify(text).slice(1, -1)));
+    expect(found).toEqual([]);
+  });
+});
