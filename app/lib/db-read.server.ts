@@ -7,5 +7,5 @@ type ReadResult = { data: unknown; error?: { message: string; code?: string } | 
 
 export function checkRead<R extends ReadResult>(what: string, result: R): Extract<R, { error: null }>["data"] {
   if (result.error) throw new Error(`${what}: ${result.error.code ?? ""} ${result.error.message}`.replace(/\s+/g, " "));
-  return result.data as Extract<R, { error: null }>["data"];
+  return result.data;
 }

@@ -17,7 +17,7 @@ import { checkRead } from "~/lib/db-read.server";
 export async function listBoardAgenda(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_agenda", {});
   if (error) throw new Error(`agenda: ${error.message}`);
-  return (data ?? []).map((item) => ({ ...item, status: item.status as typeof item.status | null }));
+  return (data ?? []).map((item) => ({ ...item, status: item.status }));
 }
 
 export async function listBoardPeople(supabase: SupabaseServerClient) {
@@ -179,7 +179,7 @@ async function getPacketContent(
   ]);
   for (const result of [application, version, comments, votes, decision]) checkRead("packet content", result);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
-  const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
+  const tally = quorum.data?.[0] ?? null;
   return {
     application: application.data,
     recommendation: recommendation.data,

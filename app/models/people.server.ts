@@ -5,7 +5,7 @@ import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { AppRole } from "~/models/profile.server";
 
 export async function listPeople(supabase: SupabaseServerClient) {
-  const { data, error } = await callRpc(supabase, "people_directory", {} as never);
+  const { data, error } = await callRpc(supabase, "people_directory", {});
   if (error) throw new Error(`people: ${error.message}`);
   return data ?? [];
 }

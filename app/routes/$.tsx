@@ -1,6 +1,6 @@
 import { notFound } from "~/lib/form-data.server";
 
-export async function loader() {
+export function loader() {
   throw notFound();
 }
 

@@ -8,7 +8,7 @@ import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fiel
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
+import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import {
@@ -58,7 +58,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
 
 /** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
 const checklist = z
-  .preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()))
+  .preprocess(asList, z.array(z.string()))
   .transform((ticked) => Object.fromEntries(bdtChecklistItems.map((item) => [item, ticked.includes(item)])));
 const applicationForm = z.discriminatedUnion("intent", [
   applicationFormSchema.extend({ intent: z.literal("save") }),

@@ -8,7 +8,7 @@ import { parseForm } from "~/lib/forms";
 
 const languageForm = z.object({ language: z.enum(languageCodes), redirectTo: z.string().max(2000).optional() });
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }
 

@@ -6,7 +6,7 @@ import { EoiSummary, Timeline } from "~/components/eoi-summary";
 import { FormAlert } from "~/components/form-alert";
 import { ChoiceGroup, SelectField, StatusBadge, TextArea } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
+import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
@@ -52,7 +52,7 @@ const notesToApplicant = z
   .transform((value) => value || undefined);
 /** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
 const checklist = z
-  .preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()))
+  .preprocess(asList, z.array(z.string()))
   .transform((ticked) => Object.fromEntries(checklistItems.map((item) => [item, ticked.includes(item)])));
 const reviewForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start") }),
@@ -62,10 +62,7 @@ const reviewForm = z.discriminatedUnion("intent", [
     intent: z.literal("validate"),
     recommended_centre_type: z.enum(centreTypeCodes, "errors.invalidChoice"),
     recommended_scope: z.enum(centreScopes, "errors.invalidChoice"),
-    recommended_capabilities: z.preprocess(
-      (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-      z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability"),
-    ),
+    recommended_capabilities: z.preprocess(asList, z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability")),
     reasons: decisionText,
     notes_to_applicant: notesToApplicant,
     checklist,

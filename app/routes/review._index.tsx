@@ -6,7 +6,7 @@ import { z } from "zod";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
-import { parseForm } from "~/lib/forms";
+import { asList, parseForm } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listCalls } from "~/models/calls.server";
@@ -42,10 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** The ticked rows (one ticked arrives as a string) and the reviewer they go to. */
 const assignForm = z.object({
   reviewer: z.uuid(),
-  eoi: z.preprocess(
-    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-    z.array(z.uuid()).min(1).max(1000),
-  ),
+  eoi: z.preprocess(asList, z.array(z.uuid()).min(1).max(1000)),
 });
 
 /** Bulk assignment: the ticked rows go to one reviewer in one transaction. */
@@ -87,7 +84,12 @@ function ExportButton({ search, total }: { search: string; total: number }) {
   }
   return (
     <span className="export">
-      <a href={`/review/export${search}`} onClick={handleClick} className="button button--secondary" download>
+      <a
+        href={`/review/export${search}`}
+        onClick={(event) => void handleClick(event)}
+        className="button button--secondary"
+        download
+      >
         {t("review.export")}
       </a>
       {received !== null ? (

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { asList } from "~/lib/forms";
 import { centreScopes, organisationKinds, requestKinds } from "~/lib/enums";
 import { draftText as text } from "./draft-fields";
 
@@ -10,7 +11,7 @@ import { draftText as text } from "./draft-fields";
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
 const codes = (allowed?: readonly string[]) =>
   z.preprocess(
-    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    asList,
     z.array(allowed ? z.enum(allowed as [string, ...string[]], "errors.invalidChoice") : z.string().max(100)).max(20),
   );
 

@@ -33,7 +33,7 @@ describe("parseIntentForm", () => {
     });
   });
 
-  for (const fields of [{ intent: "delete-everything" }, {}]) {
+  for (const fields of [{ intent: "delete-everything" }, {}] as Record<string, string>[]) {
     it(`answers ${JSON.stringify(fields)} (an intent no page renders) with a 400, never a 500`, () => {
       let thrown: unknown;
       try {
@@ -50,7 +50,8 @@ describe("parseIntentForm", () => {
 describe("dispatchIntent", () => {
   it("calls the handler of the form's intent only, with its fields", async () => {
     const called: string[] = [];
-    const result = await dispatchIntent({ intent: "note", body: "Hi" } as z.infer<typeof form>, {
+    const note: z.infer<typeof form> = { intent: "note", body: "Hi" };
+    const result = await dispatchIntent(note, {
       note: ({ body }) => {
         called.push(`note:${body}`);
         return Promise.resolve("noted");
