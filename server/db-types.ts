@@ -229,6 +229,11 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
   lines.push(
     'export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database["public"]["Functions"][T]["Args"];',
   );
-  lines.push("");
+  // The enums' values at run time too (as `supabase gen types` emits them), so zod schemas and <select>s take
+  // their choices from the schema instead of repeating the literals (issue 13).
+  lines.push("", "export const Constants = {", "  public: {", "    Enums: {");
+  for (const row of enumRows)
+    lines.push(`      ${row.name}: [${row.labels.map((label) => JSON.stringify(label)).join(", ")}],`);
+  lines.push("    },", "  },", "} as const;", "");
   return lines.join("\n");
 }

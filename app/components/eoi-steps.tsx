@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { ChoiceGroup, SelectField, TextArea } from "~/components/fields";
 import { TextField } from "~/components/text-field";
+import { centreScopes } from "~/lib/enums";
 import type { FieldErrors } from "~/lib/forms";
 import type { EoiDetail } from "~/models/eois.server";
 import type { ReferenceData } from "~/models/reference.server";
@@ -91,7 +92,7 @@ export function ProposalStep({ eoi, reference, values, errors }: StepProps) {
           label={t("eoiForm.scope")}
           error={errors.proposed_scope}
           selected={[valueOf(eoi, values, "proposed_scope")]}
-          options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))}
+          options={centreScopes.map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))}
         />
         <ChoiceGroup
           name="capabilities"

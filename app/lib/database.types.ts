@@ -1356,3 +1356,20 @@ export type Database = {
 export type Tables<T extends keyof Database["public"]["Tables"]> = Database["public"]["Tables"][T]["Row"];
 export type Enums<T extends keyof Database["public"]["Enums"]> = Database["public"]["Enums"][T];
 export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database["public"]["Functions"][T]["Args"];
+
+export const Constants = {
+  public: {
+    Enums: {
+      app_role: ["applicant", "reviewer", "coordinator", "board_member", "board_chair"],
+      application_status: ["draft", "submitted", "bdt_review", "board_review", "approved", "approved_with_conditions", "changes_requested", "rejected"],
+      board_review_status: ["open", "closed"],
+      call_status: ["draft", "open", "closed"],
+      centre_scope: ["global", "regional", "national"],
+      eoi_status: ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"],
+      organisation_kind: ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
+      plan_access_level: ["read", "comment", "edit"],
+      request_kind: ["establish", "strengthen"],
+      vote_choice: ["approve", "approve_with_conditions", "request_changes", "reject"],
+    },
+  },
+} as const;

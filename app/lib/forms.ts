@@ -48,3 +48,8 @@ export function parseForm<T>(schema: z.ZodType<T>, formData: FormData): FormResu
   }
   return { success: false, fieldErrors, values: formValues(formData) };
 }
+
+/** Checkboxes (for a zod preprocess): absent means none ticked, one ticked arrives as a string. */
+export function asList(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value];
+}

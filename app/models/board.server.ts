@@ -217,7 +217,11 @@ export const recordDecision = (
 /** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */
 export async function addPacketComment(supabase: SupabaseServerClient, packet: string, userId: string, body: string) {
   const { error } = await supabase.from("comments").insert({ packet_id: packet, author_id: userId, body });
-  return error
-    ? { code: error.code === "42501" ? "conflict_undeclared_or_conflicted" : error.hint || error.code || "unexpected" }
-    : null;
+  return {
+    error: error
+      ? {
+          code: error.code === "42501" ? "conflict_undeclared_or_conflicted" : error.hint || error.code || "unexpected",
+        }
+      : null,
+  };
 }

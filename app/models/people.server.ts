@@ -36,9 +36,9 @@ export async function invitePerson(
       data: { display_name: input.name },
       redirectTo: new URL("/home", getAppEnv().SITE_URL).toString(),
     });
-    if (error || !data.user) return { error: error?.code ?? "unexpected" };
+    if (error || !data.user) return { error: { code: error?.code ?? "unexpected" }, invited: false };
     personId = data.user.id;
   }
   const granted = await grantRole(supabase, personId, input.role);
-  return { error: granted.error?.code ?? null, invited: !existing };
+  return { error: granted.error, invited: !existing };
 }

@@ -2,7 +2,8 @@ import { data, type AppLoadContext } from "@remix-run/node";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { Database } from "~/lib/database.types";
-import { formValues, parseForm } from "~/lib/forms";
+import { dispatchIntent, parseIntentForm } from "~/lib/form-data.server";
+import { formValues } from "~/lib/forms";
 import { commentAnchor, commentAnchorMaxBytes } from "~/validation/rpc";
 import { addComment, removeComment, resolveComment } from "./plans.server";
 
@@ -35,18 +36,16 @@ export async function handleCommentAction(
   planId: string,
   formData: FormData,
 ) {
-  const parsed = parseForm(commentForm, formData);
+  const parsed = parseIntentForm(commentForm, formData);
   if (!parsed.success)
     return data({ ok: false, formError: null, errors: parsed.fieldErrors, values: parsed.values }, 400);
-  const form = parsed.data;
-  const result =
-    form.intent === "comment"
-      ? await addComment(supabase, collab, { plan: planId, body: form.body, anchor: form.anchor, quote: form.quote })
-      : form.intent === "reply"
-        ? await addComment(supabase, collab, { plan: planId, body: form.body, parent: form.parent })
-        : form.intent === "remove"
-          ? await removeComment(supabase, collab, planId, form.comment)
-          : await resolveComment(supabase, collab, planId, form.comment, form.intent === "resolve");
+  const result = await dispatchIntent(parsed.data, {
+    comment: ({ body, anchor, quote }) => addComment(supabase, collab, { plan: planId, body, anchor, quote }),
+    reply: ({ body, parent }) => addComment(supabase, collab, { plan: planId, body, parent }),
+    resolve: ({ comment }) => resolveComment(supabase, collab, planId, comment, true),
+    reopen: ({ comment }) => resolveComment(supabase, collab, planId, comment, false),
+    remove: ({ comment }) => removeComment(supabase, collab, planId, comment),
+  });
   if (result.error) {
     return data(
       {

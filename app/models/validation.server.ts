@@ -103,5 +103,5 @@ export async function listInternalNotes(supabase: SupabaseServerClient, eoi: str
 
 export async function addInternalNote(supabase: SupabaseServerClient, eoi: string, body: string) {
   const { error } = await supabase.from("eoi_internal_notes").insert({ eoi_id: eoi, body });
-  return { error: error ? (error.hint ?? error.code) : null };
+  return { error: error ? { code: error.hint ?? error.code } : null };
 }

@@ -1,5 +1,7 @@
+import { notFound } from "~/lib/form-data.server";
+
 export function loader() {
-  throw new Response("Not found", { status: 404 });
+  throw notFound();
 }
 
 export default function NotFound() {

@@ -8,7 +8,7 @@ import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fiel
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import {
@@ -33,22 +33,19 @@ import {
   startReviewSchema,
   voteChoices,
 } from "~/validation/applications";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "applications.pageTitle");
 
 const params = z.object({ applicationId: z.uuid() });
-const intents = z.enum(["save", "submit", "start", "send"]);
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { applicationId } = parseParams(params, raw);
   const { supabase, roles, headers } = await requireRoles(request, context);
-  const application = await getApplication(supabase, parsed.data.applicationId);
+  const application = await getApplication(supabase, applicationId);
   // The chair is told when an application reaches the Board, but sees it only through a packet, after declaring.
-  if (!application && roles.includes("board_chair"))
-    throw redirect(`/board?application=${parsed.data.applicationId}`, { headers });
-  if (!application) throw new Response("Not found", { status: 404 });
+  if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${applicationId}`, { headers });
+  if (!application) throw notFound();
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
   const [reference, timeline, decisions, bdtReview] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
@@ -59,57 +56,65 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   return data({ application, reference, timeline, decisions, bdtReview, isBdt }, { headers });
 }
 
+/** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
+const checklist = z
+  .preprocess(asList, z.array(z.string()))
+  .transform((ticked) => Object.fromEntries(bdtChecklistItems.map((item) => [item, ticked.includes(item)])));
+const applicationForm = z.discriminatedUnion("intent", [
+  applicationFormSchema.extend({ intent: z.literal("save") }),
+  applicationFormSchema.extend({ intent: z.literal("submit") }),
+  startReviewSchema.extend({ intent: z.literal("start"), checklist }),
+  sendToBoardSchema.extend({ intent: z.literal("send") }),
+]);
+
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { applicationId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context);
   const formData = await readFormData(request);
-  const intent = intents.safeParse(formData.get("intent"));
-  if (!intent.success) throw new Response("Bad request", { status: 400 });
+  const parsed = parseIntentForm(applicationForm, formData);
   const fail = (
+    intent: string,
     formError: FieldError | null,
     errors: FieldErrors = {},
     status = 400,
     planMissing: MissingPlanPart[] = [],
-  ) => data({ intent: intent.data, formError, errors, values: formValues(formData), planMissing }, status);
-  const done = (what: string) => redirect(`/applications/${applicationId}?done=${what}`);
+  ) => data({ intent, formError, errors, values: formValues(formData), planMissing }, status);
+  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const form = parsed.data;
+  const done = (error: { code: string } | null, what: string) =>
+    error
+      ? fail(form.intent, { key: `dbErrors.${error.code}` })
+      : redirect(`/applications/${applicationId}?done=${what}`);
 
-  if (intent.data === "save" || intent.data === "submit") {
-    const parsed = parseForm(applicationFormSchema, formData);
-    if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-    const error =
-      intent.data === "save"
-        ? await saveApplication(supabase, applicationId, parsed.data)
-        : await saveAndSubmitApplication(supabase, context.collab, applicationId, parsed.data);
-    if (error?.code === "incomplete") {
+  return dispatchIntent(form, {
+    save: async ({ intent: _, ...answers }) => done(await saveApplication(supabase, applicationId, answers), "saved"),
+    submit: async ({ intent: _, ...answers }) => {
+      const error = await saveAndSubmitApplication(supabase, context.collab, applicationId, answers);
+      if (error?.code !== "incomplete") return done(error, "submitted");
       const missing = missingFields(error.details);
-      const planMissing = missingPlanParts(error.details);
       // The answers were saved; only the submission was refused. 200 lets the page reload what was saved.
       return fail(
+        form.intent,
         { key: missing.length > 0 ? "applications.incomplete" : "applications.planIncompleteAlert" },
         Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])),
         200,
-        planMissing,
+        missingPlanParts(error.details),
       );
-    }
-    return error ? fail({ key: `dbErrors.${error.code}` }) : done(intent.data === "save" ? "saved" : "submitted");
-  }
-  if (intent.data === "start") {
-    const parsed = parseForm(startReviewSchema, formData);
-    if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-    const checklist = Object.fromEntries(
-      bdtChecklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]),
-    );
-    const result = await startBdtReview(supabase, applicationId, checklist, parsed.data.internal_notes);
-    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done("started");
-  }
-  const parsed = parseForm(sendToBoardSchema, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const result = await sendToBoard(supabase, context.collab, {
-    application: applicationId,
-    recommendation: parsed.data.recommendation,
-    recommendedOutcome: parsed.data.recommended_outcome,
+    },
+    start: async ({ checklist, internal_notes }) =>
+      done((await startBdtReview(supabase, applicationId, checklist, internal_notes)).error, "started"),
+    send: async ({ recommendation, recommended_outcome }) =>
+      done(
+        (
+          await sendToBoard(supabase, context.collab, {
+            application: applicationId,
+            recommendation,
+            recommendedOutcome: recommended_outcome,
+          })
+        ).error,
+        "sent",
+      ),
   });
-  return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done("sent");
 }
 
 export default function ApplicationPage() {

@@ -2,16 +2,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/lib/session.server";
 import { downloadAttachment } from "~/models/attachments.server";
+import { notFound, parseParams } from "~/lib/form-data.server";
 
 const params = z.object({ attachmentId: z.uuid() });
 
 /** Downloads go through RLS like every read: whoever may not see the record gets a 404. */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { attachmentId } = parseParams(params, raw);
   const { supabase } = await requireUser(request, context);
-  const file = await downloadAttachment(supabase, parsed.data.attachmentId);
-  if (!file) throw new Response("Not found", { status: 404 });
+  const file = await downloadAttachment(supabase, attachmentId);
+  if (!file) throw notFound();
   const asciiName = file.file_name.replace(/[^\w.-]+/g, "_");
   return new Response(file.bytes, {
     headers: {

@@ -9,62 +9,66 @@ import { FormAlert, FormNotice } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
 import { isConfirmed } from "~/lib/confirmation";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
 import { requireRoles } from "~/lib/session.server";
 import { addPacketComment, castVote, declareConflict, getPacket, recordDecision } from "~/models/board.server";
 import { loadReferenceData } from "~/models/reference.server";
-import { voteChoices, type VoteChoice } from "~/validation/applications";
+import { voteChoices } from "~/validation/applications";
 import { commentSchema, decisionSchema, declarationSchema, voteSchema } from "~/validation/board";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.packetPageTitle");
 
 const params = z.object({ packetId: z.uuid() });
-const intents = z.enum(["declare", "vote", "comment", "decide"]);
 const notices = ["declared", "voted", "commented", "decided"] as const;
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { packetId } = parseParams(params, raw);
   const { supabase, user, roles, headers } = await requireRoles(request, context, ["board_member", "board_chair"]);
   const isChair = roles.includes("board_chair");
   const [packet, reference] = await Promise.all([
-    getPacket(supabase, parsed.data.packetId, user.id, isChair),
+    getPacket(supabase, packetId, user.id, isChair),
     loadReferenceData(supabase, await detectLanguage(request)),
   ]);
-  if (!packet) throw new Response("Not found", { status: 404 });
+  if (!packet) throw notFound();
   return data({ packet, reference, isChair }, { headers });
 }
+
+const packetForm = z.discriminatedUnion("intent", [
+  declarationSchema.safeExtend({ intent: z.literal("declare") }),
+  voteSchema.extend({ intent: z.literal("vote") }),
+  commentSchema.extend({ intent: z.literal("comment") }),
+  decisionSchema.safeExtend({ intent: z.literal("decide") }),
+]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { packetId } = parseParams(params, raw);
   const { supabase, user } = await requireRoles(request, context, ["board_member", "board_chair"]);
   const formData = await readFormData(request);
-  const intent = intents.safeParse(formData.get("intent"));
-  if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
-    data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
-  // A recorded decision is final: it must be confirmed (issue 11).
-  if (intent.data === "decide" && !isConfirmed(formData)) return fail({ key: "errors.confirmationRequired" });
-  const schema = { declare: declarationSchema, vote: voteSchema, comment: commentSchema, decide: decisionSchema }[
-    intent.data
-  ];
-  const parsed = parseForm(schema as z.ZodType<Record<string, string | undefined>>, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const input = parsed.data;
-  const error =
-    intent.data === "declare"
-      ? (await declareConflict(supabase, packetId, input.has_conflict === "yes", input.reason)).error
-      : intent.data === "vote"
-        ? (await castVote(supabase, packetId, input.choice as VoteChoice, input.reason!)).error
-        : intent.data === "comment"
-          ? await addPacketComment(supabase, packetId, user.id, input.body!)
-          : (await recordDecision(supabase, packetId, input.outcome as VoteChoice, input.conditions)).error;
-  if (error) return fail({ key: `dbErrors.${error.code}` });
-  const notice = { declare: "declared", vote: "voted", comment: "commented", decide: "decided" }[intent.data];
-  return redirect(`/board/packets/${packetId}?done=${notice}${intent.data === "comment" ? "#discussion-title" : ""}`);
+  const parsed = parseIntentForm(packetForm, formData);
+  const fail = (intent: string, formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent, formError, errors, values: formValues(formData) }, 400);
+  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const form = parsed.data;
+  const done = (result: { error: { code: string } | null }, notice: (typeof notices)[number], anchor = "") =>
+    result.error
+      ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
+      : redirect(`/board/packets/${packetId}?done=${notice}${anchor}`);
+
+  return dispatchIntent(form, {
+    declare: async ({ has_conflict, reason }) =>
+      done(await declareConflict(supabase, packetId, has_conflict === "yes", reason), "declared"),
+    vote: async ({ choice, reason }) => done(await castVote(supabase, packetId, choice, reason), "voted"),
+    comment: async ({ body }) =>
+      done(await addPacketComment(supabase, packetId, user.id, body), "commented", "#discussion-title"),
+    // A recorded decision is final: it must be confirmed (issue 11).
+    decide: async ({ outcome, conditions }) =>
+      isConfirmed(formData)
+        ? done(await recordDecision(supabase, packetId, outcome, conditions), "decided")
+        : fail(form.intent, { key: "errors.confirmationRequired" }),
+  });
 }
 
 export default function BoardPacket() {

@@ -7,18 +7,17 @@ import { FormAlert } from "~/components/form-alert";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { closeReview, getReview } from "~/models/board.server";
-import { parseParams, readFormData } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.reviewPageTitle");
 
 const params = z.object({ reviewId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { reviewId } = parseParams(params, raw);
   const { supabase, user, roles, headers } = await requireRoles(request, context, ["board_member", "board_chair"]);
-  const review = await getReview(supabase, parsed.data.reviewId, user.id);
-  if (!review) throw new Response("Not found", { status: 404 });
+  const review = await getReview(supabase, reviewId, user.id);
+  if (!review) throw notFound();
   return data({ review, isChair: roles.includes("board_chair") }, { headers });
 }
 

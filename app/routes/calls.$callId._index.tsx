@@ -6,7 +6,7 @@ import { FormAlert } from "~/components/form-alert";
 import { LocalTime, SelectField, StatusBadge, TimeLeft } from "~/components/fields";
 import { TextField } from "~/components/text-field";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { getRequestSession, requireRoles } from "~/lib/session.server";
 import { closeCall, countEoisByStatus, extendDeadline, getCall, openCall } from "~/models/calls.server";
@@ -15,7 +15,7 @@ import { listMyOrganisations } from "~/models/organisations.server";
 import { listOwnRoles } from "~/models/profile.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { extendDeadlineSchema, utcInputToIso } from "~/validation/eoi";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
   loaderData ? [{ title: loaderData.call.title }] : pageTitle(matches, "calls.title");
@@ -23,11 +23,10 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches })
 const params = z.object({ callId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { callId } = parseParams(params, raw);
   const { supabase, user, headers } = await getRequestSession(request, context);
-  const call = await getCall(supabase, parsed.data.callId);
-  if (!call) throw new Response("Not found", { status: 404 });
+  const call = await getCall(supabase, callId);
+  if (!call) throw notFound();
   const roles = user ? await listOwnRoles(supabase) : [];
   const isCoordinator = roles.includes("coordinator");
   const [reference, organisations, counts, allOrganisations] = await Promise.all([
@@ -66,62 +65,69 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   );
 }
 
-const intentSchema = z.discriminatedUnion("intent", [
+const callForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start"), organisation: z.uuid() }),
   z.object({ intent: z.literal("open") }),
   z.object({ intent: z.literal("close") }),
-  z.object({ intent: z.literal("extend") }).passthrough(),
+  extendDeadlineSchema.extend({ intent: z.literal("extend") }),
 ]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { callId } = parseParams(params, raw);
   const formData = await readFormData(request);
-  const intent = intentSchema.safeParse(Object.fromEntries(formData));
-  if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (error: FieldError, errors: FieldErrors = {}) =>
-    data({ intent: intent.data.intent, formError: error, errors, values: formValues(formData) }, 400);
-
-  if (intent.data.intent === "start") {
-    const { supabase } = await requireRoles(request, context, ["applicant"]);
-    const result = await startEoi(supabase, callId, intent.data.organisation);
-    if (result.error?.code === "eoi_exists") {
-      // One live EoI per institution and call: point to the one that exists instead of starting another.
-      const existing = z.uuid().safeParse(result.error.details).data ?? null;
-      return data(
-        {
-          intent: "start",
-          formError: { key: "dbErrors.eoi_exists" } as FieldError,
+  const parsed = parseIntentForm(callForm, formData);
+  // Applicants start an EoI from this page; everything else here is the coordinator's.
+  const { supabase } = await requireRoles(request, context, [
+    (parsed.success ? parsed.data.intent : parsed.intent) === "start" ? "applicant" : "coordinator",
+  ]);
+  const fail = (intent: string, error: FieldError, errors: FieldErrors = {}, status = 400) =>
+    data(
+      { intent, formError: error, errors, values: formValues(formData), existingEoi: null as string | null },
+      status,
+    );
+  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const form = parsed.data;
+  const done = (result: { error: { code: string } | null }) =>
+    result.error
+      ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
+      : data({
+          intent: form.intent,
+          formError: null,
           errors: {} as FieldErrors,
-          values: formValues(formData),
-          existingEoi: existing,
-        },
-        409,
-      );
-    }
-    if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-    throw redirect(`/eois/${result.data}/edit/contact`);
-  }
-  const { supabase } = await requireRoles(request, context, ["coordinator"]);
-  if (intent.data.intent === "open" || intent.data.intent === "close") {
-    const result = intent.data.intent === "open" ? await openCall(supabase, callId) : await closeCall(supabase, callId);
-    if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-    return data({
-      intent: intent.data.intent,
-      formError: null,
-      errors: {} as FieldErrors,
-      values: {} as Record<string, string>,
-    });
-  }
-  const parsed = parseForm(extendDeadlineSchema, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const result = await extendDeadline(supabase, {
-    call: callId,
-    new_closes_at: utcInputToIso(parsed.data.closes_at),
-    organisation: parsed.data.organisation,
-    reason: parsed.data.reason,
+          values: {} as Record<string, string>,
+          existingEoi: null as string | null,
+        });
+
+  return dispatchIntent(form, {
+    start: async ({ organisation }) => {
+      const result = await startEoi(supabase, callId, organisation);
+      if (result.error?.code === "eoi_exists") {
+        // One live EoI per institution and call: point to the one that exists instead of starting another.
+        return data(
+          {
+            intent: form.intent,
+            formError: { key: "dbErrors.eoi_exists" } as FieldError,
+            errors: {} as FieldErrors,
+            values: formValues(formData),
+            existingEoi: z.uuid().safeParse(result.error.details).data ?? null,
+          },
+          409,
+        );
+      }
+      return result.error ? done(result) : redirect(`/eois/${result.data}/edit/contact`);
+    },
+    open: async () => done(await openCall(supabase, callId)),
+    close: async () => done(await closeCall(supabase, callId)),
+    extend: async ({ closes_at, organisation, reason }) =>
+      done(
+        await extendDeadline(supabase, {
+          call: callId,
+          new_closes_at: utcInputToIso(closes_at),
+          organisation,
+          reason,
+        }),
+      ),
   });
-  if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-  return data({ intent: "extend", formError: null, errors: {} as FieldErrors, values: {} as Record<string, string> });
 }
 
 export default function CallPage() {

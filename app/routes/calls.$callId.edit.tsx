@@ -10,7 +10,7 @@ import { requireRoles } from "~/lib/session.server";
 import { getCall, updateCall } from "~/models/calls.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { callFormSchema, isoToUtcInput, utcInputToIso } from "~/validation/eoi";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "calls.edit");
 
@@ -20,7 +20,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const { callId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["coordinator"]);
   const call = await getCall(supabase, callId);
-  if (!call) throw new Response("Not found", { status: 404 });
+  if (!call) throw notFound();
   const reference = await loadReferenceData(supabase, await detectLanguage(request));
   const values = {
     title: call.title,

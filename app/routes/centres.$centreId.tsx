@@ -5,6 +5,7 @@ import { z } from "zod";
 import { LocalTime } from "~/components/fields";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
+import { notFound, parseParams } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
 import { getRequestSession } from "~/lib/session.server";
@@ -18,14 +19,13 @@ const params = z.object({ centreId: z.uuid() });
 
 /** Public: a designated centre and the summary of its approved, frozen action plan. */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { centreId } = parseParams(params, raw);
   const { supabase, headers } = await getRequestSession(request, context);
   const [centre, reference] = await Promise.all([
-    getCentre(supabase, parsed.data.centreId),
+    getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
   ]);
-  if (!centre) throw new Response("Not found", { status: 404, headers });
+  if (!centre) throw notFound(headers);
   return data({ centre, reference }, { headers });
 }
 

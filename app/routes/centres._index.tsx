@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { SelectField } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
+import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { getRequestSession } from "~/lib/session.server";
 import { listDirectoryCentres } from "~/models/centres.server";
@@ -63,7 +64,7 @@ export default function Centres() {
           label={t("centres.scope")}
           placeholder={t("centres.any")}
           defaultValue={filters.scope}
-          options={["global", "regional", "national"].map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))}
+          options={centreScopes.map((scope) => ({ value: scope, label: t(`scopes.${scope}`) }))}
         />
         <SelectField
           name="capability"

@@ -4,15 +4,15 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireMailViewer } from "~/lib/dev-mail.server";
 import { pageTitle } from "~/lib/meta";
+import { notFound, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "devMail.messageTitle");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const outbox = await requireMailViewer(request, context);
-  const id = z.coerce.number().int().positive().safeParse(params.id);
-  if (!id.success) throw new Response("Not found", { status: 404 });
-  const mail = await outbox.get(id.data);
-  if (!mail) throw new Response("Not found", { status: 404 });
+  const { id } = parseParams(z.object({ id: z.coerce.number().int().positive() }), params);
+  const mail = await outbox.get(id);
+  if (!mail) throw notFound();
   return { mail };
 }
 

@@ -6,23 +6,22 @@ import { EoiSummary, Timeline } from "~/components/eoi-summary";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { StatusBadge, TextArea } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { answerClarification, findApplicationForEoi, getEoi, getTimeline, withdrawEoi } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiPage.title");
 
 const params = z.object({ eoiId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { eoiId } = parseParams(params, raw);
   const { supabase, roles, headers } = await requireRoles(request, context);
-  const eoi = await getEoi(supabase, parsed.data.eoiId);
-  if (!eoi) throw new Response("Not found", { status: 404 });
+  const eoi = await getEoi(supabase, eoiId);
+  if (!eoi) throw notFound();
   const [reference, timeline, application] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getTimeline(supabase, eoi.id),
@@ -32,30 +31,29 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   return data({ eoi, reference, timeline, application, isBdt }, { headers });
 }
 
-const answerSchema = z.object({ answer: z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong") });
-const withdrawSchema = z.object({ reason: z.string().trim().max(2000, "errors.tooLong").optional() });
+const eoiForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("answer"),
+    answer: z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong"),
+  }),
+  z.object({ intent: z.literal("withdraw"), reason: z.string().trim().max(2000, "errors.tooLong").optional() }),
+]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["applicant"]);
   const formData = await readFormData(request);
+  const parsed = parseIntentForm(eoiForm, formData);
   const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
     data({ formError, errors, values: formValues(formData) }, 400);
-  if (formData.get("intent") === "answer") {
-    const parsed = parseForm(answerSchema, formData);
-    if (!parsed.success) return fail(null, parsed.fieldErrors);
-    const result = await answerClarification(supabase, eoiId, parsed.data.answer);
-    if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-    throw redirect(`/eois/${eoiId}?answered=1`);
-  }
-  if (formData.get("intent") === "withdraw") {
-    const parsed = parseForm(withdrawSchema, formData);
-    if (!parsed.success) return fail(null, parsed.fieldErrors);
-    const result = await withdrawEoi(supabase, eoiId, parsed.data.reason);
-    if (result.error) return fail({ key: `dbErrors.${result.error.code}` });
-    throw redirect(`/eois/${eoiId}`);
-  }
-  throw new Response("Bad request", { status: 400 });
+  if (!parsed.success) return fail(null, parsed.fieldErrors);
+  const done = (result: { error: { code: string } | null }, to: string) =>
+    result.error ? fail({ key: `dbErrors.${result.error.code}` }) : redirect(to);
+
+  return dispatchIntent(parsed.data, {
+    answer: async ({ answer }) => done(await answerClarification(supabase, eoiId, answer), `/eois/${eoiId}?answered=1`),
+    withdraw: async ({ reason }) => done(await withdrawEoi(supabase, eoiId, reason), `/eois/${eoiId}`),
+  });
 }
 
 export default function EoiPage() {

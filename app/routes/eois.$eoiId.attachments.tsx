@@ -9,7 +9,7 @@ import { z } from "zod";
 import { MAX_ATTACHMENT_BYTES } from "~/lib/file-type";
 import { requireRoles } from "~/lib/session.server";
 import { attachmentErrorStatus, removeAttachment, uploadAttachment } from "~/models/attachments.server";
-import { parseParams, readFormData } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 const params = z.object({ eoiId: z.uuid() });
 
@@ -50,7 +50,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   }
   const remove = formData.get("remove");
   if (typeof remove === "string") {
-    if (!z.uuid().safeParse(remove).success) throw new Response("Not found", { status: 404 });
+    if (!z.uuid().safeParse(remove).success) throw notFound();
     const result = await removeAttachment(supabase, remove);
     return back(result.error?.code ?? null);
   }
@@ -61,5 +61,5 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export function loader() {
-  throw new Response("Not found", { status: 404 });
+  throw notFound();
 }

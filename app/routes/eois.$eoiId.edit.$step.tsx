@@ -15,8 +15,8 @@ import { requireRoles } from "~/lib/session.server";
 import { useAutosave } from "~/lib/use-autosave";
 import { effectiveDeadline, getEoi, saveEoiStep, submitEoi } from "~/models/eois.server";
 import { loadReferenceData } from "~/models/reference.server";
-import { eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { eoiFormSteps, eoiSteps, stepOfField, type EoiStep } from "~/validation/eoi";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "eoiForm.title");
 
@@ -24,11 +24,10 @@ const params = z.object({ eoiId: z.uuid(), step: z.enum(eoiSteps) });
 const editable = new Set(["draft", "clarification_requested"]);
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { eoiId, step } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["applicant"]);
-  const eoi = await getEoi(supabase, parsed.data.eoiId);
-  if (!eoi) throw new Response("Not found", { status: 404 });
+  const eoi = await getEoi(supabase, eoiId);
+  if (!eoi) throw notFound();
   if (!editable.has(eoi.status)) throw redirect(`/eois/${eoi.id}`, { headers });
   const [reference, deadline] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
@@ -36,29 +35,31 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   ]);
   // Whether submission is possible is decided here (the database decides again at submission).
   const closed = !deadline || new Date(deadline).getTime() <= Date.now() || eoi.call?.status !== "open";
-  return data({ eoi, reference, deadline, closed, step: parsed.data.step }, { headers });
+  return data({ eoi, reference, deadline, closed, step: step }, { headers });
 }
 
-const intentSchema = z.enum(["save", "next", "back", "autosave", "submit"]);
+/** One form, several buttons; a post without a known intent (Enter in a field) saves, as the Save button does. */
+const stepForm = z.object({ intent: z.enum(["save", "next", "back", "autosave", "submit"]).catch("save") });
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { eoiId, step } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["applicant"]);
   const formData = await readFormData(request);
-  const intent = intentSchema.catch("save").parse(formData.get("intent"));
+  const parsed = parseIntentForm(stepForm, formData);
   const fail = (formError: FieldError | null, errors: FieldErrors = {}, missing: string[] = []) =>
     data({ formError, errors, values: formValues(formData), saved: false, missing }, 400);
-
-  if (intent === "submit") {
-    const result = await submitEoi(supabase, eoiId);
-    if (!result.error) throw redirect(`/eois/${eoiId}?submitted=1`);
-    const missing = result.error.code === "incomplete" ? (result.error.details ?? "").split(",").filter(Boolean) : [];
-    return fail({ key: `dbErrors.${result.error.code}` }, {}, missing);
-  }
-  if (step === "attachments" || step === "review") {
-    const index = eoiSteps.indexOf(step);
-    if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.min(index + 1, eoiSteps.length - 1)]}`);
-    if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
+  if (!parsed.success) return fail(null, parsed.fieldErrors);
+  /** Saves this step's fields (if it has any), then stays (0) or moves to the next (1) or previous (-1) step. */
+  const saveAndGo = async (offset: 0 | 1 | -1) => {
+    const formStep = eoiFormSteps.find((known) => known === step);
+    if (formStep) {
+      // The fields that pass are saved even when another is refused (an over-long paste), which is reported.
+      const { fieldErrors, error } = await saveEoiStep(supabase, eoiId, formStep, formData);
+      if (error) return fail({ key: `dbErrors.${error}` });
+      if (Object.keys(fieldErrors).length > 0) return fail({ key: "errors.formHasErrors" }, fieldErrors);
+    }
+    const index = Math.min(Math.max(eoiSteps.indexOf(step) + offset, 0), eoiSteps.length - 1);
+    if (offset !== 0) return redirect(`/eois/${eoiId}/edit/${eoiSteps[index]}`);
     return data({
       formError: null,
       errors: {} as FieldErrors,
@@ -66,20 +67,19 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
       saved: true,
       missing: [] as string[],
     });
-  }
-  // The fields that pass are saved even when another is refused (an over-long paste), which is reported.
-  const { fieldErrors, error } = await saveEoiStep(supabase, eoiId, step, formData);
-  if (error) return fail({ key: `dbErrors.${error}` });
-  if (Object.keys(fieldErrors).length > 0) return fail({ key: "errors.formHasErrors" }, fieldErrors);
-  const index = eoiSteps.indexOf(step);
-  if (intent === "next") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[index + 1]}`);
-  if (intent === "back") throw redirect(`/eois/${eoiId}/edit/${eoiSteps[Math.max(index - 1, 0)]}`);
-  return data({
-    formError: null,
-    errors: {} as FieldErrors,
-    values: {} as Record<string, string>,
-    saved: true,
-    missing: [] as string[],
+  };
+
+  return dispatchIntent(parsed.data, {
+    save: () => saveAndGo(0),
+    autosave: () => saveAndGo(0),
+    next: () => saveAndGo(1),
+    back: () => saveAndGo(-1),
+    submit: async () => {
+      const result = await submitEoi(supabase, eoiId);
+      if (!result.error) return redirect(`/eois/${eoiId}?submitted=1`);
+      const missing = result.error.code === "incomplete" ? (result.error.details ?? "").split(",").filter(Boolean) : [];
+      return fail({ key: `dbErrors.${result.error.code}` }, {}, missing);
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { languageCodes } from "~/i18n/config";
 import { languageCookie } from "~/i18n/language.server";
 import { safeRedirectPath } from "~/lib/session.server";
 import { readFormData } from "~/lib/form-data.server";
+import { parseForm } from "~/lib/forms";
 
 const languageForm = z.object({ language: z.enum(languageCodes), redirectTo: z.string().max(2000).optional() });
 
@@ -12,7 +13,8 @@ export function loader() {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = languageForm.safeParse(Object.fromEntries(await readFormData(request)));
+  const parsed = parseForm(languageForm, await readFormData(request));
+  // The language menu has no field to show an error beside: a language we do not have is a bad request.
   if (!parsed.success) throw new Response("Unknown language", { status: 400 });
   return redirect(safeRedirectPath(parsed.data.redirectTo, "/"), {
     headers: { "set-cookie": await languageCookie.serialize(parsed.data.language) },

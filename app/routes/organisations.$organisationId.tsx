@@ -11,7 +11,7 @@ import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { getOrganisation, inviteColleague } from "~/models/organisations.server";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisations.page");
 
@@ -19,11 +19,10 @@ const params = z.object({ organisationId: z.uuid() });
 const inviteSchema = z.object({ email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")) });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { organisationId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context);
-  const organisation = await getOrganisation(supabase, parsed.data.organisationId);
-  if (!organisation) throw new Response("Not found", { status: 404 });
+  const organisation = await getOrganisation(supabase, organisationId);
+  if (!organisation) throw notFound();
   return data({ organisation }, { headers });
 }
 

@@ -6,6 +6,7 @@ import { SelectField } from "~/components/fields";
 import { TextField } from "~/components/text-field";
 import { detectLanguage } from "~/i18n/language.server";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
+import { organisationKinds } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles, safeRedirectPath } from "~/lib/session.server";
 import { registerOrganisation } from "~/models/organisations.server";
@@ -14,8 +15,6 @@ import { organisationFormSchema } from "~/validation/eoi";
 import { readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "organisations.new");
-
-const kinds = ["ministry", "regulator", "university", "innovation_agency", "company", "other"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, headers } = await requireRoles(request, context, ["applicant"]);
@@ -75,7 +74,7 @@ export default function NewOrganisation() {
           placeholder={t("common.choose")}
           defaultValue={values.kind}
           error={errors.kind}
-          options={kinds.map((kind) => ({ value: kind, label: t(`organisations.kinds.${kind}`) }))}
+          options={organisationKinds.map((kind) => ({ value: kind, label: t(`organisations.kinds.${kind}`) }))}
         />
         <SelectField
           name="country_code"

@@ -7,12 +7,12 @@ import { FormAlert, FormNotice } from "~/components/form-alert";
 import { isConfirmed } from "~/lib/confirmation";
 import { SelectField } from "~/components/fields";
 import { TextField } from "~/components/text-field";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { grantRole, invitePerson, listPeople, revokeRole, setAccountActive } from "~/models/people.server";
 import { appRoles } from "~/lib/roles";
-import { readFormData } from "~/lib/form-data.server";
+import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
@@ -22,59 +22,53 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const role = z.enum(appRoles, "errors.invalidChoice");
-const invitable = z.enum(["reviewer", "coordinator", "board_member", "board_chair"], "errors.invalidChoice");
-const schemas = {
-  invite: z.object({
+/** Applicants sign themselves up; the coordinator invites the other roles. */
+const invitable = z.enum(appRoles, "errors.invalidChoice").exclude(["applicant"], "errors.invalidChoice");
+const peopleForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("invite"),
     email: z.string().trim().max(254, "errors.tooLong").pipe(z.email("errors.email")),
     name: z.string().trim().min(1, "errors.required").max(120, "errors.tooLong"),
     role: invitable,
   }),
-  grant: z.object({ person: z.uuid(), role }),
-  revoke: z.object({ person: z.uuid(), role }),
-  deactivate: z.object({ person: z.uuid() }),
-  reactivate: z.object({ person: z.uuid() }),
-};
+  z.object({ intent: z.literal("grant"), person: z.uuid(), role }),
+  z.object({ intent: z.literal("revoke"), person: z.uuid(), role }),
+  z.object({ intent: z.literal("deactivate"), person: z.uuid() }),
+  z.object({ intent: z.literal("reactivate"), person: z.uuid() }),
+]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
   const formData = await readFormData(request);
-  const intent = z.enum(["invite", "grant", "revoke", "deactivate", "reactivate"]).safeParse(formData.get("intent"));
-  if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
-    data({ intent: intent.data, formError, errors, values: formValues(formData), notice: null as string | null }, 400);
-  // Deactivation signs the person out everywhere at once: it must be confirmed (issue 11).
-  if (intent.data === "deactivate" && !isConfirmed(formData)) return fail({ key: "errors.confirmationRequired" });
-  const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, string>>, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const values = parsed.data;
-  const person = values.person!;
-  const result =
-    intent.data === "invite"
-      ? await invitePerson(supabase, {
-          email: values.email!,
-          name: values.name!,
-          role: values.role as (typeof appRoles)[number],
-        })
-      : intent.data === "grant"
-        ? { error: (await grantRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null }
-        : intent.data === "revoke"
-          ? {
-              error: (await revokeRole(supabase, person, values.role as (typeof appRoles)[number])).error?.code ?? null,
-            }
-          : { error: (await setAccountActive(supabase, person, intent.data === "reactivate")).error?.code ?? null };
-  if (result.error) return fail({ key: `dbErrors.${result.error}` });
-  const notice =
-    intent.data === "invite"
-      ? "invited" in result && result.invited
-        ? "people.invited"
-        : "people.granted"
-      : "people.updated";
-  return data({
-    intent: intent.data,
-    formError: null,
-    errors: {} as FieldErrors,
-    values: {} as Record<string, string>,
-    notice,
+  const parsed = parseIntentForm(peopleForm, formData);
+  const fail = (intent: string, formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent, formError, errors, values: formValues(formData), notice: null as string | null }, 400);
+  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const form = parsed.data;
+  const done = (result: { error: { code: string } | null }, notice = "people.updated") =>
+    result.error
+      ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
+      : data({
+          intent: form.intent,
+          formError: null,
+          errors: {} as FieldErrors,
+          values: {} as Record<string, string>,
+          notice,
+        });
+
+  return dispatchIntent(form, {
+    invite: async ({ email, name, role }) => {
+      const result = await invitePerson(supabase, { email, name, role });
+      return done(result, result.invited ? "people.invited" : "people.granted");
+    },
+    grant: async ({ person, role }) => done(await grantRole(supabase, person, role)),
+    revoke: async ({ person, role }) => done(await revokeRole(supabase, person, role)),
+    // Deactivation signs the person out everywhere at once: it must be confirmed (issue 11).
+    deactivate: async ({ person }) =>
+      isConfirmed(formData)
+        ? done(await setAccountActive(supabase, person, false))
+        : fail(form.intent, { key: "errors.confirmationRequired" }),
+    reactivate: async ({ person }) => done(await setAccountActive(supabase, person, true)),
   });
 }
 
@@ -113,7 +107,7 @@ export default function People() {
             placeholder={t("common.choose")}
             error={errors.role}
             defaultValue={result?.intent === "invite" ? result.values.role : undefined}
-            options={["reviewer", "coordinator", "board_member", "board_chair"].map((code) => ({
+            options={invitable.options.map((code) => ({
               value: code,
               label: t(`home.roles.${code}`),
             }))}

@@ -13,7 +13,7 @@ import { pageTitle } from "~/lib/meta";
 import { handleCommentAction } from "~/models/plan-comment-actions.server";
 import { getPlanPage } from "~/models/plans.server";
 import { requireUser } from "~/lib/session.server";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.title");
 
@@ -22,11 +22,10 @@ const params = () => z.object({ planId: z.uuid() });
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params().safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { planId } = parseParams(params(), raw);
   const { supabase, user, headers } = await requireUser(request, context);
-  const page = await getPlanPage(supabase, parsed.data.planId, user.id);
-  if (!page) throw new Response("Not found", { status: 404, headers });
+  const page = await getPlanPage(supabase, planId, user.id);
+  if (!page) throw notFound(headers);
   const name =
     (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
   return data({ ...page, me: { id: user.id, name } }, { headers });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { comparePlanVersions } from "~/models/plans.server";
+import { notFound, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.compareTitle");
 
@@ -12,19 +13,13 @@ const params = z.object({ planId: z.uuid() });
 const query = z.object({ from: z.uuid(), to: z.union([z.uuid(), z.literal("current")]) });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  const selection = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success || !selection.success) throw new Response("Not found", { status: 404 });
+  const { planId } = parseParams(params, raw);
+  // A comparison needs two versions: a malformed one is a page that does not exist.
+  const selection = parseParams(query, Object.fromEntries(new URL(request.url).searchParams));
   const { supabase, headers } = await requireUser(request, context);
-  const comparison = await comparePlanVersions(
-    supabase,
-    context.collab,
-    parsed.data.planId,
-    selection.data.from,
-    selection.data.to,
-  );
-  if (!comparison) throw new Response("Not found", { status: 404, headers });
-  return data({ planId: parsed.data.planId, ...comparison }, { headers });
+  const comparison = await comparePlanVersions(supabase, context.collab, planId, selection.from, selection.to);
+  if (!comparison) throw notFound(headers);
+  return data({ planId: planId, ...comparison }, { headers });
 }
 
 /** What changed between two versions, block by block, with word-level changes inside changed blocks. */

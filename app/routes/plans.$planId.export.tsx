@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { PlanDocument } from "~/components/plan-document";
+import { notFound, parseParams } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { getCurrentContent } from "~/models/plans.server";
@@ -12,12 +13,11 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.expo
 const params = z.object({ planId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { planId } = parseParams(params, raw);
   const { supabase, headers } = await requireUser(request, context);
-  const current = await getCurrentContent(supabase, context.collab, parsed.data.planId);
-  if (!current) throw new Response("Not found", { status: 404, headers });
-  return data({ planId: parsed.data.planId, ...current }, { headers });
+  const current = await getCurrentContent(supabase, context.collab, planId);
+  if (!current) throw notFound(headers);
+  return data({ planId: planId, ...current }, { headers });
 }
 
 /** A printable copy of the current plan, rendered outside the editor by the schema-restricted renderer. */

@@ -11,24 +11,23 @@ import { pageTitle } from "~/lib/meta";
 import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
 import { changesSince, getPlanAccess, getVersion, restoreVersion } from "~/models/plans.server";
-import { parseParams, readFormData } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.versionTitle");
 
 const params = z.object({ planId: z.uuid(), versionId: z.uuid() });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { planId, versionId } = parseParams(params, raw);
   const { supabase, headers } = await requireUser(request, context);
   const [version, access] = await Promise.all([
-    getVersion(supabase, parsed.data.planId, parsed.data.versionId),
-    getPlanAccess(supabase, parsed.data.planId),
+    getVersion(supabase, planId, versionId),
+    getPlanAccess(supabase, planId),
   ]);
-  if (!version || !access) throw new Response("Not found", { status: 404, headers });
+  if (!version || !access) throw notFound(headers);
   // What a restore would replace, for the confirmation (only editors may restore).
-  const changes = access === "edit" ? await changesSince(supabase, parsed.data.planId, version) : null;
-  return data({ planId: parsed.data.planId, version, access, changes }, { headers });
+  const changes = access === "edit" ? await changesSince(supabase, planId, version) : null;
+  return data({ planId: planId, version, access, changes }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {

@@ -10,7 +10,7 @@ import { pageTitle } from "~/lib/meta";
 import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
 import { getPlanAccess, listVersions, saveVersion } from "~/models/plans.server";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.versionsTitle");
 
@@ -18,13 +18,12 @@ const params = z.object({ planId: z.uuid() });
 const saveForm = z.object({ name: z.string().trim().min(1, "errors.required").max(200, "errors.tooLong") });
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { planId } = parseParams(params, raw);
   const { supabase, headers } = await requireUser(request, context);
-  const access = await getPlanAccess(supabase, parsed.data.planId);
-  if (!access) throw new Response("Not found", { status: 404, headers });
-  const versions = await listVersions(supabase, parsed.data.planId);
-  return data({ planId: parsed.data.planId, access, versions }, { headers });
+  const access = await getPlanAccess(supabase, planId);
+  if (!access) throw notFound(headers);
+  const versions = await listVersions(supabase, planId);
+  return data({ planId: planId, access, versions }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {

@@ -6,7 +6,8 @@ import { EoiSummary, Timeline } from "~/components/eoi-summary";
 import { FormAlert } from "~/components/form-alert";
 import { ChoiceGroup, SelectField, StatusBadge, TextArea } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
-import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
+import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
+import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { inviteApplication } from "~/models/applications.server";
@@ -21,7 +22,7 @@ import {
   validateEoi,
 } from "~/models/validation.server";
 import { capabilityCodes, centreTypeCodes } from "~/validation/eoi";
-import { readFormData, parseParams } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "review.pageTitle");
 
@@ -29,11 +30,10 @@ const params = z.object({ eoiId: z.uuid() });
 const checklistItems = ["complete", "eligible", "aligned", "resources", "governance"] as const;
 
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
-  const parsed = params.safeParse(raw);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { eoiId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["reviewer", "coordinator"]);
-  const eoi = await getEoi(supabase, parsed.data.eoiId);
-  if (!eoi) throw new Response("Not found", { status: 404 });
+  const eoi = await getEoi(supabase, eoiId);
+  if (!eoi) throw notFound();
   const [reference, timeline, notes, application] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getTimeline(supabase, eoi.id),
@@ -43,75 +43,57 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   return data({ eoi, reference, timeline, notes, application }, { headers });
 }
 
-const checklistFrom = (formData: FormData) =>
-  Object.fromEntries(checklistItems.map((item) => [item, formData.getAll("checklist").includes(item)]));
 const decisionText = z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong");
-const schemas = {
-  clarify: z.object({ question: decisionText }),
-  validate: z.object({
+const notesToApplicant = z
+  .string()
+  .trim()
+  .max(20000, "errors.tooLong")
+  .optional()
+  .transform((value) => value || undefined);
+/** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
+const checklist = z
+  .preprocess(asList, z.array(z.string()))
+  .transform((ticked) => Object.fromEntries(checklistItems.map((item) => [item, ticked.includes(item)])));
+const reviewForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("start") }),
+  z.object({ intent: z.literal("invite") }),
+  z.object({ intent: z.literal("clarify"), question: decisionText }),
+  z.object({
+    intent: z.literal("validate"),
     recommended_centre_type: z.enum(centreTypeCodes, "errors.invalidChoice"),
-    recommended_scope: z.enum(["global", "regional", "national"], "errors.invalidChoice"),
-    recommended_capabilities: z.preprocess(
-      (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-      z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability"),
-    ),
+    recommended_scope: z.enum(centreScopes, "errors.invalidChoice"),
+    recommended_capabilities: z.preprocess(asList, z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability")),
     reasons: decisionText,
-    notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional(),
+    notes_to_applicant: notesToApplicant,
+    checklist,
   }),
-  decline: z.object({
-    reasons: decisionText,
-    notes_to_applicant: z.string().trim().max(20000, "errors.tooLong").optional(),
-  }),
-  note: z.object({ body: decisionText }),
-};
+  z.object({ intent: z.literal("decline"), reasons: decisionText, notes_to_applicant: notesToApplicant, checklist }),
+  z.object({ intent: z.literal("note"), body: decisionText }),
+]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
   const { eoiId } = parseParams(params, raw);
   const { supabase } = await requireRoles(request, context, ["reviewer", "coordinator"]);
   const formData = await readFormData(request);
-  const intent = z
-    .enum(["start", "invite", "clarify", "validate", "decline", "note"])
-    .safeParse(formData.get("intent"));
-  if (!intent.success) throw new Response("Bad request", { status: 400 });
-  const fail = (formError: FieldError | null, errors: FieldErrors = {}) =>
-    data({ intent: intent.data, formError, errors, values: formValues(formData) }, 400);
-  const done = () => redirect(`/review/${eoiId}`);
+  const parsed = parseIntentForm(reviewForm, formData);
+  const fail = (intent: string, formError: FieldError | null, errors: FieldErrors = {}) =>
+    data({ intent, formError, errors, values: formValues(formData) }, 400);
+  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  const form = parsed.data;
+  const done = (result: { error: { code: string } | null }, to = `/review/${eoiId}`) =>
+    result.error ? fail(form.intent, { key: `dbErrors.${result.error.code}` }) : redirect(to);
 
-  if (intent.data === "start") {
-    const result = await startValidation(supabase, eoiId);
-    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
-  }
-  if (intent.data === "invite") {
-    const result = await inviteApplication(supabase, eoiId);
-    return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : redirect(`/applications/${result.data}`);
-  }
-  const parsed = parseForm(schemas[intent.data] as z.ZodType<Record<string, unknown>>, formData);
-  if (!parsed.success) return fail({ key: "errors.formHasErrors" }, parsed.fieldErrors);
-  const values = parsed.data as Record<string, string & string[]>;
-  const result =
-    intent.data === "clarify"
-      ? await requestClarification(supabase, eoiId, values.question!)
-      : intent.data === "validate"
-        ? await validateEoi(supabase, {
-            eoi: eoiId,
-            recommended_centre_type: values.recommended_centre_type!,
-            recommended_scope: values.recommended_scope as "global" | "regional" | "national",
-            recommended_capabilities: values.recommended_capabilities!,
-            reasons: values.reasons!,
-            notes_to_applicant: values.notes_to_applicant || undefined,
-            checklist: checklistFrom(formData),
-          })
-        : intent.data === "decline"
-          ? await declineEoi(supabase, {
-              eoi: eoiId,
-              reasons: values.reasons!,
-              notes_to_applicant: values.notes_to_applicant || undefined,
-              checklist: checklistFrom(formData),
-            })
-          : await addInternalNote(supabase, eoiId, values.body!).then((note) => ({
-              error: note.error ? { code: note.error } : null,
-            }));
-  return result.error ? fail({ key: `dbErrors.${result.error.code}` }) : done();
+  return dispatchIntent(form, {
+    start: async () => done(await startValidation(supabase, eoiId)),
+    invite: async () => {
+      const result = await inviteApplication(supabase, eoiId);
+      return done(result, `/applications/${result.data}`);
+    },
+    clarify: async ({ question }) => done(await requestClarification(supabase, eoiId, question)),
+    validate: async ({ intent: _, ...decision }) => done(await validateEoi(supabase, { eoi: eoiId, ...decision })),
+    decline: async ({ intent: _, ...decision }) => done(await declineEoi(supabase, { eoi: eoiId, ...decision })),
+    note: async ({ body }) => done(await addInternalNote(supabase, eoiId, body)),
+  });
 }
 
 export default function ReviewEoi() {
@@ -179,7 +161,7 @@ export default function ReviewEoi() {
                   defaultValue={pick("recommended_scope", eoi.proposed_scope ?? "")}
                   error={errors.recommended_scope}
                   placeholder={t("common.choose")}
-                  options={["global", "regional", "national"].map((scope) => ({
+                  options={centreScopes.map((scope) => ({
                     value: scope,
                     label: t(`scopes.${scope}`),
                   }))}

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
+import { asList, parseForm } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listCalls } from "~/models/calls.server";
@@ -38,13 +39,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-const assignSchema = z.object({ reviewer: z.uuid(), eoi: z.array(z.uuid()).min(1).max(1000) });
+/** The ticked rows (one ticked arrives as a string) and the reviewer they go to. */
+const assignForm = z.object({
+  reviewer: z.uuid(),
+  eoi: z.preprocess(asList, z.array(z.uuid()).min(1).max(1000)),
+});
 
 /** Bulk assignment: the ticked rows go to one reviewer in one transaction. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
   const formData = await readFormData(request);
-  const parsed = assignSchema.safeParse({ reviewer: formData.get("reviewer"), eoi: formData.getAll("eoi") });
+  const parsed = parseForm(assignForm, formData);
   if (!parsed.success) return data({ error: { key: "review.assignChoose" }, assigned: 0 }, 400);
   const result = await assignEois(supabase, parsed.data.eoi, parsed.data.reviewer);
   if (result.error) return data({ error: { key: `dbErrors.${result.error.code}` }, assigned: 0 }, 400);

@@ -1,8 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FormAlert } from "~/components/form-alert";
-import { TextField } from "~/components/text-field";
+import { CredentialsForm } from "~/components/credentials-form";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { getRequestSession, safeRedirectPath } from "~/lib/session.server";
@@ -32,37 +31,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignIn() {
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const navigation = useNavigation();
   const { t } = useTranslation();
   const redirectTo = result?.values.redirectTo ?? searchParams.get("redirectTo") ?? "";
   return (
     <div className="page page--narrow">
       <h1>{t("signIn.title")}</h1>
       <p>{t("signIn.intro")}</p>
-      <FormAlert error={result?.formError} />
-      <Form method="post" noValidate className="form">
+      <CredentialsForm mode="signIn" result={result}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <TextField
-          name="email"
-          type="email"
-          label={t("fields.email")}
-          autoComplete="email"
-          defaultValue={result?.values.email}
-          error={result?.fieldErrors.email}
-          required
-        />
-        <TextField
-          name="password"
-          type="password"
-          label={t("fields.password")}
-          autoComplete="current-password"
-          error={result?.fieldErrors.password}
-          required
-        />
-        <button type="submit" className="button" disabled={navigation.state === "submitting"}>
-          {t("signIn.submit")}
-        </button>
-      </Form>
+      </CredentialsForm>
       <ul className="link-list">
         <li>
           <Link to="/forgot-password">{t("signIn.forgotPassword")}</Link>

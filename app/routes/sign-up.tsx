@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { FormAlert, FormNotice } from "~/components/form-alert";
-import { TextField } from "~/components/text-field";
+import { CredentialsForm } from "~/components/credentials-form";
+import { FormNotice } from "~/components/form-alert";
 import { detectLanguage } from "~/i18n/language.server";
 import { getAppEnv } from "~/lib/env.server";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
@@ -50,7 +50,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SignUp() {
   const result = useActionData<typeof action>();
-  const navigation = useNavigation();
   const { t } = useTranslation();
   if (result?.sentTo) {
     return (
@@ -66,38 +65,7 @@ export default function SignUp() {
     <div className="page page--narrow">
       <h1>{t("signUp.title")}</h1>
       <p>{t("signUp.intro")}</p>
-      <FormAlert error={result?.formError} />
-      <Form method="post" noValidate className="form">
-        <TextField
-          name="displayName"
-          label={t("fields.displayName")}
-          autoComplete="name"
-          defaultValue={result?.values.displayName}
-          error={result?.fieldErrors.displayName}
-          required
-        />
-        <TextField
-          name="email"
-          type="email"
-          label={t("fields.email")}
-          autoComplete="email"
-          defaultValue={result?.values.email}
-          error={result?.fieldErrors.email}
-          required
-        />
-        <TextField
-          name="password"
-          type="password"
-          label={t("fields.password")}
-          hint={t("fields.passwordHint")}
-          autoComplete="new-password"
-          error={result?.fieldErrors.password}
-          required
-        />
-        <button type="submit" className="button" disabled={navigation.state === "submitting"}>
-          {t("signUp.submit")}
-        </button>
-      </Form>
+      <CredentialsForm mode="signUp" result={result} />
       <p>
         {t("signUp.haveAccount")} <Link to="/sign-in">{t("nav.signIn")}</Link>
       </p>

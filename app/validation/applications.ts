@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { applicationStatuses, voteChoices } from "~/lib/enums";
 import { draftText as text } from "./draft-fields";
 
 /**
@@ -47,7 +48,7 @@ export function missingPlanParts(detail: string | undefined): MissingPlanPart[] 
   });
 }
 
-export const voteChoices = ["approve", "approve_with_conditions", "request_changes", "reject"] as const;
+export { voteChoices };
 export type VoteChoice = (typeof voteChoices)[number];
 
 export const bdtChecklistItems = ["complete", "governance", "resources", "plan", "partners"] as const;
@@ -62,16 +63,7 @@ export const sendToBoardSchema = z.object({
   recommended_outcome: z.enum(voteChoices, "errors.invalidChoice"),
 });
 
-export const applicationStatuses = [
-  "draft",
-  "submitted",
-  "bdt_review",
-  "board_review",
-  "approved",
-  "approved_with_conditions",
-  "changes_requested",
-  "rejected",
-] as const;
+export { applicationStatuses };
 
 /** `/applications?status=...`: an unknown value shows every application rather than failing. */
 export const applicationListSchema = z.object({ status: z.enum(applicationStatuses).optional().catch(undefined) });

@@ -1,12 +1,10 @@
 import { z } from "zod";
+import { asList } from "~/lib/forms";
 import { utcDateTimeInput, utcInputToIso } from "~/validation/eoi";
 import { voteChoices } from "~/validation/applications";
 
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
-const ticked = z.preprocess(
-  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
-  z.array(z.uuid()).max(100),
-);
+const ticked = z.preprocess(asList, z.array(z.uuid()).max(100));
 
 /** The chair opens a review; closing time entered in UTC (the label says so), quorum blank = the default majority. */
 export const openReviewSchema = z.object({

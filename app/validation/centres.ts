@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { centreScopes } from "~/lib/enums";
 
 /** The public directory's filters, read from the URL (a GET form), so a filtered view can be shared. */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
@@ -8,7 +9,7 @@ export const directoryFilterSchema = z.object({
   region: optional(z.enum(["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"])),
   country: optional(z.string().regex(/^[A-Z]{2}$/)),
   type: optional(z.string().regex(/^[a-z0-9_]{1,100}$/)),
-  scope: optional(z.enum(["global", "regional", "national"])),
+  scope: optional(z.enum(centreScopes)),
   capability: optional(z.string().regex(/^[a-z0-9_]{1,100}$/)),
 });
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { asList } from "~/lib/forms";
+import { centreScopes, organisationKinds, requestKinds } from "~/lib/enums";
 import { draftText as text } from "./draft-fields";
 
 /**
@@ -9,7 +11,7 @@ import { draftText as text } from "./draft-fields";
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
 const codes = (allowed?: readonly string[]) =>
   z.preprocess(
-    (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    asList,
     z.array(allowed ? z.enum(allowed as [string, ...string[]], "errors.invalidChoice") : z.string().max(100)).max(20),
   );
 
@@ -60,9 +62,9 @@ export const eoiStepSchemas = {
   }),
   proposal: z.object({
     centre_name: text(eoiLimits.centre_name),
-    request_kind: optionalEnum(["establish", "strengthen"]),
+    request_kind: optionalEnum(requestKinds),
     proposed_centre_type: optionalEnum(centreTypeCodes),
-    proposed_scope: optionalEnum(["global", "regional", "national"]),
+    proposed_scope: optionalEnum(centreScopes),
     capabilities: codes(capabilityCodes),
     regional_initiatives: codes(["AFR4", "AMS3", "ARB4", "ASP4", "CIS3", "CIS5", "EUR5"]),
     kigali_priorities: codes([
@@ -126,10 +128,7 @@ export const extendDeadlineSchema = z.object({
 
 export const organisationFormSchema = z.object({
   name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
-  kind: z.enum(
-    ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
-    "errors.invalidChoice",
-  ),
+  kind: z.enum(organisationKinds, "errors.invalidChoice"),
   country_code: z.string().regex(/^[A-Z]{2}$/, "errors.invalidChoice"),
   website: z
     .string()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database, RpcArgs } from "~/lib/database.types";
+import { appRoles, centreScopes, organisationKinds, voteChoices } from "~/lib/enums";
 
 /**
  * The payload of every RPC, validated before it is sent. `satisfies` ties each schema to the generated database
@@ -13,9 +14,9 @@ const reason = z.string().trim().min(1, "errors.required").max(20000, "errors.to
 const optionalReason = z.string().max(20000, "errors.tooLong").optional();
 const code = z.string().min(1).max(100);
 const timestamp = z.iso.datetime({ offset: true });
-const centreScope = z.enum(["global", "regional", "national"]);
-const appRole = z.enum(["applicant", "reviewer", "coordinator", "board_member", "board_chair"]);
-const voteChoice = z.enum(["approve", "approve_with_conditions", "request_changes", "reject"]);
+const centreScope = z.enum(centreScopes);
+const appRole = z.enum(appRoles);
+const voteChoice = z.enum(voteChoices);
 
 /**
  * A comment anchor exactly as the editor writes it (and as `add_plan_comment` checks it): {from, to}, each a Yjs
@@ -44,7 +45,7 @@ export const rpcSchemas = {
   my_plan_access: z.object({ plan: id }),
   create_organisation: z.object({
     name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
-    kind: z.enum(["ministry", "regulator", "university", "innovation_agency", "company", "other"]),
+    kind: z.enum(organisationKinds),
     country_code: z.string().length(2),
     website: z.url().max(500).optional(),
     contact_email: z.email().max(254).optional(),
@@ -52,7 +53,7 @@ export const rpcSchemas = {
   update_organisation: z.object({
     organisation: id,
     name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
-    kind: z.enum(["ministry", "regulator", "university", "innovation_agency", "company", "other"]),
+    kind: z.enum(organisationKinds),
     country_code: z.string().length(2),
     website: z.url().max(500).optional(),
     contact_email: z.email().max(254).optional(),

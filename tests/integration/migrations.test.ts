@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { applyMigrations, listMigrations } from "../../server/embedded/migrations";
-import { migrationsDir } from "../../server/embedded/stack";
+import { migrationsDir, prepareDatabase } from "../../server/embedded/stack";
 import { readSecrets } from "../support/server-process";
 import { stack, withDatabase } from "../support/supabase";
 
@@ -58,6 +58,29 @@ describe("migrations", () => {
       expect(await schemaFingerprint(db)).toEqual(before);
     });
   });
+
+  // The test above runs on a database that is already migrated; this one makes the start's whole runner (bootstrap
+  // then every migration) really run on an empty database, then run it again, as a second start would.
+  it("a second start on a freshly migrated database applies nothing and changes nothing", async () => {
+    const database = `restart_${Math.random().toString(36).slice(2, 10)}`;
+    await withDatabase((db) => db.query(`create database ${database}`));
+    const url = new URL(stack().databaseUrl);
+    url.pathname = `/${database}`;
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const { authenticatorPassword } = readSecrets(stack().dataDir);
+      const files = await listMigrations(migrationsDir);
+      expect(await prepareDatabase(db, authenticatorPassword)).toEqual(files.map((file) => file.version));
+      const migrated = await schemaFingerprint(db);
+      expect(migrated.columns.length, "the migrations built the schema").toBeGreaterThan(0);
+      expect(await prepareDatabase(db, authenticatorPassword)).toEqual([]);
+      expect(await schemaFingerprint(db)).toEqual(migrated);
+    } finally {
+      await db.end();
+      await withDatabase((admin) => admin.query(`drop database ${database} with (force)`));
+    }
+  }, 180_000);
 
   it("enable RLS on every table in the public schema", async () => {
     const tables = await withDatabase(
