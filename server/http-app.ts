@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
-import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
+import { CollabServer, createLineLogger, type CollabLimits, type CollabLogger } from "./collab/collab-server.js";
 import { authRequestGuard } from "./embedded/auth/request-guard.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { isLocalClient } from "./client-address.js";
@@ -21,6 +21,8 @@ export interface HttpAppOptions {
   siteUrl: string;
   log?: (message: string) => void;
   collabLimits?: Partial<CollabLimits>;
+  /** The collaboration server's logger (pino-compatible); by default its lines go to `log`. */
+  collabLogger?: CollabLogger;
   /** Express's `trust proxy` (TRUST_PROXY); undefined trusts no proxy, so X-Forwarded-For is ignored. */
   trustProxy?: number | string[];
   /** Proves to the embedded auth service that a loopback call (with the client's address) comes from our app. */
@@ -34,6 +36,7 @@ export async function createHttpApp({
   siteUrl,
   log,
   collabLimits,
+  collabLogger,
   trustProxy,
   forwardingToken,
 }: HttpAppOptions) {
@@ -41,7 +44,7 @@ export async function createHttpApp({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
     siteUrl,
-    log: log ?? ((line) => console.log(line)),
+    logger: collabLogger ?? createLineLogger(log ?? ((line) => console.log(line))),
     limits: collabLimits,
   });
   await collab.start();

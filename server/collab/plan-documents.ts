@@ -3,6 +3,7 @@ import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { getPlanSchema, planFragmentName, type PlanNode } from "../../app/lib/plan-schema.js";
 import { buildPlanTemplate } from "./plan-template.js";
+import type { CollabLogger } from "./logger.js";
 import type { PlanStore } from "./plan-store.js";
 
 /** Who caused a change to a document: a connection (its broadcast skips it) or the server itself. */
@@ -31,7 +32,7 @@ export interface LoadedPlan {
 
 export interface PlanDocumentsOptions {
   store: PlanStore;
-  log: (message: string) => void;
+  logger: CollabLogger;
   idleUnloadMs: number;
   compactAfterUpdates: number;
   contentDebounceMs: number;
@@ -103,8 +104,9 @@ export class PlanDocuments {
       try {
         Y.applyUpdate(doc, update, "server");
       } catch (error) {
-        this.options.log(
-          `collab: skipped a stored update of ${planId} that cannot be applied: ${(error as Error).message}`,
+        this.options.logger.warn(
+          { err: error, planId },
+          `skipped a stored update of ${planId} that cannot be applied: ${(error as Error).message}`,
         );
       }
     }
@@ -230,7 +232,10 @@ export class PlanDocuments {
   private background(plan: LoadedPlan, task: () => Promise<void>): Promise<void> {
     const run = plan.chain.then(task);
     plan.chain = run.catch((error: unknown) =>
-      this.options.log(`collab: background write for ${plan.planId} failed: ${String(error)}`),
+      this.options.logger.error(
+        { err: error, planId: plan.planId },
+        `background write for ${plan.planId} failed: ${String(error)}`,
+      ),
     );
     return run;
   }

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { PlanNode } from "../../app/lib/plan-schema.js";
+import type { CollabLogger } from "./logger.js";
 import type { TemplateCapability } from "./plan-template.js";
 
 export interface StoredPlan {
@@ -43,7 +44,7 @@ export class PlanStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly log: (message: string) => void,
+    private readonly logger: CollabLogger,
   ) {}
 
   async load(planId: string): Promise<StoredPlan> {
@@ -138,8 +139,9 @@ export class PlanStore {
         } catch (error) {
           if (this.closed) throw error;
           this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
-          this.log(
-            `collab: storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
+          this.logger.warn(
+            { err: error, updates: batch.length, retryInMs: this.retryDelayMs },
+            `storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
           );
           await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
         }
