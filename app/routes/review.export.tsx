@@ -1,64 +1,47 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getFixedT } from "~/i18n/language.server";
+import { csvHeader, csvRecords } from "~/lib/csv.server";
 import { requireRoles } from "~/lib/session.server";
 import { countValidationQueue, exportValidationQueue } from "~/models/validation.server";
 import { parseQueueFilters } from "~/validation/queue";
 
-/** A cell safe for spreadsheets: quoted, and never starting with a formula character (CSV injection). */
-function csvCell(value: unknown): string {
-  let text =
-    value == null
-      ? ""
-      : typeof value === "string"
-        ? value
-        : typeof value === "number" || typeof value === "boolean"
-          ? String(value)
-          : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
+const columns = [
+  "id",
+  "centre",
+  "institution",
+  "country",
+  "region",
+  "status",
+  "submittedAt",
+  "centreType",
+  "capabilities",
+  "call",
+] as const;
 
 /** The queue exactly as filtered on screen, streamed as CSV a thousand rows at a time. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, user } = await requireRoles(request, context, ["reviewer", "coordinator"]);
   const filters = parseQueueFilters(new URL(request.url));
+  const t = await getFixedT(request);
   const total = await countValidationQueue(supabase, filters, user.id);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(
-        encoder.encode(
-          [
-            "id",
-            "centre",
-            "institution",
-            "country",
-            "region",
-            "status",
-            "submitted_at",
-            "centre_type",
-            "capabilities",
-            "call",
-          ].join(",") + "\n",
-        ),
-      );
+      controller.enqueue(encoder.encode(csvHeader(columns.map((column) => t(`review.exportColumns.${column}`)))));
       for await (const rows of exportValidationQueue(supabase, filters, user.id)) {
-        const lines = rows.map((row) =>
-          [
-            row.id,
-            row.centre_name,
-            row.organisation.name,
-            row.organisation.country_code,
-            row.organisation.country?.region_code,
-            row.status,
-            row.submitted_at,
-            row.proposed_centre_type,
-            row.capabilities.join(" "),
-            row.call?.title,
-          ]
-            .map(csvCell)
-            .join(","),
-        );
-        if (lines.length) controller.enqueue(encoder.encode(lines.join("\n") + "\n"));
+        const records = rows.map((row) => [
+          row.id,
+          row.centre_name,
+          row.organisation.name,
+          row.organisation.country_code,
+          row.organisation.country?.region_code,
+          row.status,
+          row.submitted_at,
+          row.proposed_centre_type,
+          row.capabilities.join(" "),
+          row.call?.title,
+        ]);
+        if (records.length) controller.enqueue(encoder.encode(csvRecords(records)));
       }
       controller.close();
     },
