@@ -10,6 +10,7 @@ import { CollabServer, type CollabLimits } from "./collab/collab-server.js";
 import { authRequestGuard } from "./embedded/auth/request-guard.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { isLocalClient } from "./client-address.js";
+import { logger as processLogger, requestLogger, type Logger } from "./logger.js";
 import { requireSameOrigin } from "./same-origin.js";
 import { securityHeaders } from "./security-headers.js";
 
@@ -19,7 +20,8 @@ export interface HttpAppOptions {
   stack: Stack;
   development: boolean;
   siteUrl: string;
-  log?: (message: string) => void;
+  /** The process's logger (server/logger.ts); each request gets a child of it carrying its id. */
+  logger?: Logger;
   collabLimits?: Partial<CollabLimits>;
   /** Express's `trust proxy` (TRUST_PROXY); undefined trusts no proxy, so X-Forwarded-For is ignored. */
   trustProxy?: number | string[];
@@ -32,16 +34,18 @@ export async function createHttpApp({
   stack,
   development,
   siteUrl,
-  log,
+  logger = processLogger,
   collabLimits,
   trustProxy,
   forwardingToken,
 }: HttpAppOptions) {
+  const collabLog = logger.child({ component: "collab" });
   const collab = new CollabServer({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
     siteUrl,
-    log: log ?? ((line) => console.log(line)),
+    // Its messages are failures it survives (a bad message, a lost listener): warnings, not errors.
+    log: (line) => collabLog.warn(line),
     limits: collabLimits,
   });
   await collab.start();
@@ -55,6 +59,8 @@ export async function createHttpApp({
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy ?? false);
+  // First, so every answer (even a refusal below) has its X-Request-Id and its log line.
+  app.use(requestLogger(logger));
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
 
   app.get("/healthz", async (_req, res) => {
@@ -90,6 +96,8 @@ export async function createHttpApp({
     clientIsLocal: isLocalClient(req.ip, req.headers),
     collab,
     cspNonce: res.locals.cspNonce as string | undefined,
+    requestId: String(req.id),
+    logger: req.log,
   });
 
   if (development) {

@@ -111,7 +111,10 @@ export async function saveAndSubmitApplication(
 ) {
   const saved = await saveApplication(supabase, id, changes);
   if (saved) return saved;
-  const { data: plan } = await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle();
+  const plan = checkRead(
+    "application plan",
+    await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle(),
+  );
   if (plan) await collab.flushContent(plan.id);
   return (await callRpc(supabase, "submit_application", { application: id })).error;
 }

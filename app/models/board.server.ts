@@ -2,7 +2,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { RpcArgs } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { VoteChoice } from "~/validation/applications";
-import { checkRead } from "~/lib/db-read.server";
+import { checkRead, DatabaseReadError } from "~/lib/db-read.server";
 
 /**
  * The Digital Innovation Board's pages (issue 5). Every read goes through the member's own client: RLS hides a
@@ -177,7 +177,9 @@ async function getPacketContent(
       .eq("packet_id", packet.id)
       .maybeSingle(),
   ]);
-  for (const result of [application, version, comments, votes, decision]) checkRead("packet content", result);
+  for (const result of [application, recommendation, version, comments, votes, decision])
+    checkRead("packet content", result);
+  if (quorum.error) throw new DatabaseReadError("packet quorum", quorum.error.code, quorum.error.message);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
   const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
   return {

@@ -1,3 +1,4 @@
+import { checkRead } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { RpcArgs } from "~/lib/database.types";
@@ -33,3 +34,8 @@ export async function getOrganisation(supabase: SupabaseServerClient, id: string
 
 export const inviteColleague = (supabase: SupabaseServerClient, organisation: string, email: string) =>
   callRpc(supabase, "invite_colleague", { organisation, email });
+
+/** Every organisation by name (the coordinator's list when registering on someone's behalf); a read error throws. */
+export async function listAllOrganisations(supabase: SupabaseServerClient) {
+  return checkRead("organisations", await supabase.from("organisations").select("id, name").order("name").limit(1000));
+}
