@@ -58,8 +58,7 @@ export function requestLogger(base: Logger = logger) {
     },
     // Only what tells requests apart: no headers (cookies, tokens) and no query string (mail links carry tokens).
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({
-        id: req.id,
+      req: (req: { method: string; url: string }) => ({
         method: req.method,
         path: req.url.split("?")[0],
       }),
