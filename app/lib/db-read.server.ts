@@ -19,8 +19,12 @@ export class DatabaseReadError extends Error {
   }
 }
 
+/** The error to throw for a failed database call (a read, or an RPC whose failure is not the user's). */
+export function databaseError(what: string, error: { message: string; code?: string; hint?: string | null }) {
+  return new DatabaseReadError(what, error.code, error.message, error.hint ?? undefined);
+}
+
 export function checkRead<R extends ReadResult>(what: string, result: R): Extract<R, { error: null }>["data"] {
-  if (result.error)
-    throw new DatabaseReadError(what, result.error.code, result.error.message, result.error.hint ?? undefined);
+  if (result.error) throw databaseError(what, result.error);
   return result.data as Extract<R, { error: null }>["data"];
 }
