@@ -161,25 +161,29 @@ export async function generateDatabaseTypes(db: pg.Client): Promise<string> {
     "  public: {",
     "    Tables: {",
   ];
+  // `unknown` already includes null (`unknown | null` is redundant).
+  const columnType = (column: ColumnRow) => {
+    const type = typeOf(column);
+    return column.nullable && type !== "unknown" ? `${type} | null` : type;
+  };
   for (const [table, tableColumns] of tables) {
     lines.push(`      ${table}: {`);
     lines.push("        Row: {");
-    for (const column of tableColumns)
-      lines.push(`          ${column.column_name}: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
+    for (const column of tableColumns) lines.push(`          ${column.column_name}: ${columnType(column)};`);
     lines.push("        };");
     lines.push("        Insert: {");
     for (const column of tableColumns) {
       if (column.generated) lines.push(`          ${column.column_name}?: never;`);
       else
         lines.push(
-          `          ${column.column_name}${column.nullable || column.has_default ? "?" : ""}: ${typeOf(column)}${column.nullable ? " | null" : ""};`,
+          `          ${column.column_name}${column.nullable || column.has_default ? "?" : ""}: ${columnType(column)};`,
         );
     }
     lines.push("        };");
     lines.push("        Update: {");
     for (const column of tableColumns) {
       if (column.generated) lines.push(`          ${column.column_name}?: never;`);
-      else lines.push(`          ${column.column_name}?: ${typeOf(column)}${column.nullable ? " | null" : ""};`);
+      else lines.push(`          ${column.column_name}?: ${columnType(column)};`);
     }
     lines.push("        };");
     const relationships = foreignKeys.filter((key) => key.table_name === table);

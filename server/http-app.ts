@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler, type RequestHandler as RemixRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
@@ -63,12 +63,15 @@ export async function createHttpApp({
   app.use(requestLogger(logger));
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
 
-  app.get("/healthz", async (_req, res) => {
-    const services = { ...(await stack.health()), collab: await collab.health() };
-    const healthy = Object.values(services).every((state) => state === "up");
-    res
-      .status(healthy ? 200 : 503)
-      .json({ status: healthy ? "ok" : "degraded", mode: stack.mode, services, collab: collab.metrics() });
+  app.get("/healthz", (_req, res, next) => {
+    // Express 4 ignores a handler's promise: a failure goes to `next`, never unhandled.
+    void (async () => {
+      const services = { ...(await stack.health()), collab: await collab.health() };
+      const healthy = Object.values(services).every((state) => state === "up");
+      res
+        .status(healthy ? 200 : 503)
+        .json({ status: healthy ? "ok" : "degraded", mode: stack.mode, services, collab: collab.metrics() });
+    })().catch(next);
   });
 
   if (stack.embedded) {
@@ -96,7 +99,8 @@ export async function createHttpApp({
     clientIsLocal: isLocalClient(req.ip, req.headers),
     collab,
     cspNonce: res.locals.cspNonce as string | undefined,
-    requestId: String(req.id),
+    // Always a string: server/logger.ts generates it (genReqId).
+    requestId: req.id as string,
     logger: req.log,
   });
 
@@ -107,10 +111,12 @@ export async function createHttpApp({
     app.use(vite.middlewares);
     app.all(
       "*",
-      createRequestHandler({
-        build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
-        getLoadContext: loadContext,
-      }),
+      expressHandler(
+        createRequestHandler({
+          build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+          getLoadContext: loadContext,
+        }),
+      ),
     );
     return { app, attach, close: async () => void (await Promise.all([vite.close(), collab.close()])) };
   }
@@ -124,6 +130,11 @@ export async function createHttpApp({
   );
   app.use(express.static(path.join(projectRoot, "build", "client"), { maxAge: "1h" }));
   const build = (await import(serverBuild)) as ServerBuild;
-  app.all("*", createRequestHandler({ build, getLoadContext: loadContext }));
+  app.all("*", expressHandler(createRequestHandler({ build, getLoadContext: loadContext })));
   return { app, attach, close: () => collab.close() };
+}
+
+/** Remix's handler passes its own failures to `next` (it catches them); Express 4 ignores the promise it returns. */
+function expressHandler(handler: RemixRequestHandler): express.RequestHandler {
+  return (req, res, next) => void handler(req, res, next);
 }

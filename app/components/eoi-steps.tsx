@@ -11,7 +11,10 @@ export function valueOf(eoi: EoiDetail, values: Record<string, string> | undefin
   if (values && name in values) return values[name] ?? "";
   const stored = (eoi as unknown as Record<string, unknown>)[name];
   if (Array.isArray(stored)) return stored.join("\n");
-  return stored == null ? "" : String(stored);
+  if (stored == null) return "";
+  if (typeof stored === "string") return stored;
+  if (typeof stored === "number" || typeof stored === "boolean") return String(stored);
+  return JSON.stringify(stored);
 }
 
 interface StepProps {

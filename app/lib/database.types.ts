@@ -712,7 +712,7 @@ export type Database = {
           created_by: string | null;
           created_at: string;
           updated_at: string;
-          search: unknown | null;
+          search: unknown;
         };
         Insert: {
           id?: string;
@@ -739,7 +739,7 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
-          search?: unknown | null;
+          search?: unknown;
         };
         Update: {
           id?: string;
@@ -766,7 +766,7 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
-          search?: unknown | null;
+          search?: unknown;
         };
         Relationships: [
           { foreignKeyName: "eois_call_id_fkey"; columns: ["call_id"]; isOneToOne: false; referencedRelation: "calls"; referencedColumns: ["id"] },

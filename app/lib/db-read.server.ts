@@ -26,5 +26,5 @@ export function databaseError(what: string, error: { message: string; code?: str
 
 export function checkRead<R extends ReadResult>(what: string, result: R): Extract<R, { error: null }>["data"] {
   if (result.error) throw databaseError(what, result.error);
-  return result.data as Extract<R, { error: null }>["data"];
+  return result.data;
 }

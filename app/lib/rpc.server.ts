@@ -30,5 +30,5 @@ export async function callRpc<N extends RpcName>(
       data: null,
       error: { code: error.hint || error.code || "unexpected", message: error.message, details: error.details },
     };
-  return { data: data as Database["public"]["Functions"][N]["Returns"], error: null };
+  return { data, error: null };
 }

@@ -17,7 +17,7 @@ import { checkRead, databaseError } from "~/lib/db-read.server";
 export async function listBoardAgenda(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_agenda", {});
   if (error) throw databaseError("agenda", error);
-  return (data ?? []).map((item) => ({ ...item, status: item.status as typeof item.status | null }));
+  return (data ?? []).map((item) => ({ ...item, status: item.status }));
 }
 
 export async function listBoardPeople(supabase: SupabaseServerClient) {
@@ -181,7 +181,7 @@ async function getPacketContent(
     checkRead("packet content", result);
   if (quorum.error) throw databaseError("packet quorum", quorum.error);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
-  const tally = (quorum.data as { votes_counted: number; quorum_required: number }[] | null)?.[0] ?? null;
+  const tally = quorum.data?.[0] ?? null;
   return {
     application: application.data,
     recommendation: recommendation.data,

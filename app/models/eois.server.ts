@@ -63,7 +63,7 @@ export async function saveEoiStep(
   const { data, fieldErrors } = parseEachField(schema, formData, only);
   const saved = Object.keys(data);
   if (saved.length === 0) return { fieldErrors, error: null, saved };
-  const { error } = await saveEoiDraft(supabase, id, data as EoiUpdate);
+  const { error } = await saveEoiDraft(supabase, id, data);
   return { fieldErrors, error, saved: error ? [] : saved };
 }
 

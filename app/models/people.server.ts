@@ -6,7 +6,7 @@ import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { AppRole } from "~/models/profile.server";
 
 export async function listPeople(supabase: SupabaseServerClient) {
-  const { data, error } = await callRpc(supabase, "people_directory", {} as never);
+  const { data, error } = await callRpc(supabase, "people_directory", {});
   if (error) throw databaseError("people", error);
   return data ?? [];
 }

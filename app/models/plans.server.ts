@@ -72,7 +72,7 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
 
 export async function getPlanAccess(supabase: Client, planId: string): Promise<PlanAccessLevel | null> {
   const data = checkRead("plan access", await supabase.rpc("my_plan_access", { plan: planId }));
-  return (data as PlanAccessLevel | null) ?? null;
+  return data ?? null;
 }
 
 function buildThreads(

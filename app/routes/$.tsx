@@ -1,4 +1,4 @@
-export async function loader() {
+export function loader() {
   throw new Response("Not found", { status: 404 });
 }
 

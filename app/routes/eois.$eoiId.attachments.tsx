@@ -60,6 +60,6 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   return back(result.error);
 }
 
-export async function loader() {
+export function loader() {
   throw new Response("Not found", { status: 404 });
 }

@@ -7,7 +7,7 @@ import { readFormData } from "~/lib/form-data.server";
 
 const languageForm = z.object({ language: z.enum(languageCodes), redirectTo: z.string().max(2000).optional() });
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }
 

@@ -52,7 +52,7 @@ const schemas = {
     recommended_centre_type: z.enum(centreTypeCodes, "errors.invalidChoice"),
     recommended_scope: z.enum(["global", "regional", "national"], "errors.invalidChoice"),
     recommended_capabilities: z.preprocess(
-      (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+      (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
       z.array(z.enum(capabilityCodes)).min(1, "review.chooseCapability"),
     ),
     reasons: decisionText,

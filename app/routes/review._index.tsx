@@ -79,7 +79,12 @@ function ExportButton({ search, total }: { search: string; total: number }) {
   }
   return (
     <span className="export">
-      <a href={`/review/export${search}`} onClick={handleClick} className="button button--secondary" download>
+      <a
+        href={`/review/export${search}`}
+        onClick={(event) => void handleClick(event)}
+        className="button button--secondary"
+        download
+      >
         {t("review.export")}
       </a>
       {received !== null ? (

@@ -5,7 +5,14 @@ import { parseQueueFilters } from "~/validation/queue";
 
 /** A cell safe for spreadsheets: quoted, and never starting with a formula character (CSV injection). */
 function csvCell(value: unknown): string {
-  let text = value == null ? "" : String(value);
+  let text =
+    value == null
+      ? ""
+      : typeof value === "string"
+        ? value
+        : typeof value === "number" || typeof value === "boolean"
+          ? String(value)
+          : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
 }

@@ -3,7 +3,7 @@ import { createSupabaseServerClient } from "~/lib/supabase.server";
 import { signOut } from "~/models/auth.server";
 import { readFormData } from "~/lib/form-data.server";
 
-export async function loader() {
+export function loader() {
   return redirect("/");
 }
 

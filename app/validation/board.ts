@@ -4,7 +4,7 @@ import { voteChoices } from "~/validation/applications";
 
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
 const ticked = z.preprocess(
-  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
   z.array(z.uuid()).max(100),
 );
 

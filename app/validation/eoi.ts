@@ -9,7 +9,7 @@ import { draftText as text } from "./draft-fields";
 /** Checkboxes: absent means none ticked, one ticked arrives as a string. */
 const codes = (allowed?: readonly string[]) =>
   z.preprocess(
-    (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+    (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
     z.array(allowed ? z.enum(allowed as [string, ...string[]], "errors.invalidChoice") : z.string().max(100)).max(20),
   );
 

@@ -672,9 +672,9 @@ export class CollabServer {
     };
   }
 
-  async health(): Promise<"up" | "down"> {
-    if (this.closing || !this.listener) return "down";
-    return this.store.lagMs > 5_000 ? "down" : "up";
+  health(): Promise<"up" | "down"> {
+    if (this.closing || !this.listener) return Promise.resolve("down");
+    return Promise.resolve(this.store.lagMs > 5_000 ? "down" : "up");
   }
 
   /** SIGTERM: refuse new sockets, close the open ones, store everything, compact, disconnect. */

@@ -147,7 +147,8 @@ export class PlanDocuments {
       plan.contentDirty = true;
       this.scheduleContent(plan);
     } else if (plan.updatesSinceSnapshot >= this.options.compactAfterUpdates) {
-      this.background(plan, () => this.compact(plan));
+      // `background` records a failure itself (its chain catches `run`); nobody here waits for it.
+      void this.background(plan, () => this.compact(plan));
     }
     return plan;
   }

@@ -16,6 +16,15 @@ export interface MailMessage {
   html?: string;
 }
 
+/** As pg returns it: bigint ids as text, timestamps as Date. */
+type OutboxRow = Omit<OutboxMail, "id" | "createdAt"> & { id: string; createdAt: Date };
+
+const toMail = (row: OutboxRow): OutboxMail => ({
+  ...row,
+  id: Number(row.id),
+  createdAt: new Date(row.createdAt).toISOString(),
+});
+
 /** Embedded mode delivers mail to a table that the dev-only mail viewer reads; nothing leaves the machine. */
 export class MailOutbox {
   constructor(private readonly pool: pg.Pool) {}
@@ -28,21 +37,21 @@ export class MailOutbox {
   }
 
   async list(limit = 100): Promise<OutboxMail[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<OutboxRow>(
       `select id, to_email as "toEmail", subject, text_body as "textBody", created_at as "createdAt"
        from embedded.mail_outbox order by id desc limit $1`,
       [limit],
     );
-    return rows.map((row) => ({ ...row, id: Number(row.id), createdAt: new Date(row.createdAt).toISOString() }));
+    return rows.map(toMail);
   }
 
   async get(id: number): Promise<OutboxMail | undefined> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<OutboxRow>(
       `select id, to_email as "toEmail", subject, text_body as "textBody", created_at as "createdAt"
        from embedded.mail_outbox where id = $1`,
       [id],
     );
     const row = rows[0];
-    return row ? { ...row, id: Number(row.id), createdAt: new Date(row.createdAt).toISOString() } : undefined;
+    return row ? toMail(row) : undefined;
   }
 }

@@ -43,7 +43,7 @@ export async function startPostgrestOnFreePorts(
       return postgrest;
     } catch (error) {
       if (!(error instanceof PortTakenError) || attempt >= attempts) throw error;
-      options.log(`${(error as Error).message}; trying other ports`);
+      options.log(`${error.message}; trying other ports`);
     }
   }
 }

@@ -103,7 +103,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -342,7 +342,7 @@ try {
     password: "demo-password",
   });
   if (error) throw error;
-  const token = session.session!.access_token;
+  const token = session.session.access_token;
   peers.bare = await startPeer("bare", { inspectPort: inspectPorts.bare });
   peers.hocuspocus = await startPeer("hocuspocus", {
     inspectPort: inspectPorts.hocuspocus,
@@ -698,10 +698,10 @@ try {
       const restartStarted = performance.now();
       if (kind === "ours") await startOurs({ port: ours!.port, pgPort: ours!.pgPort });
       else if (kind === "bare")
-        peers.bare = await startPeer("bare", { port: peers.bare!.port, inspectPort: inspectPorts.bare });
+        peers.bare = await startPeer("bare", { port: peers.bare.port, inspectPort: inspectPorts.bare });
       else {
         peers.hocuspocus = await startPeer("hocuspocus", {
-          port: peers.hocuspocus!.port,
+          port: peers.hocuspocus.port,
           inspectPort: inspectPorts.hocuspocus,
           env: { DATABASE_URL: databaseUrl },
         });

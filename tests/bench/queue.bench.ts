@@ -45,7 +45,7 @@ try {
     });
     const { data, error } = await client.auth.signInWithPassword({ email, password: "demo-password" });
     if (error) throw error;
-    return data.session!.access_token;
+    return data.session.access_token;
   }
   const reviewerToken = await tokenFor("reviewer@demo.local");
   const applicantToken = await tokenFor(seeded.applicantEmails[0]!);

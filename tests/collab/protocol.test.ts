@@ -185,7 +185,7 @@ describe("what reaches the stored document", () => {
     const secret = `secret-${randomUUID()}`;
     const fragment = commenter.doc.getXmlFragment(planFragmentName);
     commenter.doc.transact(() => fragment.delete(0, 1));
-    const summary = fragment.toArray().find((node) => node.toString().includes("Summary"));
+    const summary = fragment.toArray().find((node) => (node.toJSON() as string).includes("Summary"));
     ((summary as Y.XmlElement).get(0) as Y.XmlText).insert(0, `${secret}-inline `);
     appendParagraph(commenter.doc, secret);
     expect(commenter.text()).toContain(secret);

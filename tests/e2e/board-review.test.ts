@@ -72,8 +72,11 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await expectNoAxeViolations(page);
     planId = await withDatabase(
       async (db) =>
-        (await db.query("select id from public.action_plans where application_id = $1", [applicationId])).rows[0]
-          .id as string,
+        (
+          await db.query<Record<string, unknown>>("select id from public.action_plans where application_id = $1", [
+            applicationId,
+          ])
+        ).rows[0]!.id as string,
     );
     // The EoI page now leads to it.
     await page.goto(`/review/${eoi}`);
@@ -149,12 +152,12 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     const sent = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<{ id: string; content: string; content_hash: string }>(
             `select v.id, v.content::text as content, v.content_hash from public.centre_applications a
          join public.plan_versions v on v.id = a.sent_plan_version_id where a.id = $1`,
             [applicationId],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     // The live co-edited text was flushed before the snapshot.
     expect(sent.content).toContain(planMarker);
@@ -344,12 +347,12 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     const centre = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<{ plan_hash: string; host: string }>(
             `select c.plan_hash, o.name as host from public.centres c join public.organisations o on o.id = c.organisation_id
          where c.application_id = $1`,
             [applicationId],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     await page.getByRole("heading", { name: centreName, level: 1 }).waitFor();
     await page.getByText(centre.host).waitFor();
@@ -362,8 +365,12 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   it("the approved plan can no longer be edited: the socket grants only read and drops edits, the editor is read-only", async () => {
     const before = await withDatabase(
       async (db) =>
-        (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0]
-          .content as string,
+        (
+          await db.query<Record<string, unknown>>(
+            "select content::text as content from public.action_plans where id = $1",
+            [planId],
+          )
+        ).rows[0]!.content as string,
     );
     const sneaky = `Edited after approval ${suffix}`;
     const writer = openPlanClient({ baseUrl: stack().url, planId, token: await accessTokenOf(cast.applicant) });
@@ -381,19 +388,23 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     reader.destroy();
     const after = await withDatabase(
       async (db) =>
-        (await db.query("select content::text as content from public.action_plans where id = $1", [planId])).rows[0]
-          .content as string,
+        (
+          await db.query<Record<string, unknown>>(
+            "select content::text as content from public.action_plans where id = $1",
+            [planId],
+          )
+        ).rows[0]!.content as string,
     );
     expect(after).toBe(before);
     expect(
       await withDatabase(async (db) =>
         Number(
           (
-            await db.query(
+            await db.query<Record<string, unknown>>(
               "select count(*) from private.plan_updates where plan_id = $1 and convert_from(\"update\", 'latin1') like $2",
               [planId, `%${sneaky}%`],
             )
-          ).rows[0].count,
+          ).rows[0]!.count,
         ),
       ),
     ).toBe(0);

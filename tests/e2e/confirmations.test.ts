@@ -78,11 +78,16 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
   it("deactivating a person", async () => {
     const person = await buildUser(["reviewer"], `Deactivation Target ${Date.now().toString(36)}`);
     const displayName = (
-      await withDatabase((db) => db.query("select display_name from public.profiles where id = $1", [person.id]))
-    ).rows[0].display_name as string;
+      await withDatabase((db) =>
+        db.query<Record<string, unknown>>("select display_name from public.profiles where id = $1", [person.id]),
+      )
+    ).rows[0]!.display_name as string;
     const banned = async () =>
-      (await withDatabase((db) => db.query("select banned_until from auth.users where id = $1", [person.id]))).rows[0]
-        .banned_until;
+      (
+        await withDatabase((db) =>
+          db.query<Record<string, unknown>>("select banned_until from auth.users where id = $1", [person.id]),
+        )
+      ).rows[0]!.banned_until;
 
     // Without the confirmation field the server refuses and changes nothing.
     const refused = await postForm(cast.coordinator, "/people", { intent: "deactivate", person: person.id });
@@ -114,9 +119,11 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     const decided = async () =>
       (
         await withDatabase((db) =>
-          db.query("select outcome from public.board_decisions where packet_id = $1", [packet]),
+          db.query<Record<string, unknown>>("select outcome from public.board_decisions where packet_id = $1", [
+            packet,
+          ]),
         )
-      ).rows[0];
+      ).rows[0]!;
 
     const refused = await postForm(chair, `/board/packets/${packet}`, { intent: "decide", outcome: "approve" });
     expect(refused.status).toBe(400);
@@ -148,12 +155,18 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     });
     const setContent = (text: string) =>
       withDatabase((db) =>
-        db.query("update public.action_plans set content = $2 where id = $1", [plan, JSON.stringify(doc(text))]),
+        db.query<Record<string, unknown>>("update public.action_plans set content = $2 where id = $1", [
+          plan,
+          JSON.stringify(doc(text)),
+        ]),
       );
     const content = async () =>
       JSON.stringify(
-        (await withDatabase((db) => db.query("select content from public.action_plans where id = $1", [plan]))).rows[0]
-          .content,
+        (
+          await withDatabase((db) =>
+            db.query<Record<string, unknown>>("select content from public.action_plans where id = $1", [plan]),
+          )
+        ).rows[0]!.content,
       );
     // Alpha, then the reviewer's later work saved as Beta: the plan (no live document yet) starts from its JSON.
     await setContent("Alpha text");
@@ -179,9 +192,11 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(
       (
         await withDatabase((db) =>
-          db.query("select count(*)::int as n from public.plan_versions where plan_id = $1", [plan]),
+          db.query<Record<string, unknown>>("select count(*)::int as n from public.plan_versions where plan_id = $1", [
+            plan,
+          ]),
         )
-      ).rows[0].n,
+      ).rows[0]!.n,
     ).toBe(2);
 
     await trigger.click();
@@ -207,12 +222,13 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await page.getByRole("link", { name: "Before restoring “Alpha”" }).first().waitFor();
     await expectNoAxeViolations(page);
     const audit = await withDatabase((db) =>
-      db.query("select details from public.audit_log where entity_id = $1 and action = 'restore_version' order by id", [
-        plan,
-      ]),
+      db.query<{ details: { before_version_id?: string } }>(
+        "select details from public.audit_log where entity_id = $1 and action = 'restore_version' order by id",
+        [plan],
+      ),
     );
     expect(audit.rows).toHaveLength(2);
-    expect(audit.rows[0].details.before_version_id).toBeTruthy();
+    expect(audit.rows[0]!.details.before_version_id).toBeTruthy();
     await page.context().close();
   });
 });

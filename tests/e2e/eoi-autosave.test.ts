@@ -42,7 +42,9 @@ async function openStep(context: BrowserContext, eoi: string, step: string): Pro
 }
 
 const stored = (eoi: string) =>
-  withDatabase(async (db) => (await db.query("select * from public.eois where id = $1", [eoi])).rows[0]);
+  withDatabase(
+    async (db) => (await db.query<Record<string, unknown>>("select * from public.eois where id = $1", [eoi])).rows[0]!,
+  );
 
 async function waitForStored(eoi: string, check: (row: Record<string, unknown>) => boolean, what: string) {
   const deadline = Date.now() + 20_000;

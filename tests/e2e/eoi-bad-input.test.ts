@@ -34,7 +34,9 @@ async function postStep(cookie: string, eoi: string, step: string, fields: Recor
 const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const storedEoi = (id: string) =>
-  withDatabase(async (db) => (await db.query("select * from public.eois where id = $1", [id])).rows[0]);
+  withDatabase(
+    async (db) => (await db.query<Record<string, unknown>>("select * from public.eois where id = $1", [id])).rows[0]!,
+  );
 
 let cast: Cast;
 let cookie: string;

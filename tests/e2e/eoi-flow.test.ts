@@ -205,7 +205,10 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     while (Date.now() < deadline) {
       subjects = await withDatabase(async (db) =>
         (
-          await db.query("select subject from embedded.mail_outbox where to_email = $1 order by id", [applicant.email])
+          await db.query<{ subject: string }>(
+            "select subject from embedded.mail_outbox where to_email = $1 order by id",
+            [applicant.email],
+          )
         ).rows.map((row) => row.subject),
       );
       if (subjects.includes("Your Expression of Interest was validated")) break;

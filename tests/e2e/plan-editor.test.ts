@@ -135,11 +135,11 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     const sent = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             "select content::text as content from public.plan_versions where plan_id = $1 and kind = 'sent_to_board'",
             [plan],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     expect(sent.content).toContain("Reviewed by BDT.");
 

@@ -51,7 +51,11 @@ const transitions: {
 const status = (application: string) =>
   withDatabase(
     async (db) =>
-      (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+      (
+        await db.query<Record<string, unknown>>("select status from public.centre_applications where id = $1", [
+          application,
+        ])
+      ).rows[0]!.status,
   );
 
 describe("application transitions", () => {
@@ -98,9 +102,10 @@ describe("application transitions", () => {
     const row = await withDatabase(
       async (db) =>
         (
-          await db.query("select centre_type, scope, capabilities from public.centre_applications where id = $1", [
-            application,
-          ])
+          await db.query<Record<string, unknown>>(
+            "select centre_type, scope, capabilities from public.centre_applications where id = $1",
+            [application],
+          )
         ).rows[0],
     );
     expect(row).toEqual({
@@ -116,7 +121,9 @@ describe("application transitions", () => {
   it("refuses an incomplete application and names what is missing", async () => {
     const { application } = await buildApplication(cast, "draft");
     await withDatabase((db) =>
-      db.query("update public.centre_applications set host_details = null where id = $1", [application]),
+      db.query<Record<string, unknown>>("update public.centre_applications set host_details = null where id = $1", [
+        application,
+      ]),
     );
     const { error } = await cast.applicant.client.rpc("submit_application", { application });
     expect(error?.hint).toBe("incomplete");

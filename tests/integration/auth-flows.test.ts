@@ -39,7 +39,7 @@ async function latestHtmlTo(email: string) {
           "select subject, html_body from embedded.mail_outbox where to_email = $1 order by id desc limit 1",
           [email.toLowerCase()],
         )
-      ).rows[0],
+      ).rows[0]!,
   );
 }
 
@@ -147,9 +147,10 @@ describe("PKCE, as @supabase/ssr uses it", () => {
     await client.auth.signInWithOtp({ email: user.email, options: { shouldCreateUser: false } });
     const code = (await follow(linkIn((await latestMailTo(user.email))!.text))).searchParams.get("code")!;
     await withDatabase((db) =>
-      db.query("update auth.flow_state set auth_code_issued_at = now() - interval '10 minutes' where auth_code = $1", [
-        code,
-      ]),
+      db.query<Record<string, unknown>>(
+        "update auth.flow_state set auth_code_issued_at = now() - interval '10 minutes' where auth_code = $1",
+        [code],
+      ),
     );
     const expired = await client.auth.exchangeCodeForSession(code);
     expect(expired.error?.status).toBe(422);
@@ -223,19 +224,21 @@ describe("signing up with the address of an account that is not confirmed", () =
     const stored = await withDatabase(
       async (db) =>
         (
-          await db.query("select encrypted_password, raw_user_meta_data from auth.users where id = $1", [
-            invited.data.user!.id,
-          ])
-        ).rows[0],
+          await db.query<Record<string, unknown>>(
+            "select encrypted_password, raw_user_meta_data from auth.users where id = $1",
+            [invited.data.user!.id],
+          )
+        ).rows[0]!,
     );
     expect(stored.encrypted_password).toBeNull();
     expect(stored.raw_user_meta_data).toEqual({ display_name: "Board Member" });
 
     // Nor does asking for a sign-up confirmation (/resend), which would replace the invitation's token.
     await withDatabase((db) =>
-      db.query("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where id = $1", [
-        invited.data.user!.id,
-      ]),
+      db.query<Record<string, unknown>>(
+        "update auth.users set confirmation_sent_at = now() - interval '2 minutes' where id = $1",
+        [invited.data.user!.id],
+      ),
     );
     expect((await anonClient().auth.resend({ type: "signup", email })).error).toBeNull();
     expect(await latestMailTo(email)).toEqual(invitation);
@@ -255,7 +258,10 @@ describe("signing up with the address of an account that is not confirmed", () =
     const tooSoon = await anonClient().auth.signUp({ email, password: "a-second-password" });
     expect(tooSoon.error?.code).toBe("over_email_send_rate_limit");
     await withDatabase((db) =>
-      db.query("update auth.users set confirmation_sent_at = now() - interval '2 minutes' where email = $1", [email]),
+      db.query<Record<string, unknown>>(
+        "update auth.users set confirmation_sent_at = now() - interval '2 minutes' where email = $1",
+        [email],
+      ),
     );
     const first = await latestMailTo(email);
     const again = await anonClient().auth.signUp({ email, password: "a-second-password" });
@@ -420,7 +426,9 @@ describe("auth mails in the recipient's language", () => {
   for (const language of ["en", "fr", "es", "ar", "ru", "zh"] as const) {
     it(`writes the recovery mail in the profile's language (${language}), with no code`, async () => {
       const user = await buildUser();
-      await withDatabase((db) => db.query("update public.profiles set locale = $2 where id = $1", [user.id, language]));
+      await withDatabase((db) =>
+        db.query<Record<string, unknown>>("update public.profiles set locale = $2 where id = $1", [user.id, language]),
+      );
       expect((await anonClient().auth.resetPasswordForEmail(user.email)).error).toBeNull();
       const mail = await latestMailTo(user.email);
       expect(mail?.subject).toBe(resources[language].translation.authMails.recovery.subject);
@@ -440,7 +448,9 @@ describe("auth mails in the recipient's language", () => {
 
   it("writes both address-change mails in the account's language, each with its link and its code", async () => {
     const user = await buildUser();
-    await withDatabase((db) => db.query("update public.profiles set locale = 'fr' where id = $1", [user.id]));
+    await withDatabase((db) =>
+      db.query<Record<string, unknown>>("update public.profiles set locale = 'fr' where id = $1", [user.id]),
+    );
     const newEmail = uniqueEmail("moved-fr");
     expect((await user.client.auth.updateUser({ email: newEmail })).error).toBeNull();
     const fr = resources.fr.translation.authMails;
@@ -457,7 +467,9 @@ describe("auth mails in the recipient's language", () => {
 
   it("writes the reauthentication code in the account's language, Arabic right to left, and the code works", async () => {
     const user = await buildUser();
-    await withDatabase((db) => db.query("update public.profiles set locale = 'ar' where id = $1", [user.id]));
+    await withDatabase((db) =>
+      db.query<Record<string, unknown>>("update public.profiles set locale = 'ar' where id = $1", [user.id]),
+    );
     expect((await user.client.auth.reauthenticate()).error).toBeNull();
     const mail = await latestMailTo(user.email);
     expect(mail?.subject).toBe(resources.ar.translation.authMails.reauthentication.subject);

@@ -23,7 +23,7 @@ const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1];
 const tokenHashIn = (text: string) => linkIn(text).searchParams.get("token_hash")!;
 
 async function sqlUpdate(sql: string, params: unknown[]) {
-  await withDatabase((db) => db.query(sql, params));
+  await withDatabase((db) => db.query<Record<string, unknown>>(sql, params));
 }
 
 async function authFetch(path: string, init: RequestInit & { token?: string } = {}) {
@@ -38,7 +38,7 @@ async function signIn(email: string, password: string) {
   const client = anonClient();
   const { data, error } = await client.auth.signInWithPassword({ email, password });
   if (error) throw new Error(`sign in: ${error.message}`);
-  return { client, session: data.session! };
+  return { client, session: data.session };
 }
 
 describe("1. updateUser({ email }) changes the address after both addresses confirm", () => {
@@ -292,10 +292,11 @@ describe("6. refresh-token reuse", () => {
     const active = await withDatabase(
       async (db) =>
         (
-          await db.query("select count(*)::int as n from auth.refresh_tokens where session_id = $1 and not revoked", [
-            decodeJwt(session.access_token).session_id,
-          ])
-        ).rows[0].n,
+          await db.query<Record<string, unknown>>(
+            "select count(*)::int as n from auth.refresh_tokens where session_id = $1 and not revoked",
+            [decodeJwt(session.access_token).session_id],
+          )
+        ).rows[0]!.n,
     );
     expect(active).toBe(0);
     await ageTokens([t2]);
@@ -328,7 +329,7 @@ describe("7. admin.listUsers", () => {
 
     const response = await fetch(`${stack().url}/auth/v1/admin/users?page=-1`, { headers });
     expect(response.status).toBe(400);
-    expect((await response.json()).error_code).toBe("validation_failed");
+    expect(((await response.json()) as { error_code?: string }).error_code).toBe("validation_failed");
   });
 });
 
@@ -363,7 +364,7 @@ describe("9. admin.generateLink", () => {
     expect(signup.error).toBeNull();
     expect(signup.data.properties).toMatchObject({
       verification_type: "signup",
-      email_otp: expect.stringMatching(/^\d{6}$/),
+      email_otp: expect.stringMatching(/^\d{6}$/) as unknown,
     });
     expect(signup.data.user?.email).toBe(signupEmail);
     expect(linkIn(signup.data.properties!.action_link).searchParams.get("token_hash")).toBe(
@@ -556,7 +557,7 @@ describe("15. tokens and scopes", () => {
     const session = (await user.client.auth.getSession()).data.session!;
     const response = await authFetch("/logout?scope=everywhere", { method: "POST", token: session.access_token });
     expect(response.status).toBe(400);
-    expect((await response.json()).error_code).toBe("validation_failed");
+    expect(((await response.json()) as { error_code?: string }).error_code).toBe("validation_failed");
     expect((await anonClient().auth.getUser(session.access_token)).data.user?.id).toBe(user.id);
   });
 });

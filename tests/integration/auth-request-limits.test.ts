@@ -62,7 +62,8 @@ describe("/auth/v1 refuses bad bodies with a 4xx in Supabase's error shape, neve
       const response = await auth("/signup", `{"email":"${email}","password":"a-strong-password","data":${data}}`);
       await expectAuthError(response, 400, "validation_failed");
       const users = await withDatabase(
-        async (db) => (await db.query("select 1 from auth.users where email = $1", [email])).rowCount,
+        async (db) =>
+          (await db.query<Record<string, unknown>>("select 1 from auth.users where email = $1", [email])).rowCount,
       );
       expect(users).toBe(0);
     }
@@ -96,7 +97,7 @@ describe("the client address for the per-address sign-in limit", () => {
     withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             "select host(ip) as ip from auth.sessions where user_id = $1 order by created_at desc limit 1",
             [userId],
           )

@@ -234,10 +234,11 @@ async function fingerprint(): Promise<unknown> {
   return withDatabase(async (db) => {
     const digest = async (sql: string) =>
       (
-        await db.query(`select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as d from (${sql}) t`, [
-          users,
-        ])
-      ).rows[0].d as string;
+        await db.query<Record<string, unknown>>(
+          `select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as d from (${sql}) t`,
+          [users],
+        )
+      ).rows[0]!.d as string;
     const orgs = "select id from public.organisations where created_by = any($1::uuid[])";
     const eois = `select id from public.eois where organisation_id in (${orgs})`;
     return {
@@ -287,12 +288,16 @@ beforeAll(async () => {
   const { application: candidate } = await buildApplication(cast, "board_review", { organisation });
   const review = await withDatabase(
     async (db) =>
-      (await db.query("select review_id from public.board_packets where id = $1", [packet])).rows[0]
-        .review_id as string,
+      (await db.query<Record<string, unknown>>("select review_id from public.board_packets where id = $1", [packet]))
+        .rows[0]!.review_id as string,
   );
   const version = await withDatabase(
     async (db) =>
-      (await db.query("select id from public.plan_versions where plan_id = $1 limit 1", [plan])).rows[0].id as string,
+      (
+        await db.query<Record<string, unknown>>("select id from public.plan_versions where plan_id = $1 limit 1", [
+          plan,
+        ])
+      ).rows[0]!.id as string,
   );
   const [applicantCookie, reviewerCookie, coordinatorCookie, chairCookie] = await Promise.all([
     signInCookie(cast.applicant),

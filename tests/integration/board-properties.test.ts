@@ -31,7 +31,11 @@ describe("board packets under random sequences of member actions", () => {
         });
         const packet = await withDatabase(
           async (db) =>
-            (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+            (
+              await db.query<Record<string, unknown>>("select id from public.board_packets where review_id = $1", [
+                review,
+              ])
+            ).rows[0]!.id as string,
         );
         for (const { member, action } of steps) {
           const client = members[member]!.client;
@@ -46,16 +50,18 @@ describe("board packets under random sequences of member actions", () => {
           const state = await withDatabase(async (db) => ({
             conflicted: new Set(
               (
-                await db.query(
+                await db.query<Record<string, unknown>>(
                   "select member_id from public.conflict_declarations where packet_id = $1 and has_conflict",
                   [packet],
                 )
               ).rows.map((r) => r.member_id),
             ),
             voters: new Set(
-              (await db.query("select member_id from public.votes where packet_id = $1", [packet])).rows.map(
-                (r) => r.member_id,
-              ),
+              (
+                await db.query<Record<string, unknown>>("select member_id from public.votes where packet_id = $1", [
+                  packet,
+                ])
+              ).rows.map((r) => r.member_id),
             ),
           }));
           for (const person of members) {
@@ -76,12 +82,12 @@ describe("board packets under random sequences of member actions", () => {
           const declaredClean = await withDatabase(async (db) =>
             Number(
               (
-                await db.query(
+                await db.query<Record<string, unknown>>(
                   `select count(*) from public.votes v where v.packet_id = $1 and not exists (
                  select 1 from public.conflict_declarations d where d.packet_id = v.packet_id and d.member_id = v.member_id and not d.has_conflict)`,
                   [packet],
                 )
-              ).rows[0].count,
+              ).rows[0]!.count,
             ),
           );
           expect(declaredClean).toBe(0);

@@ -64,7 +64,11 @@ beforeAll(async () => {
   });
   ids.packet = await withDatabase(
     async (db) =>
-      (await db.query("select id from public.board_packets where review_id = $1", [ids.review])).rows[0].id as string,
+      (
+        await db.query<Record<string, unknown>>("select id from public.board_packets where review_id = $1", [
+          ids.review,
+        ])
+      ).rows[0]!.id as string,
   );
   for (const member of [chair, voter, notVoted])
     await rpc(member.client, "declare_conflict", { packet: ids.packet, has_conflict: false });
@@ -287,9 +291,11 @@ describe("the audit of votes and declarations stays with those who may read them
     expect(own.data).toEqual([{ action: "declare_conflict", details: { reason: secret.conflictReason } }]);
     // The trail itself stays complete.
     const all = await withDatabase(async (db) =>
-      (await db.query("select action from public.audit_log where entity_id = $1", [ids.packet])).rows.map(
-        (row) => row.action as string,
-      ),
+      (
+        await db.query<Record<string, unknown>>("select action from public.audit_log where entity_id = $1", [
+          ids.packet,
+        ])
+      ).rows.map((row) => row.action as string),
     );
     expect(all.sort()).toEqual([
       "cast_vote",
@@ -313,7 +319,8 @@ async function votedPacket(quorum = 1) {
   });
   const packet = await withDatabase(
     async (db) =>
-      (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+      (await db.query<Record<string, unknown>>("select id from public.board_packets where review_id = $1", [review]))
+        .rows[0]!.id as string,
   );
   await rpc(voter.client, "declare_conflict", { packet, has_conflict: false });
   await rpc(notVoted.client, "declare_conflict", { packet, has_conflict: false });
@@ -325,16 +332,17 @@ const votesOf = (packet: string) =>
   withDatabase(
     async (db) =>
       (
-        await db.query("select member_id, choice, reason from public.votes where packet_id = $1 order by member_id", [
-          packet,
-        ])
+        await db.query<Record<string, unknown>>(
+          "select member_id, choice, reason from public.votes where packet_id = $1 order by member_id",
+          [packet],
+        )
       ).rows,
   );
 const decisionOf = (packet: string) =>
   withDatabase(
     async (db) =>
       (
-        await db.query(
+        await db.query<Record<string, unknown>>(
           "select outcome, votes_counted, quorum_required from public.board_decisions where packet_id = $1",
           [packet],
         )
@@ -377,11 +385,15 @@ describe("a decided packet and a closed review are closed for every write", () =
     expect((await voter.client.from("comments").select("id").eq("packet_id", packet)).data).toEqual([]);
     // Not even a direct write gets past the database.
     await expect(
-      withDatabase((db) => db.query("update public.votes set choice = 'reject' where packet_id = $1", [packet])),
+      withDatabase((db) =>
+        db.query<Record<string, unknown>>("update public.votes set choice = 'reject' where packet_id = $1", [packet]),
+      ),
     ).rejects.toThrow(/decision/);
     await expect(
       withDatabase((db) =>
-        db.query("update public.board_decisions set votes_counted = 5 where packet_id = $1", [packet]),
+        db.query<Record<string, unknown>>("update public.board_decisions set votes_counted = 5 where packet_id = $1", [
+          packet,
+        ]),
       ),
     ).rejects.toThrow(/never rewritten/);
     expect(await decisionOf(packet)).toEqual(decisionBefore);
@@ -397,19 +409,25 @@ describe("a decided packet and a closed review are closed for every write", () =
     expect(decision.error).toBeNull();
     if (vote.error) expect(vote.error.hint).toBe("packet_decided");
     const [recorded] = await decisionOf(packet);
-    expect(recorded.votes_counted).toBe((await votesOf(packet)).length);
+    expect(recorded?.votes_counted).toBe((await votesOf(packet)).length);
   });
 
   it("refuses discussion once the review is closed, or its closing time has passed", async () => {
     const { review, packet } = await votedPacket(2);
     await withDatabase((db) =>
-      db.query("update public.board_reviews set closes_at = now() - interval '1 second' where id = $1", [review]),
+      db.query<Record<string, unknown>>(
+        "update public.board_reviews set closes_at = now() - interval '1 second' where id = $1",
+        [review],
+      ),
     );
     expect((await voter.client.from("comments").insert({ packet_id: packet, body: "Too late." })).error?.hint).toBe(
       "review_closed",
     );
     await withDatabase((db) =>
-      db.query("update public.board_reviews set closes_at = now() + interval '1 day' where id = $1", [review]),
+      db.query<Record<string, unknown>>(
+        "update public.board_reviews set closes_at = now() + interval '1 day' where id = $1",
+        [review],
+      ),
     );
     expect((await voter.client.from("comments").insert({ packet_id: packet, body: "Still open." })).error).toBeNull();
     await rpc(chair.client, "close_board_review", { review });
@@ -456,7 +474,8 @@ describe("a decided packet and a closed review are closed for every write", () =
     });
     const later = await withDatabase(
       async (db) =>
-        (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+        (await db.query<Record<string, unknown>>("select id from public.board_packets where review_id = $1", [review]))
+          .rows[0]!.id as string,
     );
     expect(
       (await notVoted.client.from("board_packet_contents").select("packet_id").eq("packet_id", packet)).data,

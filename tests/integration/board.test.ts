@@ -30,9 +30,14 @@ async function openReview(applications: string[], quorum: number | null = 2, all
   });
   const packets = await withDatabase(
     async (db) =>
-      (await db.query("select id, application_id from public.board_packets where review_id = $1", [review])).rows,
+      (
+        await db.query<{ id: string; application_id: string }>(
+          "select id, application_id from public.board_packets where review_id = $1",
+          [review],
+        )
+      ).rows,
   );
-  return { review, packet: packets[0].id as string };
+  return { review, packet: packets[0]!.id };
 }
 
 describe("from application to designated centre", () => {
@@ -46,7 +51,9 @@ describe("from application to designated centre", () => {
       recommended_outcome: "approve_with_conditions",
     });
     const sent = await withDatabase(
-      async (db) => (await db.query("select * from public.plan_versions where id = $1", [version])).rows[0],
+      async (db) =>
+        (await db.query<Record<string, unknown>>("select * from public.plan_versions where id = $1", [version]))
+          .rows[0]!,
     );
     expect(sent.kind).toBe("sent_to_board");
     expect(sent.content_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -124,18 +131,26 @@ describe("from application to designated centre", () => {
     });
 
     const result = await withDatabase(async (db) => ({
-      application: (await db.query("select status from public.centre_applications where id = $1", [application]))
-        .rows[0],
-      centre: (await db.query("select * from public.centres where id = $1", [centre])).rows[0],
-      approved: (await db.query("select * from public.plan_versions where plan_id = $1 and kind = 'approved'", [plan]))
-        .rows,
+      application: (
+        await db.query<Record<string, unknown>>("select status from public.centre_applications where id = $1", [
+          application,
+        ])
+      ).rows[0]!,
+      centre: (await db.query<Record<string, unknown>>("select * from public.centres where id = $1", [centre]))
+        .rows[0]!,
+      approved: (
+        await db.query<Record<string, unknown>>(
+          "select * from public.plan_versions where plan_id = $1 and kind = 'approved'",
+          [plan],
+        )
+      ).rows,
     }));
     expect(result.application.status).toBe("approved_with_conditions");
     expect(result.approved).toHaveLength(1);
-    expect(result.approved[0].content_hash).toBe(sent.content_hash);
+    expect(result.approved[0]!.content_hash).toBe(sent.content_hash);
     expect(result.centre).toMatchObject({
       plan_hash: sent.content_hash,
-      approved_plan_version_id: result.approved[0].id,
+      approved_plan_version_id: result.approved[0]!.id,
       region_code: "AFR",
     });
 
@@ -143,7 +158,9 @@ describe("from application to designated centre", () => {
     expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("read");
     expect((await cast.reviewer.client.rpc("my_plan_access", { plan })).data).toBe("read");
     await expect(
-      withDatabase((db) => db.query("update public.plan_versions set content = '{}' where plan_id = $1", [plan])),
+      withDatabase((db) =>
+        db.query<Record<string, unknown>>("update public.plan_versions set content = '{}' where plan_id = $1", [plan]),
+      ),
     ).rejects.toThrow(/never rewritten/);
 
     // Public directory, decision visible to the applicant, audit and notifications written.
@@ -178,13 +195,19 @@ describe("from application to designated centre", () => {
     const { review, packet } = await openReview([application]);
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
     await withDatabase((db) =>
-      db.query("update public.board_reviews set closes_at = now() - interval '1 second' where id = $1", [review]),
+      db.query<Record<string, unknown>>(
+        "update public.board_reviews set closes_at = now() - interval '1 second' where id = $1",
+        [review],
+      ),
     );
     expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe(
       "review_closed",
     );
     await withDatabase((db) =>
-      db.query("update public.board_reviews set closes_at = now() + interval '1 day' where id = $1", [review]),
+      db.query<Record<string, unknown>>(
+        "update public.board_reviews set closes_at = now() + interval '1 day' where id = $1",
+        [review],
+      ),
     );
     await rpc(chair.client, "close_board_review", { review });
     expect((await memberB.client.rpc("cast_vote", { packet, choice: "approve", reason: "Late." })).error?.hint).toBe(
@@ -259,13 +282,24 @@ describe("from application to designated centre", () => {
     expect(refused.error?.message).toBe("quorum not met: 1 of 2 votes");
     const state = await withDatabase(async (db) => ({
       decisions: Number(
-        (await db.query("select count(*) from public.board_decisions where packet_id = $1", [packet])).rows[0].count,
+        (
+          await db.query<Record<string, unknown>>("select count(*) from public.board_decisions where packet_id = $1", [
+            packet,
+          ])
+        ).rows[0]!.count,
       ),
       centres: Number(
-        (await db.query("select count(*) from public.centres where application_id = $1", [application])).rows[0].count,
+        (
+          await db.query<Record<string, unknown>>("select count(*) from public.centres where application_id = $1", [
+            application,
+          ])
+        ).rows[0]!.count,
       ),
-      status: (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0]
-        .status,
+      status: (
+        await db.query<Record<string, unknown>>("select status from public.centre_applications where id = $1", [
+          application,
+        ])
+      ).rows[0]!.status,
     }));
     expect(state).toEqual({ decisions: 0, centres: 0, status: "board_review" });
     expect((await auditEntries(application)).map((entry) => entry.action)).not.toContain("record_decision");
@@ -282,7 +316,12 @@ describe("from application to designated centre", () => {
     ]);
     expect(results.filter((result) => result.error === null)).toHaveLength(1);
     const decisions = await withDatabase(
-      async (db) => (await db.query("select outcome from public.board_decisions where packet_id = $1", [packet])).rows,
+      async (db) =>
+        (
+          await db.query<Record<string, unknown>>("select outcome from public.board_decisions where packet_id = $1", [
+            packet,
+          ])
+        ).rows,
     );
     expect(decisions).toHaveLength(1);
     expect((await auditEntries(application)).filter((entry) => entry.action === "record_decision")).toHaveLength(1);
@@ -311,13 +350,13 @@ describe("from application to designated centre", () => {
     const row = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             `select q.quorum_required,
               ((select count(distinct user_id) from public.role_grants where role = 'board_member') - 1) / 2 + 1 as expected
        from private.packet_quorum($1) q`,
             [packet],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     expect(row.quorum_required).toBe(Number(row.expected));
   });

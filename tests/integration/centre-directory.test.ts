@@ -31,12 +31,12 @@ describe("the public directory", () => {
     const expected = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             `select c.name, o.name as host, c.country_code, c.region_code, c.plan_hash from public.centres c
          join public.organisations o on o.id = c.organisation_id where c.id = $1`,
             [centre],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     // The organisations table itself stays private.
     expect((await anonClient().from("organisations").select("name")).data).toEqual([]);
@@ -83,12 +83,12 @@ describe("the public directory", () => {
     const stored = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             `select v.id, v.content, v.content_hash from public.centres c join public.plan_versions v on v.id = c.approved_plan_version_id
          where c.id = $1`,
             [centre],
           )
-        ).rows[0],
+        ).rows[0]!,
     );
     expect(data).toEqual([
       expect.objectContaining({ version_id: stored.id, content: stored.content, content_hash: stored.content_hash }),

@@ -5,7 +5,10 @@ import { anonClient, buildUser, latestMailTo, linkIn, uniqueEmail, withDatabase 
 const members = (organisation: string) =>
   withDatabase(async (db) =>
     (
-      await db.query("select user_id from public.organisation_members where organisation_id = $1", [organisation])
+      await db.query<Record<string, unknown>>(
+        "select user_id from public.organisation_members where organisation_id = $1",
+        [organisation],
+      )
     ).rows.map((row) => row.user_id),
   );
 

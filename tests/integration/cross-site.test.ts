@@ -87,9 +87,12 @@ describe("cross-site posts to every action route", () => {
 describe("nothing changes, and the same post from the site itself works", () => {
   const roles = (person: string) =>
     withDatabase(async (db) =>
-      (await db.query("select role from public.role_grants where user_id = $1 order by role", [person])).rows.map(
-        (row) => row.role as string,
-      ),
+      (
+        await db.query<Record<string, unknown>>(
+          "select role from public.role_grants where user_id = $1 order by role",
+          [person],
+        )
+      ).rows.map((row) => row.role as string),
     );
 
   it("a coordinator's cookie cannot grant a role from another site", async () => {
@@ -124,20 +127,23 @@ describe("nothing changes, and the same post from the site itself works", () => 
 
   it("attachments are neither deleted nor uploaded from another site", async () => {
     const attachment = await withDatabase(async (db) => {
-      const { rows } = await db.query(
+      const { rows } = await db.query<{ id: string }>(
         `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
          values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
         [eoi],
       );
       await db.query(
         "insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)",
-        [rows[0].id],
+        [rows[0]!.id],
       );
-      return rows[0].id as string;
+      return rows[0]!.id;
     });
     const count = () =>
       withDatabase(async (db) =>
-        Number((await db.query("select count(*) from public.attachments where eoi_id = $1", [eoi])).rows[0].count),
+        Number(
+          (await db.query<Record<string, unknown>>("select count(*) from public.attachments where eoi_id = $1", [eoi]))
+            .rows[0]!.count,
+        ),
       );
     const upload = () => {
       const form = new FormData();

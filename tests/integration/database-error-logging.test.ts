@@ -12,7 +12,8 @@ function capturedLogger() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      for (const line of chunk.toString().split("\n").filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -39,16 +40,15 @@ describe("failed database answers are logged with their code", () => {
     const { data, error } = await client.from("calls").select("no_such_column");
     expect(data).toBeNull();
     expect(error?.code).toBe("42703");
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: 40,
-        service: "database",
-        code: "42703",
-        status: 400,
-        path: "/rest/v1/calls",
-        msg: expect.stringContaining("42703"),
-      }),
-    ]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      service: "database",
+      code: "42703",
+      status: 400,
+      path: "/rest/v1/calls",
+    });
+    expect(lines[0]?.msg).toContain("42703");
   });
 
   it("logs a refusal the app translates (a stable code in the hint) at debug only", async () => {

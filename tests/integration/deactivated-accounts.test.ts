@@ -95,15 +95,20 @@ describe("a deactivated account's existing access token", () => {
     ];
     for (const { error } of refused) expect(error?.hint).toBe("account_deactivated");
     const unchanged = await withDatabase(async (db) => ({
-      motivation: (await db.query("select motivation from public.eois where id = $1", [eoi])).rows[0].motivation,
+      motivation: (await db.query<Record<string, unknown>>("select motivation from public.eois where id = $1", [eoi]))
+        .rows[0]!.motivation,
       organisations: (
-        await db.query(
+        await db.query<Record<string, unknown>>(
           "select count(*)::int as n from public.organisations where name = 'Ghost Institution' and created_by = $1",
           [applicant.id],
         )
-      ).rows[0].n,
-      eois: (await db.query("select count(*)::int as n from public.eois where organisation_id = $1", [organisation]))
-        .rows[0].n,
+      ).rows[0]!.n,
+      eois: (
+        await db.query<Record<string, unknown>>(
+          "select count(*)::int as n from public.eois where organisation_id = $1",
+          [organisation],
+        )
+      ).rows[0]!.n,
     }));
     expect(unchanged).toEqual({
       motivation: "To accelerate digital entrepreneurship across the country.",
@@ -203,9 +208,14 @@ describe("set_account_active refuses invalid arguments", () => {
     const person = await buildUser(["applicant"]);
     const state = async () =>
       withDatabase(async (db) => ({
-        banned: (await db.query("select banned_until from auth.users where id = $1", [person.id])).rows[0].banned_until,
-        sessions: (await db.query("select count(*)::int as n from auth.sessions where user_id = $1", [person.id]))
-          .rows[0].n,
+        banned: (
+          await db.query<Record<string, unknown>>("select banned_until from auth.users where id = $1", [person.id])
+        ).rows[0]!.banned_until,
+        sessions: (
+          await db.query<Record<string, unknown>>("select count(*)::int as n from auth.sessions where user_id = $1", [
+            person.id,
+          ])
+        ).rows[0]!.n,
       }));
     const before = await state();
     expect(before).toEqual({ banned: null, sessions: 1 });

@@ -247,7 +247,12 @@ describe("attachments have one way in", () => {
     expect(bytes.error?.code).toBe("42501");
     const stored = await withDatabase(
       async (db) =>
-        (await db.query("select count(*)::int as n from public.attachments where eoi_id = $1", [eoi])).rows[0].n,
+        (
+          await db.query<Record<string, unknown>>(
+            "select count(*)::int as n from public.attachments where eoi_id = $1",
+            [eoi],
+          )
+        ).rows[0]!.n,
     );
     expect(stored).toBe(0);
   });

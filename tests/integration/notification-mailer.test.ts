@@ -160,8 +160,8 @@ describe("notification mail", () => {
     // It does not hold back the mails after it (today's batch rolled them all back).
     await mailer.sendBatch();
     for (const entity of goodEntities) {
-      expect(received.filter((mail) => mail.text.includes(entity!))).toHaveLength(1);
-      expect(await stateOf(entity!)).toMatchObject({ mail_state: "sent", mail_attempts: 1 });
+      expect(received.filter((mail) => mail.text.includes(entity))).toHaveLength(1);
+      expect(await stateOf(entity)).toMatchObject({ mail_state: "sent", mail_attempts: 1 });
     }
 
     const failed = await until(

@@ -87,12 +87,12 @@ async function versionOf(plan: string): Promise<string> {
   return withDatabase(
     async (db) =>
       (
-        await db.query(
+        await db.query<Record<string, unknown>>(
           `insert into public.plan_versions (plan_id, name, content, content_hash)
      values ($1, 'Probe', '{"type": "doc", "content": []}', 'probe') returning id`,
           [plan],
         )
-      ).rows[0].id as string,
+      ).rows[0]!.id as string,
   );
 }
 
@@ -109,15 +109,15 @@ async function freshPacket() {
 
 async function seedAttachment(eoi: string) {
   return withDatabase(async (db) => {
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ id: string }>(
       `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
        values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
       [eoi],
     );
     await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [
-      rows[0].id,
+      rows[0]!.id,
     ]);
-    return rows[0].id as string;
+    return rows[0]!.id;
   });
 }
 
@@ -136,7 +136,7 @@ async function eoiOf(scope: "own" | "other", state: EoiState) {
   return (await buildEoiInState(scope === "own" ? cast : strangerCast, state, ids)).eoi;
 }
 
-async function transitionProbe(state: EoiState, name: string, args: Record<string, unknown> = {}): Promise<Probe> {
+function transitionProbe(state: EoiState, name: string, args: Record<string, unknown> = {}): Probe {
   return {
     own: async (actor) =>
       actor.organisation === undefined
@@ -146,7 +146,7 @@ async function transitionProbe(state: EoiState, name: string, args: Record<strin
   };
 }
 
-async function probes(): Promise<Record<string, Probe>> {
+function probes(): Record<string, Probe> {
   return {
     "reference data/read": {
       other: async (actor) =>
@@ -349,19 +349,19 @@ async function probes(): Promise<Record<string, Probe>> {
             .select("id"),
         ),
     },
-    "EoI/submit": await transitionProbe("draft", "submit_eoi"),
-    "EoI/withdraw": await transitionProbe("submitted", "withdraw_eoi", { reason: "Withdrawn." }),
+    "EoI/submit": transitionProbe("draft", "submit_eoi"),
+    "EoI/withdraw": transitionProbe("submitted", "withdraw_eoi", { reason: "Withdrawn." }),
     "EoI/assign to a reviewer": {
       other: async (actor) =>
         succeeded(
           actor.client.rpc("assign_eois", { eoi_ids: [await eoiOf("other", "submitted")], reviewer: cast.reviewer.id }),
         ),
     },
-    "EoI/start validation": await transitionProbe("submitted", "start_validation"),
-    "EoI/request clarification": await transitionProbe("under_validation", "request_clarification", {
+    "EoI/start validation": transitionProbe("submitted", "start_validation"),
+    "EoI/request clarification": transitionProbe("under_validation", "request_clarification", {
       question: "Why?",
     }),
-    "EoI/answer clarification": await transitionProbe("clarification_requested", "resubmit_eoi", {
+    "EoI/answer clarification": transitionProbe("clarification_requested", "resubmit_eoi", {
       answer: "Because.",
     }),
     "EoI/validate or decline": {
@@ -405,7 +405,10 @@ async function probes(): Promise<Record<string, Probe>> {
           actor.client.from("eoi_internal_notes").insert({ eoi_id: eoi, body: "Check the budget." }),
         );
         await withDatabase((db) =>
-          db.query("insert into public.eoi_internal_notes (eoi_id, body) values ($1, 'seeded')", [eoi]),
+          db.query<Record<string, unknown>>(
+            "insert into public.eoi_internal_notes (eoi_id, body) values ($1, 'seeded')",
+            [eoi],
+          ),
         );
         const read = await returnedRows(actor.client.from("eoi_internal_notes").select("id").eq("eoi_id", eoi));
         expect(wrote, "write and read agree").toBe(read);
@@ -437,11 +440,11 @@ async function probes(): Promise<Record<string, Probe>> {
           withDatabase(
             async (db) =>
               (
-                await db.query(
+                await db.query<Record<string, unknown>>(
                   "select count(*)::int as n, string_agg(coalesce(reason, ''), ',') as reasons from public.audit_log where entity_id = $1",
                   [eoi],
                 )
-              ).rows[0],
+              ).rows[0]!,
           );
         const before = await count();
         await actor.client.from("audit_log").update({ reason: "rewritten" }).eq("entity_id", eoi);
@@ -455,11 +458,11 @@ async function probes(): Promise<Record<string, Probe>> {
         const id = await withDatabase(
           async (db) =>
             (
-              await db.query(
+              await db.query<Record<string, unknown>>(
                 "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
                 [actor.user!.id],
               )
-            ).rows[0].id,
+            ).rows[0]!.id,
         );
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
@@ -467,11 +470,11 @@ async function probes(): Promise<Record<string, Probe>> {
         const id = await withDatabase(
           async (db) =>
             (
-              await db.query(
+              await db.query<Record<string, unknown>>(
                 "insert into public.notifications (recipient_id, kind, entity_type, entity_id) values ($1, 'test', 'test', gen_random_uuid()) returning id",
                 [strangerCast.applicant.id],
               )
-            ).rows[0].id,
+            ).rows[0]!.id,
         );
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
@@ -613,11 +616,12 @@ async function probes(): Promise<Record<string, Probe>> {
       own: async (actor) => {
         const plan = actor.organisation ? applications.ownPlan : isBoard(actor) ? board.ownPlan : undefined;
         if (plan === undefined) return undefined;
-        const { data: comment } = await actor.client.rpc("add_plan_comment", {
+        const added: { data: unknown } = await actor.client.rpc("add_plan_comment", {
           plan,
           body: "Mine.",
           anchor: sampleAnchor,
         });
+        const comment = added.data;
         return typeof comment === "number" && succeeded(actor.client.rpc("remove_plan_comment", { comment }));
       },
       other: async (actor) => {
@@ -683,12 +687,14 @@ async function probes(): Promise<Record<string, Probe>> {
     "board review/open or close": {
       other: async (actor) => {
         const { application } = await freshApplication("other", "board_review");
-        const { data: review, error } = await actor.client.rpc("open_board_review", {
+        const opened: { data: unknown; error: unknown } = await actor.client.rpc("open_board_review", {
           title: "Probe review",
           closes_at: new Date(Date.now() + 86_400_000).toISOString(),
           applications: [application],
         });
-        return error === null && succeeded(actor.client.rpc("close_board_review", { review: review! }));
+        return (
+          opened.error === null && succeeded(actor.client.rpc("close_board_review", { review: opened.data as string }))
+        );
       },
     },
     "board packet/declare a conflict of interest": {
@@ -926,12 +932,12 @@ beforeAll(async () => {
     outcome: "approve",
   });
 
-  allProbes = await probes();
+  allProbes = probes();
 });
 
 describe("the README permissions table, cell by cell", () => {
   const rows = readPermissionsTable();
-  it("covers every probe this test knows and nothing else", async () => {
+  it("covers every probe this test knows and nothing else", () => {
     expect(rows.map((row) => `${row.record}/${row.action}`).sort()).toEqual(Object.keys(allProbes).sort());
   });
 
@@ -959,7 +965,9 @@ describe("the README permissions table, cell by cell", () => {
     const remove = await serviceClient().from("audit_log").delete().eq("entity_id", eoi);
     expect(remove.error?.code).toBe("42501");
     await expect(
-      withDatabase((db) => db.query("delete from public.audit_log where entity_id = $1", [eoi])),
+      withDatabase((db) =>
+        db.query<Record<string, unknown>>("delete from public.audit_log where entity_id = $1", [eoi]),
+      ),
     ).rejects.toThrow(/append-only/);
   });
 });

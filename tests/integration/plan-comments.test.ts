@@ -62,7 +62,10 @@ let application: string;
 
 const commentCount = () =>
   withDatabase(async (db) =>
-    Number((await db.query("select count(*) from public.plan_comments where plan_id = $1", [plan])).rows[0].count),
+    Number(
+      (await db.query<Record<string, unknown>>("select count(*) from public.plan_comments where plan_id = $1", [plan]))
+        .rows[0]!.count,
+    ),
   );
 
 async function comment(user: TestUser, body = "Is the baseline right?"): Promise<number> {

@@ -77,7 +77,7 @@ describe("profiles and role grants under RLS", () => {
     const audit = await withDatabase(
       async (db) =>
         (
-          await db.query(
+          await db.query<Record<string, unknown>>(
             "select actor_id, action, from_state, to_state, reason from public.audit_log where entity_id = $1 order by id",
             [person.id],
           )

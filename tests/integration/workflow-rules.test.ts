@@ -46,10 +46,10 @@ describe("one live EoI per institution and call", () => {
         const rows = await withDatabase(
           async (db) =>
             (
-              await db.query("select id from public.eois where organisation_id = $1 and call_id = $2", [
-                organisation,
-                call,
-              ])
+              await db.query<Record<string, unknown>>(
+                "select id from public.eois where organisation_id = $1 and call_id = $2",
+                [organisation, call],
+              )
             ).rows,
         );
         expect(rows).toEqual([{ id: eoi }]);
@@ -93,12 +93,19 @@ describe("one live EoI per institution and call", () => {
 describe("submitting an application needs the plan's required sections", () => {
   const setPlan = (application: string, content: unknown) =>
     withDatabase((db) =>
-      db.query("update public.action_plans set content = $2 where application_id = $1", [application, content]),
+      db.query<Record<string, unknown>>("update public.action_plans set content = $2 where application_id = $1", [
+        application,
+        content,
+      ]),
     );
   const status = (application: string) =>
     withDatabase(
       async (db) =>
-        (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0].status,
+        (
+          await db.query<Record<string, unknown>>("select status from public.centre_applications where id = $1", [
+            application,
+          ])
+        ).rows[0]!.status,
     );
   const submit = (application: string) => cast.applicant.client.rpc("submit_application", { application });
   const template = (): PlanNode =>
@@ -133,7 +140,9 @@ describe("submitting an application needs the plan's required sections", () => {
     kpiTable.content![1]!.content![2] = { type: "tableCell", content: [{ type: "paragraph", content: [] }] };
     await setPlan(application, plan);
     await withDatabase((db) =>
-      db.query("update public.centre_applications set host_details = null where id = $1", [application]),
+      db.query<Record<string, unknown>>("update public.centre_applications set host_details = null where id = $1", [
+        application,
+      ]),
     );
     const { error } = await submit(application);
     expect(error?.details).toBe("host_details,plan.entrepreneurship_sme_growth.kpis");
@@ -142,7 +151,7 @@ describe("submitting an application needs the plan's required sections", () => {
   it("checks every capability of the application, found by its heading", async () => {
     const { application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
     await withDatabase((db) =>
-      db.query(
+      db.query<Record<string, unknown>>(
         "update public.centre_applications set capabilities = array['future_readiness', 'entrepreneurship_sme_growth'] where id = $1",
         [application],
       ),
@@ -176,7 +185,11 @@ describe("the factories' applications", () => {
     const { application } = await buildApplication(cast, "submitted");
     const row = await withDatabase(
       async (db) =>
-        (await db.query("select status from public.centre_applications where id = $1", [application])).rows[0],
+        (
+          await db.query<Record<string, unknown>>("select status from public.centre_applications where id = $1", [
+            application,
+          ])
+        ).rows[0]!,
     );
     expect(row.status).toBe("submitted");
     await expect(rpc(cast.applicant.client, "submit_application", { application })).rejects.toThrow(

@@ -93,7 +93,7 @@ describe("the server process", { timeout: 600_000 }, () => {
     expect(await waitForExit(children.postgrest!, 10_000)).toBe(true);
     expect(await waitForExit(children.postgres!, 20_000)).toBe(true);
     const second = await start({ dataDir, pgPort: first.pgPort });
-    const health = await (await fetch(`${second.url}/healthz`)).json();
+    const health = (await (await fetch(`${second.url}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({
       status: "ok",
       mode: "embedded",

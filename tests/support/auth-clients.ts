@@ -9,7 +9,7 @@ import { stack } from "./supabase";
  * a different client by its peer address alone, with no forwarded header to trust.
  */
 export function fetchFrom(localAddress: string): typeof fetch {
-  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+  return async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const url = new URL(request.url);
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
@@ -45,7 +45,7 @@ export function fetchFrom(localAddress: string): typeof fetch {
       outgoing.on("error", reject);
       outgoing.end(body);
     });
-  }) as typeof fetch;
+  };
 }
 
 /** An in-memory storage, as a browser's localStorage would hold the PKCE code verifier. */

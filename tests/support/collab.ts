@@ -139,7 +139,7 @@ export function openPlanClient(options: PlanClientOptions): PlanClient {
 export function fragmentText(doc: Y.Doc): string {
   const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string =>
     node instanceof Y.XmlText
-      ? node.toString().replace(/<[^>]+>/g, "")
+      ? (node.toString() as string).replace(/<[^>]+>/g, "")
       : node
           .toArray()
           .map((child) => walk(child as Y.XmlElement))

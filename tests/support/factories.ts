@@ -167,7 +167,8 @@ export async function buildEoiInState(cast: Cast, state: EoiState, ids?: { organ
 
 export async function eoiStatus(eoi: string): Promise<string> {
   return withDatabase(
-    async (db) => (await db.query("select status from public.eois where id = $1", [eoi])).rows[0]?.status,
+    async (db) =>
+      (await db.query<{ status: string }>("select status from public.eois where id = $1", [eoi])).rows[0]!.status,
   );
 }
 
@@ -261,8 +262,8 @@ export async function buildApplication(
   if (options.fillPlan !== false) await fillPlan(application);
   const plan = await withDatabase(
     async (db) =>
-      (await db.query("select id from public.action_plans where application_id = $1", [application])).rows[0]
-        .id as string,
+      (await db.query<{ id: string }>("select id from public.action_plans where application_id = $1", [application]))
+        .rows[0]!.id,
   );
   if (state !== "draft") await rpc(cast.applicant.client, "submit_application", { application });
   if (state === "bdt_review" || state === "board_review")
@@ -287,6 +288,7 @@ export async function buildPacket(chair: TestUser, application: string, quorum =
   });
   return withDatabase(
     async (db) =>
-      (await db.query("select id from public.board_packets where review_id = $1", [review])).rows[0].id as string,
+      (await db.query<{ id: string }>("select id from public.board_packets where review_id = $1", [review])).rows[0]!
+        .id,
   );
 }

@@ -14,7 +14,7 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 }
 
 const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
-const english = flatten(resources.en.translation as Tree);
+const english = flatten(resources.en.translation);
 const pluralSuffix = /_(zero|one|two|few|many|other)$/;
 
 /** Plural keys differ by language (Arabic has six forms, Chinese one): compare their base names, then the forms. */
@@ -25,7 +25,7 @@ function baseKeys(keys: Iterable<string>) {
 describe("translations", () => {
   for (const { code } of languages) {
     it(`${code} has every English key, no other key, and the same placeholders`, () => {
-      const translated = flatten(resources[code].translation as Tree);
+      const translated = flatten(resources[code].translation);
       expect(baseKeys(translated.keys())).toEqual(baseKeys(english.keys()));
       const categories = new Intl.PluralRules(code).resolvedOptions().pluralCategories;
       for (const [key, text] of english) {

@@ -65,15 +65,12 @@ export function anchorOf(state: EditorState, from: number, to: number): CommentA
   const binding = bindingOf(state);
   if (!binding || to <= from) return null;
   const fragment = binding.doc.getXmlFragment(planFragmentName);
+  // y-tiptap declares its result as `any`; it is a Y.RelativePosition.
+  const relative = (position: number) =>
+    absolutePositionToRelativePosition(position, fragment, binding.mapping) as Y.RelativePosition;
   return {
-    from: Y.relativePositionToJSON(absolutePositionToRelativePosition(from, fragment, binding.mapping)) as Record<
-      string,
-      unknown
-    >,
-    to: Y.relativePositionToJSON(absolutePositionToRelativePosition(to, fragment, binding.mapping)) as Record<
-      string,
-      unknown
-    >,
+    from: Y.relativePositionToJSON(relative(from)) as Record<string, unknown>,
+    to: Y.relativePositionToJSON(relative(to)) as Record<string, unknown>,
   };
 }
 

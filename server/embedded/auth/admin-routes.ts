@@ -4,7 +4,7 @@ import type express from "express";
 import type { Request } from "express";
 import { z } from "zod";
 import { AuthError, authErrors } from "./errors.js";
-import { asyncRoute, BCRYPT_COST, MIN_PASSWORD_LENGTH, parse, type AuthRouteContext } from "./shared.js";
+import { asyncRoute, BCRYPT_COST, MIN_PASSWORD_LENGTH, parse, queryText, type AuthRouteContext } from "./shared.js";
 import type { AuthUserRow, OneTimeTokenType } from "./store.js";
 import { newOtp, otpTokenHash } from "./tokens.js";
 import { bannedUntilFor, emailField, optionalEmailField, parseBanDuration } from "./users.js";
@@ -41,7 +41,7 @@ function pagination(query: Request["query"]): { page: number; perPage: number } 
   const read = (name: string, fallback: number) => {
     const raw = query[name];
     if (raw === undefined || raw === "") return fallback;
-    const text = String(raw);
+    const text = queryText(raw);
     if (!/^\d+$/.test(text)) {
       throw authErrors.validation(
         `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`,
@@ -56,9 +56,9 @@ function pagination(query: Request["query"]): { page: number; perPage: number } 
 
 function sortOrder(raw: unknown): "asc" | "desc" {
   if (raw === undefined || raw === "") return "desc";
-  const match = /^created_at(?:\s+(asc|desc))?$/i.exec(String(raw).trim());
+  const match = /^created_at(?:\s+(asc|desc))?$/i.exec(queryText(raw).trim());
   if (!match)
-    throw authErrors.validation(`Bad Sort Parameters: ${JSON.stringify(String(raw))} is not a valid sort field`);
+    throw authErrors.validation(`Bad Sort Parameters: ${JSON.stringify(queryText(raw))} is not a valid sort field`);
   return (match[1]?.toLowerCase() as "asc" | "desc" | undefined) ?? "desc";
 }
 

@@ -20,6 +20,7 @@ import {
 import { clientAddress, FailureBackoff, RateLimiter } from "./rate-limit.js";
 import {
   asyncRoute,
+  queryText,
   BCRYPT_COST,
   bearerToken,
   MAIL_RESEND_SECONDS,
@@ -363,7 +364,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       const { claims, user } = await requireUser(req);
       const requested = req.query.scope ?? "global";
       if (requested !== "global" && requested !== "local" && requested !== "others") {
-        throw authErrors.validation(`Unsupported logout scope ${JSON.stringify(String(requested))}`);
+        throw authErrors.validation(`Unsupported logout scope ${JSON.stringify(queryText(requested))}`);
       }
       const scope = requested;
       if (scope === "local") {

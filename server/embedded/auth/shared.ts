@@ -43,15 +43,29 @@ export function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
+/**
+ * A query value as text, as `String()` would give it: Express's parser may hand a repeated (`a,b`) or nested
+ * (`[object Object]`) parameter, and error messages quote what arrived.
+ */
+export function queryText(raw: unknown): string {
+  if (typeof raw === "string") return raw;
+  if (Array.isArray(raw)) return raw.map(queryText).join(",");
+  if (raw === undefined || raw === null || typeof raw === "number" || typeof raw === "boolean") return String(raw);
+  return Object.prototype.toString.call(raw);
+}
+
 export function bearerToken(req: Request): string | undefined {
   const header = req.header("authorization");
   const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return match?.[1];
 }
 
+/** Express 4 ignores a handler's promise: a rejection goes to `next` (the error handler), never unhandled. */
 export const asyncRoute =
-  (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+  (handler: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction): void => {
     handler(req, res).catch(next);
+  };
 
 /** What the route modules (user-routes.ts, admin-routes.ts) share with the core routes in router.ts. */
 export interface AuthRouteContext {

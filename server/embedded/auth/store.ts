@@ -326,10 +326,15 @@ export class AuthStore {
     token: string,
     db: pg.PoolClient,
   ): Promise<{ id: string; user_id: string; revoked: boolean; session_id: string; updated_at: Date } | undefined> {
-    const { rows } = await db.query(
-      "select id, user_id, revoked, session_id, updated_at from auth.refresh_tokens where token = $1 for update",
-      [token],
-    );
+    const { rows } = await db.query<{
+      id: string;
+      user_id: string;
+      revoked: boolean;
+      session_id: string;
+      updated_at: Date;
+    }>("select id, user_id, revoked, session_id, updated_at from auth.refresh_tokens where token = $1 for update", [
+      token,
+    ]);
     return rows[0];
   }
 

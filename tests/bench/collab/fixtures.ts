@@ -159,7 +159,7 @@ export function editingHistory(
     if (index % 1000 === 0) doc.clientID = Math.floor(Math.random() * 2 ** 31);
     if (!current || typed >= 400) {
       const paragraph = new Y.XmlElement("paragraph");
-      current = new Y.XmlText(words[index % words.length]!);
+      current = new Y.XmlText(words[index % words.length]);
       paragraph.insert(0, [current]);
       fragment.insert(fragment.length, [paragraph]);
       typed = 1;
@@ -180,5 +180,6 @@ export function editingHistory(
 
 /** The length of the plan's XML serialisation: equal for equal content, a cheap check that a sync was complete. */
 export function contentLength(doc: Y.Doc): number {
-  return doc.getXmlFragment(planFragmentName).toString().length;
+  // toJSON() is the XML string (as toString(), which the typings do not declare).
+  return doc.getXmlFragment(planFragmentName).toJSON().length;
 }
