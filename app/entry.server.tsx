@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { languageCodes } from "~/i18n/config";
@@ -31,6 +31,20 @@ const siteStylesheet = ((): string | undefined => {
 
 // The server renders every language, so it has all six sets of strings from the start (a browser loads one).
 for (const code of languageCodes) registerTranslation(code, resources[code].translation);
+
+/**
+ * A loader's or action's failure (a database error thrown by `checkRead`, say), logged with the request's id and
+ * the error's code; the person sees the error page. A 4xx Remix answers itself (no such route, wrong method) is
+ * the client's mistake, not ours; an aborted request (the browser went away) is not a fault either.
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    context.logger.debug({ status: error.status }, error.statusText || "refused");
+    return;
+  }
+  context.logger.error({ err: error }, "request failed");
+};
 
 export default async function handleRequest(
   request: Request,
@@ -73,7 +87,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) loadContext.logger.error({ err: error }, "rendering failed");
         },
       },
     );

@@ -1,4 +1,5 @@
 import type { OutboxMail } from "../server/embedded/mail-outbox";
+import type { Logger } from "../server/logger";
 import type { Mailer } from "../server/mailer";
 
 import type { PlanNode } from "./lib/plan-schema";
@@ -28,5 +29,9 @@ declare module "@remix-run/node" {
     clientIsLocal: boolean;
     /** This response's Content-Security-Policy nonce (server/security-headers.ts); unset in development. */
     cspNonce: string | undefined;
+    /** This request's id: the caller's X-Request-Id when it is a short safe token, else a new one (server/logger.ts). */
+    requestId: string;
+    /** The process's logger as a child carrying this request's id (`reqId`); log through it, never `console`. */
+    logger: Logger;
   }
 }

@@ -201,7 +201,6 @@ export function ErrorBoundary() {
     415: "unsupported",
   };
   const kind = kinds[status] ?? "generic";
-  if (!isRouteErrorResponse(error)) console.error(error);
   return (
     <div className="page page--narrow">
       <h1>{t(`errorPage.${kind}Title`)}</h1>

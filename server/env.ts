@@ -51,6 +51,10 @@ export const trustProxySetting = z
     return entries;
   });
 
+/** pino's levels; `debug` also shows PostgreSQL's and PostgREST's own output (server/embedded/stack.ts). */
+export const logLevel = z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]);
+export type LogLevel = z.infer<typeof logLevel>;
+
 const commonSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -62,7 +66,7 @@ const commonSchema = z.object({
   AUTH_SIGN_IN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(120),
   AUTH_FAILED_SIGN_INS_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   AUTH_EMAIL_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(30),
-  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  LOG_LEVEL: logLevel.default("info"),
   TRUST_PROXY: trustProxySetting.optional(),
   /** Mail delivery; unset in embedded mode means the local outbox, shown at /dev/mail. */
   SMTP_URL: z

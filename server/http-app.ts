@@ -6,10 +6,11 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { proxyTo, requireApiKey } from "./gateway.js";
 import type { Stack } from "./stack.js";
-import { CollabServer, createLineLogger, type CollabLimits, type CollabLogger } from "./collab/collab-server.js";
+import { CollabServer, type CollabLimits, type CollabLogger } from "./collab/collab-server.js";
 import { authRequestGuard } from "./embedded/auth/request-guard.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { isLocalClient } from "./client-address.js";
+import { logger as processLogger, requestLogger, type Logger } from "./logger.js";
 import { requireSameOrigin } from "./same-origin.js";
 import { securityHeaders } from "./security-headers.js";
 import { compressResponses, precompressedAssets } from "./compression.js";
@@ -20,7 +21,8 @@ export interface HttpAppOptions {
   stack: Stack;
   development: boolean;
   siteUrl: string;
-  log?: (message: string) => void;
+  /** The process's logger (server/logger.ts); each request gets a child of it carrying its id. */
+  logger?: Logger;
   collabLimits?: Partial<CollabLimits>;
   /** The collaboration server's logger (pino-compatible); by default its lines go to `log`. */
   collabLogger?: CollabLogger;
@@ -35,17 +37,19 @@ export async function createHttpApp({
   stack,
   development,
   siteUrl,
-  log,
+  logger = processLogger,
   collabLimits,
   collabLogger,
   trustProxy,
   forwardingToken,
 }: HttpAppOptions) {
+  const collabLog = logger.child({ component: "collab" });
   const collab = new CollabServer({
     databaseUrl: stack.databaseUrl,
     jwtSecret: stack.jwtSecret,
     siteUrl,
-    logger: collabLogger ?? createLineLogger(log ?? ((line) => console.log(line))),
+    // Its messages are failures it survives (a bad message, a lost listener): warnings, not errors.
+    logger: collabLogger ?? collabLog,
     limits: collabLimits,
   });
   await collab.start();
@@ -59,6 +63,8 @@ export async function createHttpApp({
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy ?? false);
+  // First, so every answer (even a refusal below) has its X-Request-Id and its log line.
+  app.use(requestLogger(logger));
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
   app.use(compressResponses());
 
@@ -98,6 +104,9 @@ export async function createHttpApp({
     clientIsLocal: isLocalClient(req.ip, req.headers),
     collab,
     cspNonce: res.locals.cspNonce as string | undefined,
+    // Always a string: server/logger.ts generates it (genReqId).
+    requestId: req.id as string,
+    logger: req.log,
   });
 
   if (development) {

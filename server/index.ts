@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
-import { EnvError, parseServerEnv, type ServerEnv } from "./env.js";
+import { EnvError, parseServerEnv } from "./env.js";
 import { startEmbeddedStack } from "./embedded/stack.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { createHttpApp } from "./http-app.js";
+import { logger } from "./logger.js";
 import { connectProjectStack } from "./project-stack.js";
 import type { Stack } from "./stack.js";
 
@@ -16,16 +17,6 @@ const demoAccounts = [
   ["board member", "board@demo.local"],
   ["board chair", "chair@demo.local"],
 ] as const;
-
-function createLog(env: ServerEnv) {
-  const levels = { silent: 0, error: 1, info: 2, debug: 3 } as const;
-  const level = levels[env.LOG_LEVEL];
-  return {
-    error: (message: string) => void (level >= 1 && console.error(message)),
-    info: (message: string) => level >= 2 && console.log(message),
-    debug: (message: string) => level >= 3 && console.log(message),
-  };
-}
 
 function listen(app: import("express").Express, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -43,10 +34,11 @@ function listen(app: import("express").Express, host: string, port: number): Pro
 async function main() {
   const startedAt = performance.now();
   const env = parseServerEnv();
-  const log = createLog(env);
+  logger.level = env.LOG_LEVEL;
   const development = env.NODE_ENV === "development";
 
-  const stack: Stack = env.mode === "embedded" ? await startEmbeddedStack(env, log) : connectProjectStack(env);
+  const stack: Stack =
+    env.mode === "embedded" ? await startEmbeddedStack(env, logger) : connectProjectStack(env, logger);
   // The app reads its Supabase settings from the environment in both modes; embedded mode supplies them here.
   // Server-side calls go over loopback to this same process.
   const internalHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
@@ -72,7 +64,7 @@ async function main() {
       stack,
       development,
       siteUrl: env.SITE_URL,
-      log: log.error,
+      logger,
       trustProxy: env.TRUST_PROXY,
       forwardingToken,
       // Unset variables keep the defaults (an explicit undefined would override them in the spread).
@@ -90,14 +82,14 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal} received: stopping`);
+    logger.info({ signal }, "stopping");
     const force = setTimeout(() => {
-      console.error("Shutdown took longer than 30 s; exiting anyway");
+      logger.error("shutdown took longer than 30 s; exiting anyway");
       process.exit(1);
     }, 30_000);
     server.close();
     // The collaboration server stores and compacts every open document before the database stops.
-    await closeApp().catch((error: unknown) => console.error(error));
+    await closeApp().catch((error: unknown) => logger.error({ err: error }, "closing the app failed"));
     server.closeAllConnections();
     await stack.stop();
     clearTimeout(force);
@@ -121,14 +113,17 @@ async function main() {
       ...demoAccounts.map(([role, email]) => `  ${role.padEnd(16)} ${email}`),
     );
   }
-  console.log(lines.join("\n"));
+  logger.info({ url: env.SITE_URL, mode: stack.mode, readyMs: Math.round(performance.now() - startedAt) }, "ready");
+  // The banner is for the person who ran `npm start`: plain lines, whatever LOG_LEVEL says.
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {
+  // A known start-up problem is one plain line for the person starting the server; anything else is a fault.
   if (error instanceof StartupError || error instanceof EnvError) {
-    console.error(`Cannot start: ${error.message}`);
+    process.stderr.write(`Cannot start: ${error.message}\n`);
   } else {
-    console.error(error);
+    logger.fatal({ err: error }, "start failed");
   }
   process.exit(1);
 });

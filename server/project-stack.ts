@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { ProjectEnv } from "./env.js";
+import type { Logger } from "./logger.js";
 import { createMailer } from "./mailer.js";
 import { NotificationMailer } from "./notification-mailer.js";
 import type { ServiceState, Stack } from "./stack.js";
@@ -13,14 +14,16 @@ async function probe(check: () => Promise<boolean>): Promise<ServiceState> {
 }
 
 /** Supabase project mode: nothing is started; health asks the project's own services. */
-export function connectProjectStack(env: ProjectEnv): Stack {
+export function connectProjectStack(env: ProjectEnv, log: Logger): Stack {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
-  pool.on("error", () => undefined);
+  pool.on("error", (error) => log.debug({ component: "pool", err: error }, "idle database connection failed"));
   const headers = { apikey: env.SUPABASE_ANON_KEY };
   // Supabase mails sign-in links itself; our notifications need SMTP_URL, or they stay in-app only.
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
   const notifications = mailer
-    ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) => console.error(message))
+    ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) =>
+        log.warn({ component: "notification-mailer" }, message),
+      )
     : undefined;
   notifications?.start();
   return {

@@ -1,5 +1,5 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { User } from "@supabase/supabase-js";
+import { isAuthRetryableFetchError, type User } from "@supabase/supabase-js";
 import { listOwnRoles, type AppRole } from "~/models/profile.server";
 import { createSupabaseServerClient, type SupabaseServerClient } from "./supabase.server";
 
@@ -23,8 +23,11 @@ export function getRequestSession(request: Request, context: AppLoadContext): Pr
   let session = sessions.get(request);
   if (!session) {
     session = (async () => {
-      const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
-      const { data } = await supabase.auth.getUser();
+      const { supabase, headers } = createSupabaseServerClient(request, context);
+      const { data, error } = await supabase.auth.getUser();
+      // No session or an expired one means "signed out"; an auth service that fails is an error, not a sign-out.
+      if (error && (isAuthRetryableFetchError(error) || (error.status ?? 0) >= 500))
+        throw new Error(`auth: ${error.code ?? error.status} ${error.message}`);
       return { supabase, headers, user: data.user ?? null };
     })();
     sessions.set(request, session);

@@ -1,14 +1,34 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
 import { createClient } from "@supabase/supabase-js";
 import WebSocket from "ws";
 import type { Database } from "./database.types";
 import { getAppEnv } from "./env.server";
+import { loggingFetch } from "./supabase-errors.server";
+
+/** What a per-request client takes from the load context (server/http-app.ts). */
+export type RequestClientContext = Pick<AppLoadContext, "clientIp" | "requestId" | "logger">;
+
+/**
+ * Every call made for a request carries its id (X-Request-Id), so the gateway's, PostgREST's and the auth service's
+ * lines for it can be found from the app's; failed answers are logged through the request's logger.
+ */
+function requestGlobals(context: RequestClientContext, { withForwardingToken }: { withForwardingToken: boolean }) {
+  const headers: Record<string, string> = { "X-Request-Id": context.requestId };
+  // The auth service rate-limits sign-ins per client address; tell it whose request this is (the embedded one
+  // believes it only with the token, see server/embedded/auth/request-guard.ts).
+  if (context.clientIp) {
+    headers["x-forwarded-for"] = context.clientIp;
+    if (withForwardingToken) Object.assign(headers, forwardingHeader());
+  }
+  return { headers, fetch: loggingFetch(context.logger) };
+}
 
 /**
  * A new Supabase client per request, carrying the signed-in person's session from the cookies, so RLS decides
  * what they see. Cookies the client refreshes are collected in `headers` for the response.
  */
-export function createSupabaseServerClient(request: Request, clientIp?: string) {
+export function createSupabaseServerClient(request: Request, context: RequestClientContext) {
   const env = getAppEnv();
   const headers = new Headers();
   const secure = env.SITE_URL.startsWith("https:");
@@ -27,9 +47,7 @@ export function createSupabaseServerClient(request: Request, clientIp?: string) 
     },
     // Node 20 has no global WebSocket; supabase-js builds its realtime client eagerly.
     realtime: { transport: WebSocket as never },
-    // The auth service rate-limits sign-ins per client address; tell it whose request this is (the embedded one
-    // believes it only with the token, see server/embedded/auth/request-guard.ts).
-    global: clientIp ? { headers: { "x-forwarded-for": clientIp, ...forwardingHeader() } } : undefined,
+    global: requestGlobals(context, { withForwardingToken: true }),
   });
   return { supabase, headers };
 }
@@ -48,12 +66,12 @@ export type SupabaseServerClient = ReturnType<typeof createSupabaseServerClient>
  * hash instead (Supabase's SSR recommendation, as supabase/templates do), which works wherever it is opened. So
  * these calls go without PKCE. The client holds no session.
  */
-export function createSupabaseLinkMailClient(clientIp?: string) {
+export function createSupabaseLinkMailClient(context: RequestClientContext) {
   const env = getAppEnv();
   return createClient<Database>(env.SUPABASE_URL, env.SUPABASE_ANON_KEY, {
     auth: { flowType: "implicit", persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
-    global: clientIp ? { headers: { "x-forwarded-for": clientIp } } : undefined,
+    global: requestGlobals(context, { withForwardingToken: false }),
   });
 }
 

@@ -2,7 +2,7 @@ import type { CollabControl } from "~/load-context";
 import { callRpc, type RpcFailure } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { ApplicationForm, VoteChoice } from "~/validation/applications";
-import { checkRead } from "~/lib/db-read.server";
+import { checkRead, databaseError } from "~/lib/db-read.server";
 
 const applicationDetail = `id, eoi_id, organisation_id, status, centre_name, centre_type, scope, capabilities, governance,
   resources, partners, host_details, bdt_recommendation, bdt_recommended_outcome, sent_plan_version_id, submitted_at,
@@ -20,7 +20,7 @@ export async function getApplication(supabase: SupabaseServerClient, id: string)
     .select(applicationDetail)
     .eq("id", id)
     .maybeSingle();
-  if (error) throw new Error(`application: ${error.message}`);
+  if (error) throw databaseError("application", error);
   return data;
 }
 
@@ -33,7 +33,7 @@ export async function listDecisions(supabase: SupabaseServerClient, application:
     .select("id, decision:board_decisions(outcome, conditions, recorded_at, votes_counted, quorum_required)")
     .eq("application_id", application)
     .order("created_at", { ascending: false });
-  if (error) throw new Error(`decisions: ${error.message}`);
+  if (error) throw databaseError("decisions", error);
   return data.flatMap((packet) => (packet.decision ? [{ packetId: packet.id, ...packet.decision }] : []));
 }
 
@@ -44,7 +44,7 @@ export async function getBdtReview(supabase: SupabaseServerClient, application: 
     .select("checklist, internal_notes, updated_at")
     .eq("application_id", application)
     .maybeSingle();
-  if (error) throw new Error(`bdt review: ${error.message}`);
+  if (error) throw databaseError("bdt review", error);
   return data;
 }
 
@@ -56,7 +56,7 @@ export async function getApplicationTimeline(supabase: SupabaseServerClient, app
     .eq("entity_type", "application")
     .eq("entity_id", application)
     .order("id");
-  if (error) throw new Error(`timeline: ${error.message}`);
+  if (error) throw databaseError("timeline", error);
   return data;
 }
 
@@ -71,7 +71,7 @@ export async function listOrganisationApplications(supabase: SupabaseServerClien
     .in("organisation_id", organisationIds)
     .order("updated_at", { ascending: false })
     .limit(100);
-  if (error) throw new Error(`applications: ${error.message}`);
+  if (error) throw databaseError("applications", error);
   return data;
 }
 
@@ -80,7 +80,7 @@ export async function listAllApplications(supabase: SupabaseServerClient, status
   let query = supabase.from("centre_applications").select(listColumns);
   if (status) query = query.eq("status", status as never);
   const { data, error } = await query.order("updated_at", { ascending: false }).limit(200);
-  if (error) throw new Error(`applications: ${error.message}`);
+  if (error) throw databaseError("applications", error);
   return data;
 }
 
@@ -111,7 +111,10 @@ export async function saveAndSubmitApplication(
 ) {
   const saved = await saveApplication(supabase, id, changes);
   if (saved) return saved;
-  const { data: plan } = await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle();
+  const plan = checkRead(
+    "application plan",
+    await supabase.from("action_plans").select("id").eq("application_id", id).maybeSingle(),
+  );
   if (plan) await collab.flushContent(plan.id);
   return (await callRpc(supabase, "submit_application", { application: id })).error;
 }

@@ -1,32 +1,15 @@
 import type { AuthError, EmailOtpType } from "@supabase/supabase-js";
 import type { FieldError } from "~/lib/forms";
+import { authErrorKeys } from "~/lib/supabase-errors.server";
 import type { SupabaseLinkMailClient, SupabaseServerClient } from "~/lib/supabase.server";
 import type { SignInInput, SignUpInput } from "~/validation/auth";
 
-/** Auth error codes turned into sentences the page can translate; anything unknown is "unexpected". */
+/**
+ * Auth error codes turned into sentences the page can translate; anything unknown is "unexpected". The failed
+ * answer itself was logged with its code by the client's fetch (app/lib/supabase-errors.server.ts).
+ */
 export function authErrorMessage(error: AuthError): FieldError {
-  switch (error.code) {
-    case "invalid_credentials":
-      return { key: "errors.invalidCredentials" };
-    case "email_not_confirmed":
-      return { key: "errors.emailNotConfirmed" };
-    case "user_banned":
-      return { key: "errors.accountDeactivated" };
-    case "over_request_rate_limit":
-      return { key: "errors.rateLimited", values: { minutes: 15 } };
-    case "over_email_send_rate_limit":
-      return { key: "errors.mailRateLimited" };
-    case "user_already_exists":
-    case "email_exists":
-      return { key: "errors.userExists" };
-    case "weak_password":
-      return { key: "errors.weakPassword" };
-    default:
-      if (error.status !== undefined && error.status < 500)
-        console.warn(`auth: ${error.code ?? error.status} ${error.message}`);
-      else console.error("auth service error", error);
-      return { key: "errors.unexpected" };
-  }
+  return (error.code && authErrorKeys[error.code]) || { key: "errors.unexpected" };
 }
 
 export async function signInWithPassword(supabase: SupabaseServerClient, input: SignInInput) {

@@ -2,7 +2,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { RpcArgs } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { VoteChoice } from "~/validation/applications";
-import { checkRead } from "~/lib/db-read.server";
+import { checkRead, databaseError } from "~/lib/db-read.server";
 
 /**
  * The Digital Innovation Board's pages (issue 5). Every read goes through the member's own client: RLS hides a
@@ -16,13 +16,13 @@ import { checkRead } from "~/lib/db-read.server";
  */
 export async function listBoardAgenda(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_agenda", {});
-  if (error) throw new Error(`agenda: ${error.message}`);
+  if (error) throw databaseError("agenda", error);
   return (data ?? []).map((item) => ({ ...item, status: item.status }));
 }
 
 export async function listBoardPeople(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "list_board_people", {});
-  if (error) throw new Error(`board people: ${error.message}`);
+  if (error) throw databaseError("board people", error);
   return data ?? [];
 }
 
@@ -33,7 +33,7 @@ export async function listReviews(supabase: SupabaseServerClient) {
     .select("id, title, status, closes_at, opened_at, closed_at, packets:board_packets(count)")
     .order("opened_at", { ascending: false })
     .limit(100);
-  if (error) throw new Error(`reviews: ${error.message}`);
+  if (error) throw databaseError("reviews", error);
   return data.map(({ packets, ...review }) => ({
     ...review,
     packetCount: (packets as unknown as { count: number }[])[0]?.count ?? 0,
@@ -62,7 +62,7 @@ export async function getReview(supabase: SupabaseServerClient, id: string, user
     )
     .eq("id", id)
     .maybeSingle();
-  if (error) throw new Error(`review: ${error.message}`);
+  if (error) throw databaseError("review", error);
   if (!review) return null;
   const packetIds = review.packets.map((packet) => packet.id);
   const [agenda, declarations] = await Promise.all([
@@ -97,7 +97,7 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
     )
     .eq("id", id)
     .maybeSingle();
-  if (error) throw new Error(`packet: ${error.message}`);
+  if (error) throw databaseError("packet", error);
   if (!packet?.review) return null;
   const [agenda, people, declaration, declarations] = await Promise.all([
     listBoardAgenda(supabase),
@@ -177,7 +177,9 @@ async function getPacketContent(
       .eq("packet_id", packet.id)
       .maybeSingle(),
   ]);
-  for (const result of [application, version, comments, votes, decision]) checkRead("packet content", result);
+  for (const result of [application, recommendation, version, comments, votes, decision])
+    checkRead("packet content", result);
+  if (quorum.error) throw databaseError("packet quorum", quorum.error);
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
   const tally = quorum.data?.[0] ?? null;
   return {

@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { Database } from "~/lib/database.types";
@@ -8,26 +9,27 @@ export type CallInput = Pick<Call, "title" | "description" | "opens_at" | "close
 /** Calls the person may see: published ones for everyone, drafts too for BDT (RLS decides). */
 export async function listCalls(supabase: SupabaseServerClient): Promise<Call[]> {
   const { data, error } = await supabase.from("calls").select("*").order("closes_at", { ascending: false });
-  if (error) throw new Error(`calls: ${error.message}`);
+  if (error) throw databaseError("calls", error);
   return data;
 }
 
 export async function getCall(supabase: SupabaseServerClient, id: string): Promise<Call | null> {
   const { data, error } = await supabase.from("calls").select("*").eq("id", id).maybeSingle();
-  if (error) throw new Error(`call: ${error.message}`);
+  if (error) throw databaseError("call", error);
   return data;
 }
 
 /** Creating and editing a call are audited transitions (issue 10: one write path for every audited table). */
 export async function createCall(supabase: SupabaseServerClient, input: CallInput): Promise<string> {
   const { data, error } = await callRpc(supabase, "create_call", input);
-  if (error || !data) throw new Error(`create call: ${error?.message ?? "no id"}`);
+  if (error) throw databaseError("create call", error);
+  if (!data) throw new Error("create call: no id returned");
   return data;
 }
 
 export async function updateCall(supabase: SupabaseServerClient, id: string, input: CallInput) {
   const { error } = await callRpc(supabase, "update_call", { call: id, ...input });
-  if (error) throw new Error(`update call: ${error.message}`);
+  if (error) throw databaseError("update call", error);
 }
 
 export const openCall = (supabase: SupabaseServerClient, call: string) => callRpc(supabase, "open_call", { call });
@@ -40,7 +42,7 @@ export const extendDeadline = (
 /** EoIs per state in one call, for the coordinator's overview (RLS: BDT sees submitted ones). */
 export async function countEoisByStatus(supabase: SupabaseServerClient, call: string): Promise<Record<string, number>> {
   const { data, error } = await supabase.from("eois").select("status").eq("call_id", call).neq("status", "draft");
-  if (error) throw new Error(`counts: ${error.message}`);
+  if (error) throw databaseError("counts", error);
   const counts: Record<string, number> = {};
   for (const row of data) counts[row.status] = (counts[row.status] ?? 0) + 1;
   return counts;

@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { DirectoryFilters } from "~/validation/centres";
@@ -15,7 +16,7 @@ export async function listDirectoryCentres(supabase: SupabaseServerClient, filte
   if (filters.scope) query = query.eq("scope", filters.scope);
   if (filters.capability) query = query.contains("capabilities", [filters.capability]);
   const { data, error } = await query.order("name").limit(500);
-  if (error) throw new Error(`directory: ${error.message}`);
+  if (error) throw databaseError("directory", error);
   return data;
 }
 
@@ -25,8 +26,8 @@ export async function getCentre(supabase: SupabaseServerClient, id: string) {
     supabase.rpc("list_directory_centres").eq("id", id).maybeSingle(),
     callRpc(supabase, "get_centre_plan", { centre: id }),
   ]);
-  if (centre.error) throw new Error(`centre: ${centre.error.message}`);
-  if (plan.error) throw new Error(`centre plan: ${plan.error.message}`);
+  if (centre.error) throw databaseError("centre", centre.error);
+  if (plan.error) throw databaseError("centre plan", plan.error);
   if (!centre.data) return null;
   return { ...centre.data, plan: plan.data?.[0] ?? null };
 }

@@ -3,7 +3,7 @@ import { parseEachField } from "~/lib/field-parse";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { Database } from "~/lib/database.types";
-import { checkRead } from "~/lib/db-read.server";
+import { checkRead, databaseError } from "~/lib/db-read.server";
 import type { FieldErrors } from "~/lib/forms";
 import { eoiStepSchemas, type EoiFormStep } from "~/validation/eoi";
 
@@ -19,7 +19,7 @@ const eoiDetail = `*, organisation:organisations(id, name, kind, country_code, w
 
 export async function getEoi(supabase: SupabaseServerClient, id: string) {
   const { data, error } = await supabase.from("eois").select(eoiDetail).eq("id", id).maybeSingle();
-  if (error) throw new Error(`eoi: ${error.message}`);
+  if (error) throw databaseError("eoi", error);
   return data;
 }
 
@@ -34,7 +34,7 @@ export async function listOrganisationEois(supabase: SupabaseServerClient, organ
     .in("organisation_id", organisationIds)
     .order("updated_at", { ascending: false })
     .limit(100);
-  if (error) throw new Error(`eois: ${error.message}`);
+  if (error) throw databaseError("eois", error);
   return data;
 }
 
@@ -81,7 +81,7 @@ export async function getTimeline(supabase: SupabaseServerClient, eoi: string) {
     .eq("entity_type", "eoi")
     .eq("entity_id", eoi)
     .order("id");
-  if (error) throw new Error(`timeline: ${error.message}`);
+  if (error) throw databaseError("timeline", error);
   return data;
 }
 

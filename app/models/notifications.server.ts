@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 
 export async function countUnread(supabase: SupabaseServerClient, userId: string): Promise<number> {
@@ -6,7 +7,7 @@ export async function countUnread(supabase: SupabaseServerClient, userId: string
     .select("id", { count: "exact", head: true })
     .eq("recipient_id", userId)
     .is("read_at", null);
-  if (error) throw new Error(`unread count: ${error.message}`);
+  if (error) throw databaseError("unread count", error);
   return count ?? 0;
 }
 
@@ -17,7 +18,7 @@ export async function listNotifications(supabase: SupabaseServerClient, userId: 
     .eq("recipient_id", userId)
     .order("id", { ascending: false })
     .limit(100);
-  if (error) throw new Error(`notifications: ${error.message}`);
+  if (error) throw databaseError("notifications", error);
   return data;
 }
 
@@ -27,5 +28,5 @@ export async function markAllRead(supabase: SupabaseServerClient, userId: string
     .update({ read_at: new Date().toISOString() })
     .eq("recipient_id", userId)
     .is("read_at", null);
-  if (error) throw new Error(`mark read: ${error.message}`);
+  if (error) throw databaseError("mark read", error);
 }

@@ -1,3 +1,4 @@
+import { checkRead, databaseError } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { RpcArgs } from "~/lib/database.types";
@@ -8,7 +9,7 @@ export async function listMyOrganisations(supabase: SupabaseServerClient, userId
     .from("organisation_members")
     .select("organisation:organisations(id, name, kind, country_code)")
     .eq("user_id", userId);
-  if (error) throw new Error(`organisations: ${error.message}`);
+  if (error) throw databaseError("organisations", error);
   return data.flatMap((row) =>
     row.organisation
       ? [row.organisation as unknown as { id: string; name: string; kind: string; country_code: string }]
@@ -27,9 +28,14 @@ export async function getOrganisation(supabase: SupabaseServerClient, id: string
     )
     .eq("id", id)
     .maybeSingle();
-  if (error) throw new Error(`organisation: ${error.message}`);
+  if (error) throw databaseError("organisation", error);
   return data;
 }
 
 export const inviteColleague = (supabase: SupabaseServerClient, organisation: string, email: string) =>
   callRpc(supabase, "invite_colleague", { organisation, email });
+
+/** Every organisation by name (the coordinator's list when registering on someone's behalf); a read error throws. */
+export async function listAllOrganisations(supabase: SupabaseServerClient) {
+  return checkRead("organisations", await supabase.from("organisations").select("id, name").order("name").limit(1000));
+}

@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import { getAppEnv } from "~/lib/env.server";
 import { callRpc } from "~/lib/rpc.server";
 import { createSupabaseAdminClient } from "~/lib/supabase-admin.server";
@@ -6,7 +7,7 @@ import type { AppRole } from "~/models/profile.server";
 
 export async function listPeople(supabase: SupabaseServerClient) {
   const { data, error } = await callRpc(supabase, "people_directory", {});
-  if (error) throw new Error(`people: ${error.message}`);
+  if (error) throw databaseError("people", error);
   return data ?? [];
 }
 

@@ -57,7 +57,7 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
     peopleNames(supabase, planId),
     supabase.rpc("my_roles"),
   ]);
-  const isBdt = (roles.data ?? []).some((role) => role === "reviewer" || role === "coordinator");
+  const isBdt = (checkRead("my roles", roles) ?? []).some((role) => role === "reviewer" || role === "coordinator");
   const mayComment = access === "comment" || access === "edit";
   const mayRemove = (authorId: string | null) => isBdt || (mayComment && authorId === viewerId);
   const approved = versions.find((version) => version.kind === "approved") ?? null;
@@ -162,7 +162,10 @@ export async function changesSince(supabase: Client, planId: string, version: { 
   const later = (await listVersions(supabase, planId))
     .filter((other) => other.id !== version.id && other.createdAt > version.created_at)
     .reverse();
-  const { data: edited } = await supabase.from("action_plans").select("updated_at").eq("id", planId).maybeSingle();
+  const edited = checkRead(
+    "plan edited at",
+    await supabase.from("action_plans").select("updated_at").eq("id", planId).maybeSingle(),
+  );
   const people = [...new Set(later.map((other) => other.author).filter((name): name is string => Boolean(name)))];
   const lastEditedAt = edited?.updated_at && edited.updated_at > version.created_at ? edited.updated_at : null;
   return { versions: later, people, lastEditedAt };

@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 
 import { appRoles, type AppRole } from "~/lib/roles";
@@ -18,14 +19,14 @@ export async function getOwnProfile(supabase: SupabaseServerClient, userId: stri
     .select("id, email, display_name, locale")
     .eq("id", userId)
     .maybeSingle();
-  if (error) throw new Error(`profiles: ${error.message}`);
+  if (error) throw databaseError("profiles", error);
   return data;
 }
 
 /** The caller's roles, in the order the home page shows them. */
 export async function listOwnRoles(supabase: SupabaseServerClient): Promise<AppRole[]> {
   const { data, error } = await supabase.rpc("my_roles");
-  if (error) throw new Error(`my_roles: ${error.message}`);
+  if (error) throw databaseError("my_roles", error);
   const granted = new Set((data ?? []) as string[]);
   return appRoles.filter((role) => granted.has(role));
 }

@@ -1,3 +1,4 @@
+import { databaseError } from "~/lib/db-read.server";
 import type { Json } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 
@@ -28,7 +29,7 @@ async function fetchReferenceRows(supabase: SupabaseServerClient) {
     supabase.from("countries").select("code, region_code").order("code"),
   ]);
   for (const result of results) {
-    if (result.error) throw new Error(`reference data: ${result.error.message}`);
+    if (result.error) throw databaseError("reference data", result.error);
   }
   return results;
 }

@@ -2,7 +2,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { RpcArgs } from "~/lib/database.types";
 import { awaitingBdt, OVERDUE_DAYS, QUEUE_PAGE_SIZE, type QueueFilters } from "~/validation/queue";
-import { checkRead } from "~/lib/db-read.server";
+import { checkRead, databaseError } from "~/lib/db-read.server";
 
 const queueColumns = `id, centre_name, status, submitted_at, proposed_centre_type, capabilities, assigned_reviewer_id,
   organisation:organisations!inner(name, country_code, country:countries!inner(region_code)), call:calls(title)`;
@@ -43,7 +43,7 @@ export async function listValidationQueue(supabase: SupabaseServerClient, filter
     const lastPage = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE));
     return listValidationQueue(supabase, { ...filters, page: Math.min(lastPage, filters.page - 1) }, userId);
   }
-  if (error) throw new Error(`queue: ${error.message}`);
+  if (error) throw databaseError("queue", error);
   return { rows: data, total: count ?? 0, page: filters.page };
 }
 
@@ -52,7 +52,7 @@ export async function* exportValidationQueue(supabase: SupabaseServerClient, fil
   const pageSize = 1000;
   for (let from = 0; ; from += pageSize) {
     const { data, error } = await queueQuery(supabase, filters, userId, false).range(from, from + pageSize - 1);
-    if (error) throw new Error(`export: ${error.message}`);
+    if (error) throw databaseError("export", error);
     yield data;
     if (data.length < pageSize) return;
   }
@@ -61,7 +61,7 @@ export async function* exportValidationQueue(supabase: SupabaseServerClient, fil
 export async function countValidationQueue(supabase: SupabaseServerClient, filters: QueueFilters, userId: string) {
   const { count, error } = await queueQuery(supabase, filters, userId, true).range(0, 0);
   if (error?.code === "PGRST103") return 0;
-  if (error) throw new Error(`queue count: ${error.message}`);
+  if (error) throw databaseError("queue count", error);
   return count ?? 0;
 }
 
@@ -97,7 +97,7 @@ export async function listInternalNotes(supabase: SupabaseServerClient, eoi: str
     .select("id, body, created_at, author_id")
     .eq("eoi_id", eoi)
     .order("id");
-  if (error) throw new Error(`notes: ${error.message}`);
+  if (error) throw databaseError("notes", error);
   return data;
 }
 

@@ -13,7 +13,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "confirm.t
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = confirmParamsSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) return null;
-  const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
+  const { supabase, headers } = createSupabaseServerClient(request, context);
   const { ok } = await verifyEmailLink(supabase, params.data.token_hash, params.data.type);
   if (!ok) return null;
   // Recovery and invitation links both end with choosing a password.

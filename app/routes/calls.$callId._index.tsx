@@ -11,7 +11,7 @@ import { pageTitle } from "~/lib/meta";
 import { getRequestSession, requireRoles } from "~/lib/session.server";
 import { closeCall, countEoisByStatus, extendDeadline, getCall, openCall } from "~/models/calls.server";
 import { startEoi } from "~/models/eois.server";
-import { listMyOrganisations } from "~/models/organisations.server";
+import { listMyOrganisations, listAllOrganisations } from "~/models/organisations.server";
 import { listOwnRoles } from "~/models/profile.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { extendDeadlineSchema, utcInputToIso } from "~/validation/eoi";
@@ -33,14 +33,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     loadReferenceData(supabase, await detectLanguage(request)),
     user && roles.includes("applicant") ? listMyOrganisations(supabase, user.id) : Promise.resolve([]),
     isCoordinator ? countEoisByStatus(supabase, call.id) : Promise.resolve(null),
-    isCoordinator
-      ? supabase
-          .from("organisations")
-          .select("id, name")
-          .order("name")
-          .limit(1000)
-          .then((result) => result.data ?? [])
-      : Promise.resolve([]),
+    isCoordinator ? listAllOrganisations(supabase) : Promise.resolve([]),
   ]);
   const allowed = reference.centreTypes.filter(
     (type) => call.allowed_centre_types.length === 0 || call.allowed_centre_types.includes(type.code),

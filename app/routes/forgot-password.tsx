@@ -16,7 +16,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(emailOnlySchema, formData);
   if (!parsed.success)
     return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
-  const mailClient = createSupabaseLinkMailClient(context.clientIp);
+  const mailClient = createSupabaseLinkMailClient(context);
   const redirectUrl = new URL("/reset-password", getAppEnv().SITE_URL).toString();
   const { error } = await sendPasswordReset(mailClient, parsed.data.email, redirectUrl);
   if (error)

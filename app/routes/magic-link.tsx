@@ -16,7 +16,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(emailOnlySchema, formData);
   if (!parsed.success)
     return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
-  const mailClient = createSupabaseLinkMailClient(context.clientIp);
+  const mailClient = createSupabaseLinkMailClient(context);
   const { error } = await sendMagicLink(
     mailClient,
     parsed.data.email,

@@ -22,7 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const parsed = parseForm(signInSchema, formData);
   if (!parsed.success) return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values }, 400);
-  const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
+  const { supabase, headers } = createSupabaseServerClient(request, context);
   const { error } = await signInWithPassword(supabase, parsed.data);
   if (error) return data({ fieldErrors: {} as FieldErrors, formError: error, values: formValues(formData) }, 400);
   throw redirect(safeRedirectPath(parsed.data.redirectTo), { headers });

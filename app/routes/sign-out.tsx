@@ -9,7 +9,7 @@ export function loader() {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await readFormData(request);
-  const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
+  const { supabase, headers } = createSupabaseServerClient(request, context);
   await signOut(supabase);
   return redirect("/", { headers });
 }

@@ -27,8 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     return data({ fieldErrors: parsed.fieldErrors, formError: null, values: parsed.values, sentTo: null }, 400);
   }
-  const { supabase, headers } = createSupabaseServerClient(request, context.clientIp);
-  const result = await signUpApplicant(supabase, createSupabaseLinkMailClient(context.clientIp), {
+  const { supabase, headers } = createSupabaseServerClient(request, context);
+  const result = await signUpApplicant(supabase, createSupabaseLinkMailClient(context), {
     ...parsed.data,
     locale: await detectLanguage(request),
     confirmUrl: new URL("/home", getAppEnv().SITE_URL).toString(),

@@ -2,6 +2,7 @@ import { existsSync, promises as fs, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import type { EmbeddedEnv } from "../env.js";
+import type { Logger } from "../logger.js";
 import type { Stack } from "../stack.js";
 import { AuthStore } from "./auth/store.js";
 import { createAuthRouter } from "./auth/router.js";
@@ -29,10 +30,8 @@ export async function prepareDatabase(client: pg.Client, authenticatorPassword: 
   return applyMigrations(client, migrationsDir);
 }
 
-export interface StartLog {
-  info: (message: string) => void;
-  debug: (message: string) => void;
-}
+/** What the start-up needs of the logger (server/logger.ts); structural, so tests may pass their own. */
+export type StartLog = Pick<Logger, "info" | "warn" | "debug" | "child">;
 
 /**
  * One server per DATA_DIR. A live owner is reported; children orphaned by a crashed owner (SIGKILL leaves them
@@ -56,7 +55,7 @@ async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
     if (existsSync(postgrestPidFile)) {
       const pid = Number(readFileSync(postgrestPidFile, "utf8").trim());
       if (isProcessAlive(pid) && processName(pid) === "postgrest") {
-        log.info(`Stopping PostgREST (pid ${pid}) left by a previous run`);
+        log.info({ pid }, "Stopping PostgREST left by a previous run");
         process.kill(pid, "SIGKILL");
         await waitForExit(pid, 5000);
       }
@@ -65,7 +64,7 @@ async function claimDataDir(dataDir: string, log: StartLog): Promise<void> {
     if (existsSync(lockFile)) {
       const pid = Number(readFileSync(lockFile, "utf8").split("\n")[0]);
       if (isProcessAlive(pid) && processName(pid) === "postgres") {
-        log.info(`Stopping PostgreSQL (pid ${pid}) left by a previous run`);
+        log.info({ pid }, "Stopping PostgreSQL left by a previous run");
         process.kill(pid, "SIGINT");
         if (!(await waitForExit(pid, 20_000)))
           throw new StartupError(`PostgreSQL (pid ${pid}) from a previous run did not stop; stop it by hand.`);
@@ -83,14 +82,16 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
   await assertPortFree("127.0.0.1", env.PG_PORT, "PG_PORT");
 
   const secrets = await loadOrCreateSecrets(env.DATA_DIR);
+  const postgresLog = log.child({ component: "postgres" });
   const postgres = new EmbeddedPostgres(await loadPostgresBinaries(), {
     dataDir: path.join(env.DATA_DIR, "pg"),
     port: env.PG_PORT,
     superuserPassword: secrets.postgresPassword,
-    log: (line) => log.debug(`[postgres] ${line}`),
+    // PostgreSQL's and PostgREST's own output: shown under LOG_LEVEL=debug, as lines of their component.
+    log: (line) => postgresLog.debug(line),
   });
   const created = await postgres.initialiseIfMissing();
-  if (created) log.info(`Created a new database in ${path.join(env.DATA_DIR, "pg")}`);
+  if (created) log.info({ dir: path.join(env.DATA_DIR, "pg") }, "Created a new database");
   await postgres.start();
 
   let postgrest: Postgrest | undefined;
@@ -110,25 +111,27 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     await client.connect();
     try {
       const applied = await prepareDatabase(client, secrets.authenticatorPassword);
-      if (applied.length > 0) log.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
+      if (applied.length > 0) log.info({ migrations: applied }, `Applied ${applied.length} migration(s)`);
       if (await seedIfEmpty(client, seedFile)) log.info("Loaded demo data into the new database");
     } finally {
       await client.end();
     }
 
+    const postgrestLog = log.child({ component: "postgrest" });
     postgrest = await startPostgrestOnFreePorts({
       dbUri: `postgres://authenticator:${encodeURIComponent(secrets.authenticatorPassword)}@127.0.0.1:${env.PG_PORT}/postgres`,
       jwtSecret: secrets.jwtSecret,
       queryPlans: env.REST_QUERY_PLANS,
-      log: (line) => log.debug(`[postgrest] ${line}`),
+      log: (line) => postgrestLog.debug(line),
     });
     await fs.writeFile(path.join(env.DATA_DIR, "postgrest.pid"), String(postgrest.pid));
 
     pool = new pg.Pool({ connectionString: postgres.connectionString, max: 10 });
-    pool.on("error", (error) => log.debug(`[pool] ${error.message}`));
+    pool.on("error", (error) => log.debug({ component: "pool", err: error }, "idle database connection failed"));
     const outbox = new MailOutbox(pool);
     const delivery = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outbox })!;
-    mailer = new NotificationMailer(pool, delivery, env.SITE_URL, (message) => log.info(message));
+    const mailLog = log.child({ component: "notification-mailer" });
+    mailer = new NotificationMailer(pool, delivery, env.SITE_URL, (message) => mailLog.warn(message));
     mailer.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({

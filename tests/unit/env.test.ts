@@ -28,6 +28,12 @@ describe("server environment", () => {
     expect(() => parseServerEnv({ AUTH_EMAIL_CONFIRM: "maybe" })).toThrow(/AUTH_EMAIL_CONFIRM/);
   });
 
+  it("takes pino's levels for LOG_LEVEL and refuses anything else", () => {
+    expect(parseServerEnv({}).LOG_LEVEL).toBe("info");
+    expect(parseServerEnv({ LOG_LEVEL: "warn" }).LOG_LEVEL).toBe("warn");
+    expect(() => parseServerEnv({ LOG_LEVEL: "verbose" })).toThrow(/LOG_LEVEL/);
+  });
+
   it("trusts no proxy unless TRUST_PROXY says which (a hop count or addresses), and never every address", () => {
     expect(parseServerEnv({}).TRUST_PROXY).toBeUndefined();
     expect(parseServerEnv({ TRUST_PROXY: "" }).TRUST_PROXY).toBeUndefined();

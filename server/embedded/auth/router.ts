@@ -5,6 +5,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { disabledFeaturesRouter } from "./disabled-features.js";
+import { logger } from "../../logger.js";
 import { AuthError, authErrors } from "./errors.js";
 import {
   FlowStateStore,
@@ -568,7 +569,7 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
     res.status(404).json(new AuthError(404, "not_found", "Not found").toJSON());
   });
 
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof AuthError) {
       if (error.status === 429 && typeof error.extra.retry_after === "number") {
         res.setHeader("retry-after", String(error.extra.retry_after));
@@ -580,7 +581,8 @@ export function createAuthRouter(options: AuthServiceOptions): express.Router {
       res.status(400).json(authErrors.validation("Could not parse request body as JSON").toJSON());
       return;
     }
-    console.error("auth service error", error);
+    // The request's own logger (pino-http in server/http-app.ts) when there is one, so the line carries its id.
+    ((req.log as typeof logger | undefined) ?? logger).error({ err: error }, "auth service error");
     res.status(500).json(new AuthError(500, "unexpected_failure", "Unexpected failure").toJSON());
   });
 
