@@ -37,11 +37,20 @@ async function headings(level: 1 | 2) {
   return page.getByRole("heading", { level }).allTextContents();
 }
 
+/**
+ * After a client-side sign-in the URL can read /home a moment before React has rendered the home page (the route
+ * change is a transition), so wait for its heading before reading the page.
+ */
+async function homePageShown(name: string) {
+  await page.waitForURL("**/home");
+  await page.getByRole("heading", { level: 1, name: `Welcome, ${name}`, exact: true }).waitFor();
+}
+
 describe("signing in as each demo account", () => {
   for (const account of demoAccounts) {
     it(`${account.email} lands on a home page for their role and signs out`, async () => {
       await submitSignIn(page, account.email, DEMO_PASSWORD);
-      await page.waitForURL("**/home");
+      await homePageShown(account.name);
       expect(await headings(1)).toEqual([`Welcome, ${account.name}`]);
       const panelTitles = await page.locator(".panel h2").allTextContents();
       expect(panelTitles).toEqual(account.panels);
@@ -127,7 +136,7 @@ describe("new applicants and email links", () => {
     await page.waitForURL("**/dev/mail/*");
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
-    await page.waitForURL("**/home");
+    await homePageShown("Sofía Pérez");
     expect(await headings(1)).toEqual(["Welcome, Sofía Pérez"]);
     expect(await page.locator(".panel h2").allTextContents()).toEqual(["Your institution's Expressions of Interest"]);
   });
@@ -145,7 +154,7 @@ describe("new applicants and email links", () => {
       .getByRole("link")
       .click();
     await page.getByRole("link", { name: /\/auth\/confirm/ }).click();
-    await page.waitForURL("**/home");
+    await homePageShown("Olena Kovalenko");
     expect(await headings(1)).toEqual(["Welcome, Olena Kovalenko"]);
   });
 
