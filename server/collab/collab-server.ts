@@ -322,6 +322,15 @@ export class CollabServer {
     return Promise.resolve(this.store.lagMs > 5_000 ? "down" : "up");
   }
 
+  /**
+   * Draining (SIGTERM, issue 19): close every open socket with 1001 so its client reconnects, through the load
+   * balancer, to another server; what they sent is stored already. The app refuses new upgrades meanwhile; close()
+   * then stores, compacts and disconnects.
+   */
+  goAway(): void {
+    for (const connection of this.connections) connection.socket.close(CollabClose.goingAway, "server going away");
+  }
+
   /** SIGTERM: refuse new sockets, close the open ones, store everything, compact, disconnect. */
   async close(): Promise<void> {
     if (this.closing) return;

@@ -15,6 +15,11 @@ const descriptorSchema = z.object({
   /** The first server's own address (loopback), where its gateway serves /auth/v1 and /rest/v1. */
   supabaseUrl: z.url(),
   pgPort: z.number().int().min(1).max(65535),
+  /**
+   * The first server's forwarding token: joined servers send it with the person's address on their loopback calls to
+   * the auth service, so its sign-in limits count people, not the joined server (as for the first server's own calls).
+   */
+  forwardingToken: z.string().min(32),
 });
 export type StackDescriptor = z.infer<typeof descriptorSchema>;
 
@@ -30,7 +35,7 @@ export async function removeStackDescriptor(dataDir: string): Promise<void> {
 
 /**
  * The five Supabase project variables that make another server use the embedded stack running from `dataDir`,
- * as project mode uses a hosted project. Fails with a plain sentence when no stack runs there.
+ * as project mode uses a hosted project, and the stack's forwarding token. Fails with a plain sentence when no stack runs there.
  */
 export async function joinEmbeddedStack(dataDir: string): Promise<Record<string, string>> {
   const file = descriptorFile(dataDir);
@@ -50,5 +55,6 @@ export async function joinEmbeddedStack(dataDir: string): Promise<Record<string,
     SUPABASE_SERVICE_ROLE_KEY: secrets.serviceRoleKey,
     SUPABASE_JWT_SECRET: secrets.jwtSecret,
     DATABASE_URL: `postgres://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${descriptor.pgPort}/postgres`,
+    EMBEDDED_FORWARDING_TOKEN: descriptor.forwardingToken,
   };
 }
