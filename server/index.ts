@@ -6,10 +6,12 @@ import { EnvError, parseServerEnv } from "./env.js";
 import { startEmbeddedStack } from "./embedded/stack.js";
 import { writeStackDescriptor } from "./embedded/stack-descriptor.js";
 import { StartupError } from "./embedded/startup-error.js";
-import { createHttpApp, type ServerLifecycle } from "./http-app.js";
+import type { ServerLifecycle } from "./http-app.js";
 import { logger } from "./logger.js";
 import { connectProjectStack } from "./project-stack.js";
 import type { Stack } from "./stack.js";
+
+const serverBuildPath = path.resolve(import.meta.dirname, "..", "build", "server", "index.js");
 
 const demoAccounts = [
   ["applicant", "applicant@demo.local"],
@@ -37,6 +39,12 @@ async function main() {
   const env = parseServerEnv();
   logger.level = env.LOG_LEVEL;
   const development = env.NODE_ENV === "development";
+  // Loading the app's modules (Express, Remix, supabase-js, the server build) is seconds of CPU on a small machine:
+  // start it now, so that it overlaps PostgreSQL and PostgREST starting in their own processes (issue 14: a current
+  // checkout must be healthy in 5 s). http-app imports the same build later, from the module cache.
+  const httpAppModule = import("./http-app.js");
+  httpAppModule.catch(() => undefined); // awaited below, after the stack; a failure there is reported there
+  if (!development) import(serverBuildPath).catch(() => undefined); // a missing build is reported by http-app
 
   const stack: Stack =
     env.mode === "embedded" ? await startEmbeddedStack(env, logger) : connectProjectStack(env, logger);
@@ -64,6 +72,7 @@ async function main() {
       connectionsPerDocument: env.COLLAB_CONNECTIONS_PER_DOCUMENT,
       idleUnloadMs: env.COLLAB_IDLE_UNLOAD_MS,
     };
+    const { createHttpApp } = await httpAppModule;
     const created = await createHttpApp({
       stack,
       development,
