@@ -1152,6 +1152,10 @@ export type Database = {
     };
     Views: { [_ in never]: never };
     Functions: {
+      add_application_attachment: {
+        Args: { application: string; file_name: string; content_type: string; content_base64: string };
+        Returns: string;
+      };
       add_attachment: {
         Args: { eoi: string; file_name: string; content_type: string; content_base64: string };
         Returns: string;

@@ -143,6 +143,12 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
   return { ...base, open: base.open && !content.decision, content };
 }
 
+const attachmentColumns = "id, file_name, content_type, size_bytes, created_at";
+/** Every answer of the EoI behind a packet (issue 15); the institution's name and country are in the packet's heading. */
+const packetEoiColumns = `id, contact_name, contact_email, centre_name, request_kind, proposed_centre_type, proposed_scope,
+  capabilities, regional_initiatives, kigali_priorities, alignment, motivation, ecosystem, resources, governance,
+  submitted_at`;
+
 async function getPacketContent(
   supabase: SupabaseServerClient,
   packet: { id: string; application_id: string; plan_version_id: string },
@@ -153,7 +159,9 @@ async function getPacketContent(
     supabase
       .from("centre_applications")
       .select(
-        "id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, plan:action_plans(id)",
+        `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
+        plan:action_plans(id), attachments(${attachmentColumns}),
+        eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`,
       )
       .eq("id", packet.application_id)
       .maybeSingle(),

@@ -3,7 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { AttachmentList } from "~/components/attachment-upload";
 import { ConfirmSubmit } from "~/components/confirm-dialog";
+import { EoiSummary } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
@@ -185,7 +187,24 @@ export default function BoardPacket() {
                     </p>
                   ) : null}
                   <p className="prewrap">{content.recommendation?.bdt_recommendation}</p>
+                  <h3 id="application-attachments-title">{t("board.applicationAttachments")}</h3>
+                  <AttachmentList files={content.application.attachments} />
                 </>
+              ) : null}
+              {content.application?.eoi ? (
+                <section aria-labelledby="eoi-title">
+                  <h2 id="eoi-title">{t("board.eoiTitle")}</h2>
+                  <p className="muted">{t("board.eoiHelp")}</p>
+                  <EoiSummary
+                    eoi={{
+                      ...content.application.eoi,
+                      organisation: heading
+                        ? { name: heading.host_institution, country_code: heading.country_code }
+                        : null,
+                    }}
+                    reference={reference}
+                  />
+                </section>
               ) : null}
             </section>
             <section aria-labelledby="plan-title">

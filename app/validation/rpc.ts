@@ -38,6 +38,12 @@ const relativePosition = z
 export const commentAnchor = z.strictObject({ from: relativePosition, to: relativePosition });
 /** The largest anchor (JSON text) the database accepts; the editor's are about 200 bytes. */
 export const commentAnchorMaxBytes = 1024;
+/** A file as every upload sends it: the type read from its bytes, the content in base64 (10 MB at most). */
+const attachmentFile = {
+  file_name: z.string().trim().min(1).max(255),
+  content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
+  content_base64: z.string().min(4).max(14_000_000),
+};
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
 export const rpcSchemas = {
@@ -112,12 +118,8 @@ export const rpcSchemas = {
     checklist: z.record(z.string(), z.boolean()).optional(),
     notes_to_applicant: optionalReason,
   }),
-  add_attachment: z.object({
-    eoi: id,
-    file_name: z.string().trim().min(1).max(255),
-    content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
-    content_base64: z.string().min(4).max(14_000_000),
-  }),
+  add_attachment: z.object({ eoi: id, ...attachmentFile }),
+  add_application_attachment: z.object({ application: id, ...attachmentFile }),
   remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
   submit_application: z.object({ application: id }),
