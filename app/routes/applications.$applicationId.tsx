@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { ApplicationAnswers, CentreProfile, PlanVersionFacts, RevisionCycle } from "~/components/application-summary";
 import { AttachmentList, AttachmentUpload } from "~/components/attachment-upload";
 import { Timeline } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
@@ -141,7 +141,9 @@ export default function ApplicationPage() {
       </p>
       <h1>{application.centre_name || t("eois.untitled")}</h1>
       <p>
-        <StatusBadge status={application.status} /> {application.organisation?.name}
+        <StatusBadge status={application.status} />{" "}
+        <RevisionCycle cycle={application.revision_cycle} cap={application.eoi?.call?.max_revision_cycles} />{" "}
+        {application.organisation?.name}
       </p>
       {done && !result ? (
         <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice>
@@ -177,12 +179,21 @@ export default function ApplicationPage() {
           </p>
           {latestDecision.conditions ? (
             <>
-              <h3>{t("applications.conditions")}</h3>
+              <h3>
+                {latestDecision.outcome === "changes_requested"
+                  ? t("revision.boardReasons")
+                  : t("applications.conditions")}
+              </h3>
               <p className="prewrap">{latestDecision.conditions}</p>
             </>
           ) : null}
           {application.status === "changes_requested" && !isBdt ? (
             <p>{t("applications.changesRequestedHelp")}</p>
+          ) : null}
+          {application.status === "changes_requested" &&
+          application.eoi?.call &&
+          application.revision_cycle >= application.eoi.call.max_revision_cycles ? (
+            <p>{t("revision.lastCycle")}</p>
           ) : null}
         </section>
       ) : null}

@@ -17,6 +17,8 @@ const timestamp = z.iso.datetime({ offset: true });
 const centreScope = z.enum(centreScopes);
 const appRole = z.enum(appRoles);
 const voteChoice = z.enum(voteChoices);
+/** How many revision cycles a call allows (issue 15): the database accepts 0 to 10. */
+const revisionCap = z.number().int().min(0).max(10);
 
 /**
  * A comment anchor exactly as the editor writes it (and as `add_plan_comment` checks it): {from, to}, each a Yjs
@@ -79,6 +81,7 @@ export const rpcSchemas = {
     opens_at: timestamp,
     closes_at: timestamp,
     allowed_centre_types: z.array(code).max(20).optional(),
+    max_revision_cycles: revisionCap.optional(),
   }),
   update_call: z.object({
     call: id,
@@ -87,6 +90,7 @@ export const rpcSchemas = {
     opens_at: timestamp,
     closes_at: timestamp,
     allowed_centre_types: z.array(code).max(20).optional(),
+    max_revision_cycles: revisionCap.optional(),
   }),
   open_call: z.object({ call: id }),
   close_call: z.object({ call: id, reason: optionalReason }),
@@ -145,6 +149,7 @@ export const rpcSchemas = {
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
   record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  get_packet_revision: z.object({ packet: id }),
   list_board_agenda: z.object({}).strict(),
   list_board_people: z.object({}).strict(),
   list_directory_centres: z.object({}).strict(),
