@@ -47,6 +47,9 @@ declare
   application uuid;
   packet uuid;
   review uuid;
+  hub uuid;
+  revised uuid;
+  cycle_no integer;
   eoi_content constant jsonb := '{
     "request_kind": "establish", "proposed_scope": "national",
     "capabilities": ["entrepreneurship_sme_growth", "policy_experimentation"],
@@ -151,6 +154,85 @@ begin
   perform pg_temp.act_as(chair);
   perform public.record_decision(packet, 'approve_with_conditions', 'Confirm the eight staff positions within six months.');
   perform public.close_board_review(review);
+
+  -- Issue 15: a third institution's application in its second revision cycle. The Board requested changes twice
+  -- (the call allows two cycles); the applicant revised answers and plan each time, BDT sent it back, and the chair
+  -- has opened its third reading, where the Board may only approve, approve with conditions or reject. Each member
+  -- who declares no conflict sees the answers side by side and the plan diff since the version last sent.
+  perform pg_temp.act_as(applicant);
+  hub := public.create_organisation('Rwanda Digital Policy Hub', 'innovation_agency', 'RW', 'https://example.org');
+  eoi := public.create_eoi(call, hub);
+  update public.eois e set
+    centre_name = 'Kigali Digital Policy Acceleration Centre', proposed_centre_type = 'innovation_digital_transformation',
+    request_kind = 'establish', proposed_scope = 'national',
+    capabilities = array['entrepreneurship_sme_growth', 'policy_experimentation'],
+    regional_initiatives = array['AFR4'], kigali_priorities = array['enabling_policy_regulation'],
+    motivation = 'To test digital policy with start-ups before it becomes law.',
+    ecosystem = 'The ICT chamber, two universities and the utilities regulator.',
+    resources = 'A floor of the innovation hub and five staff funded by the host.',
+    governance = 'A board with the ministry, the regulator and the private sector.',
+    alignment = 'Aligned with AFR4 and the enabling policy priority.', contact_name = 'Amina Diallo'
+  where e.id = eoi;
+  perform public.submit_eoi(eoi);
+  perform pg_temp.act_as(reviewer);
+  perform public.start_validation(eoi);
+  perform public.validate_eoi(eoi, 'innovation_digital_transformation', 'national',
+                              array['entrepreneurship_sme_growth', 'policy_experimentation'],
+                              'A regulator-backed host with a clear policy focus.', '{"complete": true, "eligible": true}');
+  revised := public.invite_application(eoi);
+  perform pg_temp.act_as(applicant);
+  update public.centre_applications set
+    governance = 'A board with the ministry, the regulator and the private sector.',
+    resources = 'A floor of the innovation hub and five staff funded by the host.',
+    partners = 'The ICT chamber.',
+    host_details = 'Hosted by the hub in Kigali, with a policy team seconded by the regulator.'
+  where id = revised;
+  update public.action_plans set content = replace(
+    (select p.content from public.action_plans p where p.application_id = application)::text,
+    'Dakar Open Technology', 'Kigali Digital Policy')::jsonb
+  where application_id = revised;
+  for cycle_no in 1 .. 2 loop
+    perform public.submit_application(revised);
+    perform pg_temp.act_as(reviewer);
+    perform public.start_bdt_review(revised, '{"complete": true}', null);
+    perform public.send_to_board(revised, case cycle_no when 1 then 'BDT recommends approval.'
+                                       else 'BDT recommends approval: the partners are now named.' end,
+                                 'approve');
+    perform pg_temp.act_as(chair);
+    review := public.open_board_review(format('Board review, Kigali reading %s', cycle_no), now() + interval '14 days',
+                                       array[revised]);
+    select id into packet from public.board_packets where review_id = review;
+    perform public.declare_conflict(packet, false);
+    perform public.cast_vote(packet, 'request_changes', 'The plan needs more detail.');
+    perform pg_temp.act_as(member);
+    perform public.declare_conflict(packet, false);
+    perform public.cast_vote(packet, 'request_changes', 'The partners are not named.');
+    perform pg_temp.act_as(chair);
+    perform public.record_decision(packet, 'request_changes', case cycle_no
+      when 1 then 'Name the partners and their commitments, and grow the cohorts.'
+      else 'Add a data-protection sandbox to the policy objectives.' end);
+    perform public.close_board_review(review);
+    perform pg_temp.act_as(applicant);
+    if cycle_no = 1 then
+      update public.centre_applications
+      set partners = 'The ICT chamber (mentors), the University of Rwanda (research) and the regulator (sandboxes).'
+      where id = revised;
+      update public.action_plans
+      set content = replace(content::text, 'Two cohorts a year of 10 start-ups', 'Two cohorts a year of 12 start-ups')::jsonb
+      where application_id = revised;
+    else
+      update public.action_plans
+      set content = replace(content::text, 'A fintech sandbox with the regulator',
+                            'A fintech sandbox and a data-protection sandbox with the regulator')::jsonb
+      where application_id = revised;
+    end if;
+  end loop;
+  perform public.submit_application(revised);
+  perform pg_temp.act_as(reviewer);
+  perform public.start_bdt_review(revised, '{"complete": true}', 'Both requests answered.');
+  perform public.send_to_board(revised, 'BDT recommends approval: both rounds of changes are answered.', 'approve');
+  perform pg_temp.act_as(chair);
+  perform public.open_board_review('Board review, Kigali third reading', now() + interval '14 days', array[revised]);
   perform set_config('request.jwt.claims', '', true);
 end
 $$;

@@ -127,6 +127,25 @@ export function CentreProfile({
   );
 }
 
+/**
+ * Where an application stands in revise-and-resubmit (issue 15): its first submission, or revision cycle n of the
+ * call's cap (the cap is left out where the reader does not know it).
+ */
+export function RevisionCycle({ cycle, cap }: { cycle: number; cap?: number | null }) {
+  const { t } = useTranslation();
+  const text =
+    cycle === 0
+      ? t("revision.first")
+      : cap === undefined || cap === null
+        ? t("revision.cycle", { cycle })
+        : t("revision.cycleOf", { cycle, cap });
+  return (
+    <span className="status" data-revision-cycle={cycle}>
+      {text}
+    </span>
+  );
+}
+
 /** A plan version's name, time and SHA-256 hash, with a link to the version's page in the plan's history. */
 export function PlanVersionFacts({
   planId,

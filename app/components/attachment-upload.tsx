@@ -7,7 +7,16 @@ import { MAX_ATTACHMENT_BYTES } from "~/lib/file-type";
  * A plain multipart form that works without JavaScript; with it, the file is sent by XMLHttpRequest so the
  * person sees the upload's progress, and the list refreshes when it is stored.
  */
-export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; serverError: string | null }) {
+export function AttachmentUpload({
+  action,
+  serverError,
+  hint,
+}: {
+  /** The attachments route of the record: `/eois/<id>/attachments` or `/applications/<id>/attachments`. */
+  action: string;
+  serverError: string | null;
+  hint?: string;
+}) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -25,7 +34,7 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
     setError(null);
     setProgress(0);
     const request = new XMLHttpRequest();
-    request.open("POST", `/eois/${eoiId}/attachments`);
+    request.open("POST", action);
     request.setRequestHeader("accept", "application/json");
     request.upload.onprogress = (progressEvent) => {
       if (progressEvent.lengthComputable) setProgress(Math.round((progressEvent.loaded / progressEvent.total) * 100));
@@ -54,7 +63,7 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
   return (
     <form
       method="post"
-      action={`/eois/${eoiId}/attachments`}
+      action={action}
       encType="multipart/form-data"
       onSubmit={handleSubmit}
       className="form form--compact"
@@ -62,7 +71,7 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
       <div className={error ? "field field--invalid" : "field"}>
         <label htmlFor="field-file">{t("attachments.choose")}</label>
         <p id="field-file-hint" className="field__hint">
-          {t("attachments.hint")}
+          {hint ?? t("attachments.hint")}
         </p>
         <input
           ref={inputRef}
@@ -91,5 +100,34 @@ export function AttachmentUpload({ eoiId, serverError }: { eoiId: string; server
         {t("attachments.upload")}
       </button>
     </form>
+  );
+}
+
+/** A record's files with a link to each; with `removeAction`, a button to remove each (a plain form, no script needed). */
+export function AttachmentList({
+  files,
+  removeAction,
+}: {
+  files: { id: string; file_name: string; size_bytes: number }[];
+  removeAction?: string;
+}) {
+  const { t } = useTranslation();
+  if (files.length === 0) return <p>{t("attachments.none")}</p>;
+  return (
+    <ul className="file-list">
+      {files.map((file) => (
+        <li key={file.id}>
+          <a href={`/attachments/${file.id}`}>{file.file_name}</a> ({Math.ceil(file.size_bytes / 1024)} KB)
+          {removeAction ? (
+            <form method="post" action={removeAction} encType="multipart/form-data" className="inline-form">
+              <input type="hidden" name="remove" value={file.id} />
+              <button type="submit" className="button button--small button--secondary">
+                {t("attachments.remove", { name: file.file_name })}
+              </button>
+            </form>
+          ) : null}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -64,6 +64,14 @@ export function CallForm({ values, errors, centreTypes, submitLabel }: CallFormP
           ) : null}
         </div>
       </div>
+      <TextField
+        name="max_revision_cycles"
+        inputMode="numeric"
+        label={t("calls.fields.maxRevisionCycles")}
+        hint={t("calls.fields.maxRevisionCyclesHint")}
+        defaultValue={values.max_revision_cycles ?? "2"}
+        error={errors.max_revision_cycles}
+      />
       <ChoiceGroup
         name="allowed_centre_types"
         label={t("calls.fields.allowedTypes")}

@@ -2,8 +2,30 @@ import { useTranslation } from "react-i18next";
 import type { EoiDetail } from "~/models/eois.server";
 import type { ReferenceData } from "~/models/reference.server";
 
-/** Everything an EoI says, read-only; used on the review step, the EoI page and the reviewer's page. */
-export function EoiSummary({ eoi, reference }: { eoi: EoiDetail; reference: ReferenceData }) {
+/** What the summary reads of an EoI: every answer and its files (a Board packet has no organisation row). */
+export type EoiAnswers = Pick<
+  EoiDetail,
+  | "contact_name"
+  | "contact_email"
+  | "centre_name"
+  | "request_kind"
+  | "proposed_centre_type"
+  | "proposed_scope"
+  | "capabilities"
+  | "regional_initiatives"
+  | "kigali_priorities"
+  | "alignment"
+  | "motivation"
+  | "ecosystem"
+  | "resources"
+  | "governance"
+> & {
+  organisation: { name: string; country_code: string } | null;
+  attachments: { id: string; file_name: string }[];
+};
+
+/** Everything an EoI says, read-only; used on the review step, the EoI page, the reviewer's page and Board packets. */
+export function EoiSummary({ eoi, reference }: { eoi: EoiAnswers; reference: ReferenceData }) {
   const { t } = useTranslation();
   const label = (list: { code: string; label: string }[], code: string | null) =>
     list.find((item) => item.code === code)?.label ?? code ?? "";

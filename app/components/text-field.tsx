@@ -8,6 +8,7 @@ interface TextFieldProps {
   label: string;
   type?: "text" | "email" | "password";
   autoComplete?: string;
+  inputMode?: "numeric";
   defaultValue?: string;
   error?: FieldError;
   hint?: string;
@@ -23,6 +24,7 @@ export function TextField({
   label,
   type = "text",
   autoComplete,
+  inputMode,
   defaultValue,
   error,
   hint,
@@ -50,6 +52,7 @@ export function TextField({
         name={name}
         type={type}
         autoComplete={autoComplete}
+        inputMode={inputMode}
         defaultValue={defaultValue}
         required={required}
         maxLength={maxLength}

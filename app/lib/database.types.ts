@@ -195,16 +195,22 @@ export type Database = {
           packet_id: string;
           bdt_recommendation: string | null;
           bdt_recommended_outcome: Database["public"]["Enums"]["vote_choice"] | null;
+          revision_cycle: number;
+          answers: Json | null;
         };
         Insert: {
           packet_id: string;
           bdt_recommendation?: string | null;
           bdt_recommended_outcome?: Database["public"]["Enums"]["vote_choice"] | null;
+          revision_cycle?: number;
+          answers?: Json | null;
         };
         Update: {
           packet_id?: string;
           bdt_recommendation?: string | null;
           bdt_recommended_outcome?: Database["public"]["Enums"]["vote_choice"] | null;
+          revision_cycle?: number;
+          answers?: Json | null;
         };
         Relationships: [
           { foreignKeyName: "board_packet_contents_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
@@ -313,6 +319,7 @@ export type Database = {
           created_by: string | null;
           created_at: string;
           updated_at: string;
+          max_revision_cycles: number;
         };
         Insert: {
           id?: string;
@@ -325,6 +332,7 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
+          max_revision_cycles?: number;
         };
         Update: {
           id?: string;
@@ -337,6 +345,7 @@ export type Database = {
           created_by?: string | null;
           created_at?: string;
           updated_at?: string;
+          max_revision_cycles?: number;
         };
         Relationships: [];
       };
@@ -361,6 +370,7 @@ export type Database = {
           decided_at: string | null;
           created_at: string;
           updated_at: string;
+          revision_cycle: number;
         };
         Insert: {
           id?: string;
@@ -382,6 +392,7 @@ export type Database = {
           decided_at?: string | null;
           created_at?: string;
           updated_at?: string;
+          revision_cycle?: number;
         };
         Update: {
           id?: string;
@@ -403,6 +414,7 @@ export type Database = {
           decided_at?: string | null;
           created_at?: string;
           updated_at?: string;
+          revision_cycle?: number;
         };
         Relationships: [
           { foreignKeyName: "centre_applications_centre_type_fkey"; columns: ["centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
@@ -1152,6 +1164,10 @@ export type Database = {
     };
     Views: { [_ in never]: never };
     Functions: {
+      add_application_attachment: {
+        Args: { application: string; file_name: string; content_type: string; content_base64: string };
+        Returns: string;
+      };
       add_attachment: {
         Args: { eoi: string; file_name: string; content_type: string; content_base64: string };
         Returns: string;
@@ -1181,7 +1197,7 @@ export type Database = {
         Returns: undefined;
       };
       create_call: {
-        Args: { title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[] };
+        Args: { title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[]; max_revision_cycles?: number };
         Returns: string;
       };
       create_eoi: {
@@ -1208,6 +1224,10 @@ export type Database = {
         Args: { centre: string };
         Returns: { version_id: string; content: Json; content_hash: string; approved_at: string }[];
       };
+      get_packet_revision: {
+        Args: { packet: string };
+        Returns: { revision_cycle: number; max_revision_cycles: number; previous_packet_id: string; previous_answers: Json; previous_plan_version_id: string; previous_reasons: string }[];
+      };
       grant_role: {
         Args: { person: string; role: Database["public"]["Enums"]["app_role"]; reason?: string };
         Returns: undefined;
@@ -1222,7 +1242,7 @@ export type Database = {
       };
       list_board_agenda: {
         Args: Record<PropertyKey, never>;
-        Returns: { application_id: string; centre_name: string; host_institution: string; country_code: string; status: Database["public"]["Enums"]["application_status"]; sent_at: string; in_open_review: boolean }[];
+        Returns: { application_id: string; centre_name: string; host_institution: string; country_code: string; status: Database["public"]["Enums"]["application_status"]; sent_at: string; in_open_review: boolean; revision_cycle: number }[];
       };
       list_board_people: {
         Args: Record<PropertyKey, never>;
@@ -1321,7 +1341,7 @@ export type Database = {
         Returns: undefined;
       };
       update_call: {
-        Args: { call: string; title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[] };
+        Args: { call: string; title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[]; max_revision_cycles?: number };
         Returns: undefined;
       };
       update_organisation: {

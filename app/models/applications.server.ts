@@ -6,9 +6,9 @@ import { checkRead, databaseError } from "~/lib/db-read.server";
 
 const applicationDetail = `id, eoi_id, organisation_id, status, centre_name, centre_type, scope, capabilities, governance,
   resources, partners, host_details, bdt_recommendation, bdt_recommended_outcome, sent_plan_version_id, submitted_at,
-  decided_at, created_at, updated_at,
+  decided_at, created_at, updated_at, revision_cycle,
   organisation:organisations(id, name, country_code),
-  eoi:eois(id, centre_name, proposed_centre_type, proposed_scope, capabilities,
+  eoi:eois(id, centre_name, proposed_centre_type, proposed_scope, capabilities, call:calls(max_revision_cycles),
     validation:eoi_validations(recommended_centre_type, recommended_scope, recommended_capabilities, notes_to_applicant)),
   plan:action_plans(id),
   sent_version:plan_versions!centre_applications_sent_plan_version_fk(id, name, content_hash, created_at)`;
@@ -60,7 +60,8 @@ export async function getApplicationTimeline(supabase: SupabaseServerClient, app
   return data;
 }
 
-const listColumns = "id, centre_name, status, updated_at, submitted_at, organisation:organisations(name)";
+const listColumns =
+  "id, centre_name, status, updated_at, submitted_at, revision_cycle, organisation:organisations(name)";
 
 /** The applicant's list, filtered by organisation explicitly so the planner uses the index despite RLS. */
 export async function listOrganisationApplications(supabase: SupabaseServerClient, organisationIds: string[]) {

@@ -1,4 +1,7 @@
+import type { AppLoadContext } from "@remix-run/node";
 import { callRpc } from "~/lib/rpc.server";
+import { comparePlanVersions } from "~/models/plans.server";
+import { applicationFields, type ApplicationField } from "~/validation/applications";
 import type { RpcArgs } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { VoteChoice } from "~/validation/applications";
@@ -89,7 +92,13 @@ export async function getReview(supabase: SupabaseServerClient, id: string, user
  * A packet as the caller may see it. Before a "no conflict" declaration only its heading (centre and institution)
  * is returned; the content, discussion, votes and quorum come afterwards, each read under RLS.
  */
-export async function getPacket(supabase: SupabaseServerClient, id: string, userId: string, isChair: boolean) {
+export async function getPacket(
+  supabase: SupabaseServerClient,
+  collab: AppLoadContext["collab"],
+  id: string,
+  userId: string,
+  isChair: boolean,
+) {
   const { data: packet, error } = await supabase
     .from("board_packets")
     .select(
@@ -139,28 +148,37 @@ export async function getPacket(supabase: SupabaseServerClient, id: string, user
       : [],
   };
   if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
-  const content = await getPacketContent(supabase, packet, userId, nameOf);
+  const content = await getPacketContent(supabase, collab, packet, userId, nameOf);
   return { ...base, open: base.open && !content.decision, content };
 }
 
+const attachmentColumns = "id, file_name, content_type, size_bytes, created_at";
+/** Every answer of the EoI behind a packet (issue 15); the institution's name and country are in the packet's heading. */
+const packetEoiColumns = `id, contact_name, contact_email, centre_name, request_kind, proposed_centre_type, proposed_scope,
+  capabilities, regional_initiatives, kigali_priorities, alignment, motivation, ecosystem, resources, governance,
+  submitted_at`;
+
 async function getPacketContent(
   supabase: SupabaseServerClient,
+  collab: AppLoadContext["collab"],
   packet: { id: string; application_id: string; plan_version_id: string },
   userId: string,
   nameOf: (member: string | null) => string,
 ) {
-  const [application, recommendation, version, comments, votes, quorum, decision] = await Promise.all([
+  const [application, recommendation, version, comments, votes, quorum, decision, revision] = await Promise.all([
     supabase
       .from("centre_applications")
       .select(
-        "id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details, plan:action_plans(id)",
+        `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
+        revision_cycle, plan:action_plans(id), attachments(${attachmentColumns}),
+        eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`,
       )
       .eq("id", packet.application_id)
       .maybeSingle(),
     // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
     supabase
       .from("board_packet_contents")
-      .select("bdt_recommendation, bdt_recommended_outcome")
+      .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
       .eq("packet_id", packet.id)
       .maybeSingle(),
     supabase
@@ -176,15 +194,38 @@ async function getPacketContent(
       .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
       .eq("packet_id", packet.id)
       .maybeSingle(),
+    callRpc(supabase, "get_packet_revision", { packet: packet.id }),
   ]);
   for (const result of [application, recommendation, version, comments, votes, decision])
     checkRead("packet content", result);
   if (quorum.error) throw databaseError("packet quorum", quorum.error);
+  if (revision.error) throw databaseError("packet revision", revision.error);
+  const cycle = revision.data?.[0] ?? null;
+  // The answers as sent with this packet; packets opened before issue 15 kept none, so the application's are shown.
+  const answers = answersOf(recommendation.data?.answers) ?? application.data;
+  const previous = cycle?.previous_plan_version_id && version.data ? cycle : null;
+  const changes = previous
+    ? {
+        reasons: previous.previous_reasons,
+        answers: sideBySide(answersOf(previous.previous_answers), answers),
+        plan: await comparePlanVersions(
+          supabase,
+          collab,
+          version.data!.plan_id,
+          previous.previous_plan_version_id,
+          version.data!.id,
+        ),
+        fromVersion: previous.previous_plan_version_id,
+      }
+    : null;
   const allVotes = (votes.data ?? []).map((vote) => ({ ...vote, name: nameOf(vote.member_id) }));
   const tally = quorum.data?.[0] ?? null;
   return {
     application: application.data,
+    answers,
     recommendation: recommendation.data,
+    revision: cycle ? { cycle: cycle.revision_cycle, cap: cycle.max_revision_cycles } : null,
+    changes,
     version: version.data,
     comments: (comments.data ?? []).map((comment) => ({ ...comment, author: nameOf(comment.author_id) })),
     myVote: allVotes.find((vote) => vote.member_id === userId) ?? null,
@@ -192,6 +233,27 @@ async function getPacketContent(
     quorum: tally,
     decision: decision.data,
   };
+}
+
+/** The answers kept with a packet (a JSON object of the application's fields), or null when none were kept. */
+function answersOf(value: unknown): Record<ApplicationField, string | null> | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    applicationFields.map((field) => [field, typeof record[field] === "string" ? record[field] : null]),
+  ) as Record<ApplicationField, string | null>;
+}
+
+/** Each answer as the Board last saw it beside the answer now, and whether it changed. */
+function sideBySide(
+  before: Record<ApplicationField, string | null> | null,
+  now: Record<ApplicationField, string | null> | null,
+) {
+  return applicationFields.map((field) => {
+    const was = before?.[field] ?? null;
+    const is = now?.[field] ?? null;
+    return { field, before: was, now: is, changed: (was ?? "").trim() !== (is ?? "").trim() };
+  });
 }
 
 export const declareConflict = (

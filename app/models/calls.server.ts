@@ -4,7 +4,10 @@ import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { Database } from "~/lib/database.types";
 
 export type Call = Database["public"]["Tables"]["calls"]["Row"];
-export type CallInput = Pick<Call, "title" | "description" | "opens_at" | "closes_at" | "allowed_centre_types">;
+export type CallInput = Pick<
+  Call,
+  "title" | "description" | "opens_at" | "closes_at" | "allowed_centre_types" | "max_revision_cycles"
+>;
 
 /** Calls the person may see: published ones for everyone, drafts too for BDT (RLS decides). */
 export async function listCalls(supabase: SupabaseServerClient): Promise<Call[]> {

@@ -2,7 +2,8 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { ApplicationAnswers, CentreProfile, PlanVersionFacts, RevisionCycle } from "~/components/application-summary";
+import { AttachmentList, AttachmentUpload } from "~/components/attachment-upload";
 import { Timeline } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
@@ -21,6 +22,7 @@ import {
   sendToBoard,
   startBdtReview,
 } from "~/models/applications.server";
+import { listApplicationAttachments } from "~/models/attachments.server";
 import { loadReferenceData } from "~/models/reference.server";
 import {
   applicationFields,
@@ -47,13 +49,14 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${applicationId}`, { headers });
   if (!application) throw notFound();
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
-  const [reference, timeline, decisions, bdtReview] = await Promise.all([
+  const [reference, timeline, decisions, bdtReview, attachments] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getApplicationTimeline(supabase, application.id),
     listDecisions(supabase, application.id),
     isBdt ? getBdtReview(supabase, application.id) : Promise.resolve(null),
+    listApplicationAttachments(supabase, application.id),
   ]);
-  return data({ application, reference, timeline, decisions, bdtReview, isBdt }, { headers });
+  return data({ application, reference, timeline, decisions, bdtReview, isBdt, attachments }, { headers });
 }
 
 /** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
@@ -118,7 +121,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function ApplicationPage() {
-  const { application, reference, timeline, decisions, bdtReview, isBdt } = useLoaderData<typeof loader>();
+  const { application, reference, timeline, decisions, bdtReview, isBdt, attachments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -138,7 +141,9 @@ export default function ApplicationPage() {
       </p>
       <h1>{application.centre_name || t("eois.untitled")}</h1>
       <p>
-        <StatusBadge status={application.status} /> {application.organisation?.name}
+        <StatusBadge status={application.status} />{" "}
+        <RevisionCycle cycle={application.revision_cycle} cap={application.eoi?.call?.max_revision_cycles} />{" "}
+        {application.organisation?.name}
       </p>
       {done && !result ? (
         <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice>
@@ -174,12 +179,21 @@ export default function ApplicationPage() {
           </p>
           {latestDecision.conditions ? (
             <>
-              <h3>{t("applications.conditions")}</h3>
+              <h3>
+                {latestDecision.outcome === "changes_requested"
+                  ? t("revision.boardReasons")
+                  : t("applications.conditions")}
+              </h3>
               <p className="prewrap">{latestDecision.conditions}</p>
             </>
           ) : null}
           {application.status === "changes_requested" && !isBdt ? (
             <p>{t("applications.changesRequestedHelp")}</p>
+          ) : null}
+          {application.status === "changes_requested" &&
+          application.eoi?.call &&
+          application.revision_cycle >= application.eoi.call.max_revision_cycles ? (
+            <p>{t("revision.lastCycle")}</p>
           ) : null}
         </section>
       ) : null}
@@ -223,6 +237,21 @@ export default function ApplicationPage() {
             ) : (
               <ApplicationAnswers application={application} />
             )}
+          </section>
+          <section aria-labelledby="attachments-title">
+            <h2 id="attachments-title">{t("applications.attachmentsTitle")}</h2>
+            <p className="muted">{t("applications.attachmentsHelp")}</p>
+            <AttachmentList
+              files={attachments}
+              removeAction={canEdit ? `/applications/${application.id}/attachments` : undefined}
+            />
+            {canEdit ? (
+              <AttachmentUpload
+                action={`/applications/${application.id}/attachments`}
+                serverError={searchParams.get("uploadError")}
+                hint={t("applications.attachmentsHint")}
+              />
+            ) : null}
           </section>
           <section aria-labelledby="profile-title">
             <h2 id="profile-title">{t("applications.profileTitle")}</h2>

@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
+import { RevisionCycle } from "~/components/application-summary";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listAllApplications, listOrganisationApplications } from "~/models/applications.server";
@@ -60,6 +61,7 @@ export default function Applications() {
               <th scope="col">{t("applications.centre")}</th>
               <th scope="col">{t("applications.institution")}</th>
               <th scope="col">{t("applications.status")}</th>
+              <th scope="col">{t("revision.column")}</th>
               <th scope="col">{t("applications.updated")}</th>
             </tr>
           </thead>
@@ -72,6 +74,9 @@ export default function Applications() {
                 <td>{application.organisation?.name}</td>
                 <td>
                   <StatusBadge status={application.status} />
+                </td>
+                <td>
+                  <RevisionCycle cycle={application.revision_cycle} />
                 </td>
                 <td>
                   <LocalTime iso={application.updated_at} withZone={false} />

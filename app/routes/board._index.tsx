@@ -105,7 +105,9 @@ export default function Board() {
                 options={candidates.map((item) => ({
                   value: item.application_id,
                   label: item.centre_name || t("eois.untitled"),
-                  description: `${item.host_institution} (${item.country_code})`,
+                  description:
+                    `${item.host_institution} (${item.country_code})` +
+                    (item.revision_cycle ? ` · ${t("revision.cycle", { cycle: item.revision_cycle })}` : ""),
                 }))}
               />
               <div className="field-row">

@@ -2,10 +2,13 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { ApplicationAnswers, CentreProfile, PlanVersionFacts } from "~/components/application-summary";
+import { ApplicationAnswers, CentreProfile, PlanVersionFacts, RevisionCycle } from "~/components/application-summary";
+import { AttachmentList } from "~/components/attachment-upload";
 import { ConfirmSubmit } from "~/components/confirm-dialog";
+import { EoiSummary } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { PlanDiff } from "~/components/plan-diff";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
 import { isConfirmed } from "~/lib/confirmation";
@@ -29,7 +32,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   const { supabase, user, roles, headers } = await requireRoles(request, context, ["board_member", "board_chair"]);
   const isChair = roles.includes("board_chair");
   const [packet, reference] = await Promise.all([
-    getPacket(supabase, packetId, user.id, isChair),
+    getPacket(supabase, context.collab, packetId, user.id, isChair),
     loadReferenceData(supabase, await detectLanguage(request)),
   ]);
   if (!packet) throw notFound();
@@ -86,6 +89,9 @@ export default function BoardPacket() {
   const done = notices.find((notice) => notice === searchParams.get("done"));
   const content = packet.content;
   const heading = packet.heading;
+  // Past the call's cap the Board may only approve, approve with conditions or reject (the database says so too).
+  const capReached = content?.revision ? content.revision.cycle >= content.revision.cap : false;
+  const choices = voteChoices.filter((choice) => !(capReached && choice === "request_changes"));
   return (
     <div className="page page--wide">
       <p>
@@ -95,7 +101,14 @@ export default function BoardPacket() {
       <p>
         {heading ? `${heading.host_institution} (${heading.country_code})` : null} · {packet.review.title}{" "}
         <StatusBadge status={`review_${packet.review.status}`} />
+        {content?.revision ? (
+          <>
+            {" "}
+            <RevisionCycle cycle={content.revision.cycle} cap={content.revision.cap} />
+          </>
+        ) : null}
       </p>
+      {capReached ? <p className="alert alert--info">{t("revision.capReachedBoard")}</p> : null}
       {done && !result ? (
         <FormNotice title={t(`board.done.${done}Title`)}>{t(`board.done.${done}Body`)}</FormNotice>
       ) : null}
@@ -176,7 +189,7 @@ export default function BoardPacket() {
               {content.application ? (
                 <>
                   <CentreProfile application={content.application} eoi={null} reference={reference} />
-                  <ApplicationAnswers application={content.application} />
+                  <ApplicationAnswers application={content.answers ?? content.application} />
                   <h3>{t("board.bdtRecommendation")}</h3>
                   {content.recommendation?.bdt_recommended_outcome ? (
                     <p>
@@ -185,7 +198,24 @@ export default function BoardPacket() {
                     </p>
                   ) : null}
                   <p className="prewrap">{content.recommendation?.bdt_recommendation}</p>
+                  <h3 id="application-attachments-title">{t("board.applicationAttachments")}</h3>
+                  <AttachmentList files={content.application.attachments} />
                 </>
+              ) : null}
+              {content.application?.eoi ? (
+                <section aria-labelledby="eoi-title">
+                  <h2 id="eoi-title">{t("board.eoiTitle")}</h2>
+                  <p className="muted">{t("board.eoiHelp")}</p>
+                  <EoiSummary
+                    eoi={{
+                      ...content.application.eoi,
+                      organisation: heading
+                        ? { name: heading.host_institution, country_code: heading.country_code }
+                        : null,
+                    }}
+                    reference={reference}
+                  />
+                </section>
               ) : null}
             </section>
             <section aria-labelledby="plan-title">
@@ -203,6 +233,61 @@ export default function BoardPacket() {
               ) : null}
             </section>
           </div>
+
+          {content.changes ? (
+            <section aria-labelledby="changes-title" className="panel">
+              <h2 id="changes-title">{t("revision.changesTitle")}</h2>
+              <p>{t("revision.changesIntro")}</p>
+              {content.changes.reasons ? (
+                <>
+                  <h3>{t("revision.boardReasons")}</h3>
+                  <p className="prewrap">{content.changes.reasons}</p>
+                </>
+              ) : null}
+              <h3 id="answers-compare-title">{t("revision.answersTitle")}</h3>
+              <table className="table table--compact answers-compare" aria-labelledby="answers-compare-title">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("revision.question")}</th>
+                    <th scope="col">{t("revision.before")}</th>
+                    <th scope="col">{t("revision.now")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {content.changes.answers.map((row) => (
+                    <tr key={row.field} className={row.changed ? "answers-compare__changed" : undefined}>
+                      <th scope="row">
+                        {t(`applications.fields.${row.field}`)}
+                        <br />
+                        <span className="muted">{row.changed ? t("revision.changed") : t("revision.unchanged")}</span>
+                      </th>
+                      <td>{row.before || t("eoiSummary.notGiven")}</td>
+                      <td>{row.now || t("eoiSummary.notGiven")}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {content.changes.plan && content.version ? (
+                <>
+                  <h3>{t("revision.planTitle")}</h3>
+                  <p>
+                    {t("revision.planIntro")}{" "}
+                    {t("plan.changedBlocks", {
+                      count: content.changes.plan.blocks.filter((block) => block.kind !== "same").length,
+                    })}
+                  </p>
+                  <PlanDiff blocks={content.changes.plan.blocks} />
+                  <p>
+                    <Link
+                      to={`/plans/${content.version.plan_id}/compare?from=${content.changes.fromVersion}&to=${content.version.id}`}
+                    >
+                      {t("revision.openComparison")}
+                    </Link>
+                  </p>
+                </>
+              ) : null}
+            </section>
+          ) : null}
 
           <div className="stack">
             <section aria-labelledby="votes-title" className="panel">
@@ -241,7 +326,7 @@ export default function BoardPacket() {
                     label={content.myVote ? t("board.changeVote") : t("board.castVote")}
                     error={errorsFor("vote").choice}
                     selected={[valuesFor("vote")?.choice ?? content.myVote?.choice ?? ""]}
-                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
+                    options={choices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
                   />
                   <TextArea
                     name="reason"
@@ -325,12 +410,12 @@ export default function BoardPacket() {
                     label={t("board.outcome")}
                     error={errorsFor("decide").outcome}
                     selected={[valuesFor("decide")?.outcome ?? ""]}
-                    options={voteChoices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
+                    options={choices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
                   />
                   <TextArea
                     name="conditions"
                     label={t("board.conditions")}
-                    hint={t("board.conditionsHint")}
+                    hint={t("revision.conditionsOrReasonsHint")}
                     rows={4}
                     defaultValue={valuesFor("decide")?.conditions}
                     error={errorsFor("decide").conditions}

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { LocalTime, StatusBadge, TimeLeft } from "~/components/fields";
+import { RevisionCycle } from "~/components/application-summary";
 import { FormAlert } from "~/components/form-alert";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
@@ -91,6 +92,12 @@ export default function BoardReview() {
                   <>
                     {" "}
                     · <StatusBadge status={packet.heading.status} />
+                  </>
+                ) : null}
+                {packet.heading?.revision_cycle !== null && packet.heading?.revision_cycle !== undefined ? (
+                  <>
+                    {" "}
+                    · <RevisionCycle cycle={packet.heading.revision_cycle} />
                   </>
                 ) : null}
               </p>

@@ -28,6 +28,7 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     opens_at: isoToUtcInput(call.opens_at),
     closes_at: isoToUtcInput(call.closes_at),
     allowed_centre_types: call.allowed_centre_types.join("\n"),
+    max_revision_cycles: String(call.max_revision_cycles),
   };
   return data({ values, centreTypes: reference.centreTypes }, { headers });
 }

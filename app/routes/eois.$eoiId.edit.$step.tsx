@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { AttachmentUpload } from "~/components/attachment-upload";
+import { AttachmentList, AttachmentUpload } from "~/components/attachment-upload";
 import { EoiSummary } from "~/components/eoi-summary";
 import { stepFields } from "~/components/eoi-steps";
 import { FormAlert } from "~/components/form-alert";
@@ -149,29 +149,8 @@ export default function EditEoi() {
       {step === "attachments" ? (
         <section aria-labelledby="attachments-title">
           <h3 id="attachments-title">{t("attachments.title")}</h3>
-          {eoi.attachments.length === 0 ? (
-            <p>{t("attachments.none")}</p>
-          ) : (
-            <ul className="file-list">
-              {eoi.attachments.map((file) => (
-                <li key={file.id}>
-                  <a href={`/attachments/${file.id}`}>{file.file_name}</a> ({Math.ceil(file.size_bytes / 1024)} KB)
-                  <form
-                    method="post"
-                    action={`/eois/${eoi.id}/attachments`}
-                    encType="multipart/form-data"
-                    className="inline-form"
-                  >
-                    <input type="hidden" name="remove" value={file.id} />
-                    <button type="submit" className="button button--small button--secondary">
-                      {t("attachments.remove", { name: file.file_name })}
-                    </button>
-                  </form>
-                </li>
-              ))}
-            </ul>
-          )}
-          <AttachmentUpload eoiId={eoi.id} serverError={searchParams.get("uploadError")} />
+          <AttachmentList files={eoi.attachments} removeAction={`/eois/${eoi.id}/attachments`} />
+          <AttachmentUpload action={`/eois/${eoi.id}/attachments`} serverError={searchParams.get("uploadError")} />
         </section>
       ) : null}
 

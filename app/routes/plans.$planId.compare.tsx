@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { PlanDiff } from "~/components/plan-diff";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { comparePlanVersions } from "~/models/plans.server";
@@ -35,21 +36,7 @@ export default function PlanCompare() {
       <h1>{t("plan.compareTitle")}</h1>
       <p>{t("plan.comparing", { from: fromName ?? t("plan.currentDraft"), to: toName ?? t("plan.currentDraft") })}</p>
       <p>{t("plan.changedBlocks", { count: changed })}</p>
-      <div className="plan-diff">
-        {blocks.map((block, index) => (
-          <p key={index} className={`plan-diff__block plan-diff__block--${block.kind}`}>
-            {block.parts.map((part, partIndex) =>
-              part.kind === "added" ? (
-                <ins key={partIndex}>{part.text}</ins>
-              ) : part.kind === "removed" ? (
-                <del key={partIndex}>{part.text}</del>
-              ) : (
-                <span key={partIndex}>{part.text}</span>
-              ),
-            )}
-          </p>
-        ))}
-      </div>
+      <PlanDiff blocks={blocks} />
     </div>
   );
 }

@@ -59,4 +59,9 @@ export const decisionSchema = z
   .refine((value) => value.outcome !== "approve_with_conditions" || Boolean(value.conditions), {
     path: ["conditions"],
     message: "board.conditionsRequired",
+  })
+  // The applicant reads the Board's reasons for the changes it requests (issue 15).
+  .refine((value) => value.outcome !== "request_changes" || Boolean(value.conditions), {
+    path: ["conditions"],
+    message: "revision.reasonsRequired",
   });

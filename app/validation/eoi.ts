@@ -117,6 +117,19 @@ export const callFormSchema = z
     opens_at: utcDateTimeInput,
     closes_at: utcDateTimeInput,
     allowed_centre_types: codes(centreTypeCodes),
+    // Blank keeps the default of two cycles (issue 15).
+    max_revision_cycles: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => (value ? Number(value) : 2))
+      .pipe(
+        z
+          .number("calls.revisionCapInvalid")
+          .int("calls.revisionCapInvalid")
+          .min(0, "calls.revisionCapInvalid")
+          .max(10, "calls.revisionCapInvalid"),
+      ),
   })
   .refine((value) => value.closes_at > value.opens_at, { message: "errors.closesBeforeOpens", path: ["closes_at"] });
 

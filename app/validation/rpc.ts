@@ -17,6 +17,8 @@ const timestamp = z.iso.datetime({ offset: true });
 const centreScope = z.enum(centreScopes);
 const appRole = z.enum(appRoles);
 const voteChoice = z.enum(voteChoices);
+/** How many revision cycles a call allows (issue 15): the database accepts 0 to 10. */
+const revisionCap = z.number().int().min(0).max(10);
 
 /**
  * A comment anchor exactly as the editor writes it (and as `add_plan_comment` checks it): {from, to}, each a Yjs
@@ -38,6 +40,12 @@ const relativePosition = z
 export const commentAnchor = z.strictObject({ from: relativePosition, to: relativePosition });
 /** The largest anchor (JSON text) the database accepts; the editor's are about 200 bytes. */
 export const commentAnchorMaxBytes = 1024;
+/** A file as every upload sends it: the type read from its bytes, the content in base64 (10 MB at most). */
+const attachmentFile = {
+  file_name: z.string().trim().min(1).max(255),
+  content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
+  content_base64: z.string().min(4).max(14_000_000),
+};
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
 export const rpcSchemas = {
@@ -73,6 +81,7 @@ export const rpcSchemas = {
     opens_at: timestamp,
     closes_at: timestamp,
     allowed_centre_types: z.array(code).max(20).optional(),
+    max_revision_cycles: revisionCap.optional(),
   }),
   update_call: z.object({
     call: id,
@@ -81,6 +90,7 @@ export const rpcSchemas = {
     opens_at: timestamp,
     closes_at: timestamp,
     allowed_centre_types: z.array(code).max(20).optional(),
+    max_revision_cycles: revisionCap.optional(),
   }),
   open_call: z.object({ call: id }),
   close_call: z.object({ call: id, reason: optionalReason }),
@@ -112,12 +122,8 @@ export const rpcSchemas = {
     checklist: z.record(z.string(), z.boolean()).optional(),
     notes_to_applicant: optionalReason,
   }),
-  add_attachment: z.object({
-    eoi: id,
-    file_name: z.string().trim().min(1).max(255),
-    content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
-    content_base64: z.string().min(4).max(14_000_000),
-  }),
+  add_attachment: z.object({ eoi: id, ...attachmentFile }),
+  add_application_attachment: z.object({ application: id, ...attachmentFile }),
   remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
   submit_application: z.object({ application: id }),
@@ -143,6 +149,7 @@ export const rpcSchemas = {
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
   record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  get_packet_revision: z.object({ packet: id }),
   list_board_agenda: z.object({}).strict(),
   list_board_people: z.object({}).strict(),
   list_directory_centres: z.object({}).strict(),

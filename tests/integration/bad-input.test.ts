@@ -4,7 +4,7 @@ import { createClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../../app/lib/database.types";
-import { downloadAttachment } from "../../app/models/attachments.server";
+import { downloadAttachment, listApplicationAttachments } from "../../app/models/attachments.server";
 import { effectiveDeadline, findApplicationForEoi } from "../../app/models/eois.server";
 import { countUnread, markAllRead } from "../../app/models/notifications.server";
 import { getPlanAccess, getPlanPage, getVersion, listVersions } from "../../app/models/plans.server";
@@ -51,6 +51,9 @@ interface World {
   review: string;
   packet: string;
   attachment: string;
+  /** A draft application with one attachment (issue 15). */
+  draftApplication: string;
+  applicationAttachment: string;
 }
 
 let world: World;
@@ -77,6 +80,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     url: (w, bad) => `/applications/${pick("applicationId", w.application, bad)}`,
     idParams: ["applicationId"],
     form: () => ({ intent: "save", governance: "Changed" }),
+  },
+  "applications.$applicationId.attachments.tsx": {
+    who: "applicant",
+    url: (w, bad) => `/applications/${pick("applicationId", w.draftApplication, bad)}/attachments`,
+    idParams: ["applicationId"],
+    form: (w) => ({ remove: w.applicationAttachment }),
   },
   "board._index.tsx": { who: "chair", url: () => "/board?index", idParams: [], form: () => ({ title: "Review" }) },
   "board.packets.$packetId.tsx": {
@@ -253,7 +262,9 @@ async function fingerprint(): Promise<unknown> {
       organisations: await digest("select * from public.organisations where created_by = any($1::uuid[])"),
       members: await digest(`select * from public.organisation_members where organisation_id in (${orgs})`),
       eois: await digest(`select * from public.eois where id in (${eois})`),
-      attachments: await digest(`select id from public.attachments where eoi_id in (${eois})`),
+      attachments: await digest(
+        `select id from public.attachments where eoi_id in (${eois}) or application_id in (select id from public.centre_applications where organisation_id in (${orgs}))`,
+      ),
       notes: await digest(`select * from public.eoi_internal_notes where eoi_id in (${eois})`),
       applications: await digest(`select * from public.centre_applications where organisation_id in (${orgs})`),
       versions: await digest(
@@ -286,6 +297,13 @@ beforeAll(async () => {
   const { application, plan } = await buildApplication(cast, "board_review", { organisation });
   const packet = await buildPacket(chair, application);
   const { application: candidate } = await buildApplication(cast, "board_review", { organisation });
+  const { application: draftApplication } = await buildApplication(cast, "draft", { organisation });
+  const applicationAttachment = await rpc<string>(cast.applicant.client, "add_application_attachment", {
+    application: draftApplication,
+    file_name: "host-agreement.pdf",
+    content_type: "application/pdf",
+    content_base64: Buffer.from("%PDF-1.4\n%test\n").toString("base64"),
+  });
   const review = await withDatabase(
     async (db) =>
       (await db.query<Record<string, unknown>>("select review_id from public.board_packets where id = $1", [packet]))
@@ -319,6 +337,8 @@ beforeAll(async () => {
     review,
     packet,
     attachment,
+    draftApplication,
+    applicationAttachment,
     cookies: {
       applicant: applicantCookie,
       reviewer: reviewerCookie,
@@ -581,11 +601,14 @@ describe("impossible dates on the call and Board forms", () => {
   }
 });
 
-describe("refused uploads", () => {
+describe.each([
+  ["an EoI", () => `/eois/${world.draftEoi}/attachments`],
+  ["an application", () => `/applications/${world.draftApplication}/attachments`],
+])("refused uploads to %s", (_, url) => {
   const upload = (file: Blob, name: string) => {
     const body = new FormData();
     body.set("file", file, name);
-    return postTo(`/eois/${world.draftEoi}/attachments`, {
+    return postTo(url(), {
       cookie: world.cookies.applicant,
       body,
       headers: { accept: "application/json" },
@@ -620,6 +643,7 @@ describe("a database fault while reading", () => {
 
   const reads: [string, () => Promise<unknown>][] = [
     ["downloadAttachment", () => downloadAttachment(broken(), world.attachment)],
+    ["listApplicationAttachments", () => listApplicationAttachments(broken(), world.draftApplication)],
     ["getPlanAccess", () => getPlanAccess(broken(), world.plan)],
     ["getPlanPage", () => getPlanPage(broken(), world.plan, world.cast.applicant.id)],
     ["listVersions", () => listVersions(broken(), world.plan)],

@@ -458,7 +458,7 @@ describe("a decided packet and a closed review are closed for every write", () =
   it("keeps a member who declared a conflict on a later packet of the same application out of the earlier one", async () => {
     const { application, review: first, packet } = await votedPacket();
     await rpc(chair.client, "declare_conflict", { packet, has_conflict: false });
-    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes" });
+    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Add KPIs." });
     await rpc(chair.client, "close_board_review", { review: first });
     await rpc(cast.applicant.client, "submit_application", { application });
     await rpc(cast.reviewer.client, "start_bdt_review", { application });

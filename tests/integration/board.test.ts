@@ -312,7 +312,7 @@ describe("from application to designated centre", () => {
     await rpc(memberB.client, "cast_vote", { packet, choice: "reject", reason: "Not ready." });
     const results = await Promise.all([
       chair.client.rpc("record_decision", { packet, outcome: "reject" }),
-      secondChair.client.rpc("record_decision", { packet, outcome: "request_changes" }),
+      secondChair.client.rpc("record_decision", { packet, outcome: "request_changes", conditions: "Add KPIs." }),
     ]);
     expect(results.filter((result) => result.error === null)).toHaveLength(1);
     const decisions = await withDatabase(
@@ -332,7 +332,11 @@ describe("from application to designated centre", () => {
     const { packet } = await openReview([application], 1);
     await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
     await rpc(memberB.client, "cast_vote", { packet, choice: "request_changes", reason: "Add KPIs." });
-    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes" });
+    // The applicant reads the Board's reasons: a request for changes without them is refused (issue 15).
+    expect((await chair.client.rpc("record_decision", { packet, outcome: "request_changes" })).error?.hint).toBe(
+      "reason_required",
+    );
+    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Add KPIs." });
     expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("edit");
     const edit = await cast.applicant.client
       .from("centre_applications")

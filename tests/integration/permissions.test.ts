@@ -71,6 +71,11 @@ let extraMember: TestUser;
 const actors = {} as Record<Who, Actor>;
 /** Board fixtures: a packet both board actors declared free of conflict and voted on, and one they are conflicted on. */
 const board = { ownPacket: "", ownApplication: "", ownPlan: "", otherPacket: "", otherApplication: "", otherPlan: "" };
+/** The EoI behind each Board fixture, and one attachment of each EoI and application (issue 15). */
+const packetFiles = {
+  own: { eoi: "", eoiFile: "", applicationFile: "" },
+  other: { eoi: "", eoiFile: "", applicationFile: "" },
+};
 const applications = { own: "", ownPlan: "", other: "", otherPlan: "" };
 const attachments = { own: "", other: "" };
 let designatedCentre = "";
@@ -107,12 +112,12 @@ async function freshPacket() {
   return buildPacket(chair, application);
 }
 
-async function seedAttachment(eoi: string) {
+async function seedAttachment(eoi: string | null, application: string | null = null) {
   return withDatabase(async (db) => {
     const { rows } = await db.query<{ id: string }>(
-      `insert into public.attachments (eoi_id, file_name, content_type, size_bytes, sha256, uploaded_by)
-       values ($1, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
-      [eoi],
+      `insert into public.attachments (eoi_id, application_id, file_name, content_type, size_bytes, sha256, uploaded_by)
+       values ($1, $2, 'letter.pdf', 'application/pdf', 9, repeat('a', 64), null) returning id`,
+      [eoi, application],
     );
     await db.query("insert into public.attachment_contents (attachment_id, content) values ($1, '%PDF-1.7\n'::bytea)", [
       rows[0]!.id,
@@ -144,6 +149,19 @@ function transitionProbe(state: EoiState, name: string, args: Record<string, unk
         : succeeded(actor.client.rpc(name, { eoi: await eoiOf("own", state), ...args })),
     other: async (actor) => succeeded(actor.client.rpc(name, { eoi: await eoiOf("other", state), ...args })),
   };
+}
+
+/** Reads the EoI behind a packet (every answer) and the bytes of the EoI's and the application's attachments. */
+async function readsPacketFiles(actor: Actor, files: { eoi: string; eoiFile: string; applicationFile: string }) {
+  const eoi = await returnedRows(actor.client.from("eois").select("id, motivation, governance").eq("id", files.eoi));
+  const eoiFile = await returnedRows(
+    actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", files.eoiFile),
+  );
+  const applicationFile = await returnedRows(
+    actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", files.applicationFile),
+  );
+  expect([eoiFile, applicationFile], `${actor.who}: the EoI and its files are read together`).toEqual([eoi, eoi]);
+  return eoi;
 }
 
 function probes(): Record<string, Probe> {
@@ -672,6 +690,32 @@ function probes(): Record<string, Probe> {
           }),
         ),
     },
+    "attachment/upload to an application": {
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("add_application_attachment", {
+                application: (await freshApplication("own", "draft")).application,
+                file_name: "host-agreement.pdf",
+                content_type: "application/pdf",
+                content_base64: pdfBase64,
+              }),
+            ),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("add_application_attachment", {
+            application: (await freshApplication("other", "draft")).application,
+            file_name: "host-agreement.pdf",
+            content_type: "application/pdf",
+            content_base64: pdfBase64,
+          }),
+        ),
+    },
+    "board packet/read the EoI and every attachment": {
+      own: async (actor) => (!isBoard(actor) ? undefined : readsPacketFiles(actor, packetFiles.own)),
+      other: async (actor) => readsPacketFiles(actor, isBoard(actor) ? packetFiles.other : packetFiles.own),
+    },
     "attachment/download": {
       own: async (actor) =>
         actor.organisation === undefined
@@ -905,6 +949,14 @@ beforeAll(async () => {
   const boardOwn = await freshApplication("other", "board_review");
   const boardOther = await freshApplication("other", "board_review");
   board.ownApplication = boardOwn.application;
+  for (const [files, built] of [
+    [packetFiles.own, boardOwn],
+    [packetFiles.other, boardOther],
+  ] as const) {
+    files.eoi = built.eoi;
+    files.eoiFile = await seedAttachment(built.eoi);
+    files.applicationFile = await seedAttachment(null, built.application);
+  }
   board.ownPlan = boardOwn.plan;
   board.otherApplication = boardOther.application;
   board.otherPlan = boardOther.plan;
