@@ -105,19 +105,7 @@ export class ClusterRelay {
       try {
         while (state.again && !plan.unloaded && !this.options.isClosing()) {
           state.again = false;
-          const after = plan.throughUpdateId;
-          const since = await this.options.store.readSince(plan.planId, after);
-          if (plan.unloaded) return;
-          const fresh = since.updates.filter((row) => !plan.appliedAhead.has(row.id));
-          let through = since.snapshot?.throughUpdateId ?? after;
-          const last = since.updates.at(-1)?.id;
-          if (last !== undefined && last > through) through = last;
-          this.options.documents.applyStored(
-            plan,
-            fresh.map((row) => row.update),
-            through,
-            since.snapshot?.state,
-          );
+          await this.options.documents.readStoredSince(plan);
         }
       } catch (error) {
         if (this.options.isClosing()) return;

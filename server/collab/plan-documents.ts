@@ -207,8 +207,28 @@ export class PlanDocuments {
    * Applies what other servers stored (cluster-relay.ts read it after throughUpdateId) and broadcasts it to this
    * server's sockets: it is already durable. `throughUpdateId` becomes the highest id read.
    */
+  /**
+   * Reads and applies what was stored after throughUpdateId: other servers' rows, or this server's own whose
+   * notification has not been handled yet (before an unload's compaction, so that it folds everything stored).
+   */
+  async readStoredSince(plan: LoadedPlan): Promise<void> {
+    const after = plan.throughUpdateId;
+    const since = await this.options.store.readSince(plan.planId, after);
+    const fresh = since.updates.filter((row) => !plan.appliedAhead.has(row.id));
+    let through = since.snapshot?.throughUpdateId ?? after;
+    const last = since.updates.at(-1)?.id;
+    if (last !== undefined && last > through) through = last;
+    this.applyStored(
+      plan,
+      fresh.map((row) => row.update),
+      through,
+      since.snapshot?.state,
+    );
+  }
+
   applyStored(plan: LoadedPlan, updates: Uint8Array[], throughUpdateId: bigint, snapshot?: Uint8Array): void {
-    if (plan.unloaded) return;
+    // An unloading plan still takes rows in (its compaction must fold them); a destroyed one is gone.
+    if (plan.doc.isDestroyed) return;
     const before = snapshot ? Y.encodeStateVector(plan.doc) : undefined;
     if (snapshot) updates = [snapshot, ...updates];
     plan.doc.transact(() => {
@@ -299,6 +319,8 @@ export class PlanDocuments {
   }
 
   private async compact(plan: LoadedPlan): Promise<void> {
+    // Unloading (and SIGTERM): first take in whatever is stored and not yet relayed here, so the snapshot folds it all.
+    if (plan.unloaded) await this.readStoredSince(plan).catch(() => undefined);
     if (plan.updatesSinceSnapshot === 0) return;
     // Only up to throughUpdateId: everything up to it is in the document, and a row another server stored above it
     // (not applied here yet) stays (issue 19: "after both servers unloaded and compacted the plan, an edit was gone").
