@@ -16,24 +16,52 @@ export interface StoredPlan {
 }
 
 interface PendingAppend {
-  planId: string;
   update: Uint8Array;
   enqueuedAt: number;
   resolve: (id: bigint) => void;
 }
+
+/** One plan's appends: what waits, and the batches being written. */
+interface AppendLane {
+  queue: PendingAppend[];
+  inFlight: Set<PendingAppend[]>;
+}
+
+/** The most updates one INSERT carries. */
+const maxBatch = 2000;
+/**
+ * How many writes of one plan may be in flight at once: an update that arrives while one commits is written at once
+ * (Postgres flushes concurrent commits together) instead of waiting a whole commit for the next group.
+ */
+const writesPerPlan = 4;
+
+/**
+ * One statement appends a batch of one plan's updates and reads the rights-change epoch its transaction saw. Named,
+ * so each connection parses and plans it once (a prepared statement) instead of for every batch.
+ */
+const appendStatement = {
+  name: "collab-append-updates",
+  text: `with stored as (
+           insert into private.plan_updates (plan_id, "update")
+           select $1::uuid, update_bytes from unnest($2::bytea[]) with ordinality as u (update_bytes, position)
+           order by position returning id
+         )
+         select stored.id, epoch.epoch as access_epoch from stored cross join private.plan_access_epoch epoch`,
+};
 
 export class PlanNotFoundError extends Error {
   override name = "PlanNotFoundError";
 }
 
 /**
- * Durable storage of Yjs documents in Postgres. Appends are group-committed: every update that arrives while a
- * write is in flight goes into the next single INSERT, so the cost per update falls as load rises. A failed write
- * is retried with backoff and its updates stay queued (never dropped, never reported stored).
+ * Durable storage of Yjs documents in Postgres. Appends are group-committed per plan: every update of a plan that
+ * arrives while its writes are in flight goes into one next INSERT, so the cost per update falls as load rises; up
+ * to `writesPerPlan` writes of a plan, and those of different plans, are in flight at once. Appends use their own
+ * connections (`appendPool`), so they never queue behind loads, compactions or authorisations. A failed write is
+ * retried with backoff and its updates stay queued (never dropped, never reported stored).
  */
 export class PlanStore {
-  private queue: PendingAppend[] = [];
-  private flushing = false;
+  private readonly lanes = new Map<string, AppendLane>();
   private retryDelayMs = 0;
   private closed = false;
   /**
@@ -45,6 +73,8 @@ export class PlanStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly logger: CollabLogger,
+    /** The connections appends use; the general pool by default. */
+    private readonly appendPool: pg.Pool = pool,
   ) {}
 
   async load(planId: string): Promise<StoredPlan> {
@@ -96,64 +126,89 @@ export class PlanStore {
     }
   }
 
-  /** Resolves with the update's id once it is committed. */
+  /**
+   * Resolves with the update's id once it is committed. Ids of one plan are not in the order of its appends (up to
+   * `writesPerPlan` writes commit concurrently), but an update's id is above every id resolved before it was appended.
+   */
   append(planId: string, update: Uint8Array): Promise<bigint> {
     return new Promise((resolve) => {
-      this.queue.push({ planId, update, enqueuedAt: performance.now(), resolve });
-      if (!this.flushing) void this.flush();
+      let lane = this.lanes.get(planId);
+      if (!lane) this.lanes.set(planId, (lane = { queue: [], inFlight: new Set() }));
+      lane.queue.push({ update, enqueuedAt: performance.now(), resolve });
+      if (lane.inFlight.size < writesPerPlan) void this.flush(planId, lane);
     });
   }
 
   get pendingCount(): number {
-    return this.queue.length;
+    let count = 0;
+    for (const lane of this.lanes.values()) {
+      count += lane.queue.length;
+      for (const batch of lane.inFlight) count += batch.length;
+    }
+    return count;
   }
 
   /** Milliseconds the oldest update has waited to be stored (0 when nothing waits). */
   get lagMs(): number {
-    const oldest = this.queue[0];
-    return oldest ? performance.now() - oldest.enqueuedAt : 0;
+    let oldest = Infinity;
+    for (const lane of this.lanes.values()) {
+      oldest = Math.min(oldest, lane.queue[0]?.enqueuedAt ?? Infinity);
+      for (const batch of lane.inFlight) oldest = Math.min(oldest, batch[0]?.enqueuedAt ?? Infinity);
+    }
+    return oldest === Infinity ? 0 : performance.now() - oldest;
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.slice(0, 2000);
-        try {
-          const result = await this.pool.query<{ id: string; access_epoch: string }>(
-            `with stored as (
-               insert into private.plan_updates (plan_id, "update")
-               select plan_id, update_bytes from unnest($1::uuid[], $2::bytea[]) with ordinality as u (plan_id, update_bytes, position)
-               order by position returning id
-             )
-             select stored.id, epoch.epoch as access_epoch from stored cross join private.plan_access_epoch epoch`,
-            [batch.map((item) => item.planId), batch.map((item) => Buffer.from(item.update))],
-          );
-          this.queue.splice(0, batch.length);
-          this.retryDelayMs = 0;
-          const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
-          if (epoch > this.accessEpoch) this.accessEpoch = epoch;
-          // Identity values follow insertion order, which follows `position`.
-          const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-          batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));
-        } catch (error) {
-          if (this.closed) throw error;
-          this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
-          this.logger.warn(
-            { err: error, updates: batch.length, retryInMs: this.retryDelayMs },
-            `storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
-          );
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        }
+  /** Writes what waits in the lane, a batch at a time, until nothing waits. */
+  private async flush(planId: string, lane: AppendLane): Promise<void> {
+    while (lane.queue.length > 0) {
+      const batch = lane.queue.splice(0, maxBatch);
+      lane.inFlight.add(batch);
+      try {
+        await this.write(planId, batch);
+      } catch (error) {
+        lane.queue.unshift(...batch); // closed while failing: never dropped, never reported stored
+        throw error;
+      } finally {
+        lane.inFlight.delete(batch);
+        if (lane.queue.length === 0 && lane.inFlight.size === 0 && this.lanes.get(planId) === lane)
+          this.lanes.delete(planId);
       }
-    } finally {
-      this.flushing = false;
+    }
+  }
+
+  /** One INSERT for the batch, retried with backoff until it is stored (or the store is closed). */
+  private async write(planId: string, batch: PendingAppend[]): Promise<void> {
+    for (;;) {
+      try {
+        const result = await this.appendPool.query<{ id: string; access_epoch: string }>({
+          ...appendStatement,
+          values: [
+            planId,
+            batch.map((item) => Buffer.from(item.update.buffer, item.update.byteOffset, item.update.byteLength)),
+          ],
+        });
+        this.retryDelayMs = 0;
+        const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
+        if (epoch > this.accessEpoch) this.accessEpoch = epoch;
+        // Identity values follow insertion order, which follows `position`.
+        const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));
+        return;
+      } catch (error) {
+        if (this.closed) throw error;
+        this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
+        this.logger.warn(
+          { err: error, updates: batch.length, retryInMs: this.retryDelayMs },
+          `storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+      }
     }
   }
 
   /** Waits until everything queued so far is stored. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.pendingCount > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Folds every update up to `throughUpdateId` into one snapshot, in one transaction. */
