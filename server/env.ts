@@ -94,6 +94,8 @@ const projectSchema = commonSchema.extend({
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
   SUPABASE_JWT_SECRET: z.string().min(32),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+  /** Set by `npm run serve` joining a local embedded stack: without SMTP_URL, mail goes to that stack's outbox table. */
+  MAIL_OUTBOX: flag.default(false),
 });
 
 export type EmbeddedEnv = z.infer<typeof embeddedSchema> & { mode: "embedded"; SITE_URL: string };

@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { EnvError, parseServerEnv } from "./env.js";
 import { startEmbeddedStack } from "./embedded/stack.js";
+import { writeStackDescriptor } from "./embedded/stack-descriptor.js";
 import { StartupError } from "./embedded/startup-error.js";
 import { createHttpApp } from "./http-app.js";
 import { logger } from "./logger.js";
@@ -105,10 +106,19 @@ async function main() {
   if (env.mode === "embedded") {
     const supabaseEnv = `SUPABASE_URL=${env.SITE_URL}\nSUPABASE_ANON_KEY=${stack.anonKey}\n`;
     await fs.writeFile(path.join(env.DATA_DIR, "supabase.env"), supabaseEnv, { mode: 0o600 });
+    // What `npm run serve` reads to start another app server on this stack (issue 19).
+    const address = server.address();
+    const listeningPort = typeof address === "object" && address ? address.port : env.PORT;
+    await writeStackDescriptor(env.DATA_DIR, {
+      pid: process.pid,
+      supabaseUrl: `http://${internalHost}:${listeningPort}`,
+      pgPort: env.PG_PORT,
+    });
     lines.push(
       supabaseEnv.trimEnd(),
       `(also written to ${path.join(env.DATA_DIR, "supabase.env")})`,
       `Mail viewer (embedded mode only): ${env.SITE_URL}/dev/mail`,
+      "Another app server on this stack: PORT=3001 npm run serve",
       "Demo accounts, all with password demo-password:",
       ...demoAccounts.map(([role, email]) => `  ${role.padEnd(16)} ${email}`),
     );

@@ -8,6 +8,7 @@ import { AccessListener } from "./access-listener.js";
 import { AccessRechecks } from "./access-recheck.js";
 import { authoriseUpgrade } from "./authorise.js";
 import { AwarenessRelay } from "./awareness.js";
+import { ClusterRelay } from "./cluster-relay.js";
 import { CommitBroadcast } from "./commit-broadcast.js";
 import { PlanConnection, type ConnectionContext } from "./connection.js";
 import { createLineLogger, requestIdOf, type CollabLogger } from "./logger.js";
@@ -88,6 +89,8 @@ export class CollabServer {
   private readonly commits: CommitBroadcast;
   private readonly access: AccessRechecks;
   private readonly listener: AccessListener;
+  /** Co-editing across servers on one database (issue 19). */
+  readonly relay: ClusterRelay;
   /** What each connection uses of this server. */
   private readonly connectionContext: ConnectionContext;
   private heartbeat?: NodeJS.Timeout;
@@ -124,6 +127,16 @@ export class CollabServer {
       compactAfterUpdates: this.limits.compactAfterUpdates,
       contentDebounceMs: this.limits.contentDebounceMs,
       onApplied: (plan, update, origins) => this.commits.broadcast(plan, update, origins),
+      onLoaded: (plan) => this.relay.announceLoaded(plan),
+    });
+    this.relay = new ClusterRelay({
+      connectionString: options.databaseUrl,
+      pool: this.pool,
+      logger: this.logger,
+      documents: this.documents,
+      store: this.store,
+      awareness: () => this.awareness,
+      isClosing: () => this.closing,
     });
     this.commits = new CommitBroadcast({
       documents: this.documents,
@@ -137,6 +150,7 @@ export class CollabServer {
       peersOf: (plan) => this.socketsOf(plan),
       send: (connection, frame) => connection.send(frame),
       isIdle: (plan) => plan.connections.size === 0,
+      publish: (plan, update) => this.relay.publishAwareness(plan, update),
     });
     this.access = new AccessRechecks({
       pool: this.pool,
@@ -167,6 +181,7 @@ export class CollabServer {
 
   async start(): Promise<void> {
     this.access.startAt(await this.listener.start());
+    await this.relay.start();
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.limits.heartbeatMs);
     this.heartbeat.unref();
     this.sweep = setInterval(() => void this.access.recheck([...this.connections]), this.limits.accessSweepMs);
@@ -312,7 +327,7 @@ export class CollabServer {
   }
 
   health(): Promise<"up" | "down"> {
-    if (this.closing || !this.listener.listening) return Promise.resolve("down");
+    if (this.closing || !this.listener.listening || !this.relay.listening) return Promise.resolve("down");
     return Promise.resolve(this.store.lagMs > 5_000 ? "down" : "up");
   }
 
@@ -330,6 +345,7 @@ export class CollabServer {
     for (const connection of this.connections) connection.socket.terminate();
     this.wss.close();
     await this.listener.close();
+    await this.relay.close();
     await this.pool.end().catch(() => undefined);
     await this.appendPool.end().catch(() => undefined);
   }

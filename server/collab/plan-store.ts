@@ -15,38 +15,30 @@ export interface StoredPlan {
   throughUpdateId: bigint;
 }
 
+/** What readSince found: a snapshot that folded rows the reader lacks, then later rows in id order. */
+export interface StoredSince {
+  snapshot?: { state: Uint8Array; throughUpdateId: bigint };
+  updates: { id: bigint; update: Uint8Array }[];
+}
+
+/** Advisory lock key spaces (two-int form), keyed by hashtext(plan id); see 20261202000100_plan_update_relay.sql. */
+const appendLockSpace = 1347174734;
+const compactLockSpace = 1347174723;
+
 interface PendingAppend {
+  planId: string;
   update: Uint8Array;
   enqueuedAt: number;
   resolve: (id: bigint) => void;
 }
 
-/** One plan's appends: what waits, and the batches being written. */
-interface AppendLane {
-  queue: PendingAppend[];
-  inFlight: Set<PendingAppend[]>;
-}
-
-/** The most updates one INSERT carries. */
-const maxBatch = 2000;
 /**
- * How many writes of one plan may be in flight at once: an update that arrives while one commits is written at once
- * (Postgres flushes concurrent commits together) instead of waiting a whole commit for the next group.
- */
-const writesPerPlan = 4;
-
-/**
- * One statement appends a batch of one plan's updates and reads the rights-change epoch its transaction saw. Named,
- * so each connection parses and plans it once (a prepared statement) instead of for every batch.
+ * Appends a batch (private.append_plan_updates). Named, so each connection parses and plans it once (a prepared
+ * statement) instead of once per batch.
  */
 const appendStatement = {
-  name: "collab-append-updates",
-  text: `with stored as (
-           insert into private.plan_updates (plan_id, "update")
-           select $1::uuid, update_bytes from unnest($2::bytea[]) with ordinality as u (update_bytes, position)
-           order by position returning id
-         )
-         select stored.id, epoch.epoch as access_epoch from stored cross join private.plan_access_epoch epoch`,
+  name: "collab-append-plan-updates",
+  text: "select id, access_epoch from private.append_plan_updates($1::uuid[], $2::bytea[])",
 };
 
 export class PlanNotFoundError extends Error {
@@ -54,14 +46,14 @@ export class PlanNotFoundError extends Error {
 }
 
 /**
- * Durable storage of Yjs documents in Postgres. Appends are group-committed per plan: every update of a plan that
- * arrives while its writes are in flight goes into one next INSERT, so the cost per update falls as load rises; up
- * to `writesPerPlan` writes of a plan, and those of different plans, are in flight at once. Appends use their own
- * connections (`appendPool`), so they never queue behind loads, compactions or authorisations. A failed write is
- * retried with backoff and its updates stay queued (never dropped, never reported stored).
+ * Durable storage of Yjs documents in Postgres. Appends are group-committed: every update that arrives while a
+ * write is in flight goes into the next single INSERT, so the cost per update falls as load rises. A failed write
+ * is retried with backoff and its updates stay queued (never dropped, never reported stored). Appends use their own
+ * connections (`appendPool`), so the edit hot path never queues behind loads, compactions or authorisations.
  */
 export class PlanStore {
-  private readonly lanes = new Map<string, AppendLane>();
+  private queue: PendingAppend[] = [];
+  private flushing = false;
   private retryDelayMs = 0;
   private closed = false;
   /**
@@ -126,96 +118,146 @@ export class PlanStore {
     }
   }
 
-  /**
-   * Resolves with the update's id once it is committed. Ids of one plan are not in the order of its appends (up to
-   * `writesPerPlan` writes commit concurrently), but an update's id is above every id resolved before it was appended.
-   */
+  /** Resolves with the update's id once it is committed. */
   append(planId: string, update: Uint8Array): Promise<bigint> {
     return new Promise((resolve) => {
-      let lane = this.lanes.get(planId);
-      if (!lane) this.lanes.set(planId, (lane = { queue: [], inFlight: new Set() }));
-      lane.queue.push({ update, enqueuedAt: performance.now(), resolve });
-      if (lane.inFlight.size < writesPerPlan) void this.flush(planId, lane);
+      this.queue.push({ planId, update, enqueuedAt: performance.now(), resolve });
+      if (!this.flushing) void this.flush();
     });
   }
 
   get pendingCount(): number {
-    let count = 0;
-    for (const lane of this.lanes.values()) {
-      count += lane.queue.length;
-      for (const batch of lane.inFlight) count += batch.length;
-    }
-    return count;
+    return this.queue.length;
   }
 
   /** Milliseconds the oldest update has waited to be stored (0 when nothing waits). */
   get lagMs(): number {
-    let oldest = Infinity;
-    for (const lane of this.lanes.values()) {
-      oldest = Math.min(oldest, lane.queue[0]?.enqueuedAt ?? Infinity);
-      for (const batch of lane.inFlight) oldest = Math.min(oldest, batch[0]?.enqueuedAt ?? Infinity);
-    }
-    return oldest === Infinity ? 0 : performance.now() - oldest;
+    const oldest = this.queue[0];
+    return oldest ? performance.now() - oldest.enqueuedAt : 0;
   }
 
-  /** Writes what waits in the lane, a batch at a time, until nothing waits. */
-  private async flush(planId: string, lane: AppendLane): Promise<void> {
-    while (lane.queue.length > 0) {
-      const batch = lane.queue.splice(0, maxBatch);
-      lane.inFlight.add(batch);
-      try {
-        await this.write(planId, batch);
-      } catch (error) {
-        lane.queue.unshift(...batch); // closed while failing: never dropped, never reported stored
-        throw error;
-      } finally {
-        lane.inFlight.delete(batch);
-        if (lane.queue.length === 0 && lane.inFlight.size === 0 && this.lanes.get(planId) === lane)
-          this.lanes.delete(planId);
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, 2000);
+        try {
+          // private.append_plan_updates: a per-plan lock (ids of a plan commit in order) and the NOTIFY the other
+          // servers relay from (cluster-relay.ts), in the INSERT's transaction.
+          const result = await this.appendPool.query<{ id: string; access_epoch: string }>({
+            ...appendStatement,
+            values: [
+              batch.map((item) => item.planId),
+              batch.map((item) => Buffer.from(item.update.buffer, item.update.byteOffset, item.update.byteLength)),
+            ],
+          });
+          this.queue.splice(0, batch.length);
+          this.retryDelayMs = 0;
+          const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
+          if (epoch > this.accessEpoch) this.accessEpoch = epoch;
+          // Identity values follow insertion order, which follows `position`.
+          const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));
+        } catch (error) {
+          if (this.closed) throw error;
+          this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
+          this.logger.warn(
+            { err: error, updates: batch.length, retryInMs: this.retryDelayMs },
+            `storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        }
       }
-    }
-  }
-
-  /** One INSERT for the batch, retried with backoff until it is stored (or the store is closed). */
-  private async write(planId: string, batch: PendingAppend[]): Promise<void> {
-    for (;;) {
-      try {
-        const result = await this.appendPool.query<{ id: string; access_epoch: string }>({
-          ...appendStatement,
-          values: [
-            planId,
-            batch.map((item) => Buffer.from(item.update.buffer, item.update.byteOffset, item.update.byteLength)),
-          ],
-        });
-        this.retryDelayMs = 0;
-        const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
-        if (epoch > this.accessEpoch) this.accessEpoch = epoch;
-        // Identity values follow insertion order, which follows `position`.
-        const ids = result.rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        batch.forEach((item, index) => item.resolve(ids[index] ?? 0n));
-        return;
-      } catch (error) {
-        if (this.closed) throw error;
-        this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 2000);
-        this.logger.warn(
-          { err: error, updates: batch.length, retryInMs: this.retryDelayMs },
-          `storing ${batch.length} updates failed (${(error as Error).message}); retrying in ${this.retryDelayMs} ms`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-      }
+    } finally {
+      this.flushing = false;
     }
   }
 
   /** Waits until everything queued so far is stored. */
   async drain(): Promise<void> {
-    while (this.pendingCount > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  /** Folds every update up to `throughUpdateId` into one snapshot, in one transaction. */
-  async compact(planId: string, state: Uint8Array, throughUpdateId: bigint): Promise<void> {
+  /**
+   * Stores a plan's first update (its template) unless the plan already has one: with several servers, the first two
+   * opens of a plan would otherwise both write a template (the text twice). Resolves with its id, or undefined when
+   * another server wrote first (load again).
+   */
+  async appendFirst(planId: string, update: Uint8Array): Promise<bigint | undefined> {
     const client = await this.pool.connect();
     try {
       await client.query("begin");
+      await client.query(`select pg_advisory_xact_lock(${appendLockSpace}, hashtext($1::text))`, [planId]);
+      const existing = await client.query(
+        `select 1 from private.plan_updates where plan_id = $1
+         union all select 1 from private.plan_snapshots where plan_id = $1 limit 1`,
+        [planId],
+      );
+      let id: bigint | undefined;
+      if (existing.rows.length === 0) {
+        const stored = await client.query<{ id: string }>(
+          "select id from private.append_plan_updates(array[$1]::uuid[], array[$2]::bytea[])",
+          [planId, Buffer.from(update)],
+        );
+        id = BigInt(stored.rows[0]?.id ?? 0);
+      }
+      await client.query("commit");
+      return id;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * What other servers stored for a plan after `afterId`, in one consistent read: the snapshot when a compaction
+   * (here or elsewhere) folded rows past `afterId` away, then the rows after it and after `afterId`.
+   */
+  async readSince(planId: string, afterId: bigint): Promise<StoredSince> {
+    const result = await this.pool.query<{ id: string; bytes: Buffer; is_snapshot: boolean; access_epoch: string }>(
+      `select s.through_update_id as id, s.state as bytes, true as is_snapshot, e.epoch as access_epoch
+         from private.plan_snapshots s cross join private.plan_access_epoch e
+         where s.plan_id = $1 and s.through_update_id > $2
+       union all
+       select u.id, u."update", false, e.epoch from private.plan_updates u cross join private.plan_access_epoch e
+         where u.plan_id = $1 and u.id > $2
+       union all
+       select null, null, false, e.epoch from private.plan_access_epoch e
+       order by 3 desc, 1`,
+      [planId, afterId.toString()],
+    );
+    const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
+    if (epoch > this.accessEpoch) this.accessEpoch = epoch;
+    const snapshotRow = result.rows.find((row) => row.is_snapshot);
+    const since = snapshotRow ? BigInt(snapshotRow.id) : afterId;
+    return {
+      snapshot: snapshotRow ? { state: new Uint8Array(snapshotRow.bytes), throughUpdateId: since } : undefined,
+      updates: result.rows
+        .filter((row) => !row.is_snapshot && row.id !== null && BigInt(row.id) > since)
+        .map((row) => ({ id: BigInt(row.id), update: new Uint8Array(row.bytes) })),
+    };
+  }
+
+  /**
+   * Folds the plan's updates up to `throughUpdateId` into one snapshot, in one transaction: `state` must contain every
+   * update of the plan with an id up to it (later ones may be in it too: Yjs applies an update twice as once), and only
+   * those rows are deleted, so whatever another server stored meanwhile survives. One compactor per plan at a time,
+   * decided in the database; false when another one holds the plan (its snapshot is as good).
+   */
+  async compact(planId: string, state: Uint8Array, throughUpdateId: bigint): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin");
+      const lock = await client.query<{ locked: boolean }>(
+        `select pg_try_advisory_xact_lock(${compactLockSpace}, hashtext($1::text)) as locked`,
+        [planId],
+      );
+      if (!lock.rows[0]?.locked) {
+        await client.query("rollback");
+        return false;
+      }
       await client.query(
         `insert into private.plan_snapshots (plan_id, state, through_update_id) values ($1, $2, $3)
          on conflict (plan_id) do update set state = excluded.state, through_update_id = excluded.through_update_id,
@@ -228,6 +270,7 @@ export class PlanStore {
         throughUpdateId.toString(),
       ]);
       await client.query("commit");
+      return true;
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
       throw error;
