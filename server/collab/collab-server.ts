@@ -75,6 +75,8 @@ export interface CollabMetrics {
  */
 export class CollabServer {
   private readonly pool: pg.Pool;
+  /** Connections only for appending updates (the edit hot path never waits behind a load or an authorisation). */
+  private readonly appendPool: pg.Pool;
   private readonly store: PlanStore;
   readonly documents: PlanDocuments;
   private readonly wss: WebSocketServer;
@@ -109,8 +111,15 @@ export class CollabServer {
       idleTimeoutMillis: 0,
       application_name: "collab",
     });
-    this.pool.on("error", (error) => this.logger.error({ err: error }, `database pool error: ${error.message}`));
-    this.store = new PlanStore(this.pool, this.logger);
+    this.appendPool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 4,
+      idleTimeoutMillis: 0,
+      application_name: "collab-append",
+    });
+    for (const pool of [this.pool, this.appendPool])
+      pool.on("error", (error) => this.logger.error({ err: error }, `database pool error: ${error.message}`));
+    this.store = new PlanStore(this.pool, this.logger, this.appendPool);
     this.documents = new PlanDocuments({
       store: this.store,
       logger: this.logger,
@@ -347,6 +356,7 @@ export class CollabServer {
     await this.listener.close();
     await this.relay.close();
     await this.pool.end().catch(() => undefined);
+    await this.appendPool.end().catch(() => undefined);
   }
 }
 

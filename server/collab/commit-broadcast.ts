@@ -52,7 +52,11 @@ export class CommitBroadcast {
     });
   }
 
-  /** Called once updates are stored and applied: everyone else receives them, their senders an acknowledgement. */
+  /**
+   * Called once updates are stored and applied (a group commit's worth, merged into one update): everyone else
+   * receives them, their senders an acknowledgement. When several people's updates were merged, their senders receive
+   * the merged update too (what they sent themselves in it is already theirs, and Yjs skips it).
+   */
   broadcast(plan: LoadedPlan, update: Uint8Array, origins: Set<UpdateOrigin>): void {
     // Stored after a rights change this server has not re-checked yet: whoever lost access must not receive it.
     const epoch = this.options.store.accessEpoch;
@@ -61,9 +65,9 @@ export class CommitBroadcast {
     const frame = encodeUpdate(update);
     let stored: Uint8Array | undefined;
     for (const connection of this.options.socketsOf(plan)) {
-      if (!origins.has(connection)) {
-        connection.send(frame);
-      } else {
+      const sender = origins.has(connection);
+      if (!sender || origins.size > 1) connection.send(frame);
+      if (sender) {
         stored ??= encodeStored(plan.doc);
         connection.send(stored);
       }

@@ -32,6 +32,15 @@ interface PendingAppend {
   resolve: (id: bigint) => void;
 }
 
+/**
+ * Appends a batch (private.append_plan_updates). Named, so each connection parses and plans it once (a prepared
+ * statement) instead of once per batch.
+ */
+const appendStatement = {
+  name: "collab-append-plan-updates",
+  text: "select id, access_epoch from private.append_plan_updates($1::uuid[], $2::bytea[])",
+};
+
 export class PlanNotFoundError extends Error {
   override name = "PlanNotFoundError";
 }
@@ -39,7 +48,8 @@ export class PlanNotFoundError extends Error {
 /**
  * Durable storage of Yjs documents in Postgres. Appends are group-committed: every update that arrives while a
  * write is in flight goes into the next single INSERT, so the cost per update falls as load rises. A failed write
- * is retried with backoff and its updates stay queued (never dropped, never reported stored).
+ * is retried with backoff and its updates stay queued (never dropped, never reported stored). Appends use their own
+ * connections (`appendPool`), so the edit hot path never queues behind loads, compactions or authorisations.
  */
 export class PlanStore {
   private queue: PendingAppend[] = [];
@@ -55,6 +65,8 @@ export class PlanStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly logger: CollabLogger,
+    /** The connections appends use; the general pool by default. */
+    private readonly appendPool: pg.Pool = pool,
   ) {}
 
   async load(planId: string): Promise<StoredPlan> {
@@ -132,10 +144,13 @@ export class PlanStore {
         try {
           // private.append_plan_updates: a per-plan lock (ids of a plan commit in order) and the NOTIFY the other
           // servers relay from (cluster-relay.ts), in the INSERT's transaction.
-          const result = await this.pool.query<{ id: string; access_epoch: string }>(
-            "select id, access_epoch from private.append_plan_updates($1::uuid[], $2::bytea[])",
-            [batch.map((item) => item.planId), batch.map((item) => Buffer.from(item.update))],
-          );
+          const result = await this.appendPool.query<{ id: string; access_epoch: string }>({
+            ...appendStatement,
+            values: [
+              batch.map((item) => item.planId),
+              batch.map((item) => Buffer.from(item.update.buffer, item.update.byteOffset, item.update.byteLength)),
+            ],
+          });
           this.queue.splice(0, batch.length);
           this.retryDelayMs = 0;
           const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);

@@ -18,6 +18,11 @@ export interface BenchClient {
   doc: Y.Doc;
   /** Resolves when the first sync with the server completed. */
   synced: Promise<void>;
+  /**
+   * From now on the client sends its edits but ignores what the server sends (a writer in the rate ramp): at thousands
+   * of updates a second, applying every other writer's updates in this one process would measure the clients.
+   */
+  mute(): void;
   destroy(): void;
 }
 
@@ -57,6 +62,10 @@ export function openClient(target: Target, planId: string, options: { seed?: Uin
     return {
       doc,
       synced,
+      mute: () => {
+        // The socket hands each message to its document's provider by calling provider.onMessage.
+        provider.onMessage = () => undefined;
+      },
       destroy: () => {
         provider.destroy();
         socket.destroy();
@@ -87,6 +96,10 @@ export function openClient(target: Target, planId: string, options: { seed?: Uin
   return {
     doc,
     synced,
+    mute: () => {
+      for (const type of [0, 1, CollabMessage.access, CollabMessage.stored, CollabMessage.commentsChanged])
+        provider.messageHandlers[type] = () => undefined;
+    },
     destroy: () => {
       provider.destroy();
       doc.destroy();
