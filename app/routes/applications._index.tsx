@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
   const filters = applicationListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const applications = isBdt
-    ? await listAllApplications(supabase, filters.status)
+    ? await listAllApplications(supabase, filters, user.id)
     : await listOrganisationApplications(
         supabase,
         (await listMyOrganisations(supabase, user.id)).map((org) => org.id),
@@ -43,6 +43,16 @@ export default function Applications() {
             defaultValue={filters.status}
             options={applicationStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
           />
+          <div className="field field--checkbox">
+            <input
+              id="filter-reviewer"
+              name="reviewer"
+              type="checkbox"
+              value="me"
+              defaultChecked={filters.reviewer === "me"}
+            />
+            <label htmlFor="filter-reviewer">{t("applications.reviewedByMe")}</label>
+          </div>
           <div className="actions">
             <button type="submit" className="button">
               {t("applications.applyFilter")}
