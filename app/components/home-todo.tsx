@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LocalTime, StatusBadge, TimeLeft } from "~/components/fields";
+import { LocalTime, StatusBadge, TimeLeft, TableScroll } from "~/components/fields";
 import { homeLinks } from "~/lib/home-links";
 import type { HomeTodo } from "~/models/home.server";
 
@@ -223,7 +223,7 @@ function CoordinatorPart({ part }: { part: Part<"coordinator"> }) {
       </p>
       <h3 id="reviewer-load">{t("home.todo.load")}</h3>
       {part.load.length > 0 ? (
-        <div className="table-scroll">
+        <TableScroll label={t("home.todo.load")}>
           <table className="table" aria-labelledby="reviewer-load">
             <thead>
               <tr>
@@ -242,7 +242,7 @@ function CoordinatorPart({ part }: { part: Part<"coordinator"> }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : (
         <p className="panel__empty">{t("home.todo.noReviewers")}</p>
       )}

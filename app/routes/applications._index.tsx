@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
+import { LocalTime, SelectField, StatusBadge, TableScroll } from "~/components/fields";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listAllApplications, listOrganisationApplications } from "~/models/applications.server";
@@ -63,33 +63,35 @@ export default function Applications() {
       {applications.length === 0 ? (
         <p>{isBdt ? t("applications.noneBdt") : t("applications.none")}</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{t("applications.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("applications.centre")}</th>
-              <th scope="col">{t("applications.institution")}</th>
-              <th scope="col">{t("applications.status")}</th>
-              <th scope="col">{t("applications.updated")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {applications.map((application) => (
-              <tr key={application.id}>
-                <td>
-                  <Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link>
-                </td>
-                <td>{application.organisation?.name}</td>
-                <td>
-                  <StatusBadge status={application.status} />
-                </td>
-                <td>
-                  <LocalTime iso={application.updated_at} withZone={false} />
-                </td>
+        <TableScroll label={t("applications.title")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("applications.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("applications.centre")}</th>
+                <th scope="col">{t("applications.institution")}</th>
+                <th scope="col">{t("applications.status")}</th>
+                <th scope="col">{t("applications.updated")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {applications.map((application) => (
+                <tr key={application.id}>
+                  <td>
+                    <Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link>
+                  </td>
+                  <td>{application.organisation?.name}</td>
+                  <td>
+                    <StatusBadge status={application.status} />
+                  </td>
+                  <td>
+                    <LocalTime iso={application.updated_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );
