@@ -1,6 +1,9 @@
+import path from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig } from "vite";
+import { defineConfig, type Rollup } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+
+type GetModuleInfo = Rollup.GetModuleInfo;
 
 declare module "@remix-run/node" {
   interface Future {
@@ -8,7 +11,58 @@ declare module "@remix-run/node" {
   }
 }
 
-export default defineConfig({
+const appDir = path.join(import.meta.dirname, "app");
+const routesDir = path.join(appDir, "routes");
+/** Our own modules imported by at least this many modules join the shell: meta, fields, form alerts, text fields. */
+const sharedBy = 7;
+/** The modules every page loads: the client entry and the root route. */
+const rootRoute = path.join(appDir, "root.tsx");
+const shellEntries = [path.join(appDir, "entry.client.tsx"), rootRoute];
+
+/**
+ * Everything the client entry and the root route import (React, Remix, i18next and our shared code), as one chunk.
+ * Left to itself Rollup splits it into one chunk per set of importers (five or six small files), and on a slow link
+ * a browser's six connections per host then make the page's last scripts wait a whole round trip (issue 14).
+ */
+function shellChunk() {
+  let shell: Set<string> | undefined;
+  const collect = (getModuleInfo: GetModuleInfo) => {
+    const seen = new Set<string>();
+    const queue = [...shellEntries];
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      const info = getModuleInfo(id);
+      if (!info || seen.has(id)) continue;
+      seen.add(id);
+      queue.push(...info.importedIds);
+    }
+    seen.delete(rootRoute);
+    return seen;
+  };
+  const light = new Map<string, boolean>();
+  /** Our own small shared modules (fields, form alerts, enums, meta) whose imports are all in the shell already. */
+  const isLight = (id: string, getModuleInfo: GetModuleInfo, shell: Set<string>): boolean => {
+    if (shell.has(id)) return true;
+    const known = light.get(id);
+    if (known !== undefined) return known;
+    light.set(id, false); // cycles: assume not, until shown
+    const info = getModuleInfo(id);
+    const own = id.startsWith(appDir + path.sep) && !id.startsWith(routesDir + path.sep) && !id.includes("?");
+    const result =
+      own &&
+      !!info &&
+      info.importers.length >= sharedBy &&
+      info.importedIds.every((child) => isLight(child, getModuleInfo, shell));
+    light.set(id, result);
+    return result;
+  };
+  return (id: string, { getModuleInfo }: { getModuleInfo: GetModuleInfo }) => {
+    shell ??= collect(getModuleInfo);
+    return isLight(id, getModuleInfo, shell) ? "shell" : undefined;
+  };
+}
+
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [
     remix({
       future: {
@@ -21,7 +75,10 @@ export default defineConfig({
     }),
     tsconfigPaths(),
   ],
-  // Each language's strings stay a file of their own (app/i18n/translations.ts), however small.
-  build: { assetsInlineLimit: (file) => (/[/\\]app[/\\]i18n[/\\]locales[/\\]/.test(file) ? false : undefined) },
+  build: {
+    // Each language's strings stay a file of their own (app/i18n/translations.ts), however small.
+    assetsInlineLimit: (file: string) => (/[/\\]app[/\\]i18n[/\\]locales[/\\]/.test(file) ? false : undefined),
+    rollupOptions: isSsrBuild ? {} : { output: { manualChunks: shellChunk() } },
+  },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
-});
+}));

@@ -20,17 +20,17 @@ const inputs = [
   "scripts/precompress.ts",
 ];
 
-const stampFile = path.join(projectRoot, "build", "build-stamp.txt");
+const stampFile = (root: string) => path.join(root, "build", "build-stamp.txt");
 /** Files the build itself needs, whatever the stamp says (someone may have deleted part of build/). */
 const outputs = ["build/server/index.js", "build/client/assets"];
 
-function files(relative: string): string[] {
-  const absolute = path.join(projectRoot, relative);
+function files(root: string, relative: string): string[] {
+  const absolute = path.join(root, relative);
   if (!existsSync(absolute)) return [];
   try {
     return readdirSync(absolute, { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory()
-        ? files(path.posix.join(relative, entry.name))
+        ? files(root, path.posix.join(relative, entry.name))
         : entry.isFile()
           ? [path.posix.join(relative, entry.name)]
           : [],
@@ -41,25 +41,25 @@ function files(relative: string): string[] {
 }
 
 /** A hash of every input file's path and content (contents, not times: a fresh clone or a checkout changes times). */
-export function inputsHash(): string {
+export function inputsHash(root = projectRoot): string {
   const hash = createHash("sha256");
-  for (const file of inputs.flatMap(files).sort()) {
+  for (const file of inputs.flatMap((input) => files(root, input)).sort()) {
     hash
       .update(file)
       .update("\0")
-      .update(readFileSync(path.join(projectRoot, file)))
+      .update(readFileSync(path.join(root, file)))
       .update("\0");
   }
   return hash.digest("hex");
 }
 
 /** Whether build/ was made from exactly the current inputs. */
-export function buildIsCurrent(): boolean {
-  if (!outputs.every((output) => existsSync(path.join(projectRoot, output)))) return false;
-  if (!existsSync(stampFile)) return false;
-  return readFileSync(stampFile, "utf8").trim() === inputsHash();
+export function buildIsCurrent(root = projectRoot): boolean {
+  if (!outputs.every((output) => existsSync(path.join(root, output)))) return false;
+  if (!existsSync(stampFile(root))) return false;
+  return readFileSync(stampFile(root), "utf8").trim() === inputsHash(root);
 }
 
-export function writeStamp(hash: string): void {
-  writeFileSync(stampFile, `${hash}\n`);
+export function writeStamp(hash: string, root = projectRoot): void {
+  writeFileSync(stampFile(root), `${hash}\n`);
 }

@@ -79,6 +79,8 @@ const commonSchema = z.object({
   COLLAB_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),
   COLLAB_CONNECTIONS_PER_DOCUMENT: z.coerce.number().int().min(1).optional(),
   COLLAB_IDLE_UNLOAD_MS: z.coerce.number().int().min(1).optional(),
+  /** SIGTERM: how long to keep serving while /healthz/ready answers 503, so a load balancer stops sending traffic. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(0),
 });
 
 const embeddedSchema = commonSchema.extend({
@@ -94,6 +96,10 @@ const projectSchema = commonSchema.extend({
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20),
   SUPABASE_JWT_SECRET: z.string().min(32),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+  /** Set by `npm run serve` joining a local embedded stack: without SMTP_URL, mail goes to that stack's outbox table. */
+  MAIL_OUTBOX: flag.default(false),
+  /** Set by `npm run serve` joining a local embedded stack: the token its auth service believes forwarded addresses by. */
+  EMBEDDED_FORWARDING_TOKEN: z.string().min(32).optional(),
 });
 
 export type EmbeddedEnv = z.infer<typeof embeddedSchema> & { mode: "embedded"; SITE_URL: string };

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import { createRequestHandler, type RequestHandler as RemixRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -53,9 +54,12 @@ export async function createHttpApp({
     limits: collabLimits,
   });
   await collab.start();
+  const lifecycle = new ServerLifecycle(collab);
   /** Serves the collaboration server's WebSockets (/collab/plan.<id>) on the app's own HTTP server. */
   const attach = (server: Server) => {
     server.on("upgrade", (req, socket, head) => {
+      // Draining: a reconnecting client is sent on (a load balancer retries another server on 503).
+      if (lifecycle.phase === "draining" && collab.handles(req)) return refuseUpgrade(socket);
       if (collab.handles(req)) void collab.handleUpgrade(req, socket, head);
       else if (!development) socket.destroy();
     });
@@ -63,6 +67,8 @@ export async function createHttpApp({
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy ?? false);
+  // Before anything else: every request counts until its response ends, so a drain waits for all of them.
+  app.use(lifecycle.countRequests);
   // First, so every answer (even a refusal below) has its X-Request-Id and its log line.
   app.use(requestLogger(logger));
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
@@ -76,6 +82,25 @@ export async function createHttpApp({
       res
         .status(healthy ? 200 : 503)
         .json({ status: healthy ? "ok" : "degraded", mode: stack.mode, services, collab: collab.metrics() });
+    })().catch(next);
+  });
+
+  // For a load balancer (issue 19): alive means the process answers (no I/O, so a busy database never gets a live
+  // server restarted); ready means it should get traffic: started, not draining, its services reachable.
+  app.get("/healthz/live", (_req, res) => {
+    res.setHeader("cache-control", "no-store");
+    res.json({ status: "alive" });
+  });
+  app.get("/healthz/ready", (_req, res, next) => {
+    void (async () => {
+      res.setHeader("cache-control", "no-store");
+      if (lifecycle.phase !== "ready") {
+        res.status(503).json({ status: lifecycle.phase });
+        return;
+      }
+      const services = { ...(await stack.health()), collab: await collab.health() };
+      const ready = Object.values(services).every((state) => state === "up") && lifecycle.phase === "ready";
+      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "unavailable", services });
     })().catch(next);
   });
 
@@ -123,7 +148,12 @@ export async function createHttpApp({
         }),
       ),
     );
-    return { app, attach, close: async () => void (await Promise.all([vite.close(), collab.close()])) };
+    return {
+      app,
+      attach,
+      lifecycle,
+      close: async () => void (await Promise.all([vite.close(), collab.close()])),
+    };
   }
 
   const serverBuild = path.join(projectRoot, "build", "server", "index.js");
@@ -138,7 +168,56 @@ export async function createHttpApp({
   app.use(express.static(path.join(projectRoot, "build", "client"), { maxAge: "1h" }));
   const build = (await import(serverBuild)) as ServerBuild;
   app.all("*", expressHandler(createRequestHandler({ build, getLoadContext: loadContext })));
-  return { app, attach, close: () => collab.close() };
+  return { app, attach, lifecycle, close: () => collab.close() };
+}
+
+/**
+ * Where this server is in its life, for readiness and the drain on SIGTERM (issue 19): "starting" until the entry
+ * has it listening, "ready", then "draining" (not ready, new collaboration sockets refused, open ones closed with
+ * 1001, in-flight requests finished) until it exits.
+ */
+export class ServerLifecycle {
+  phase: "starting" | "ready" | "draining" = "starting";
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly collab: Pick<CollabServer, "goAway">) {}
+
+  readonly countRequests: express.RequestHandler = (_req, res, next) => {
+    this.inFlight += 1;
+    res.once("close", () => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    });
+    next();
+  };
+
+  ready(): void {
+    if (this.phase === "starting") this.phase = "ready";
+  }
+
+  /** SIGTERM: readiness answers 503 and new collaboration sockets are refused; requests are still served. */
+  startDraining(): void {
+    this.phase = "draining";
+  }
+
+  /** Closes the open collaboration sockets with 1001 (going away) so their clients reconnect elsewhere. */
+  closeSockets(): void {
+    this.collab.goAway();
+  }
+
+  /** Resolves once no HTTP request is in progress (upgraded sockets are not requests). */
+  requestsFinished(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  }
+}
+
+function refuseUpgrade(socket: Duplex): void {
+  socket.on("error", () => undefined);
+  const reason = "server going away";
+  socket.end(
+    `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`,
+  );
 }
 
 /** Remix's handler passes its own failures to `next` (it catches them); Express 4 ignores the promise it returns. */

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { ProjectEnv } from "./env.js";
 import type { Logger } from "./logger.js";
+import { MailOutbox } from "./embedded/mail-outbox.js";
 import { createMailer } from "./mailer.js";
 import { NotificationMailer } from "./notification-mailer.js";
 import type { ServiceState, Stack } from "./stack.js";
@@ -18,8 +19,10 @@ export function connectProjectStack(env: ProjectEnv, log: Logger): Stack {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5 });
   pool.on("error", (error) => log.debug({ component: "pool", err: error }, "idle database connection failed"));
   const headers = { apikey: env.SUPABASE_ANON_KEY };
-  // Supabase mails sign-in links itself; our notifications need SMTP_URL, or they stay in-app only.
-  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  // Supabase mails sign-in links itself; our notifications need SMTP_URL, or they stay in-app only. A server that
+  // joined a local embedded stack (`npm run serve`, MAIL_OUTBOX) writes to that stack's outbox instead.
+  const outbox = env.MAIL_OUTBOX ? new MailOutbox(pool) : undefined;
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outbox });
   const notifications = mailer
     ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) =>
         log.warn({ component: "notification-mailer" }, message),

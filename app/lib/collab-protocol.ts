@@ -34,6 +34,8 @@ export const CollabClose = {
   messageTooLarge: 1009,
   /** The server is restarting. */
   serverRestart: 1012,
+  /** The server is draining (SIGTERM behind a load balancer): reconnect now, through it, to another server. */
+  goingAway: 1001,
 } as const;
 
 export type PlanAccessLevel = "read" | "comment" | "edit";

@@ -44,18 +44,30 @@ export function timeZoneFromCookie(cookieHeader: string | null): string {
   return parsed.success ? parsed.data : FALLBACK_TIME_ZONE;
 }
 
+/**
+ * One formatter per language and zone: building an Intl.DateTimeFormat costs about half a millisecond, and the
+ * validation queue renders dozens of times per page (issue 14). Bounded all the same.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "2 December 2026, 09:00 GMT+9": date, time and the zone's name, in the reader's language. */
 export function formatDateTime(iso: string | Date, language: string, zone: string): string {
-  // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
-  return new Intl.DateTimeFormat(language, {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: zone,
-    timeZoneName: "short",
-  }).format(new Date(iso));
+  const key = `${language}|${zone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
+    format = new Intl.DateTimeFormat(language, {
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: zone,
+      timeZoneName: "short",
+    });
+    if (dateTimeFormats.size < 100) dateTimeFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
 
 /** For CSV files: ISO 8601 in UTC ("2026-12-02T09:00:00Z"), whatever the reader's zone. */

@@ -17,6 +17,7 @@ export interface RequestSession {
  */
 const sessions = new WeakMap<Request, Promise<RequestSession>>();
 const roleLists = new WeakMap<Request, Promise<AppRole[]>>();
+const earlyRoles = new WeakMap<Request, Promise<AppRole[]>>();
 
 /** The signed-in person, verified by the auth service (not just decoded from the cookie). */
 export function getRequestSession(request: Request, context: AppLoadContext): Promise<RequestSession> {
@@ -24,6 +25,14 @@ export function getRequestSession(request: Request, context: AppLoadContext): Pr
   if (!session) {
     session = (async () => {
       const { supabase, headers } = createSupabaseServerClient(request, context);
+      // Every signed-in page reads the roles: ask for them while the auth service verifies the token, one loopback
+      // round trip instead of two (issue 14). supabase-js serialises its token look-ups, so a refresh is awaited by
+      // both; without a session cookie nobody is asked. Used only once the user is verified (getRequestRoles).
+      if (/(?:^|;\s*)sb-[^=]*-auth-token/.test(request.headers.get("cookie") ?? "")) {
+        const early = listOwnRoles(supabase);
+        early.catch(() => undefined);
+        earlyRoles.set(request, early);
+      }
       const { data, error } = await supabase.auth.getUser();
       // No session or an expired one means "signed out"; an auth service that fails is an error, not a sign-out.
       if (error && (isAuthRetryableFetchError(error) || (error.status ?? 0) >= 500))
@@ -39,7 +48,13 @@ export function getRequestSession(request: Request, context: AppLoadContext): Pr
 export function getRequestRoles(request: Request, session: RequestSession): Promise<AppRole[]> {
   let roles = roleLists.get(request);
   if (!roles) {
-    roles = session.user ? listOwnRoles(session.supabase) : Promise.resolve([]);
+    const early = earlyRoles.get(request);
+    // A failed early read (say, a token refreshed meanwhile) is asked again, now that the session is settled.
+    roles = !session.user
+      ? Promise.resolve([])
+      : early
+        ? early.catch(() => listOwnRoles(session.supabase))
+        : listOwnRoles(session.supabase);
     roleLists.set(request, roles);
   }
   return roles;

@@ -52,10 +52,13 @@ export function createSupabaseServerClient(request: Request, context: RequestCli
   return { supabase, headers };
 }
 
-/** Embedded mode only: the per-process token the server entry puts in the environment; never sent to a project. */
+/**
+ * The embedded stack's token that the server entry puts in the environment: its own in embedded mode, the stack's in
+ * a server joined to it (`npm run serve`); empty, so never sent, against a Supabase project.
+ */
 function forwardingHeader(): Record<string, string> {
   const token = process.env.AUTH_FORWARDING_TOKEN;
-  return token && getAppEnv().APP_MODE === "embedded" ? { "x-embedded-forwarding-token": token } : {};
+  return token ? { "x-embedded-forwarding-token": token } : {};
 }
 
 export type SupabaseServerClient = ReturnType<typeof createSupabaseServerClient>["supabase"];

@@ -13,6 +13,13 @@ export async function listCalls(supabase: SupabaseServerClient): Promise<Call[]>
   return data;
 }
 
+/** Calls as filter options (id and title): the queue's payload grows with every call, so it carries no more. */
+export async function listCallOptions(supabase: SupabaseServerClient): Promise<Pick<Call, "id" | "title">[]> {
+  const { data, error } = await supabase.from("calls").select("id, title").order("closes_at", { ascending: false });
+  if (error) throw databaseError("calls", error);
+  return data;
+}
+
 export async function getCall(supabase: SupabaseServerClient, id: string): Promise<Call | null> {
   const { data, error } = await supabase.from("calls").select("*").eq("id", id).maybeSingle();
   if (error) throw databaseError("call", error);

@@ -18,7 +18,8 @@ export function labelIn(label: Json, language: string): string {
  * every request for a minute instead of five queries per page.
  */
 const REFERENCE_TTL_MS = 60_000;
-let cached: { at: number; rows: Promise<Awaited<ReturnType<typeof fetchReferenceRows>>> } | undefined;
+type ReferenceRows = Awaited<ReturnType<typeof fetchReferenceRows>>;
+let cached: { at: number; rows: Promise<ReferenceRows>; byLanguage: Map<string, Promise<ReferenceData>> } | undefined;
 
 async function fetchReferenceRows(supabase: SupabaseServerClient) {
   const results = await Promise.all([
@@ -34,13 +35,25 @@ async function fetchReferenceRows(supabase: SupabaseServerClient) {
   return results;
 }
 
-export async function loadReferenceData(supabase: SupabaseServerClient, language: string) {
+export function loadReferenceData(supabase: SupabaseServerClient, language: string) {
   if (!cached || Date.now() - cached.at > REFERENCE_TTL_MS) {
-    cached = { at: Date.now(), rows: fetchReferenceRows(supabase) };
+    cached = { at: Date.now(), rows: fetchReferenceRows(supabase), byLanguage: new Map() };
     cached.rows.catch(() => (cached = undefined));
   }
-  const [types, capabilities, initiatives, priorities, countries] = await cached.rows;
+  // Labelled and sorted once per language while the rows are cached: sorting 193 country names with
+  // `localeCompare` built an ICU collator per comparison, milliseconds of CPU on every page (issue 14).
+  let labelled = cached.byLanguage.get(language);
+  if (!labelled) {
+    labelled = cached.rows.then((rows) => labelReferenceRows(rows, language));
+    cached.byLanguage.set(language, labelled);
+  }
+  return labelled;
+}
+
+function labelReferenceRows(rows: ReferenceRows, language: string) {
+  const [types, capabilities, initiatives, priorities, countries] = rows;
   const countryNames = new Intl.DisplayNames([language, "en"], { type: "region" });
+  const collator = new Intl.Collator(language);
   return {
     centreTypes: types.data!.map((row) => ({
       code: row.code,
@@ -59,8 +72,8 @@ export async function loadReferenceData(supabase: SupabaseServerClient, language
     // Country names come from ICU in the reader's language; the database keeps ISO codes.
     countries: countries
       .data!.map((row) => ({ code: row.code, region: row.region_code, label: countryNames.of(row.code) ?? row.code }))
-      .sort((a, b) => a.label.localeCompare(b.label, language)),
+      .sort((a, b) => collator.compare(a.label, b.label)),
   };
 }
 
-export type ReferenceData = Awaited<ReturnType<typeof loadReferenceData>>;
+export type ReferenceData = ReturnType<typeof labelReferenceRows>;

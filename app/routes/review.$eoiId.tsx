@@ -33,15 +33,16 @@ const checklistItems = ["complete", "eligible", "aligned", "resources", "governa
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { eoiId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["reviewer", "coordinator"]);
-  const eoi = await getEoi(supabase, eoiId);
-  if (!eoi) throw notFound();
-  const [reference, timeline, notes, application, people] = await Promise.all([
-    loadReferenceData(supabase, await detectLanguage(request)),
-    getTimeline(supabase, eoi.id),
-    listInternalNotes(supabase, eoi.id),
-    eoi.status === "validated" ? findApplicationForEoi(supabase, eoi.id) : Promise.resolve(null),
-    listEoiPeople(supabase, eoi.id),
+  // One round trip for the page, not two: the timeline, notes and names need only the id (RLS hides another's).
+  const [eoi, reference, timeline, notes, people] = await Promise.all([
+    getEoi(supabase, eoiId),
+    detectLanguage(request).then((language) => loadReferenceData(supabase, language)),
+    getTimeline(supabase, eoiId),
+    listInternalNotes(supabase, eoiId),
+    listEoiPeople(supabase, eoiId),
   ]);
+  if (!eoi) throw notFound();
+  const application = eoi.status === "validated" ? await findApplicationForEoi(supabase, eoi.id) : null;
   return data({ eoi, reference, timeline, notes, application, people }, { headers });
 }
 

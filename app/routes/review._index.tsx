@@ -9,7 +9,7 @@ import { detectLanguage } from "~/i18n/language.server";
 import { asList, parseForm } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { listCalls } from "~/models/calls.server";
+import { listCallOptions } from "~/models/calls.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { assignEois, listReviewers, listValidationQueue } from "~/models/validation.server";
 import { OVERDUE_DAYS, parseQueueFilters, QUEUE_PAGE_SIZE, queueStatuses } from "~/validation/queue";
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const filters = parseQueueFilters(new URL(request.url));
   const [queue, calls, reference, reviewers] = await Promise.all([
     listValidationQueue(supabase, filters, user.id),
-    listCalls(supabase),
+    listCallOptions(supabase),
     loadReferenceData(supabase, await detectLanguage(request)),
     listReviewers(supabase),
   ]);

@@ -8,6 +8,7 @@ import { AccessListener } from "./access-listener.js";
 import { AccessRechecks } from "./access-recheck.js";
 import { authoriseUpgrade } from "./authorise.js";
 import { AwarenessRelay } from "./awareness.js";
+import { ClusterRelay } from "./cluster-relay.js";
 import { CommitBroadcast } from "./commit-broadcast.js";
 import { PlanConnection, type ConnectionContext } from "./connection.js";
 import { createLineLogger, requestIdOf, type CollabLogger } from "./logger.js";
@@ -86,6 +87,8 @@ export class CollabServer {
   private readonly commits: CommitBroadcast;
   private readonly access: AccessRechecks;
   private readonly listener: AccessListener;
+  /** Co-editing across servers on one database (issue 19). */
+  readonly relay: ClusterRelay;
   /** What each connection uses of this server. */
   private readonly connectionContext: ConnectionContext;
   private heartbeat?: NodeJS.Timeout;
@@ -115,6 +118,16 @@ export class CollabServer {
       compactAfterUpdates: this.limits.compactAfterUpdates,
       contentDebounceMs: this.limits.contentDebounceMs,
       onApplied: (plan, update, origins) => this.commits.broadcast(plan, update, origins),
+      onLoaded: (plan) => this.relay.announceLoaded(plan),
+    });
+    this.relay = new ClusterRelay({
+      connectionString: options.databaseUrl,
+      pool: this.pool,
+      logger: this.logger,
+      documents: this.documents,
+      store: this.store,
+      awareness: () => this.awareness,
+      isClosing: () => this.closing,
     });
     this.commits = new CommitBroadcast({
       documents: this.documents,
@@ -128,6 +141,7 @@ export class CollabServer {
       peersOf: (plan) => this.socketsOf(plan),
       send: (connection, frame) => connection.send(frame),
       isIdle: (plan) => plan.connections.size === 0,
+      publish: (plan, update) => this.relay.publishAwareness(plan, update),
     });
     this.access = new AccessRechecks({
       pool: this.pool,
@@ -158,6 +172,7 @@ export class CollabServer {
 
   async start(): Promise<void> {
     this.access.startAt(await this.listener.start());
+    await this.relay.start();
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.limits.heartbeatMs);
     this.heartbeat.unref();
     this.sweep = setInterval(() => void this.access.recheck([...this.connections]), this.limits.accessSweepMs);
@@ -303,8 +318,17 @@ export class CollabServer {
   }
 
   health(): Promise<"up" | "down"> {
-    if (this.closing || !this.listener.listening) return Promise.resolve("down");
+    if (this.closing || !this.listener.listening || !this.relay.listening) return Promise.resolve("down");
     return Promise.resolve(this.store.lagMs > 5_000 ? "down" : "up");
+  }
+
+  /**
+   * Draining (SIGTERM, issue 19): close every open socket with 1001 so its client reconnects, through the load
+   * balancer, to another server; what they sent is stored already. The app refuses new upgrades meanwhile; close()
+   * then stores, compacts and disconnects.
+   */
+  goAway(): void {
+    for (const connection of this.connections) connection.socket.close(CollabClose.goingAway, "server going away");
   }
 
   /** SIGTERM: refuse new sockets, close the open ones, store everything, compact, disconnect. */
@@ -321,6 +345,7 @@ export class CollabServer {
     for (const connection of this.connections) connection.socket.terminate();
     this.wss.close();
     await this.listener.close();
+    await this.relay.close();
     await this.pool.end().catch(() => undefined);
   }
 }

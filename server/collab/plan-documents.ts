@@ -5,6 +5,7 @@ import { getPlanSchema, planFragmentName, type PlanNode } from "../../app/lib/pl
 import { buildPlanTemplate } from "./plan-template.js";
 import type { CollabLogger } from "./logger.js";
 import type { PlanStore } from "./plan-store.js";
+import { isEmptyUpdate } from "./sync-protocol.js";
 
 /** Who caused a change to a document: a connection (its broadcast skips it) or the server itself. */
 export type UpdateOrigin = object | "server";
@@ -17,7 +18,13 @@ export interface LoadedPlan {
   connections: Set<object>;
   /** Updates handed to the store and not yet applied; the document is never unloaded while this is above 0. */
   pendingWrites: number;
+  /**
+   * Every stored update of the plan with an id up to this one is in the document (what compaction may fold and what
+   * the cross-server relay reads after). Ids committed by other servers may interleave with this server's own.
+   */
   throughUpdateId: bigint;
+  /** Ids above throughUpdateId that this server stored and applied itself (the relay need not read them back). */
+  appliedAhead: Set<bigint>;
   updatesSinceSnapshot: number;
   contentDirty: boolean;
   contentTimer?: NodeJS.Timeout;
@@ -38,6 +45,8 @@ export interface PlanDocumentsOptions {
   contentDebounceMs: number;
   /** Called after updates are stored and applied: broadcast them, acknowledge their senders. */
   onApplied: (plan: LoadedPlan, update: Uint8Array, origins: Set<UpdateOrigin>) => void;
+  /** Called once a plan is loaded (the other servers are asked for their people's presence). */
+  onLoaded?: (plan: LoadedPlan) => void;
 }
 
 /**
@@ -118,6 +127,7 @@ export class PlanDocuments {
       connections: new Set(),
       pendingWrites: 0,
       throughUpdateId: stored.throughUpdateId,
+      appliedAhead: new Set(),
       updatesSinceSnapshot: stored.updates.length,
       contentDirty: false,
       unloaded: false,
@@ -143,7 +153,13 @@ export class PlanDocuments {
       }
       const update = Y.encodeStateAsUpdate(template);
       template.destroy();
-      plan.throughUpdateId = await this.options.store.append(planId, update);
+      // Written once across servers: when another server's first open stored its template first, load that instead.
+      const id = await this.options.store.appendFirst(planId, update);
+      if (id === undefined) {
+        doc.destroy();
+        return this.load(planId);
+      }
+      plan.appliedAhead.add(id);
       Y.applyUpdate(doc, update, "server");
       plan.updatesSinceSnapshot = 1;
       plan.contentDirty = true;
@@ -152,6 +168,7 @@ export class PlanDocuments {
       // `background` records a failure itself (its chain catches `run`); nobody here waits for it.
       void this.background(plan, () => this.compact(plan));
     }
+    this.options.onLoaded?.(plan);
     return plan;
   }
 
@@ -160,7 +177,8 @@ export class PlanDocuments {
     plan.pendingWrites++;
     try {
       const id = await this.options.store.append(plan.planId, update);
-      if (id > plan.throughUpdateId) plan.throughUpdateId = id;
+      // Not yet throughUpdateId: another server may have stored a lower id this server has not applied yet.
+      if (id > plan.throughUpdateId) plan.appliedAhead.add(id);
       plan.updatesSinceSnapshot++;
       Y.applyUpdate(plan.doc, update, origin);
       this.options.onApplied(plan, update, new Set([origin]));
@@ -177,6 +195,65 @@ export class PlanDocuments {
     } finally {
       plan.pendingWrites--;
     }
+  }
+
+  /** Plans loaded now (not those being loaded or unloaded). */
+  async loadedPlans(): Promise<LoadedPlan[]> {
+    const plans = await Promise.all([...this.loaded.values()].map((entry) => entry.catch(() => undefined)));
+    return plans.filter((plan): plan is LoadedPlan => plan !== undefined && !plan.unloaded);
+  }
+
+  /**
+   * Applies what other servers stored (cluster-relay.ts read it after throughUpdateId) and broadcasts it to this
+   * server's sockets: it is already durable. `throughUpdateId` becomes the highest id read.
+   */
+  applyStored(plan: LoadedPlan, updates: Uint8Array[], throughUpdateId: bigint, snapshot?: Uint8Array): void {
+    if (plan.unloaded) return;
+    const before = snapshot ? Y.encodeStateVector(plan.doc) : undefined;
+    if (snapshot) updates = [snapshot, ...updates];
+    plan.doc.transact(() => {
+      for (const update of updates) {
+        try {
+          Y.applyUpdate(plan.doc, update, "server");
+        } catch (error) {
+          // As at load: an update that cannot be applied failed live on its own server too (its sender got 1007).
+          this.options.logger.warn(
+            { err: error, planId: plan.planId },
+            `skipped a stored update of ${plan.planId} that cannot be applied: ${(error as Error).message}`,
+          );
+        }
+      }
+    }, "server");
+    if (throughUpdateId > plan.throughUpdateId) plan.throughUpdateId = throughUpdateId;
+    for (const id of plan.appliedAhead) if (id <= plan.throughUpdateId) plan.appliedAhead.delete(id);
+    plan.updatesSinceSnapshot += updates.length;
+    // The rows as stored (an update waiting for one not here yet waits in every client too); after a snapshot (a
+    // compaction folded rows this server lacked), only what the document gained.
+    let relayed: Uint8Array;
+    try {
+      relayed = before
+        ? Y.encodeStateAsUpdate(plan.doc, before)
+        : updates.length === 1
+          ? updates[0]!
+          : Y.mergeUpdates(updates);
+    } catch {
+      relayed = Y.encodeStateAsUpdate(plan.doc);
+    }
+    if (updates.length === 0 || isEmptyUpdate(relayed)) return;
+    this.options.onApplied(plan, relayed, new Set());
+    plan.contentDirty = true;
+    this.scheduleContent(plan);
+  }
+
+  /** Moves throughUpdateId on when the ids after it were all stored (and applied) by this server. */
+  advanceOwn(plan: LoadedPlan, previousId: bigint, lastId: bigint, count: number): boolean {
+    if (plan.throughUpdateId !== previousId) return false;
+    let own = 0;
+    for (const id of plan.appliedAhead) if (id > previousId && id <= lastId) own++;
+    if (own !== count) return false;
+    plan.throughUpdateId = lastId;
+    for (const id of plan.appliedAhead) if (id <= lastId) plan.appliedAhead.delete(id);
+    return true;
   }
 
   /** Replaces the document's content with `content` as one new change (restore a version). */
@@ -223,8 +300,11 @@ export class PlanDocuments {
 
   private async compact(plan: LoadedPlan): Promise<void> {
     if (plan.updatesSinceSnapshot === 0) return;
+    // Only up to throughUpdateId: everything up to it is in the document, and a row another server stored above it
+    // (not applied here yet) stays (issue 19: "after both servers unloaded and compacted the plan, an edit was gone").
     const through = plan.throughUpdateId;
     const counted = plan.updatesSinceSnapshot;
+    // false: another server is compacting this plan right now; its snapshot does as well.
     await this.options.store.compact(plan.planId, Y.encodeStateAsUpdate(plan.doc), through);
     plan.updatesSinceSnapshot = Math.max(0, plan.updatesSinceSnapshot - counted);
   }

@@ -15,6 +15,16 @@ export interface StoredPlan {
   throughUpdateId: bigint;
 }
 
+/** What readSince found: a snapshot that folded rows the reader lacks, then later rows in id order. */
+export interface StoredSince {
+  snapshot?: { state: Uint8Array; throughUpdateId: bigint };
+  updates: { id: bigint; update: Uint8Array }[];
+}
+
+/** Advisory lock key spaces (two-int form), keyed by hashtext(plan id); see 20261202000100_plan_update_relay.sql. */
+const appendLockSpace = 1347174734;
+const compactLockSpace = 1347174723;
+
 interface PendingAppend {
   planId: string;
   update: Uint8Array;
@@ -120,13 +130,10 @@ export class PlanStore {
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, 2000);
         try {
+          // private.append_plan_updates: a per-plan lock (ids of a plan commit in order) and the NOTIFY the other
+          // servers relay from (cluster-relay.ts), in the INSERT's transaction.
           const result = await this.pool.query<{ id: string; access_epoch: string }>(
-            `with stored as (
-               insert into private.plan_updates (plan_id, "update")
-               select plan_id, update_bytes from unnest($1::uuid[], $2::bytea[]) with ordinality as u (plan_id, update_bytes, position)
-               order by position returning id
-             )
-             select stored.id, epoch.epoch as access_epoch from stored cross join private.plan_access_epoch epoch`,
+            "select id, access_epoch from private.append_plan_updates($1::uuid[], $2::bytea[])",
             [batch.map((item) => item.planId), batch.map((item) => Buffer.from(item.update))],
           );
           this.queue.splice(0, batch.length);
@@ -156,11 +163,86 @@ export class PlanStore {
     while (this.queue.length > 0 || this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  /** Folds every update up to `throughUpdateId` into one snapshot, in one transaction. */
-  async compact(planId: string, state: Uint8Array, throughUpdateId: bigint): Promise<void> {
+  /**
+   * Stores a plan's first update (its template) unless the plan already has one: with several servers, the first two
+   * opens of a plan would otherwise both write a template (the text twice). Resolves with its id, or undefined when
+   * another server wrote first (load again).
+   */
+  async appendFirst(planId: string, update: Uint8Array): Promise<bigint | undefined> {
     const client = await this.pool.connect();
     try {
       await client.query("begin");
+      await client.query(`select pg_advisory_xact_lock(${appendLockSpace}, hashtext($1::text))`, [planId]);
+      const existing = await client.query(
+        `select 1 from private.plan_updates where plan_id = $1
+         union all select 1 from private.plan_snapshots where plan_id = $1 limit 1`,
+        [planId],
+      );
+      let id: bigint | undefined;
+      if (existing.rows.length === 0) {
+        const stored = await client.query<{ id: string }>(
+          "select id from private.append_plan_updates(array[$1]::uuid[], array[$2]::bytea[])",
+          [planId, Buffer.from(update)],
+        );
+        id = BigInt(stored.rows[0]?.id ?? 0);
+      }
+      await client.query("commit");
+      return id;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * What other servers stored for a plan after `afterId`, in one consistent read: the snapshot when a compaction
+   * (here or elsewhere) folded rows past `afterId` away, then the rows after it and after `afterId`.
+   */
+  async readSince(planId: string, afterId: bigint): Promise<StoredSince> {
+    const result = await this.pool.query<{ id: string; bytes: Buffer; is_snapshot: boolean; access_epoch: string }>(
+      `select s.through_update_id as id, s.state as bytes, true as is_snapshot, e.epoch as access_epoch
+         from private.plan_snapshots s cross join private.plan_access_epoch e
+         where s.plan_id = $1 and s.through_update_id > $2
+       union all
+       select u.id, u."update", false, e.epoch from private.plan_updates u cross join private.plan_access_epoch e
+         where u.plan_id = $1 and u.id > $2
+       union all
+       select null, null, false, e.epoch from private.plan_access_epoch e
+       order by 3 desc, 1`,
+      [planId, afterId.toString()],
+    );
+    const epoch = BigInt(result.rows[0]?.access_epoch ?? 0);
+    if (epoch > this.accessEpoch) this.accessEpoch = epoch;
+    const snapshotRow = result.rows.find((row) => row.is_snapshot);
+    const since = snapshotRow ? BigInt(snapshotRow.id) : afterId;
+    return {
+      snapshot: snapshotRow ? { state: new Uint8Array(snapshotRow.bytes), throughUpdateId: since } : undefined,
+      updates: result.rows
+        .filter((row) => !row.is_snapshot && row.id !== null && BigInt(row.id) > since)
+        .map((row) => ({ id: BigInt(row.id), update: new Uint8Array(row.bytes) })),
+    };
+  }
+
+  /**
+   * Folds the plan's updates up to `throughUpdateId` into one snapshot, in one transaction: `state` must contain every
+   * update of the plan with an id up to it (later ones may be in it too: Yjs applies an update twice as once), and only
+   * those rows are deleted, so whatever another server stored meanwhile survives. One compactor per plan at a time,
+   * decided in the database; false when another one holds the plan (its snapshot is as good).
+   */
+  async compact(planId: string, state: Uint8Array, throughUpdateId: bigint): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin");
+      const lock = await client.query<{ locked: boolean }>(
+        `select pg_try_advisory_xact_lock(${compactLockSpace}, hashtext($1::text)) as locked`,
+        [planId],
+      );
+      if (!lock.rows[0]?.locked) {
+        await client.query("rollback");
+        return false;
+      }
       await client.query(
         `insert into private.plan_snapshots (plan_id, state, through_update_id) values ($1, $2, $3)
          on conflict (plan_id) do update set state = excluded.state, through_update_id = excluded.through_update_id,
@@ -173,6 +255,7 @@ export class PlanStore {
         throughUpdateId.toString(),
       ]);
       await client.query("commit");
+      return true;
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
       throw error;

@@ -23,6 +23,11 @@ async function signApiKey(role: "anon" | "service_role", jwtSecret: string): Pro
     .sign(new TextEncoder().encode(jwtSecret));
 }
 
+/** The secrets of an existing data directory (a second app server joining the stack), never creating them. */
+export async function readSecrets(dataDir: string): Promise<EmbeddedSecrets> {
+  return secretsSchema.parse(JSON.parse(await fs.readFile(path.join(dataDir, "secrets.json"), "utf8")));
+}
+
 /** Secrets are generated on the first start and kept in DATA_DIR, so keys and sessions survive restarts. */
 export async function loadOrCreateSecrets(dataDir: string): Promise<EmbeddedSecrets> {
   const file = path.join(dataDir, "secrets.json");

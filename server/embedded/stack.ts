@@ -16,6 +16,7 @@ import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
 import { startPostgrestOnFreePorts, type Postgrest } from "./postgrest.js";
 import { isProcessAlive, processName, waitForExit } from "./processes.js";
 import { loadOrCreateSecrets } from "./secrets.js";
+import { removeStackDescriptor } from "./stack-descriptor.js";
 import { StartupError } from "./startup-error.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
@@ -102,6 +103,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     await postgrest?.stop();
     await pool?.end().catch(() => undefined);
     await postgres.stop();
+    await removeStackDescriptor(env.DATA_DIR);
     await fs.rm(path.join(env.DATA_DIR, "postgrest.pid"), { force: true });
     await fs.rm(path.join(env.DATA_DIR, "server.pid"), { force: true });
   };

@@ -8,7 +8,9 @@
  *   2. the highest sustained update rate into one document with p99 latency < 50 ms;
  *   3. updates a remote client had received but that are missing after SIGKILL and restart;
  *   4. time for a fresh client to load a plan with 10,000 and 100,000 stored updates;
- *   5. server memory per open document, and after opening and closing 10,000 documents.
+ *   5. server memory per open document, and after opening and closing 10,000 documents;
+ *   6. ours only, two app servers on one database (issue 19): latency to a person on the other server beside one on
+ *      the same server (same edits), and the sustained rate with writers and observers on both servers.
  * Prints tables with ours/peer ratios, then all results as JSON. Everything on loopback; bounded; cleans up.
  * BENCH_SCALE=0.1 shrinks the counts for a quick try.
  */
@@ -20,7 +22,8 @@ import pg from "pg";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { planDocumentName } from "../../app/lib/collab-protocol";
-import { readSecrets, startServer, type RunningServer } from "../support/server-process";
+import { projectRoot, readSecrets, startServer, type RunningServer } from "../support/server-process";
+import { measureAcrossServers, type ClusterBenchResult } from "./collab/cluster";
 import { openClient, type BenchClient, type ServerKind, type Target } from "./collab/clients";
 import {
   benchApplicantEmail,
@@ -291,6 +294,7 @@ try {
     ramp: 1,
     kill: KILL_TRIALS,
     history: HISTORY_SIZES.length,
+    cluster: 2,
   };
   const setupStarted = performance.now();
   const template = templateUpdate();
@@ -312,6 +316,7 @@ try {
     ramp: take(1)[0]!,
     kill: take(needed.kill),
     history: take(needed.history),
+    cluster: take(needed.cluster),
   };
   const templated = allPlans.filter((plan) => !plans.history.includes(plan));
   await withDb(async (db) => {
@@ -567,6 +572,35 @@ try {
     };
   }
   results.ramp = ramp;
+
+  // 6. two of our servers on one database (issue 19) --------------------------------------------------------------
+  // The second joins the running stack as `npm run serve` does.
+  const second = await startServer({
+    entry: path.join(projectRoot, "scripts", "serve.ts"),
+    dataDir,
+    env: { LOG_LEVEL: "error" },
+  });
+  track(second.child);
+  let acrossServers: ClusterBenchResult;
+  try {
+    acrossServers = await measureAcrossServers({
+      ports: [ours!.port, second.port],
+      token,
+      plans: { latency: plans.cluster[0]!, ramp: plans.cluster[1]! },
+      seed: template,
+      edits: EDITS,
+      editRate: EDIT_RATE,
+      rampRates: RAMP_RATES,
+      rampStepSeconds: RAMP_STEP_SECONDS,
+      rampMinSamples: RAMP_MIN_SAMPLES,
+      rampWriters: RAMP_WRITERS,
+      p99LimitMs: RAMP_P99_LIMIT_MS,
+      log: (line) => console.log(line),
+    });
+  } finally {
+    await second.stop();
+  }
+  results.acrossServers = acrossServers;
 
   // 4. loading long histories --------------------------------------------------------------------------------------
   const load: Record<string, Record<string, unknown>> = {};
@@ -834,6 +868,32 @@ try {
         entry.observed ? `${((entry.lost / entry.observed) * 100).toFixed(1)}%` : null,
       ];
     }),
+  );
+
+  printTable(
+    `6. Two of our servers on one database: edit-to-remote latency, ms (${EDITS} edits at ${EDIT_RATE}/s by one person on server A, each measured at a person on A and at one on B; goal: p99 on B within 10 ms of A), and the sustained rate (${RAMP_WRITERS} writers alternating A/B, an observer on each)`,
+    ["measure", "same server", "other server", "difference"],
+    [
+      [
+        "p50 ms",
+        acrossServers.latency.sameServer.p50,
+        acrossServers.latency.otherServer.p50,
+        round((acrossServers.latency.otherServer.p50 ?? NaN) - (acrossServers.latency.sameServer.p50 ?? NaN)),
+      ],
+      [
+        "p99 ms",
+        acrossServers.latency.sameServer.p99,
+        acrossServers.latency.otherServer.p99,
+        acrossServers.latency.p99DifferenceMs,
+      ],
+      ["missing", acrossServers.latency.sameServer.missing, acrossServers.latency.otherServer.missing, null],
+      [
+        "max passing rate/s",
+        get<Ramp>(ramp, "ours").maxPassingRate,
+        acrossServers.ramp.maxPassingRate,
+        `steps: ${acrossServers.ramp.steps.map((step) => `${step.rate}: ${step.p50}/${step.p99}${step.missing ? ` (${step.missing} late)` : ""}`).join(", ")}`,
+      ],
+    ],
   );
 
   type Load = { coldMs: number | null; warmMs: number; firstLoadUncompactedMs?: number };

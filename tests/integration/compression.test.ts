@@ -110,6 +110,17 @@ describe("compressed responses", () => {
     }
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+
+    // What Chromium sends: br is listed after gzip with the same weight, and still wins (the smaller file). A client
+    // that prefers gzip by weight gets gzip.
+    const chromium = await get(script!, "gzip, deflate, br, zstd");
+    expect(chromium.headers["content-encoding"]).toBe("br");
+    expect(zlib.brotliDecompressSync(chromium.raw).equals(plain.raw)).toBe(true);
+    const gzipPreferred = await get(script!, "br;q=0.5, gzip");
+    expect(gzipPreferred.headers["content-encoding"]).toBe("gzip");
+    const refused = await get(script!, "br;q=0, gzip;q=0");
+    expect(refused.headers["content-encoding"]).toBeUndefined();
+    expect(refused.raw.equals(plain.raw)).toBe(true);
   });
 });
 

@@ -89,6 +89,8 @@ export interface PlanClientOptions {
   connect?: boolean;
   reconnect?: boolean;
   network?: Network;
+  /** The WebSocket class the provider uses (e.g. one that picks a live server, as a load balancer would). */
+  webSocket?: typeof WebSocket;
 }
 
 /** A real y-websocket provider connected as a person would connect from the editor. */
@@ -97,7 +99,7 @@ export function openPlanClient(options: PlanClientOptions): PlanClient {
   const headers: Record<string, string> = { origin: options.origin ?? options.baseUrl };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const provider = new WebsocketProvider(collabUrl(options.baseUrl), planDocumentName(options.planId), doc, {
-    WebSocketPolyfill: webSocketWith(headers, options.network) as never,
+    WebSocketPolyfill: (options.webSocket ?? webSocketWith(headers, options.network)) as never,
     disableBc: true,
     connect: options.connect ?? true,
     maxBackoffTime: 200,

@@ -20,6 +20,8 @@ export interface RunningServer {
 /** Starts the real server (the production build, as `npm start` runs it) and waits until /healthz says ok. */
 export async function startServer(options: {
   dataDir: string;
+  /** The script to run: server/index.ts (as `npm start`) by default; scripts/serve.ts is `npm run serve`. */
+  entry?: string;
   port?: number;
   pgPort?: number;
   env?: Record<string, string>;
@@ -27,20 +29,24 @@ export async function startServer(options: {
 }): Promise<RunningServer> {
   const port = options.port ?? (await findFreePort());
   const pgPort = options.pgPort ?? (await findFreePort());
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server", "index.ts")], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      DATA_DIR: options.dataDir,
-      PORT: String(port),
-      PG_PORT: String(pgPort),
-      LOG_LEVEL: "info",
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", options.entry ?? path.join(projectRoot, "server", "index.ts")],
+    {
+      cwd: projectRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        DATA_DIR: options.dataDir,
+        PORT: String(port),
+        PG_PORT: String(pgPort),
+        LOG_LEVEL: "info",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
