@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  useRevalidator,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -21,6 +22,7 @@ import { useRequestLanguage } from "~/i18n/request-language";
 import { hasTranslation, i18nFor, loadTranslation, translationUrl } from "~/i18n/translations";
 import { getAppEnv } from "~/lib/env.server";
 import { inlineStylesheetId, useInlineStylesheet } from "~/lib/inline-stylesheet";
+import { TIME_ZONE_COOKIE, timeZoneFromCookie, timeZoneSchema } from "~/lib/datetime";
 import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
@@ -44,7 +46,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         unread,
       }
     : null;
-  return data({ language, user, embedded: getAppEnv().APP_MODE === "embedded" }, { headers: session.headers });
+  const timeZone = timeZoneFromCookie(request.headers.get("cookie"));
+  return data(
+    { language, user, timeZone, embedded: getAppEnv().APP_MODE === "embedded" },
+    { headers: session.headers },
+  );
 }
 
 export function useRootData() {
@@ -133,6 +139,26 @@ function useShownLanguage(wanted: LanguageCode): LanguageCode {
   return ready ? wanted : shown;
 }
 
+/**
+ * The reader's time zone reaches the server as a cookie, set before anything renders (issue 17). The server formats
+ * every moment in the zone the cookie names (UTC without one) and hydration uses the same zone; when the browser's
+ * zone differs from the one the page was rendered with (a first visit), the loaders run again with the cookie.
+ */
+const timeZoneScript = `(function(){try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var c="${TIME_ZONE_COOKIE}="+encodeURIComponent(z);if(z&&(";"+document.cookie.replace(/ /g,"")+";").indexOf(";"+c+";")<0)document.cookie=c+"; path=/; max-age=31536000; samesite=lax"}catch(e){}})()`;
+
+function TimeZoneSync({ rendered }: { rendered: string | undefined }) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (rendered === undefined || zone === rendered || !timeZoneSchema.safeParse(zone).success) return;
+    if (!document.cookie.includes(`${TIME_ZONE_COOKIE}=`)) return;
+    revalidator.revalidate();
+    // Once per zone the page was rendered with: a revalidation that still renders UTC (cookies off) stops here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rendered]);
+  return null;
+}
+
 function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const requestLanguage = useRequestLanguage();
@@ -146,6 +172,7 @@ function Document({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: timeZoneScript }} />
         <Meta />
         {/* The page's strings: fetched by entry.client.tsx before hydrating, so start fetching them at once. */}
         <link rel="preload" href={translationUrl(language)} as="fetch" crossOrigin="anonymous" />
@@ -186,7 +213,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />;
+  const root = useRootData();
+  return (
+    <>
+      <TimeZoneSync rendered={root?.timeZone} />
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

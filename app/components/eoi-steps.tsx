@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { ChoiceGroup, SelectField, TextArea } from "~/components/fields";
+import { ChoiceGroup, SelectField, TextArea, TableScroll } from "~/components/fields";
 import { TextField } from "~/components/text-field";
 import { centreScopes } from "~/lib/enums";
 import type { FieldErrors } from "~/lib/forms";
@@ -132,27 +132,29 @@ export function ProposalStep({ eoi, reference, values, errors }: StepProps) {
       <aside className="panel guidance" aria-labelledby="guidance-title">
         <h2 id="guidance-title">{t("eoiForm.guidanceTitle")}</h2>
         <p>{t("eoiForm.guidanceIntro")}</p>
-        <table className="table table--compact">
-          <caption className="visually-hidden">{t("eoiForm.guidanceTitle")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("eoiForm.guidanceType")}</th>
-              <th scope="col">{t("eoiForm.guidanceOwnership")}</th>
-              <th scope="col">{t("eoiForm.guidanceScope")}</th>
-              <th scope="col">{t("eoiForm.guidanceResources")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {reference.centreTypes.map((type) => (
-              <tr key={type.code}>
-                <th scope="row">{type.label}</th>
-                <td>{type.ownership}</td>
-                <td>{type.scopes.map((scope) => t(`scopes.${scope}`)).join(", ")}</td>
-                <td>{type.resources}</td>
+        <TableScroll label={t("eoiForm.guidanceTitle")}>
+          <table className="table table--compact">
+            <caption className="visually-hidden">{t("eoiForm.guidanceTitle")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("eoiForm.guidanceType")}</th>
+                <th scope="col">{t("eoiForm.guidanceOwnership")}</th>
+                <th scope="col">{t("eoiForm.guidanceScope")}</th>
+                <th scope="col">{t("eoiForm.guidanceResources")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {reference.centreTypes.map((type) => (
+                <tr key={type.code}>
+                  <th scope="row">{type.label}</th>
+                  <td>{type.ownership}</td>
+                  <td>{type.scopes.map((scope) => t(`scopes.${scope}`)).join(", ")}</td>
+                  <td>{type.resources}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </aside>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { LocalTime } from "~/components/fields";
 import type { EoiDetail } from "~/models/eois.server";
 import type { ReferenceData } from "~/models/reference.server";
 
@@ -99,13 +100,12 @@ export function Timeline({
 }: {
   entries: { id: number; occurred_at: string; action: string; to_state: string | null; reason: string | null }[];
 }) {
-  const { t, i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const { t } = useTranslation();
   return (
     <ol className="timeline">
       {entries.map((entry) => (
         <li key={entry.id}>
-          <time dateTime={entry.occurred_at}>{format.format(new Date(entry.occurred_at))} UTC</time>{" "}
+          <LocalTime iso={entry.occurred_at} />{" "}
           <strong>{t(`timeline.${entry.action}`, { defaultValue: entry.action })}</strong>
           {entry.reason ? <p className="prewrap">{entry.reason}</p> : null}
         </li>

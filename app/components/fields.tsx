@@ -1,6 +1,8 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { formatDateTime } from "~/lib/datetime";
 import type { FieldError } from "~/lib/forms";
+import { useTimeZone } from "~/lib/use-time-zone";
 
 interface BaseProps {
   name: string;
@@ -154,48 +156,13 @@ export function ChoiceGroup({
 }
 
 /**
- * A moment shown in the reader's own time zone. The server does not know that zone, so it renders UTC; the
- * browser re-renders it locally after hydration (and says which zone it used).
+ * A moment shown in the reader's own time zone, with the zone named (issue 17). The zone is the root loader's (from
+ * the browser's cookie), so the server and hydration format it the same way; `formatDateTime` is the one formatter.
  */
-const noSubscription = () => () => undefined;
-const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-const serverTimeZone = () => "UTC";
-
-/**
- * One formatter per language, zone and style: building an Intl.DateTimeFormat costs about half a millisecond, and the
- * validation queue renders dozens of times per page (issue 14: 16 ms of every queue render went here).
- */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-function dateTimeFormat(language: string, zone: string, withZone: boolean): Intl.DateTimeFormat {
-  const key = `${language}|${zone}|${withZone}`;
-  let format = dateTimeFormats.get(key);
-  if (!format) {
-    // dateStyle/timeStyle cannot be combined with timeZoneName, so the parts are spelled out.
-    format = new Intl.DateTimeFormat(language, {
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZone: zone,
-      timeZoneName: withZone ? "short" : undefined,
-    });
-    // Bounded all the same: six languages, a few time zones, two styles.
-    if (dateTimeFormats.size < 100) dateTimeFormats.set(key, format);
-  }
-  return format;
-}
-
-export function LocalTime({ iso, withZone = true }: { iso: string; withZone?: boolean }) {
+export function LocalTime({ iso }: { iso: string }) {
   const { i18n } = useTranslation();
-  // The server renders UTC; after hydration React re-renders with the browser's zone, without a mismatch warning.
-  const zone = useSyncExternalStore(noSubscription, browserTimeZone, serverTimeZone);
-  const text = dateTimeFormat(i18n.language, zone, withZone).format(new Date(iso));
-  return (
-    <time dateTime={iso} suppressHydrationWarning>
-      {text}
-    </time>
-  );
+  const zone = useTimeZone();
+  return <time dateTime={iso}>{formatDateTime(iso, i18n.language, zone)}</time>;
 }
 
 /** "3 days, 4 hours left" in the reader's language, updated each minute. */
@@ -217,4 +184,16 @@ export function TimeLeft({ until }: { until: string }) {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation();
   return <span className={`status status--${status}`}>{t(`status.${status}`)}</span>;
+}
+
+/**
+ * A table that scrolls sideways within itself on a narrow screen, never the page (issue 17: 390 px phones). It can
+ * take the keyboard focus, so a keyboard user can scroll it too.
+ */
+export function TableScroll({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
 }

@@ -1216,6 +1216,10 @@ export type Database = {
         Args: { eoi: string; reasons: string; checklist?: Json; notes_to_applicant?: string };
         Returns: undefined;
       };
+      eoi_people: {
+        Args: { eoi: string };
+        Returns: { id: string; name: string }[];
+      };
       extend_call_deadline: {
         Args: { call: string; new_closes_at: string; organisation?: string; reason?: string };
         Returns: undefined;

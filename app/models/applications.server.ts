@@ -1,7 +1,7 @@
 import type { CollabControl } from "~/load-context";
 import { callRpc, type RpcFailure } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
-import type { ApplicationForm, VoteChoice } from "~/validation/applications";
+import type { ApplicationForm, ApplicationListFilters, VoteChoice } from "~/validation/applications";
 import { checkRead, databaseError } from "~/lib/db-read.server";
 
 const applicationDetail = `id, eoi_id, organisation_id, status, centre_name, centre_type, scope, capabilities, governance,
@@ -76,10 +76,19 @@ export async function listOrganisationApplications(supabase: SupabaseServerClien
   return data;
 }
 
-/** BDT's list of every application, optionally in one state. */
-export async function listAllApplications(supabase: SupabaseServerClient, status?: string) {
-  let query = supabase.from("centre_applications").select(listColumns);
-  if (status) query = query.eq("status", status as never);
+/** BDT's list of every application, optionally in one state, or only those whose BDT review `userId` started. */
+export async function listAllApplications(
+  supabase: SupabaseServerClient,
+  filters: ApplicationListFilters,
+  userId: string,
+) {
+  let query = filters.reviewer
+    ? supabase
+        .from("centre_applications")
+        .select(`${listColumns}, bdt:application_bdt_reviews!inner(reviewer_id)`)
+        .eq("bdt.reviewer_id", userId)
+    : supabase.from("centre_applications").select(listColumns);
+  if (filters.status) query = query.eq("status", filters.status);
   const { data, error } = await query.order("updated_at", { ascending: false }).limit(200);
   if (error) throw databaseError("applications", error);
   return data;

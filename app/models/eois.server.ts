@@ -13,7 +13,7 @@ export type EoiUpdate = Database["public"]["Tables"]["eois"]["Update"];
 const eoiDetail = `*, organisation:organisations(id, name, kind, country_code, website),
   call:calls(id, title, opens_at, closes_at, status, allowed_centre_types),
   validation:eoi_validations(recommended_centre_type, recommended_scope, recommended_capabilities, reasons,
-    notes_to_applicant, checklist),
+    notes_to_applicant, checklist, validated_by, updated_at),
   clarifications:eoi_clarifications(id, question, asked_at, answer, answered_at),
   attachments(id, file_name, content_type, size_bytes, created_at)`;
 

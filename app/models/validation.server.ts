@@ -105,3 +105,10 @@ export async function addInternalNote(supabase: SupabaseServerClient, eoi: strin
   const { error } = await supabase.from("eoi_internal_notes").insert({ eoi_id: eoi, body });
   return { error: error ? { code: error.hint ?? error.code } : null };
 }
+
+/** Names of the BDT staff who acted on an EoI (its validator, its notes' authors), for BDT only (migration 000600). */
+export async function listEoiPeople(supabase: SupabaseServerClient, eoi: string) {
+  const { data, error } = await callRpc(supabase, "eoi_people", { eoi });
+  if (error) throw databaseError("eoi people", error);
+  return data ?? [];
+}

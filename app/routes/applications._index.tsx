@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
+import { LocalTime, SelectField, StatusBadge, TableScroll } from "~/components/fields";
 import { RevisionCycle } from "~/components/application-summary";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
   const filters = applicationListSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const applications = isBdt
-    ? await listAllApplications(supabase, filters.status)
+    ? await listAllApplications(supabase, filters, user.id)
     : await listOrganisationApplications(
         supabase,
         (await listMyOrganisations(supabase, user.id)).map((org) => org.id),
@@ -44,6 +44,16 @@ export default function Applications() {
             defaultValue={filters.status}
             options={applicationStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
           />
+          <div className="field field--checkbox">
+            <input
+              id="filter-reviewer"
+              name="reviewer"
+              type="checkbox"
+              value="me"
+              defaultChecked={filters.reviewer === "me"}
+            />
+            <label htmlFor="filter-reviewer">{t("applications.reviewedByMe")}</label>
+          </div>
           <div className="actions">
             <button type="submit" className="button">
               {t("applications.applyFilter")}
@@ -54,37 +64,39 @@ export default function Applications() {
       {applications.length === 0 ? (
         <p>{isBdt ? t("applications.noneBdt") : t("applications.none")}</p>
       ) : (
-        <table className="table">
-          <caption className="visually-hidden">{t("applications.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("applications.centre")}</th>
-              <th scope="col">{t("applications.institution")}</th>
-              <th scope="col">{t("applications.status")}</th>
-              <th scope="col">{t("revision.column")}</th>
-              <th scope="col">{t("applications.updated")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {applications.map((application) => (
-              <tr key={application.id}>
-                <td>
-                  <Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link>
-                </td>
-                <td>{application.organisation?.name}</td>
-                <td>
-                  <StatusBadge status={application.status} />
-                </td>
-                <td>
-                  <RevisionCycle cycle={application.revision_cycle} />
-                </td>
-                <td>
-                  <LocalTime iso={application.updated_at} withZone={false} />
-                </td>
+        <TableScroll label={t("applications.title")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("applications.title")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("applications.centre")}</th>
+                <th scope="col">{t("applications.institution")}</th>
+                <th scope="col">{t("applications.status")}</th>
+                <th scope="col">{t("revision.column")}</th>
+                <th scope="col">{t("applications.updated")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {applications.map((application) => (
+                <tr key={application.id}>
+                  <td>
+                    <Link to={`/applications/${application.id}`}>{application.centre_name || t("eois.untitled")}</Link>
+                  </td>
+                  <td>{application.organisation?.name}</td>
+                  <td>
+                    <StatusBadge status={application.status} />
+                  </td>
+                  <td>
+                    <RevisionCycle cycle={application.revision_cycle} />
+                  </td>
+                  <td>
+                    <LocalTime iso={application.updated_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ChoiceGroup, LocalTime, StatusBadge } from "~/components/fields";
+import { ChoiceGroup, LocalTime, StatusBadge, TableScroll } from "~/components/fields";
 import { FormAlert } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { formValues, parseForm, type FieldError, type FieldErrors } from "~/lib/forms";
@@ -52,33 +52,35 @@ export default function Board() {
         {reviews.length === 0 ? (
           <p>{t("board.noReviews")}</p>
         ) : (
-          <table className="table">
-            <caption className="visually-hidden">{t("board.reviews")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("board.reviewTitle")}</th>
-                <th scope="col">{t("board.status")}</th>
-                <th scope="col">{t("board.closesAt")}</th>
-                <th scope="col">{t("board.packetCount")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reviews.map((review) => (
-                <tr key={review.id}>
-                  <td>
-                    <Link to={`/board/reviews/${review.id}`}>{review.title}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={`review_${review.status}`} />
-                  </td>
-                  <td>
-                    <LocalTime iso={review.closes_at} withZone={false} />
-                  </td>
-                  <td>{review.packetCount}</td>
+          <TableScroll label={t("board.title")}>
+            <table className="table">
+              <caption className="visually-hidden">{t("board.reviews")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("board.reviewTitle")}</th>
+                  <th scope="col">{t("board.status")}</th>
+                  <th scope="col">{t("board.closesAt")}</th>
+                  <th scope="col">{t("board.packetCount")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {reviews.map((review) => (
+                  <tr key={review.id}>
+                    <td>
+                      <Link to={`/board/reviews/${review.id}`}>{review.title}</Link>
+                    </td>
+                    <td>
+                      <StatusBadge status={`review_${review.status}`} />
+                    </td>
+                    <td>
+                      <LocalTime iso={review.closes_at} />
+                    </td>
+                    <td>{review.packetCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
       {isChair ? (

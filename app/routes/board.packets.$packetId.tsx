@@ -311,7 +311,7 @@ export default function BoardPacket() {
                 <p>
                   <strong>{t("board.yourVote")}</strong> {t(`board.choices.${content.myVote.choice}`)}{" "}
                   <span className="muted">
-                    (<LocalTime iso={content.myVote.updated_at} withZone={false} />)
+                    (<LocalTime iso={content.myVote.updated_at} />)
                   </span>
                   <br />
                   <span className="prewrap">{content.myVote.reason}</span>
@@ -371,7 +371,7 @@ export default function BoardPacket() {
                       <p>
                         <strong>{comment.author}</strong>{" "}
                         <span className="muted">
-                          <LocalTime iso={comment.created_at} withZone={false} />
+                          <LocalTime iso={comment.created_at} />
                         </span>
                       </p>
                       <p className="prewrap">{comment.body}</p>

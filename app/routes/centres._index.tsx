@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SelectField } from "~/components/fields";
+import { SelectField, TableScroll } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
 import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
@@ -84,7 +84,7 @@ export default function Centres() {
       {centres.length === 0 ? (
         <p>{filtered ? t("centres.noneMatch") : t("centres.none")}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll label={t("centres.title")}>
           <table className="table">
             <caption className="visually-hidden">{t("centres.title")}</caption>
             <thead>
@@ -114,7 +114,7 @@ export default function Centres() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { LocalTime } from "~/components/fields";
 import { requireMailViewer } from "~/lib/dev-mail.server";
 import { pageTitle } from "~/lib/meta";
 import { notFound, parseParams } from "~/lib/form-data.server";
@@ -48,7 +49,7 @@ export default function MailMessage() {
         <dd>{mail.toEmail}</dd>
         <dt>{t("devMail.sentAt")}</dt>
         <dd>
-          <time dateTime={mail.createdAt}>{mail.createdAt}</time>
+          <LocalTime iso={mail.createdAt} />
         </dd>
       </dl>
       <MailBody text={mail.textBody} />

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { LocalTime, TableScroll } from "~/components/fields";
 import { requireMailViewer } from "~/lib/dev-mail.server";
 import { pageTitle } from "~/lib/meta";
 
@@ -14,8 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function MailViewer() {
   const { mails } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "medium" });
+  const { t } = useTranslation();
   return (
     <div className="page">
       <h1>{t("devMail.title")}</h1>
@@ -23,28 +23,30 @@ export default function MailViewer() {
       {mails.length === 0 ? (
         <p>{t("devMail.empty")}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t("devMail.sentAt")}</th>
-              <th scope="col">{t("devMail.to")}</th>
-              <th scope="col">{t("devMail.subject")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mails.map((mail) => (
-              <tr key={mail.id}>
-                <td>
-                  <time dateTime={mail.createdAt}>{format.format(new Date(mail.createdAt))}</time>
-                </td>
-                <td>{mail.toEmail}</td>
-                <td>
-                  <Link to={`/dev/mail/${mail.id}`}>{mail.subject}</Link>
-                </td>
+        <TableScroll label={t("devMail.title")}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t("devMail.sentAt")}</th>
+                <th scope="col">{t("devMail.to")}</th>
+                <th scope="col">{t("devMail.subject")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {mails.map((mail) => (
+                <tr key={mail.id}>
+                  <td>
+                    <LocalTime iso={mail.createdAt} />
+                  </td>
+                  <td>{mail.toEmail}</td>
+                  <td>
+                    <Link to={`/dev/mail/${mail.id}`}>{mail.subject}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );

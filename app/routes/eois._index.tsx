@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LocalTime, StatusBadge } from "~/components/fields";
+import { LocalTime, StatusBadge, TableScroll } from "~/components/fields";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listOrganisationEois } from "~/models/eois.server";
@@ -49,32 +49,34 @@ export default function MyEois() {
       {eois.length === 0 ? (
         <p>{t("eois.none")}</p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t("eois.centre")}</th>
-              <th scope="col">{t("eois.call")}</th>
-              <th scope="col">{t("eois.status")}</th>
-              <th scope="col">{t("eois.updated")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {eois.map((eoi) => (
-              <tr key={eoi.id}>
-                <td>
-                  <Link to={`/eois/${eoi.id}`}>{eoi.centre_name || t("eois.untitled")}</Link>
-                </td>
-                <td>{eoi.call?.title}</td>
-                <td>
-                  <StatusBadge status={eoi.status} />
-                </td>
-                <td>
-                  <LocalTime iso={eoi.updated_at} withZone={false} />
-                </td>
+        <TableScroll label={t("eois.title")}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t("eois.centre")}</th>
+                <th scope="col">{t("eois.call")}</th>
+                <th scope="col">{t("eois.status")}</th>
+                <th scope="col">{t("eois.updated")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {eois.map((eoi) => (
+                <tr key={eoi.id}>
+                  <td>
+                    <Link to={`/eois/${eoi.id}`}>{eoi.centre_name || t("eois.untitled")}</Link>
+                  </td>
+                  <td>{eoi.call?.title}</td>
+                  <td>
+                    <StatusBadge status={eoi.status} />
+                  </td>
+                  <td>
+                    <LocalTime iso={eoi.updated_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </div>
   );

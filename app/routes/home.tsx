@@ -1,8 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RolePart } from "~/components/home-todo";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
+import { loadHomeTodo } from "~/models/home.server";
 import { getOwnProfile, listOwnRoles } from "~/models/profile.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.title");
@@ -10,12 +12,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home.titl
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, user, headers } = await requireUser(request, context);
   const [profile, roles] = await Promise.all([getOwnProfile(supabase, user.id), listOwnRoles(supabase)]);
-  return data({ name: profile?.display_name || user.email || "", roles }, { headers });
+  const todo = await loadHomeTodo(supabase, user.id, roles);
+  return data({ name: profile?.display_name || user.email || "", roles, todo }, { headers });
 }
 
-/** One panel per role the person holds, in a fixed order, so a person with several roles sees each of them. */
+/** One to-do part per role the person holds, in a fixed order, so a person with several roles sees each of them. */
 export default function Home() {
-  const { name, roles } = useLoaderData<typeof loader>();
+  const { name, roles, todo } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="page">
@@ -38,8 +41,7 @@ export default function Home() {
         {roles.map((role) => (
           <section key={role} className="panel" aria-labelledby={`panel-${role}`} data-role={role}>
             <h2 id={`panel-${role}`}>{t(`home.panels.${role}.title`)}</h2>
-            <p>{t(`home.panels.${role}.body`)}</p>
-            <p className="panel__empty">{t(`home.panels.${role}.empty`)}</p>
+            <RolePart role={role} todo={todo} />
           </section>
         ))}
       </div>

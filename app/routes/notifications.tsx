@@ -47,7 +47,7 @@ export default function Notifications() {
                 {t(`notifications.kinds.${item.kind}`, { defaultValue: t("notifications.generic") })}
               </Link>{" "}
               <span className="muted">
-                <LocalTime iso={item.created_at} withZone={false} />
+                <LocalTime iso={item.created_at} />
               </span>
               {item.read_at ? null : <span className="visually-hidden"> ({t("notifications.unread")})</span>}
             </li>

@@ -94,7 +94,7 @@ export default function OrganisationPage() {
             <ul>
               {pending.map((invitation) => (
                 <li key={invitation.email}>
-                  {invitation.email} · <LocalTime iso={invitation.invited_at} withZone={false} />
+                  {invitation.email} · <LocalTime iso={invitation.invited_at} />
                 </li>
               ))}
             </ul>

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { isConfirmed } from "~/lib/confirmation";
-import { SelectField } from "~/components/fields";
+import { SelectField, TableScroll } from "~/components/fields";
 import { TextField } from "~/components/text-field";
 import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
@@ -119,99 +119,101 @@ export default function People() {
           </div>
         </Form>
       </section>
-      <table className="table">
-        <caption className="visually-hidden">{t("people.title")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("people.name")}</th>
-            <th scope="col">{t("fields.email")}</th>
-            <th scope="col">{t("people.roles")}</th>
-            <th scope="col">{t("people.account")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {people.map((person) => (
-            <tr key={person.id}>
-              <td>{person.display_name || "—"}</td>
-              <td>{person.email}</td>
-              <td>
-                <ul className="role-list">
-                  {person.roles.map((held) => (
-                    <li key={held}>
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="revoke" />
-                        <input type="hidden" name="person" value={person.id} />
-                        <input type="hidden" name="role" value={held} />
-                        <span className="role-badge">{t(`home.roles.${held}`)}</span>{" "}
+      <TableScroll label={t("people.title")}>
+        <table className="table">
+          <caption className="visually-hidden">{t("people.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("people.name")}</th>
+              <th scope="col">{t("fields.email")}</th>
+              <th scope="col">{t("people.roles")}</th>
+              <th scope="col">{t("people.account")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {people.map((person) => (
+              <tr key={person.id}>
+                <td>{person.display_name || "—"}</td>
+                <td>{person.email}</td>
+                <td>
+                  <ul className="role-list">
+                    {person.roles.map((held) => (
+                      <li key={held}>
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="intent" value="revoke" />
+                          <input type="hidden" name="person" value={person.id} />
+                          <input type="hidden" name="role" value={held} />
+                          <span className="role-badge">{t(`home.roles.${held}`)}</span>{" "}
+                          <button
+                            type="submit"
+                            className="button button--small button--secondary"
+                            aria-label={t("people.revokeLabel", {
+                              role: t(`home.roles.${held}`),
+                              name: person.display_name || person.email,
+                            })}
+                          >
+                            {t("people.revoke")}
+                          </button>
+                        </Form>
+                      </li>
+                    ))}
+                  </ul>
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="grant" />
+                    <input type="hidden" name="person" value={person.id} />
+                    <label className="visually-hidden" htmlFor={`grant-${person.id}`}>
+                      {t("people.grantLabel", { name: person.display_name || person.email })}
+                    </label>
+                    <select id={`grant-${person.id}`} name="role" defaultValue="">
+                      <option value="">{t("people.addRole")}</option>
+                      {appRoles
+                        .filter((code) => !person.roles.includes(code))
+                        .map((code) => (
+                          <option key={code} value={code}>
+                            {t(`home.roles.${code}`)}
+                          </option>
+                        ))}
+                    </select>{" "}
+                    <button type="submit" className="button button--small">
+                      {t("people.grant")}
+                    </button>
+                  </Form>
+                </td>
+                <td>
+                  {person.active ? t("people.active") : t("people.inactive")}
+                  {person.invited ? <> · {t("people.invitedLabel")}</> : null}
+                  {person.id !== me ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value={person.active ? "deactivate" : "reactivate"} />
+                      <input type="hidden" name="person" value={person.id} />
+                      {person.active ? (
+                        <ConfirmSubmit
+                          className="button button--small button--danger"
+                          label={t("people.deactivate")}
+                          ariaLabel={t("people.deactivateLabel", { name: person.display_name || person.email })}
+                          title={t("people.confirmDeactivateTitle", { name: person.display_name || person.email })}
+                          confirmLabel={t("people.deactivate")}
+                          danger
+                        >
+                          <p>{t("people.confirmDeactivateBody")}</p>
+                        </ConfirmSubmit>
+                      ) : (
                         <button
                           type="submit"
-                          className="button button--small button--secondary"
-                          aria-label={t("people.revokeLabel", {
-                            role: t(`home.roles.${held}`),
-                            name: person.display_name || person.email,
-                          })}
+                          className="button button--small"
+                          aria-label={t("people.reactivateLabel", { name: person.display_name || person.email })}
                         >
-                          {t("people.revoke")}
+                          {t("people.reactivate")}
                         </button>
-                      </Form>
-                    </li>
-                  ))}
-                </ul>
-                <Form method="post" className="inline-form">
-                  <input type="hidden" name="intent" value="grant" />
-                  <input type="hidden" name="person" value={person.id} />
-                  <label className="visually-hidden" htmlFor={`grant-${person.id}`}>
-                    {t("people.grantLabel", { name: person.display_name || person.email })}
-                  </label>
-                  <select id={`grant-${person.id}`} name="role" defaultValue="">
-                    <option value="">{t("people.addRole")}</option>
-                    {appRoles
-                      .filter((code) => !person.roles.includes(code))
-                      .map((code) => (
-                        <option key={code} value={code}>
-                          {t(`home.roles.${code}`)}
-                        </option>
-                      ))}
-                  </select>{" "}
-                  <button type="submit" className="button button--small">
-                    {t("people.grant")}
-                  </button>
-                </Form>
-              </td>
-              <td>
-                {person.active ? t("people.active") : t("people.inactive")}
-                {person.invited ? <> · {t("people.invitedLabel")}</> : null}
-                {person.id !== me ? (
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="intent" value={person.active ? "deactivate" : "reactivate"} />
-                    <input type="hidden" name="person" value={person.id} />
-                    {person.active ? (
-                      <ConfirmSubmit
-                        className="button button--small button--danger"
-                        label={t("people.deactivate")}
-                        ariaLabel={t("people.deactivateLabel", { name: person.display_name || person.email })}
-                        title={t("people.confirmDeactivateTitle", { name: person.display_name || person.email })}
-                        confirmLabel={t("people.deactivate")}
-                        danger
-                      >
-                        <p>{t("people.confirmDeactivateBody")}</p>
-                      </ConfirmSubmit>
-                    ) : (
-                      <button
-                        type="submit"
-                        className="button button--small"
-                        aria-label={t("people.reactivateLabel", { name: person.display_name || person.email })}
-                      >
-                        {t("people.reactivate")}
-                      </button>
-                    )}
-                  </Form>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                      )}
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { LocalTime } from "~/components/fields";
+import { LocalTime, TableScroll } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { formValues, parseForm, type FieldErrors } from "~/lib/forms";
@@ -79,39 +79,41 @@ export default function PlanVersions() {
         <p>{t("plan.noVersions")}</p>
       ) : (
         <>
-          <table className="table">
-            <caption className="visually-hidden">{t("plan.versionsTitle")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("plan.versionName")}</th>
-                <th scope="col">{t("plan.versionBy")}</th>
-                <th scope="col">{t("plan.versionWhen")}</th>
-                <th scope="col">{t("plan.hash")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((version) => (
-                <tr key={version.id}>
-                  <td>
-                    <Link to={`/plans/${planId}/versions/${version.id}`}>{versionLabel(t, version)}</Link>
-                    {version.kind !== "named" ? (
-                      <>
-                        {" "}
-                        <span className="badge">{t(`plan.kind.${version.kind}`)}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{version.author ?? t("plan.someone")}</td>
-                  <td>
-                    <LocalTime iso={version.createdAt} />
-                  </td>
-                  <td>
-                    <code className="hash">{version.contentHash.slice(0, 12)}</code>
-                  </td>
+          <TableScroll label={t("plan.versionsTitle")}>
+            <table className="table">
+              <caption className="visually-hidden">{t("plan.versionsTitle")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("plan.versionName")}</th>
+                  <th scope="col">{t("plan.versionBy")}</th>
+                  <th scope="col">{t("plan.versionWhen")}</th>
+                  <th scope="col">{t("plan.hash")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {versions.map((version) => (
+                  <tr key={version.id}>
+                    <td>
+                      <Link to={`/plans/${planId}/versions/${version.id}`}>{versionLabel(t, version)}</Link>
+                      {version.kind !== "named" ? (
+                        <>
+                          {" "}
+                          <span className="badge">{t(`plan.kind.${version.kind}`)}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{version.author ?? t("plan.someone")}</td>
+                    <td>
+                      <LocalTime iso={version.createdAt} />
+                    </td>
+                    <td>
+                      <code className="hash">{version.contentHash.slice(0, 12)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Form
             method="get"
             action={`/plans/${planId}/compare`}

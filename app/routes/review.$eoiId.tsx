@@ -4,18 +4,19 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EoiSummary, Timeline } from "~/components/eoi-summary";
 import { FormAlert } from "~/components/form-alert";
-import { ChoiceGroup, SelectField, StatusBadge, TextArea } from "~/components/fields";
+import { ChoiceGroup, LocalTime, SelectField, StatusBadge, TextArea } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
 import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { inviteApplication } from "~/models/applications.server";
-import { findApplicationForEoi, getEoi, getTimeline } from "~/models/eois.server";
-import { loadReferenceData } from "~/models/reference.server";
+import { findApplicationForEoi, getEoi, getTimeline, type EoiDetail } from "~/models/eois.server";
+import { loadReferenceData, type ReferenceData } from "~/models/reference.server";
 import {
   addInternalNote,
   declineEoi,
+  listEoiPeople,
   listInternalNotes,
   requestClarification,
   startValidation,
@@ -32,16 +33,17 @@ const checklistItems = ["complete", "eligible", "aligned", "resources", "governa
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { eoiId } = parseParams(params, raw);
   const { supabase, headers } = await requireRoles(request, context, ["reviewer", "coordinator"]);
-  // One round trip for the page, not two: the timeline and notes need only the id (RLS hides another's).
-  const [eoi, reference, timeline, notes] = await Promise.all([
+  // One round trip for the page, not two: the timeline, notes and names need only the id (RLS hides another's).
+  const [eoi, reference, timeline, notes, people] = await Promise.all([
     getEoi(supabase, eoiId),
     detectLanguage(request).then((language) => loadReferenceData(supabase, language)),
     getTimeline(supabase, eoiId),
     listInternalNotes(supabase, eoiId),
+    listEoiPeople(supabase, eoiId),
   ]);
   if (!eoi) throw notFound();
   const application = eoi.status === "validated" ? await findApplicationForEoi(supabase, eoi.id) : null;
-  return data({ eoi, reference, timeline, notes, application }, { headers });
+  return data({ eoi, reference, timeline, notes, application, people }, { headers });
 }
 
 const decisionText = z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong");
@@ -97,8 +99,83 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   });
 }
 
+/**
+ * What was decided, kept on the page once the EoI is validated or declined (issue 17): the checklist as ticked, the
+ * recommendations, the reasons and notes, who decided and when.
+ */
+function DecisionRecord({
+  validation,
+  decidedAt,
+  decidedBy,
+  reference,
+}: {
+  validation: NonNullable<EoiDetail["validation"]>;
+  decidedAt: string | null;
+  decidedBy: string;
+  reference: ReferenceData;
+}) {
+  const { t } = useTranslation();
+  const ticked = (validation.checklist ?? {}) as Record<string, unknown>;
+  const label = (list: { code: string; label: string }[], code: string | null) =>
+    list.find((item) => item.code === code)?.label ?? t("eoiSummary.notGiven");
+  return (
+    <section aria-labelledby="decision-record-title" className="decision-record">
+      <h3 id="decision-record-title">{t("review.decisionRecord")}</h3>
+      <dl className="facts">
+        <dt>{t("review.decidedBy")}</dt>
+        <dd>
+          {decidedBy}
+          {decidedAt ? (
+            <>
+              {" "}
+              · <LocalTime iso={decidedAt} />
+            </>
+          ) : null}
+        </dd>
+        <dt>{t("review.checklist")}</dt>
+        <dd>
+          <ul className="checklist">
+            {checklistItems.map((item) => (
+              <li key={item}>
+                {t(`review.checks.${item}`)}: {ticked[item] === true ? t("review.checkDone") : t("review.checkNotDone")}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        {validation.recommended_centre_type ? (
+          <>
+            <dt>{t("review.recommendedType")}</dt>
+            <dd>{label(reference.centreTypes, validation.recommended_centre_type)}</dd>
+          </>
+        ) : null}
+        {validation.recommended_scope ? (
+          <>
+            <dt>{t("review.recommendedScope")}</dt>
+            <dd>{t(`scopes.${validation.recommended_scope}`)}</dd>
+          </>
+        ) : null}
+        {validation.recommended_capabilities.length > 0 ? (
+          <>
+            <dt>{t("review.recommendedCapabilities")}</dt>
+            <dd>{validation.recommended_capabilities.map((code) => label(reference.capabilities, code)).join(", ")}</dd>
+          </>
+        ) : null}
+        <dt>{t("review.reasons")}</dt>
+        <dd className="prewrap">{validation.reasons}</dd>
+        {validation.notes_to_applicant ? (
+          <>
+            <dt>{t("review.notesToApplicant")}</dt>
+            <dd className="prewrap">{validation.notes_to_applicant}</dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
+}
+
 export default function ReviewEoi() {
-  const { eoi, reference, timeline, notes, application } = useLoaderData<typeof loader>();
+  const { eoi, reference, timeline, notes, application, people } = useLoaderData<typeof loader>();
+  const nameOf = (id: string | null) => people.find((person) => person.id === id)?.name ?? t("review.formerStaff");
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -247,18 +324,23 @@ export default function ReviewEoi() {
               </Form>
             )
           ) : null}
-          {eoi.validation ? (
-            <dl className="facts">
-              <dt>{t("review.reasons")}</dt>
-              <dd className="prewrap">{eoi.validation.reasons}</dd>
-            </dl>
+          {eoi.validation && (eoi.status === "validated" || eoi.status === "declined") ? (
+            <DecisionRecord
+              validation={eoi.validation}
+              decidedAt={eoi.decided_at}
+              decidedBy={nameOf(eoi.validation.validated_by)}
+              reference={reference}
+            />
           ) : null}
           <h3>{t("review.internalNotes")}</h3>
           <p className="muted">{t("review.internalNotesHint")}</p>
           <ul className="notes">
             {notes.map((note) => (
-              <li key={note.id} className="prewrap">
-                {note.body}
+              <li key={note.id}>
+                <p className="note__meta">
+                  <strong>{nameOf(note.author_id)}</strong> · <LocalTime iso={note.created_at} />
+                </p>
+                <p className="prewrap">{note.body}</p>
               </li>
             ))}
           </ul>

@@ -1,10 +1,10 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FormAlert, FormNotice } from "~/components/form-alert";
-import { LocalTime, SelectField, StatusBadge } from "~/components/fields";
+import { LocalTime, SelectField, StatusBadge, TableScroll } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
 import { asList, parseForm } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
@@ -102,6 +102,24 @@ function ExportButton({ search, total }: { search: string; total: number }) {
   );
 }
 
+/**
+ * The filters, folded behind one line so that on a phone the results come first (issue 17); a wide screen opens them
+ * once the page is interactive. The summary says how many are in use.
+ */
+function FiltersFold({ active, children }: { active: number; children: React.ReactNode }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (ref.current && window.matchMedia("(min-width: 60rem)").matches) ref.current.open = true;
+  }, []);
+  return (
+    <details ref={ref} className="filters-fold">
+      <summary>{t("review.filtersSummary", { active })}</summary>
+      {children}
+    </details>
+  );
+}
+
 export default function ValidationQueue() {
   const { queue, calls, reference, reviewers, filters, isCoordinator } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -115,151 +133,158 @@ export default function ValidationQueue() {
     return `?${params}`;
   };
   const reviewerName = (id: string | null) => reviewers.find((reviewer) => reviewer.id === id)?.name ?? "";
+  const activeFilters = (
+    ["q", "call", "status", "region", "country", "type", "capability", "assignee", "overdue"] as const
+  ).filter((name) => Boolean(filters[name])).length;
   return (
     <div className="page page--wide">
       <div className="page-heading">
         <h1>{t("review.queueTitle")}</h1>
         <ExportButton search={location.search} total={queue.total} />
       </div>
-      <Form method="get" className="filters" aria-label={t("review.filters")}>
-        <div className="field">
-          <label htmlFor="filter-q">{t("review.search")}</label>
-          <input id="filter-q" name="q" type="search" defaultValue={filters.q ?? ""} />
-        </div>
-        <SelectField
-          name="call"
-          label={t("review.call")}
-          placeholder={t("review.any")}
-          defaultValue={filters.call}
-          options={calls.map((call) => ({ value: call.id, label: call.title }))}
-        />
-        <SelectField
-          name="status"
-          label={t("review.status")}
-          placeholder={t("review.awaiting")}
-          defaultValue={filters.status}
-          options={queueStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
-        />
-        <SelectField
-          name="region"
-          label={t("review.region")}
-          placeholder={t("review.any")}
-          defaultValue={filters.region}
-          options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({
-            value: code,
-            label: t(`regions.${code}`),
-          }))}
-        />
-        <SelectField
-          name="country"
-          label={t("review.country")}
-          placeholder={t("review.any")}
-          defaultValue={filters.country}
-          options={reference.countries.map((country) => ({ value: country.code, label: country.label }))}
-        />
-        <SelectField
-          name="type"
-          label={t("review.centreType")}
-          placeholder={t("review.any")}
-          defaultValue={filters.type}
-          options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))}
-        />
-        <SelectField
-          name="capability"
-          label={t("review.capability")}
-          placeholder={t("review.any")}
-          defaultValue={filters.capability}
-          options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))}
-        />
-        <SelectField
-          name="assignee"
-          label={t("review.assignee")}
-          placeholder={t("review.anyone")}
-          defaultValue={filters.assignee}
-          options={[
-            { value: "me", label: t("review.me") },
-            { value: "unassigned", label: t("review.unassigned") },
-            ...reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name })),
-          ]}
-        />
-        <SelectField
-          name="sort"
-          label={t("review.sort")}
-          defaultValue={filters.sort}
-          options={["newest", "oldest", "name"].map((sort) => ({ value: sort, label: t(`review.sorts.${sort}`) }))}
-        />
-        <div className="field field--checkbox">
-          <input
-            id="filter-overdue"
-            name="overdue"
-            type="checkbox"
-            value="1"
-            defaultChecked={Boolean(filters.overdue)}
+      <FiltersFold active={activeFilters}>
+        <Form method="get" className="filters" aria-label={t("review.filters")}>
+          <div className="field">
+            <label htmlFor="filter-q">{t("review.search")}</label>
+            <input id="filter-q" name="q" type="search" defaultValue={filters.q ?? ""} />
+          </div>
+          <SelectField
+            name="call"
+            label={t("review.call")}
+            placeholder={t("review.any")}
+            defaultValue={filters.call}
+            options={calls.map((call) => ({ value: call.id, label: call.title }))}
           />
-          <label htmlFor="filter-overdue">{t("review.overdue", { days: OVERDUE_DAYS })}</label>
-        </div>
-        <div className="actions">
-          <button type="submit" className="button">
-            {t("review.apply")}
-          </button>
-          <Link to="/review" className="button button--secondary">
-            {t("review.reset")}
-          </Link>
-        </div>
-      </Form>
+          <SelectField
+            name="status"
+            label={t("review.status")}
+            placeholder={t("review.awaiting")}
+            defaultValue={filters.status}
+            options={queueStatuses.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+          />
+          <SelectField
+            name="region"
+            label={t("review.region")}
+            placeholder={t("review.any")}
+            defaultValue={filters.region}
+            options={["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"].map((code) => ({
+              value: code,
+              label: t(`regions.${code}`),
+            }))}
+          />
+          <SelectField
+            name="country"
+            label={t("review.country")}
+            placeholder={t("review.any")}
+            defaultValue={filters.country}
+            options={reference.countries.map((country) => ({ value: country.code, label: country.label }))}
+          />
+          <SelectField
+            name="type"
+            label={t("review.centreType")}
+            placeholder={t("review.any")}
+            defaultValue={filters.type}
+            options={reference.centreTypes.map((type) => ({ value: type.code, label: type.label }))}
+          />
+          <SelectField
+            name="capability"
+            label={t("review.capability")}
+            placeholder={t("review.any")}
+            defaultValue={filters.capability}
+            options={reference.capabilities.map((item) => ({ value: item.code, label: item.label }))}
+          />
+          <SelectField
+            name="assignee"
+            label={t("review.assignee")}
+            placeholder={t("review.anyone")}
+            defaultValue={filters.assignee}
+            options={[
+              { value: "me", label: t("review.me") },
+              { value: "unassigned", label: t("review.unassigned") },
+              ...reviewers.map((reviewer) => ({ value: reviewer.id, label: reviewer.name })),
+            ]}
+          />
+          <SelectField
+            name="sort"
+            label={t("review.sort")}
+            defaultValue={filters.sort}
+            options={["newest", "oldest", "name"].map((sort) => ({ value: sort, label: t(`review.sorts.${sort}`) }))}
+          />
+          <div className="field field--checkbox">
+            <input
+              id="filter-overdue"
+              name="overdue"
+              type="checkbox"
+              value="1"
+              defaultChecked={Boolean(filters.overdue)}
+            />
+            <label htmlFor="filter-overdue">{t("review.overdue", { days: OVERDUE_DAYS })}</label>
+          </div>
+          <div className="actions">
+            <button type="submit" className="button">
+              {t("review.apply")}
+            </button>
+            <Link to="/review" className="button button--secondary">
+              {t("review.reset")}
+            </Link>
+          </div>
+        </Form>
+      </FiltersFold>
 
       <p role="status">{t("review.count", { count: queue.total })}</p>
       {result?.assigned ? <FormNotice title={t("review.assigned", { count: result.assigned })}>{""}</FormNotice> : null}
       <FormAlert error={result?.error} />
 
       <Form method="post">
-        <table className="table">
-          <caption className="visually-hidden">{t("review.queueTitle")}</caption>
-          <thead>
-            <tr>
-              {isCoordinator ? (
-                <th scope="col">
-                  <span className="visually-hidden">{t("review.select")}</span>
-                </th>
-              ) : null}
-              <th scope="col">{t("review.centre")}</th>
-              <th scope="col">{t("review.institution")}</th>
-              <th scope="col">{t("review.status")}</th>
-              <th scope="col">{t("review.submitted")}</th>
-              <th scope="col">{t("review.assignee")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {queue.rows.map((row) => (
-              <tr key={row.id}>
+        <TableScroll label={t("review.queueTitle")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("review.queueTitle")}</caption>
+            <thead>
+              <tr>
                 {isCoordinator ? (
-                  <td>
-                    <input
-                      type="checkbox"
-                      name="eoi"
-                      value={row.id}
-                      aria-label={t("review.selectRow", { name: row.centre_name ?? "" })}
-                    />
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("review.select")}</span>
+                  </th>
                 ) : null}
-                <td>
-                  <Link to={`/review/${row.id}`}>{row.centre_name || t("eois.untitled")}</Link>
-                </td>
-                <td>
-                  {row.organisation.name} (
-                  {reference.countries.find((country) => country.code === row.organisation.country_code)?.label})
-                </td>
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
-                <td>{row.submitted_at ? <LocalTime iso={row.submitted_at} withZone={false} /> : null}</td>
-                <td>
-                  {reviewerName(row.assigned_reviewer_id) || <span className="muted">{t("review.unassigned")}</span>}
-                </td>
+                <th scope="col">{t("review.centre")}</th>
+                <th scope="col">{t("review.institution")}</th>
+                <th scope="col">{t("review.status")}</th>
+                <th scope="col">{t("review.submitted")}</th>
+                <th scope="col">{t("review.assignee")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {queue.rows.map((row) => (
+                <tr key={row.id}>
+                  {isCoordinator ? (
+                    <td>
+                      <input
+                        type="checkbox"
+                        name="eoi"
+                        value={row.id}
+                        aria-label={t("review.selectRow", { name: row.centre_name ?? "" })}
+                      />
+                    </td>
+                  ) : null}
+                  <td>
+                    <Link to={`/review/${row.id}`}>{row.centre_name || t("eois.untitled")}</Link>
+                  </td>
+                  <td>
+                    {row.organisation.name} (
+                    {reference.countries.find((country) => country.code === row.organisation.country_code)?.label})
+                  </td>
+                  <td>
+                    <StatusBadge status={row.status} />
+                  </td>
+                  <td>{row.submitted_at ? <LocalTime iso={row.submitted_at} /> : null}</td>
+                  <td>
+                    {reviewerName(row.assigned_reviewer_id) || <span className="muted">{t("review.unassigned")}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         {isCoordinator && queue.rows.length > 0 ? (
           <div className="bulk-actions">
             <SelectField

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getFixedT } from "~/i18n/language.server";
 import { csvHeader, csvRecords } from "~/lib/csv.server";
+import { formatUtcIso } from "~/lib/datetime";
 import { requireRoles } from "~/lib/session.server";
 import { countValidationQueue, exportValidationQueue } from "~/models/validation.server";
 import { parseQueueFilters } from "~/validation/queue";
@@ -36,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           row.organisation.country_code,
           row.organisation.country?.region_code,
           row.status,
-          row.submitted_at,
+          formatUtcIso(row.submitted_at),
           row.proposed_centre_type,
           row.capabilities.join(" "),
           row.call?.title,

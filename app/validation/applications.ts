@@ -65,5 +65,12 @@ export const sendToBoardSchema = z.object({
 
 export { applicationStatuses };
 
-/** `/applications?status=...`: an unknown value shows every application rather than failing. */
-export const applicationListSchema = z.object({ status: z.enum(applicationStatuses).optional().catch(undefined) });
+/**
+ * `/applications?status=...&reviewer=me`: an unknown value shows every application rather than failing. `reviewer=me`
+ * keeps the applications whose BDT review the person started (the reviewer's home page links here, issue 17).
+ */
+export const applicationListSchema = z.object({
+  status: z.enum(applicationStatuses).optional().catch(undefined),
+  reviewer: z.literal("me").optional().catch(undefined),
+});
+export type ApplicationListFilters = z.infer<typeof applicationListSchema>;

@@ -165,6 +165,7 @@ export const rpcSchemas = {
   remove_plan_comment: z.object({ comment: z.number().int().positive(), reason: optionalReason }),
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
+  eoi_people: z.object({ eoi: id }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -37,12 +37,19 @@ async function download(language: string): Promise<Uint8Array> {
 const decode = (bytes: Uint8Array) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 
 describe("the validation queue's CSV export", () => {
+  it("gives times in UTC, as ISO 8601 with Z, and says so in the header (issue 17)", async () => {
+    const text = decode(await download("en"));
+    const header = text.split("\n")[0]!;
+    expect(header).toContain('"Submitted (UTC)"');
+    expect(text).toMatch(/,"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z",/);
+  });
+
   it("starts with a UTF-8 byte order mark and has headers in Arabic for an Arabic reader", async () => {
     const bytes = await download("ar");
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = decode(bytes);
     expect(text.split("\n")[0]).toBe(
-      '\uFEFF"المعرّف","المركز المقترح","المؤسسة","البلد","المنطقة","الحالة","تاريخ التقديم","نوع المركز","القدرات","الدعوة"',
+      '\uFEFF"المعرّف","المركز المقترح","المؤسسة","البلد","المنطقة","الحالة","تاريخ التقديم (UTC)","نوع المركز","القدرات","الدعوة"',
     );
   });
 
@@ -50,7 +57,7 @@ describe("the validation queue's CSV export", () => {
     const text = decode(await download("fr-FR,fr;q=0.9"));
     expect(text.startsWith("\uFEFF")).toBe(true);
     expect(text.split("\n")[0]).toBe(
-      '\uFEFF"Identifiant","Centre proposé","Institution","Pays","Région","Statut","Soumis le","Type de centre","Capacités","Appel"',
+      '\uFEFF"Identifiant","Centre proposé","Institution","Pays","Région","Statut","Soumis le (UTC)","Type de centre","Capacités","Appel"',
     );
     // One data record (its quoted line break makes it two physical lines), then the final newline.
     const record = text.slice(text.indexOf("\n") + 1);

@@ -143,8 +143,7 @@ export function CommentsPanel({
         {[thread, ...thread.replies].map((comment) => (
           <li key={comment.id}>
             <p className="thread__meta">
-              <strong>{comment.author ?? t("plan.someone")}</strong> ·{" "}
-              <LocalTime iso={comment.createdAt} withZone={false} />
+              <strong>{comment.author ?? t("plan.someone")}</strong> · <LocalTime iso={comment.createdAt} />
             </p>
             <p className="thread__body">{comment.body}</p>
             {comment.canRemove ? <RemoveButton comment={comment} isThread={comment.id === thread.id} /> : null}
