@@ -119,6 +119,7 @@ describe("the Board agenda and the Board's names", () => {
         "country_code",
         "host_institution",
         "in_open_review",
+        "revision_cycle",
         "sent_at",
         "status",
       ]);
