@@ -371,6 +371,7 @@ export type Database = {
           created_at: string;
           updated_at: string;
           revision_cycle: number;
+          plan_language: string;
         };
         Insert: {
           id?: string;
@@ -393,6 +394,7 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
           revision_cycle?: number;
+          plan_language?: string;
         };
         Update: {
           id?: string;
@@ -415,6 +417,7 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
           revision_cycle?: number;
+          plan_language?: string;
         };
         Relationships: [
           { foreignKeyName: "centre_applications_centre_type_fkey"; columns: ["centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
@@ -1326,6 +1329,10 @@ export type Database = {
       };
       set_account_active: {
         Args: { person: string; active: boolean; reason?: string };
+        Returns: undefined;
+      };
+      set_plan_language: {
+        Args: { application: string; language: string };
         Returns: undefined;
       };
       start_bdt_review: {

@@ -8,6 +8,7 @@ import { Timeline } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
+import { PlanLanguageChoice } from "~/components/plan-language";
 import { detectLanguage } from "~/i18n/language.server";
 import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
@@ -24,6 +25,8 @@ import {
 } from "~/models/applications.server";
 import { listApplicationAttachments } from "~/models/attachments.server";
 import { loadReferenceData } from "~/models/reference.server";
+import { getApplicationPlanLanguage, setPlanLanguage } from "~/models/plan-language.server";
+import { planLanguageFormSchema } from "~/validation/plan-language";
 import {
   applicationFields,
   applicationFormSchema,
@@ -49,14 +52,18 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${applicationId}`, { headers });
   if (!application) throw notFound();
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
-  const [reference, timeline, decisions, bdtReview, attachments] = await Promise.all([
+  const [reference, timeline, decisions, bdtReview, attachments, planLanguage] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getApplicationTimeline(supabase, application.id),
     listDecisions(supabase, application.id),
     isBdt ? getBdtReview(supabase, application.id) : Promise.resolve(null),
     listApplicationAttachments(supabase, application.id),
+    getApplicationPlanLanguage(supabase, application.id),
   ]);
-  return data({ application, reference, timeline, decisions, bdtReview, isBdt, attachments }, { headers });
+  return data(
+    { application, reference, timeline, decisions, bdtReview, isBdt, attachments, planLanguage },
+    { headers },
+  );
 }
 
 /** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
@@ -68,6 +75,7 @@ const applicationForm = z.discriminatedUnion("intent", [
   applicationFormSchema.extend({ intent: z.literal("submit") }),
   startReviewSchema.extend({ intent: z.literal("start"), checklist }),
   sendToBoardSchema.extend({ intent: z.literal("send") }),
+  planLanguageFormSchema.extend({ intent: z.literal("plan-language") }),
 ]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
@@ -117,11 +125,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
         ).error,
         "sent",
       ),
+    "plan-language": async ({ language }) => done(await setPlanLanguage(supabase, applicationId, language), "language"),
   });
 }
 
 export default function ApplicationPage() {
-  const { application, reference, timeline, decisions, bdtReview, isBdt, attachments } = useLoaderData<typeof loader>();
+  const { application, reference, timeline, decisions, bdtReview, isBdt, attachments, planLanguage } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -267,6 +277,15 @@ export default function ApplicationPage() {
         <aside className="stack">
           <section aria-labelledby="plan-title" className="panel">
             <h2 id="plan-title">{t("applications.planTitle")}</h2>
+            {planLanguage ? (
+              <PlanLanguageChoice
+                language={planLanguage.language}
+                canChoose={application.status === "draft" && !planLanguage.started}
+                error={result?.intent === "plan-language" ? errors.language : undefined}
+                busy={busy}
+                justSet={searchParams.get("done") === "language" && !result}
+              />
+            ) : null}
             {planId ? (
               <p>
                 <Link to={`/plans/${planId}`}>{t("applications.openPlan")}</Link>

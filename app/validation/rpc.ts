@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Database, RpcArgs } from "~/lib/database.types";
 import { appRoles, centreScopes, organisationKinds, voteChoices } from "~/lib/enums";
+import { planLanguageSchema } from "~/validation/plan-language";
 
 /**
  * The payload of every RPC, validated before it is sent. `satisfies` ties each schema to the generated database
@@ -126,6 +127,7 @@ export const rpcSchemas = {
   add_application_attachment: z.object({ application: id, ...attachmentFile }),
   remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
+  set_plan_language: z.object({ application: id, language: planLanguageSchema }),
   submit_application: z.object({ application: id }),
   start_bdt_review: z.object({
     application: id,
