@@ -1,4 +1,5 @@
 import { Fragment, type ReactNode } from "react";
+import type { PlanLanguage } from "~/lib/plan-language";
 import type { PlanNode } from "~/lib/plan-schema";
 
 /** Only these protocols become links; anything else (javascript:, data:, vbscript:) renders as plain text. */
@@ -101,10 +102,19 @@ function renderNode(node: PlanNode, key: number): ReactNode {
  * the plan schema's nodes and marks: React escapes all text, no attribute is copied through, and links keep only
  * http, https and mailto.
  */
-export function PlanDocument({ content, label }: { content: PlanNode | null | undefined; label?: string }) {
+export function PlanDocument({
+  content,
+  label,
+  language,
+}: {
+  content: PlanNode | null | undefined;
+  label?: string;
+  /** The plan's own language and direction (issue 18), which may differ from the page's. */
+  language?: PlanLanguage;
+}) {
   const nodes = content && content.type === "doc" && Array.isArray(content.content) ? content.content : [];
   return (
-    <div className="plan-document" aria-label={label}>
+    <div className="plan-document" aria-label={label} lang={language?.language} dir={language?.dir}>
       {nodes.map(renderNode)}
     </div>
   );

@@ -1191,6 +1191,10 @@ export type Database = {
         Args: { packet: string; choice: Database["public"]["Enums"]["vote_choice"]; reason: string };
         Returns: undefined;
       };
+      centre_plan_language: {
+        Args: { centre: string };
+        Returns: string;
+      };
       close_board_review: {
         Args: { review: string };
         Returns: undefined;

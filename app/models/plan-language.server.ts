@@ -1,18 +1,8 @@
-import { defaultLanguage, isLanguageCode, textDirection, type LanguageCode } from "~/i18n/config";
+import type { LanguageCode } from "~/i18n/config";
+import { planLanguageOf } from "~/lib/plan-language";
 import { databaseError } from "~/lib/db-read.server";
 import { callRpc, type RpcFailure } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
-
-export interface PlanLanguage {
-  language: LanguageCode;
-  dir: "ltr" | "rtl";
-}
-
-/** `lang` and `dir` for a plan's content (issue 18): the plan's language, whatever the reader's page language. */
-export function planLanguageOf(code: string | null | undefined): PlanLanguage {
-  const language = isLanguageCode(code) ? code : defaultLanguage;
-  return { language, dir: textDirection(language) };
-}
 
 /**
  * The application's plan language and whether the plan has been written yet (its JSON copy has blocks: the
@@ -38,4 +28,22 @@ export async function setPlanLanguage(
   language: LanguageCode,
 ): Promise<RpcFailure | null> {
   return (await callRpc(supabase, "set_plan_language", { application, language })).error;
+}
+
+/** The language of a plan the caller may read (through its application); English when it cannot be read. */
+export async function getPlanLanguage(supabase: SupabaseServerClient, planId: string) {
+  const { data, error } = await supabase
+    .from("action_plans")
+    .select("application:centre_applications(plan_language)")
+    .eq("id", planId)
+    .maybeSingle();
+  if (error) throw databaseError("plan language", error);
+  return planLanguageOf(data?.application?.plan_language);
+}
+
+/** The language of a designated centre's approved plan (public). */
+export async function getCentrePlanLanguage(supabase: SupabaseServerClient, centre: string) {
+  const { data, error } = await callRpc(supabase, "centre_plan_language", { centre });
+  if (error) throw databaseError("centre plan language", error);
+  return planLanguageOf(data);
 }

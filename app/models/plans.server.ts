@@ -44,7 +44,7 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
   const [planResult, access] = await Promise.all([
     supabase
       .from("action_plans")
-      .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id)")
+      .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language)")
       .eq("id", planId)
       .maybeSingle(),
     getPlanAccess(supabase, planId),
@@ -236,6 +236,8 @@ export async function comparePlanVersions(
   return {
     fromName: from.name,
     toName: "name" in to ? to.name : null,
+    fromKind: from.kind,
+    toKind: "kind" in to ? to.kind : null,
     blocks: diffPlans(from.content, to.content),
   };
 }

@@ -10,6 +10,7 @@ import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
 import { getRequestSession } from "~/lib/session.server";
 import { getCentre } from "~/models/centres.server";
+import { getCentrePlanLanguage } from "~/models/plan-language.server";
 import { loadReferenceData } from "~/models/reference.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
@@ -21,16 +22,17 @@ const params = z.object({ centreId: z.uuid() });
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { centreId } = parseParams(params, raw);
   const { supabase, headers } = await getRequestSession(request, context);
-  const [centre, reference] = await Promise.all([
+  const [centre, reference, planLanguage] = await Promise.all([
     getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
+    getCentrePlanLanguage(supabase, centreId),
   ]);
   if (!centre) throw notFound(headers);
-  return data({ centre, reference }, { headers });
+  return data({ centre, reference, planLanguage }, { headers });
 }
 
 export default function CentrePage() {
-  const { centre, reference } = useLoaderData<typeof loader>();
+  const { centre, reference, planLanguage } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const country = reference.countries.find((item) => item.code === centre.country_code)?.label ?? centre.country_code;
   return (
@@ -78,7 +80,9 @@ export default function CentrePage() {
             </>
           ) : null}
         </dl>
-        {centre.plan ? <PlanDocument content={centre.plan.content as unknown as PlanNode} /> : null}
+        {centre.plan ? (
+          <PlanDocument content={centre.plan.content as unknown as PlanNode} language={planLanguage} />
+        ) : null}
       </section>
     </div>
   );

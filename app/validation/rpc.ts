@@ -128,6 +128,7 @@ export const rpcSchemas = {
   remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
   set_plan_language: z.object({ application: id, language: planLanguageSchema }),
+  centre_plan_language: z.object({ centre: id }),
   submit_application: z.object({ application: id }),
   start_bdt_review: z.object({
     application: id,

@@ -46,3 +46,13 @@ comment on function public.set_plan_language(uuid, text) is
   'Chooses the action plan''s language before its template is written (draft applications only).';
 revoke execute on function public.set_plan_language(uuid, text) from public;
 grant execute on function public.set_plan_language(uuid, text) to authenticated;
+
+/** The language of a designated centre's plan, public like the plan itself (its page sets `lang` and `dir`). */
+create function public.centre_plan_language(centre uuid) returns text
+language sql stable security definer set search_path = '' as $$
+  select a.plan_language from public.centres c join public.centre_applications a on a.id = c.application_id
+  where c.id = centre and private.caller_is_active()
+$$;
+comment on function public.centre_plan_language(uuid) is 'The language of a designated centre''s approved plan.';
+revoke execute on function public.centre_plan_language(uuid) from public;
+grant execute on function public.centre_plan_language(uuid) to anon, authenticated;
