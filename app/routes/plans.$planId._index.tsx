@@ -10,6 +10,7 @@ import { usePlanConnection } from "~/components/plan-editor/use-plan-connection"
 import { FormNotice } from "~/components/form-alert";
 import { StatusBadge } from "~/components/fields";
 import { pageTitle } from "~/lib/meta";
+import { planLanguageOf } from "~/lib/plan-language";
 import { handleCommentAction } from "~/models/plan-comment-actions.server";
 import { getPlanPage } from "~/models/plans.server";
 import { requireUser } from "~/lib/session.server";
@@ -43,7 +44,7 @@ export default function PlanPage() {
   const revalidator = useRevalidator();
   const [searchParams] = useSearchParams();
   const onCommentsChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
-  const [connection, status] = usePlanConnection(plan.id, onCommentsChanged);
+  const [connection, status] = usePlanConnection(plan.id, onCommentsChanged, { userId: me.id });
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [pending, setPending] = useState<SelectionForComment | null>(null);
   const canComment = access === "comment" || access === "edit";
@@ -101,6 +102,7 @@ export default function PlanPage() {
               onParticipants={setParticipants}
               onCommentRequest={setPending}
               canComment={canComment}
+              language={planLanguageOf(plan.application.plan_language)}
             />
           ) : (
             <div className="plan-editor__loading">{t("plan.loading")}</div>

@@ -3,6 +3,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import type { PlanLanguage } from "~/lib/plan-language";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
 import "~/styles/prosemirror.css";
 import {
@@ -43,6 +44,8 @@ interface PlanEditorProps {
   onParticipants: (participants: Participant[]) => void;
   onCommentRequest: (selection: SelectionForComment | null) => void;
   canComment: boolean;
+  /** The plan's own language and direction (issue 18): `lang` and `dir` on the text, not only on the page. */
+  language?: PlanLanguage;
 }
 
 /** Reads the current selection, from ProseMirror or, when the editor is read-only, from the DOM. */
@@ -99,6 +102,7 @@ export function PlanEditor({
   onParticipants,
   onCommentRequest,
   canComment,
+  language,
 }: PlanEditorProps) {
   const { t } = useTranslation();
   const editable = status.access === "edit" && status.synced && status.state !== "no-access";
@@ -123,6 +127,7 @@ export function PlanEditor({
           "aria-labelledby": labelledBy,
           role: "textbox",
           "aria-multiline": "true",
+          ...(language ? { lang: language.language, dir: language.dir } : {}),
         },
       },
     },
