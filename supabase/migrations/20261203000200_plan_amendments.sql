@@ -403,7 +403,7 @@ begin
   next_status := case decision when 'approve' then 'approved' when 'send_to_board' then 'board_review'
                                when 'request_changes' then 'changes_requested' else 'rejected' end;
   update public.plan_amendments
-  set status = case when decision = 'approve' then status else next_status end, bdt_reason = btrim(reason),
+  set status = case when decision = 'approve' then status else next_status end, bdt_reason = btrim(decide_amendment.reason),
       major_reasons = case when decision = 'send_to_board' and cardinality(major_reasons) = 0 then array['bdt']
                            else major_reasons end,
       decided_at = case when decision = 'reject' then now() else decided_at end
