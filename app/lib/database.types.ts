@@ -1412,6 +1412,10 @@ export type Database = {
         Args: { centre: string; reason: string };
         Returns: string;
       };
+      record_amendment_decision: {
+        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; reasons?: string };
+        Returns: string;
+      };
       record_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
         Returns: string;

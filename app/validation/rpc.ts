@@ -179,6 +179,7 @@ export const rpcSchemas = {
   withdraw_amendment: z.object({ amendment: id }),
   list_amendment_agenda: z.object({}).strict(),
   get_centre_baseline: z.object({ centre: id, version: id }),
+  record_amendment_decision: z.object({ packet: id, outcome: voteChoice, reasons: optionalReason }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -278,6 +278,80 @@ describe("minor and major amendments", () => {
     expect(seen).toHaveLength(1);
     const { data: hidden } = await bystander.client.from("plan_amendments").select("id").eq("id", amendment);
     expect(hidden).toEqual([]);
+
+    // The Board decides through the same packet: votes, quorum, then the chair records the decision.
+    await rpc(member.client, "cast_vote", {
+      packet: packet.id,
+      choice: "approve",
+      reason: "Ambitious and sound.",
+    });
+    // record_decision is the application's: it refuses an amendment packet (its application left board review).
+    expect(
+      await refusal(chair.client.rpc("record_decision", { packet: packet.id as string, outcome: "approve" })),
+    ).toBe("invalid_transition");
+    for (const other of [cast.reviewer, cast.coordinator, member, cast.applicant]) {
+      expect(
+        await refusal(
+          other.client.rpc("record_amendment_decision", { packet: packet.id as string, outcome: "approve" }),
+        ),
+      ).toBe("not_allowed");
+    }
+    await rpc(chair.client, "record_amendment_decision", {
+      packet: packet.id,
+      outcome: "approve",
+      reasons: "New targets endorsed.",
+    });
+    const saved = await amendmentOf(amendment);
+    expect(saved.status).toBe("approved");
+    const { centre } = (await row("select centre_id as centre from public.plan_amendments where id = $1", [
+      amendment,
+    ]))!;
+    const { data: history } = await anonClient()
+      .from("centre_baselines")
+      .select("approving_body, approved_by_name, reason, plan_version_id")
+      .eq("centre_id", centre as string)
+      .order("approved_at");
+    expect(history?.at(-1)).toEqual({
+      approving_body: "board",
+      approved_by_name: "Chair",
+      reason: "New targets endorsed.",
+      plan_version_id: saved.approved_version_id,
+    });
+    expect(
+      await refusal(
+        chair.client.rpc("record_amendment_decision", {
+          packet: packet.id as string,
+          outcome: "reject",
+          reasons: "No.",
+        }),
+      ),
+    ).toBe("invalid_transition");
+  });
+
+  it("the Board may send a major amendment back with its reasons; the centre edits it again", async () => {
+    const { amendment, plan } = await draftAmendment();
+    await setPlanContent(plan, changeFirstKpiTarget(await planContent(plan), "Double the target"));
+    await rpc(cast.applicant.client, "submit_amendment", { amendment });
+    await rpc(cast.reviewer.client, "decide_amendment", { amendment, decision: "send_to_board", reason: "Major." });
+    const review = await rpc<string>(chair.client, "open_board_review", {
+      title: "Amendment review",
+      closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+      applications: [amendment],
+      quorum: 1,
+    });
+    const packet = (await row("select id from public.board_packets where review_id = $1", [review]))!.id as string;
+    await rpc(member.client, "declare_conflict", { packet, has_conflict: false });
+    await rpc(member.client, "cast_vote", { packet, choice: "request_changes", reason: "Justify the target." });
+    expect(await refusal(chair.client.rpc("record_amendment_decision", { packet, outcome: "request_changes" }))).toBe(
+      "reason_required",
+    );
+    await rpc(chair.client, "record_amendment_decision", {
+      packet,
+      outcome: "request_changes",
+      reasons: "Justify the target.",
+    });
+    expect((await amendmentOf(amendment)).status).toBe("changes_requested");
+    expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("edit");
   });
 
   it("objectives changed are major too; BDT may also judge a minor-looking one major", async () => {
