@@ -58,7 +58,9 @@ export default function AmendmentPage() {
   return (
     <div className="page page--wide">
       <p>
-        {centre ? <Link to={`/centres/${centre.id}`}>{t("amendments.backToCentre", { name: centre.name })}</Link> : null}
+        {centre ? (
+          <Link to={`/centres/${centre.id}`}>{t("amendments.backToCentre", { name: centre.name })}</Link>
+        ) : null}
       </p>
       <h1>{t("amendments.heading", { name: centre?.name ?? "" })}</h1>
       <p>
