@@ -8,21 +8,21 @@ export type Database = {
       action_plans: {
         Row: {
           id: string;
-          application_id: string;
+          application_id: string | null;
           content: Json;
           created_at: string;
           updated_at: string;
         };
         Insert: {
           id?: string;
-          application_id: string;
+          application_id?: string | null;
           content?: Json;
           created_at?: string;
           updated_at?: string;
         };
         Update: {
           id?: string;
-          application_id?: string;
+          application_id?: string | null;
           content?: Json;
           created_at?: string;
           updated_at?: string;
@@ -223,6 +223,7 @@ export type Database = {
           application_id: string;
           plan_version_id: string;
           created_at: string;
+          amendment_id: string | null;
         };
         Insert: {
           id?: string;
@@ -230,6 +231,7 @@ export type Database = {
           application_id: string;
           plan_version_id: string;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Update: {
           id?: string;
@@ -237,8 +239,10 @@ export type Database = {
           application_id?: string;
           plan_version_id?: string;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Relationships: [
+          { foreignKeyName: "board_packets_amendment_id_fkey"; columns: ["amendment_id"]; isOneToOne: false; referencedRelation: "plan_amendments"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_review_id_fkey"; columns: ["review_id"]; isOneToOne: false; referencedRelation: "board_reviews"; referencedColumns: ["id"] },
@@ -424,6 +428,49 @@ export type Database = {
           { foreignKeyName: "centre_applications_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: true; referencedRelation: "eois"; referencedColumns: ["id"] },
           { foreignKeyName: "centre_applications_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
           { foreignKeyName: "centre_applications_sent_plan_version_fk"; columns: ["sent_plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+        ];
+      };
+      centre_baselines: {
+        Row: {
+          id: number;
+          centre_id: string;
+          plan_version_id: string;
+          plan_hash: string;
+          approving_body: string;
+          approved_by: string | null;
+          approved_by_name: string | null;
+          reason: string | null;
+          amendment_id: string | null;
+          approved_at: string;
+        };
+        Insert: {
+          id?: number;
+          centre_id: string;
+          plan_version_id: string;
+          plan_hash: string;
+          approving_body: string;
+          approved_by?: string | null;
+          approved_by_name?: string | null;
+          reason?: string | null;
+          amendment_id?: string | null;
+          approved_at?: string;
+        };
+        Update: {
+          id?: number;
+          centre_id?: string;
+          plan_version_id?: string;
+          plan_hash?: string;
+          approving_body?: string;
+          approved_by?: string | null;
+          approved_by_name?: string | null;
+          reason?: string | null;
+          amendment_id?: string | null;
+          approved_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "centre_baselines_amendment_id_fkey"; columns: ["amendment_id"]; isOneToOne: false; referencedRelation: "plan_amendments"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_baselines_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: false; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_baselines_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
         ];
       };
       centre_types: {
@@ -963,6 +1010,71 @@ export type Database = {
           { foreignKeyName: "organisations_country_code_fkey"; columns: ["country_code"]; isOneToOne: false; referencedRelation: "countries"; referencedColumns: ["code"] },
         ];
       };
+      plan_amendments: {
+        Row: {
+          id: string;
+          centre_id: string;
+          application_id: string;
+          organisation_id: string;
+          plan_id: string;
+          base_version_id: string;
+          reason: string;
+          status: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id: string | null;
+          major_reasons: string[];
+          bdt_reason: string | null;
+          approved_version_id: string | null;
+          proposed_by: string | null;
+          decided_at: string | null;
+          created_at: string;
+          updated_at: string;
+        };
+        Insert: {
+          id?: string;
+          centre_id: string;
+          application_id: string;
+          organisation_id: string;
+          plan_id: string;
+          base_version_id: string;
+          reason: string;
+          status?: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id?: string | null;
+          major_reasons?: string[];
+          bdt_reason?: string | null;
+          approved_version_id?: string | null;
+          proposed_by?: string | null;
+          decided_at?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Update: {
+          id?: string;
+          centre_id?: string;
+          application_id?: string;
+          organisation_id?: string;
+          plan_id?: string;
+          base_version_id?: string;
+          reason?: string;
+          status?: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id?: string | null;
+          major_reasons?: string[];
+          bdt_reason?: string | null;
+          approved_version_id?: string | null;
+          proposed_by?: string | null;
+          decided_at?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "plan_amendments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_approved_version_id_fkey"; columns: ["approved_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_base_version_id_fkey"; columns: ["base_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: true; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_plan_id_fkey"; columns: ["plan_id"]; isOneToOne: true; referencedRelation: "action_plans"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_sent_version_id_fkey"; columns: ["sent_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+        ];
+      };
       plan_comments: {
         Row: {
           id: number;
@@ -1215,6 +1327,10 @@ export type Database = {
         Args: { name: string; kind: Database["public"]["Enums"]["organisation_kind"]; country_code: string; website?: string; contact_email?: string };
         Returns: string;
       };
+      decide_amendment: {
+        Args: { amendment: string; decision: string; reason: string };
+        Returns: undefined;
+      };
       declare_conflict: {
         Args: { packet: string; has_conflict: boolean; reason?: string };
         Returns: undefined;
@@ -1230,6 +1346,10 @@ export type Database = {
       extend_call_deadline: {
         Args: { call: string; new_closes_at: string; organisation?: string; reason?: string };
         Returns: undefined;
+      };
+      get_centre_baseline: {
+        Args: { centre: string; version: string };
+        Returns: { version_id: string; content: Json; content_hash: string; approved_at: string }[];
       };
       get_centre_plan: {
         Args: { centre: string };
@@ -1250,6 +1370,10 @@ export type Database = {
       invite_colleague: {
         Args: { organisation: string; email: string };
         Returns: string;
+      };
+      list_amendment_agenda: {
+        Args: Record<PropertyKey, never>;
+        Returns: { amendment_id: string; centre_id: string; centre_name: string; host_institution: string; status: Database["public"]["Enums"]["amendment_status"]; major_reasons: string[]; sent_at: string; in_open_review: boolean }[];
       };
       list_board_agenda: {
         Args: Record<PropertyKey, never>;
@@ -1290,6 +1414,14 @@ export type Database = {
       plan_people: {
         Args: { plan: string };
         Returns: { id: string; name: string }[];
+      };
+      propose_amendment: {
+        Args: { centre: string; reason: string };
+        Returns: string;
+      };
+      record_amendment_decision: {
+        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; reasons?: string };
+        Returns: string;
       };
       record_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
@@ -1347,6 +1479,10 @@ export type Database = {
         Args: { eoi: string };
         Returns: undefined;
       };
+      submit_amendment: {
+        Args: { amendment: string };
+        Returns: string;
+      };
       submit_application: {
         Args: { application: string };
         Returns: undefined;
@@ -1367,12 +1503,17 @@ export type Database = {
         Args: { eoi: string; recommended_centre_type: string; recommended_scope: Database["public"]["Enums"]["centre_scope"]; recommended_capabilities: string[]; reasons: string; checklist?: Json; notes_to_applicant?: string };
         Returns: undefined;
       };
+      withdraw_amendment: {
+        Args: { amendment: string };
+        Returns: undefined;
+      };
       withdraw_eoi: {
         Args: { eoi: string; reason?: string };
         Returns: undefined;
       };
     };
     Enums: {
+      amendment_status: "draft" | "submitted" | "board_review" | "changes_requested" | "approved" | "rejected" | "withdrawn";
       app_role: "applicant" | "reviewer" | "coordinator" | "board_member" | "board_chair";
       application_status: "draft" | "submitted" | "bdt_review" | "board_review" | "approved" | "approved_with_conditions" | "changes_requested" | "rejected";
       board_review_status: "open" | "closed";
@@ -1395,6 +1536,7 @@ export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database[
 export const Constants = {
   public: {
     Enums: {
+      amendment_status: ["draft", "submitted", "board_review", "changes_requested", "approved", "rejected", "withdrawn"],
       app_role: ["applicant", "reviewer", "coordinator", "board_member", "board_chair"],
       application_status: ["draft", "submitted", "bdt_review", "board_review", "approved", "approved_with_conditions", "changes_requested", "rejected"],
       board_review_status: ["open", "closed"],

@@ -44,12 +44,21 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
   const [planResult, access] = await Promise.all([
     supabase
       .from("action_plans")
-      .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language)")
+      .select(
+        `id, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language),
+        amendment:plan_amendments (id, status, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language))`,
+      )
       .eq("id", planId)
       .maybeSingle(),
     getPlanAccess(supabase, planId),
   ]);
-  const plan = checkRead("plan", planResult);
+  const row = checkRead("plan", planResult);
+  // An amendment's document (issue 15) belongs to the amendment, and through it to the centre's application.
+  const plan = row && {
+    id: row.id,
+    application: row.application ?? row.amendment?.application ?? null,
+    amendment: row.amendment ? { id: row.amendment.id, status: row.amendment.status } : null,
+  };
   if (!plan || !plan.application || !access) return null;
   const [versions, comments, names, roles] = await Promise.all([
     listVersions(supabase, planId),
@@ -62,7 +71,7 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
   const mayRemove = (authorId: string | null) => isBdt || (mayComment && authorId === viewerId);
   const approved = versions.find((version) => version.kind === "approved") ?? null;
   return {
-    plan: { id: plan.id, application: plan.application },
+    plan: { id: plan.id, application: plan.application, amendment: plan.amendment },
     access,
     versions,
     approved,

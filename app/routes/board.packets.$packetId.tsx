@@ -234,6 +234,21 @@ export default function BoardPacket() {
             </section>
           </div>
 
+          {content.amendment ? (
+            <section aria-labelledby="amendment-title" className="panel panel--highlight">
+              <h2 id="amendment-title">{t("amendments.title")}</h2>
+              <p className="prewrap">{content.amendment.reason}</p>
+              {content.amendment.major_reasons.length > 0 ? (
+                <p>
+                  <strong>{t("amendments.major")}</strong>{" "}
+                  {content.amendment.major_reasons.map((item) => t(`amendments.majorReasons.${item}`)).join(", ")}
+                </p>
+              ) : null}
+              <h3>{t("amendments.diffTitle")}</h3>
+              <p className="muted">{t("amendments.diffHelp", { count: content.amendment.changed })}</p>
+              <PlanDiff blocks={content.amendment.diff} />
+            </section>
+          ) : null}
           {content.changes ? (
             <section aria-labelledby="changes-title" className="panel">
               <h2 id="changes-title">{t("revision.changesTitle")}</h2>
@@ -398,7 +413,9 @@ export default function BoardPacket() {
               )}
             </section>
 
-            {isChair && !content.decision && content.application?.status === "board_review" ? (
+            {isChair &&
+            !content.decision &&
+            (content.amendment ? content.amendment.status : content.application?.status) === "board_review" ? (
               <section aria-labelledby="decide-title" className="panel">
                 <h2 id="decide-title">{t("board.decideTitle")}</h2>
                 <p>{t("board.decideHelp")}</p>

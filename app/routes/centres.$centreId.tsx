@@ -1,14 +1,18 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { LocalTime } from "~/components/fields";
+import { LocalTime, StatusBadge, TableScroll, TextArea } from "~/components/fields";
+import { FormAlert } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
-import { notFound, parseParams } from "~/lib/form-data.server";
+import { notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
+import { formValues, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
-import { getRequestSession } from "~/lib/session.server";
+import { getRequestSession, requireUser } from "~/lib/session.server";
+import { getCentreAmendments, listBaselines, proposeAmendment } from "~/models/amendments.server";
+import { proposeAmendmentForm } from "~/validation/amendments";
 import { getCentre } from "~/models/centres.server";
 import { getCentrePlanLanguage } from "~/models/plan-language.server";
 import { loadReferenceData } from "~/models/reference.server";
@@ -21,18 +25,37 @@ const params = z.object({ centreId: z.uuid() });
 /** Public: a designated centre and the summary of its approved, frozen action plan. */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { centreId } = parseParams(params, raw);
-  const { supabase, headers } = await getRequestSession(request, context);
-  const [centre, reference, planLanguage] = await Promise.all([
+  const { supabase, user, headers } = await getRequestSession(request, context);
+  const [centre, reference, baselines, amendments, planLanguage] = await Promise.all([
     getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
+    listBaselines(supabase, centreId),
+    getCentreAmendments(supabase, centreId, Boolean(user)),
     getCentrePlanLanguage(supabase, centreId),
   ]);
   if (!centre) throw notFound(headers);
-  return data({ centre, reference, planLanguage }, { headers });
+  return data({ centre, reference, baselines, planLanguage, ...amendments }, { headers });
+}
+
+/** The centre's people propose an amendment to the approved plan (issue 15); the database checks who and when. */
+export async function action({ request, params: raw, context }: ActionFunctionArgs) {
+  const { centreId } = parseParams(params, raw);
+  const { supabase } = await requireUser(request, context);
+  const formData = await readFormData(request);
+  const parsed = parseIntentForm(proposeAmendmentForm, formData);
+  const values = formValues(formData);
+  if (!parsed.success)
+    return data({ formError: { key: "errors.formHasErrors" }, errors: parsed.fieldErrors, values }, 400);
+  const result = await proposeAmendment(supabase, centreId, parsed.data.reason);
+  if (result.error)
+    return data({ formError: { key: `dbErrors.${result.error.code}` }, errors: {} as FieldErrors, values }, 400);
+  return redirect(`/amendments/${result.data}`);
 }
 
 export default function CentrePage() {
-  const { centre, reference, planLanguage } = useLoaderData<typeof loader>();
+  const { centre, reference, baselines, amendments, canPropose, planLanguage } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
   const { t } = useTranslation();
   const country = reference.countries.find((item) => item.code === centre.country_code)?.label ?? centre.country_code;
   return (
@@ -84,6 +107,78 @@ export default function CentrePage() {
           <PlanDocument content={centre.plan.content as unknown as PlanNode} language={planLanguage} />
         ) : null}
       </section>
+      <section aria-labelledby="baselines-title">
+        <h2 id="baselines-title">{t("amendments.baselinesTitle")}</h2>
+        <p className="muted">{t("amendments.baselinesHelp")}</p>
+        <TableScroll label={t("amendments.baselinesTitle")}>
+          <table className="table">
+            <caption className="visually-hidden">{t("amendments.baselinesTitle")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("amendments.approvedAt")}</th>
+                <th scope="col">{t("amendments.approvedBy")}</th>
+                <th scope="col">{t("amendments.why")}</th>
+                <th scope="col">{t("centres.planHash")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {baselines.map((baseline) => (
+                <tr key={baseline.id}>
+                  <td>
+                    <LocalTime iso={baseline.approved_at} />
+                  </td>
+                  <td>
+                    {t(`amendments.bodies.${baseline.approving_body}`, { name: baseline.approved_by_name ?? "" })}
+                  </td>
+                  <td className="prewrap">
+                    {baseline.reason ?? (baseline.amendment_id ? "" : t("amendments.designation"))}
+                  </td>
+                  <td>
+                    <code className="hash">{baseline.plan_hash.slice(0, 16)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      </section>
+      {amendments.length > 0 || canPropose ? (
+        <section aria-labelledby="amendments-title" className="panel">
+          <h2 id="amendments-title">{t("amendments.listTitle")}</h2>
+          {amendments.length > 0 ? (
+            <ul>
+              {amendments.map((amendment) => (
+                <li key={amendment.id}>
+                  <Link to={`/amendments/${amendment.id}`}>{amendment.reason.slice(0, 120)}</Link>{" "}
+                  <StatusBadge status={amendment.status} /> <LocalTime iso={amendment.created_at} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {canPropose ? (
+            <Form method="post" noValidate className="form form--compact">
+              <FormAlert error={result?.formError} />
+              <p className="muted">{t("amendments.proposeHelp")}</p>
+              <TextArea
+                name="reason"
+                label={t("amendments.reason")}
+                defaultValue={result?.values?.reason}
+                error={result?.errors?.reason}
+                rows={4}
+              />
+              <button
+                type="submit"
+                name="intent"
+                value="propose"
+                className="button"
+                disabled={navigation.state === "submitting"}
+              >
+                {t("amendments.propose")}
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -59,11 +59,19 @@ export default function PlanPage() {
   return (
     <div className="page page--wide">
       <p>
-        <Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link>
+        {plan.amendment ? (
+          <Link to={`/amendments/${plan.amendment.id}`}>{t("amendments.backToAmendment")}</Link>
+        ) : (
+          <Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link>
+        )}
       </p>
-      <h1 id="plan-title">{t("plan.pageHeading", { name: plan.application.centre_name || t("eois.untitled") })}</h1>
+      <h1 id="plan-title">
+        {t(plan.amendment ? "amendments.planHeading" : "plan.pageHeading", {
+          name: plan.application.centre_name || t("eois.untitled"),
+        })}
+      </h1>
       <p>
-        <StatusBadge status={plan.application.status} />{" "}
+        <StatusBadge status={plan.amendment?.status ?? plan.application.status} />{" "}
         <span className="access-badge">{t(`plan.access.${access}`)}</span>{" "}
         <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>
         {" · "}

@@ -169,6 +169,20 @@ export const rpcSchemas = {
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
   eoi_people: z.object({ eoi: id }),
+  propose_amendment: z.object({
+    centre: id,
+    reason: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  }),
+  submit_amendment: z.object({ amendment: id }),
+  decide_amendment: z.object({
+    amendment: id,
+    decision: z.enum(["approve", "send_to_board", "request_changes", "reject"]),
+    reason: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  }),
+  withdraw_amendment: z.object({ amendment: id }),
+  list_amendment_agenda: z.object({}).strict(),
+  get_centre_baseline: z.object({ centre: id, version: id }),
+  record_amendment_decision: z.object({ packet: id, outcome: voteChoice, reasons: optionalReason }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

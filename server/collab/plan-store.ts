@@ -83,8 +83,12 @@ export class PlanStore {
         capabilities: string[];
         content: PlanNode;
       }>(
+        // An amendment's document (issue 15) has no application of its own: it is the centre's application's.
         `select a.id as application_id, a.centre_name, a.plan_language, a.capabilities, p.content
-         from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = $1`,
+         from public.action_plans p
+         left join public.plan_amendments m on m.plan_id = p.id
+         join public.centre_applications a on a.id = coalesce(p.application_id, m.application_id)
+         where p.id = $1`,
         [planId],
       );
       const facts = plan.rows[0];

@@ -75,6 +75,19 @@ const pick = (name: string, good: string, bad?: string) => (bad === name ? BAD :
 
 /** Every route module with an action; the test below fails when a route is added without a row here. */
 const actionRoutes: Record<string, ActionRoute> = {
+  // Amendments (issue 15): the body is refused before any record is looked up, so any well-formed id does.
+  "amendments.$amendmentId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/amendments/${pick("amendmentId", "00000000-0000-4000-8000-000000000015", bad)}`,
+    idParams: ["amendmentId"],
+    form: () => ({ intent: "withdraw" }),
+  },
+  "centres.$centreId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/centres/${pick("centreId", "00000000-0000-4000-8000-000000000015", bad)}`,
+    idParams: ["centreId"],
+    form: () => ({ intent: "propose", reason: "A change." }),
+  },
   "applications.$applicationId.tsx": {
     who: "applicant",
     url: (w, bad) => `/applications/${pick("applicationId", w.application, bad)}`,
