@@ -166,6 +166,14 @@ export const rpcSchemas = {
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
   eoi_people: z.object({ eoi: id }),
+  record_suggestion_decision: z.object({
+    plan: id,
+    decision: z.enum(["accept", "reject"]),
+    suggestions: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{6,40}$/))
+      .min(1)
+      .max(500),
+  }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;
