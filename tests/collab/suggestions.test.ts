@@ -48,7 +48,7 @@ function mark(author: string, id = randomUUID().replaceAll("-", "").slice(0, 16)
 /** The text of the plan's summary paragraph (the template's second block). */
 function summaryText(doc: Y.Doc): Y.XmlText {
   const fragment = doc.getXmlFragment(planFragmentName);
-  const summary = fragment.toArray().find((node) => String((node as Y.XmlElement).toString()).includes("Summary"));
+  const summary = fragment.toArray().find((node) => (node.toJSON() as string).includes("Summary"));
   return (summary as Y.XmlElement).get(0) as Y.XmlText;
 }
 
