@@ -95,7 +95,8 @@ async function expectRefused(
   expect(await hasSettled(setup.editor.closed)).toBe(false);
 }
 
-describe("a suggest-only socket", () => {
+// Several tests build two or three plans each (users, EoI, application): on a shared machine that takes a while.
+describe("a suggest-only socket", { timeout: 120_000 }, () => {
   it("stores and broadcasts its own suggested insertion and deletion, and may withdraw its own insertion", async () => {
     const { cast, plan, editor, suggester } = await suggestOnlySetup();
     const text = summaryText(suggester.doc);
