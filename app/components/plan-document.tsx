@@ -1,6 +1,9 @@
 import { Fragment, type ReactNode } from "react";
 import type { PlanLanguage } from "~/lib/plan-language";
+import { colourFor } from "~/lib/person-colour";
+import "~/styles/suggestions.css";
 import type { PlanNode } from "~/lib/plan-schema";
+import { isSuggestionAttrs, suggestionDeleteMark, suggestionInsertMark } from "~/lib/plan-suggestions";
 
 /** Only these protocols become links; anything else (javascript:, data:, vbscript:) renders as plain text. */
 export function safeHref(value: unknown): string | null {
@@ -21,7 +24,19 @@ function renderText(node: PlanNode, key: number): ReactNode {
     else if (mark.type === "underline") out = <u>{out}</u>;
     else if (mark.type === "strike") out = <s>{out}</s>;
     else if (mark.type === "code") out = <code>{out}</code>;
-    else if (mark.type === "link") {
+    else if (mark.type === suggestionInsertMark || mark.type === suggestionDeleteMark) {
+      // Issue 18: an open suggestion stays visibly a suggestion in versions, compare and the printable copy.
+      const author = isSuggestionAttrs(mark.attrs) ? mark.attrs.author : "";
+      const Tag = mark.type === suggestionInsertMark ? "ins" : "del";
+      out = (
+        <Tag
+          className={`suggestion suggestion--${Tag === "ins" ? "insert" : "delete"}`}
+          style={{ "--suggestion-colour": colourFor(author) } as React.CSSProperties}
+        >
+          {out}
+        </Tag>
+      );
+    } else if (mark.type === "link") {
       const href = safeHref(mark.attrs?.href);
       if (href)
         out = (

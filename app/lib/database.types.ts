@@ -1427,6 +1427,10 @@ export type Database = {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
         Returns: string;
       };
+      record_suggestion_decision: {
+        Args: { plan: string; decision: string; suggestions: string[] };
+        Returns: number;
+      };
       remove_attachment: {
         Args: { attachment: string };
         Returns: undefined;

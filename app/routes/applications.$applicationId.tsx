@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { dbErrorOf } from "~/lib/db-error";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -92,10 +93,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   ) => data({ intent, formError, errors, values: formValues(formData), planMissing }, status);
   if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
   const form = parsed.data;
-  const done = (error: { code: string } | null, what: string) =>
-    error
-      ? fail(form.intent, { key: `dbErrors.${error.code}` })
-      : redirect(`/applications/${applicationId}?done=${what}`);
+  const done = (error: { code: string; details?: string } | null, what: string) =>
+    error ? fail(form.intent, dbErrorOf(error)) : redirect(`/applications/${applicationId}?done=${what}`);
 
   return dispatchIntent(form, {
     save: async ({ intent: _, ...answers }) => done(await saveApplication(supabase, applicationId, answers), "saved"),

@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { dbErrorOf } from "~/lib/db-error";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -55,9 +56,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     data({ intent, formError, errors, values: formValues(formData) }, 400);
   if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
   const form = parsed.data;
-  const done = (result: { error: { code: string } | null }, notice: (typeof notices)[number], anchor = "") =>
+  const done = (
+    result: { error: { code: string; details?: string } | null },
+    notice: (typeof notices)[number],
+    anchor = "",
+  ) =>
     result.error
-      ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
+      ? fail(form.intent, dbErrorOf(result.error))
       : redirect(`/board/packets/${packetId}?done=${notice}${anchor}`);
 
   return dispatchIntent(form, {

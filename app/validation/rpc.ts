@@ -183,6 +183,14 @@ export const rpcSchemas = {
   list_amendment_agenda: z.object({}).strict(),
   get_centre_baseline: z.object({ centre: id, version: id }),
   record_amendment_decision: z.object({ packet: id, outcome: voteChoice, reasons: optionalReason }),
+  record_suggestion_decision: z.object({
+    plan: id,
+    decision: z.enum(["accept", "reject"]),
+    suggestions: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{6,40}$/))
+      .min(1)
+      .max(500),
+  }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

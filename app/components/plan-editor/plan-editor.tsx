@@ -4,6 +4,7 @@ import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanLanguage } from "~/lib/plan-language";
+import { colourFor } from "~/lib/person-colour";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
 import "~/styles/prosemirror.css";
 import {
@@ -15,14 +16,7 @@ import {
 } from "./comment-highlights";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
-/** Caret colours dark enough for white name labels (WCAG AA contrast). */
-const caretColours = ["#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0e7490", "#4d7c0f"];
-
-export function colourFor(userId: string): string {
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return caretColours[hash % caretColours.length]!;
-}
+export { colourFor };
 
 export interface Participant {
   clientId: number;
