@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getFixedT, detectLanguage } from "~/i18n/language.server";
 import { boardBookPdf, boardBookProgress, loadBookReview } from "~/lib/board-book-response.server";
-import { timeZoneFromCookie } from "~/lib/datetime";
+import { timeZoneFromCookie } from "~/lib/time-zone.server";
 import { requireRoles } from "~/lib/session.server";
 import { loadReferenceData } from "~/models/reference.server";
 
