@@ -263,7 +263,7 @@ async function getPacketContent(
 }
 
 /** The answers kept with a packet (a JSON object of the application's fields), or null when none were kept. */
-function answersOf(value: unknown): Record<ApplicationField, string | null> | null {
+export function answersOf(value: unknown): Record<ApplicationField, string | null> | null {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   return Object.fromEntries(
