@@ -276,7 +276,18 @@ export const recordDecision = (
   packet: string,
   outcome: VoteChoice,
   conditions?: string,
-) => callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
+  conditionItems?: { text: string; due_on: string; quote?: string }[],
+  closedByBdt = false,
+) =>
+  callRpc(supabase, "record_decision", {
+    packet,
+    outcome,
+    conditions: conditions || undefined,
+    // Each condition is its own record (issue 15), only for "approve with conditions".
+    ...(outcome === "approve_with_conditions"
+      ? { condition_items: conditionItems, conditions_closed_by_bdt: closedByBdt }
+      : {}),
+  });
 
 /** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */
 export async function addPacketComment(supabase: SupabaseServerClient, packet: string, userId: string, body: string) {

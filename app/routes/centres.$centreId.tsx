@@ -2,7 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import { LocalTime } from "~/components/fields";
+import { LocalTime, StatusBadge } from "~/components/fields";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
 import { notFound, parseParams } from "~/lib/form-data.server";
@@ -10,6 +10,7 @@ import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
 import { getRequestSession } from "~/lib/session.server";
 import { getCentre } from "~/models/centres.server";
+import { listCentreConditions } from "~/models/conditions.server";
 import { loadReferenceData } from "~/models/reference.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
@@ -20,17 +21,20 @@ const params = z.object({ centreId: z.uuid() });
 /** Public: a designated centre and the summary of its approved, frozen action plan. */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { centreId } = parseParams(params, raw);
-  const { supabase, headers } = await getRequestSession(request, context);
-  const [centre, reference] = await Promise.all([
+  const { supabase, headers, user } = await getRequestSession(request, context);
+  const [centre, reference, conditions] = await Promise.all([
     getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
+    // The Board's conditions: RLS shows them to the centre's people, BDT and the Board only (issue 15).
+    user ? listCentreConditions(supabase, centreId) : [],
   ]);
   if (!centre) throw notFound(headers);
-  return data({ centre, reference }, { headers });
+  return data({ centre, reference, conditions }, { headers });
 }
 
 export default function CentrePage() {
-  const { centre, reference } = useLoaderData<typeof loader>();
+  const { centre, reference, conditions } = useLoaderData<typeof loader>();
+  const open = conditions.filter((condition) => condition.status !== "closed").length;
   const { t } = useTranslation();
   const country = reference.countries.find((item) => item.code === centre.country_code)?.label ?? centre.country_code;
   return (
@@ -61,6 +65,24 @@ export default function CentrePage() {
           <LocalTime iso={centre.designated_at} />
         </dd>
       </dl>
+      {conditions.length > 0 ? (
+        <section aria-labelledby="conditions-title" className="panel">
+          <h2 id="conditions-title">{t("conditions.listTitle")}</h2>
+          <p role="status">
+            <span className={`status status--${open > 0 ? "condition_open" : "condition_closed"}`}>
+              {open > 0 ? t("conditions.designatedOpen") : t("conditions.allClosed")}
+            </span>
+          </p>
+          <ol className="conditions">
+            {conditions.map((condition) => (
+              <li key={condition.id}>
+                <Link to={`/conditions/${condition.id}`}>{condition.body}</Link>{" "}
+                <StatusBadge status={`condition_${condition.status}`} /> · {t("conditions.dueOn")} {condition.due_on}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t("centres.planTitle")}</h2>
         <p className="muted">{t("centres.planHelp")}</p>
@@ -78,7 +100,17 @@ export default function CentrePage() {
             </>
           ) : null}
         </dl>
-        {centre.plan ? <PlanDocument content={centre.plan.content as unknown as PlanNode} /> : null}
+        {centre.plan ? (
+          <PlanDocument
+            content={centre.plan.content as unknown as PlanNode}
+            highlights={conditions.flatMap((condition) => {
+              const anchor = condition.anchor as { from: number; to: number } | null;
+              return anchor && condition.plan_version_id === centre.plan?.version_id
+                ? [{ ...anchor, label: t("conditions.heading", { number: condition.position }) }]
+                : [];
+            })}
+          />
+        ) : null}
       </section>
     </div>
   );
