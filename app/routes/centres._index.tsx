@@ -23,10 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     // BDT and the Board see which centres still have open conditions (issue 15); the database refuses anyone else.
     user ? centreConditionCounts(supabase) : new Map<string, number>(),
   ]);
-  return data(
-    { centres, reference, filters, openConditions: Object.fromEntries(openConditions) },
-    { headers },
-  );
+  return data({ centres, reference, filters, openConditions: Object.fromEntries(openConditions) }, { headers });
 }
 
 export default function Centres() {
