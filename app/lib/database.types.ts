@@ -85,6 +85,7 @@ export type Database = {
           sha256: string;
           uploaded_by: string | null;
           created_at: string;
+          condition_response_id: string | null;
         };
         Insert: {
           id?: string;
@@ -96,6 +97,7 @@ export type Database = {
           sha256: string;
           uploaded_by?: string | null;
           created_at?: string;
+          condition_response_id?: string | null;
         };
         Update: {
           id?: string;
@@ -107,9 +109,11 @@ export type Database = {
           sha256?: string;
           uploaded_by?: string | null;
           created_at?: string;
+          condition_response_id?: string | null;
         };
         Relationships: [
           { foreignKeyName: "attachments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "attachments_condition_response_id_fkey"; columns: ["condition_response_id"]; isOneToOne: false; referencedRelation: "condition_responses"; referencedColumns: ["id"] },
           { foreignKeyName: "attachments_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
         ];
       };
@@ -167,6 +171,7 @@ export type Database = {
           quorum_required: number;
           recorded_by: string | null;
           recorded_at: string;
+          conditions_closed_by: string;
         };
         Insert: {
           packet_id: string;
@@ -176,6 +181,7 @@ export type Database = {
           quorum_required: number;
           recorded_by?: string | null;
           recorded_at?: string;
+          conditions_closed_by?: string;
         };
         Update: {
           packet_id?: string;
@@ -185,6 +191,7 @@ export type Database = {
           quorum_required?: number;
           recorded_by?: string | null;
           recorded_at?: string;
+          conditions_closed_by?: string;
         };
         Relationships: [
           { foreignKeyName: "board_decisions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
@@ -590,6 +597,32 @@ export type Database = {
           { foreignKeyName: "comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "comments"; referencedColumns: ["id"] },
         ];
       };
+      condition_responses: {
+        Row: {
+          id: string;
+          condition_id: string;
+          body: string;
+          submitted_by: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: string;
+          condition_id: string;
+          body: string;
+          submitted_by?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: string;
+          condition_id?: string;
+          body?: string;
+          submitted_by?: string | null;
+          created_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "condition_responses_condition_id_fkey"; columns: ["condition_id"]; isOneToOne: false; referencedRelation: "decision_conditions"; referencedColumns: ["id"] },
+        ];
+      };
       conflict_declarations: {
         Row: {
           packet_id: string;
@@ -646,6 +679,87 @@ export type Database = {
         };
         Relationships: [
           { foreignKeyName: "countries_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
+      };
+      decision_conditions: {
+        Row: {
+          id: string;
+          packet_id: string;
+          position: number;
+          application_id: string;
+          centre_id: string;
+          organisation_id: string;
+          body: string;
+          due_on: string;
+          plan_version_id: string;
+          anchor: Json | null;
+          quote: string | null;
+          closed_by_role: string;
+          status: Database["public"]["Enums"]["condition_status"];
+          review_reason: string | null;
+          reviewed_by: string | null;
+          reviewed_at: string | null;
+          closed_by: string | null;
+          closed_at: string | null;
+          close_reason: string | null;
+          due_notified_at: string | null;
+          overdue_notified_at: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: string;
+          packet_id: string;
+          position: number;
+          application_id: string;
+          centre_id: string;
+          organisation_id: string;
+          body: string;
+          due_on: string;
+          plan_version_id: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          closed_by_role: string;
+          status?: Database["public"]["Enums"]["condition_status"];
+          review_reason?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          closed_by?: string | null;
+          closed_at?: string | null;
+          close_reason?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: string;
+          packet_id?: string;
+          position?: number;
+          application_id?: string;
+          centre_id?: string;
+          organisation_id?: string;
+          body?: string;
+          due_on?: string;
+          plan_version_id?: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          closed_by_role?: string;
+          status?: Database["public"]["Enums"]["condition_status"];
+          review_reason?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          closed_by?: string | null;
+          closed_at?: string | null;
+          close_reason?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          created_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "decision_conditions_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: false; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: false; referencedRelation: "board_decisions"; referencedColumns: ["packet_id"] },
+          { foreignKeyName: "decision_conditions_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
         ];
       };
       eoi_clarifications: {
@@ -1315,6 +1429,10 @@ export type Database = {
         Args: { call: string; reason?: string };
         Returns: undefined;
       };
+      close_condition: {
+        Args: { condition: string; reason?: string };
+        Returns: undefined;
+      };
       create_call: {
         Args: { title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[]; max_revision_cycles?: number };
         Returns: string;
@@ -1383,6 +1501,10 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; is_chair: boolean }[];
       };
+      list_centre_condition_counts: {
+        Args: Record<PropertyKey, never>;
+        Returns: { centre_id: string; open_conditions: number; total_conditions: number }[];
+      };
       list_directory_centres: {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; host_institution: string; country_code: string; region_code: string; centre_type: string; scope: Database["public"]["Enums"]["centre_scope"]; capabilities: string[]; plan_hash: string; designated_at: string }[];
@@ -1424,7 +1546,7 @@ export type Database = {
         Returns: string;
       };
       record_decision: {
-        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
+        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string; condition_items?: Json; conditions_closed_by_bdt?: boolean };
         Returns: string;
       };
       record_suggestion_decision: {
@@ -1447,12 +1569,20 @@ export type Database = {
         Args: { comment: number; resolved: boolean };
         Returns: undefined;
       };
+      respond_to_condition: {
+        Args: { condition: string; body: string; files?: Json };
+        Returns: string;
+      };
       restore_plan_version: {
         Args: { version: string };
         Returns: Json;
       };
       resubmit_eoi: {
         Args: { eoi: string; answer: string };
+        Returns: undefined;
+      };
+      review_condition: {
+        Args: { condition: string; met: boolean; reason: string };
         Returns: undefined;
       };
       revoke_role: {
@@ -1523,6 +1653,7 @@ export type Database = {
       board_review_status: "open" | "closed";
       call_status: "draft" | "open" | "closed";
       centre_scope: "global" | "regional" | "national";
+      condition_status: "open" | "responded" | "met" | "not_met" | "closed";
       eoi_status: "draft" | "submitted" | "under_validation" | "clarification_requested" | "resubmitted" | "validated" | "declined" | "withdrawn";
       organisation_kind: "ministry" | "regulator" | "university" | "innovation_agency" | "company" | "other";
       plan_access_level: "read" | "comment" | "edit";
@@ -1546,6 +1677,7 @@ export const Constants = {
       board_review_status: ["open", "closed"],
       call_status: ["draft", "open", "closed"],
       centre_scope: ["global", "regional", "national"],
+      condition_status: ["open", "responded", "met", "not_met", "closed"],
       eoi_status: ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"],
       organisation_kind: ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
       plan_access_level: ["read", "comment", "edit"],

@@ -10,5 +10,7 @@ export function notificationLink(kind: string, entityType: string, entityId: str
   // Applicants, BDT and the chair are told about an application; the chair's page sends them on to the Board (issue 5).
   if (entityType === "application") return `/applications/${entityId}`;
   if (entityType === "board_review") return `/board/reviews/${entityId}`;
+  // A Board condition (issue 15): the centre, BDT and the chair all act on its page.
+  if (entityType === "condition") return `/conditions/${entityId}`;
   return "/notifications";
 }

@@ -304,14 +304,24 @@ export async function recordDecision(
   packet: string,
   outcome: VoteChoice,
   conditions?: string,
+  conditionItems?: { text: string; due_on: string; quote?: string }[],
+  closedByBdt = false,
 ) {
   const row = checkRead(
     "packet",
     await supabase.from("board_packets").select("amendment_id").eq("id", packet).maybeSingle(),
   );
-  return row?.amendment_id
-    ? callRpc(supabase, "record_amendment_decision", { packet, outcome, reasons: conditions || undefined })
-    : callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
+  if (row?.amendment_id)
+    return callRpc(supabase, "record_amendment_decision", { packet, outcome, reasons: conditions || undefined });
+  return callRpc(supabase, "record_decision", {
+    packet,
+    outcome,
+    conditions: conditions || undefined,
+    // Each condition is its own record (issue 15), only for "approve with conditions".
+    ...(outcome === "approve_with_conditions"
+      ? { condition_items: conditionItems, conditions_closed_by_bdt: closedByBdt }
+      : {}),
+  });
 }
 
 /** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */

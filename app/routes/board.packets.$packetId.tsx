@@ -20,7 +20,8 @@ import { requireRoles } from "~/lib/session.server";
 import { addPacketComment, castVote, declareConflict, getPacket, recordDecision } from "~/models/board.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { voteChoices } from "~/validation/applications";
-import { commentSchema, decisionSchema, declarationSchema, voteSchema } from "~/validation/board";
+import { commentSchema, decisionSchema, declarationSchema, parseConditionRows, voteSchema } from "~/validation/board";
+import { ConditionRows } from "~/components/condition-rows";
 import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.packetPageTitle");
@@ -72,10 +73,24 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     comment: async ({ body }) =>
       done(await addPacketComment(supabase, packetId, user.id, body), "commented", "#discussion-title"),
     // A recorded decision is final: it must be confirmed (issue 11).
-    decide: async ({ outcome, conditions }) =>
-      isConfirmed(formData)
-        ? done(await recordDecision(supabase, packetId, outcome, conditions), "decided")
-        : fail(form.intent, { key: "errors.confirmationRequired" }),
+    decide: async ({ outcome, conditions, conditions_closed_by_bdt }) => {
+      if (!isConfirmed(formData)) return fail(form.intent, { key: "errors.confirmationRequired" });
+      // "Approve with conditions": each row is its own condition, with a due date (issue 15).
+      const rows = parseConditionRows(formData);
+      if (outcome === "approve_with_conditions") {
+        if (Object.keys(rows.errors).length > 0) return fail(form.intent, { key: "errors.formHasErrors" }, rows.errors);
+        if (rows.rows.length === 0)
+          return fail(
+            form.intent,
+            { key: "errors.formHasErrors" },
+            { condition_text_0: { key: "board.conditionsRequired" } },
+          );
+      }
+      return done(
+        await recordDecision(supabase, packetId, outcome, conditions, rows.rows, conditions_closed_by_bdt === "yes"),
+        "decided",
+      );
+    },
   });
 }
 
@@ -434,6 +449,7 @@ export default function BoardPacket() {
                     selected={[valuesFor("decide")?.outcome ?? ""]}
                     options={choices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
                   />
+                  <ConditionRows errors={errorsFor("decide")} values={valuesFor("decide")} />
                   <TextArea
                     name="conditions"
                     label={t("board.conditions")}

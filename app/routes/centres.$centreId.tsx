@@ -15,6 +15,7 @@ import { getCentreAmendments, listBaselines, proposeAmendment } from "~/models/a
 import { proposeAmendmentForm } from "~/validation/amendments";
 import { getCentre } from "~/models/centres.server";
 import { getCentrePlanLanguage } from "~/models/plan-language.server";
+import { listCentreConditions } from "~/models/conditions.server";
 import { loadReferenceData } from "~/models/reference.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
@@ -26,15 +27,17 @@ const params = z.object({ centreId: z.uuid() });
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { centreId } = parseParams(params, raw);
   const { supabase, user, headers } = await getRequestSession(request, context);
-  const [centre, reference, baselines, amendments, planLanguage] = await Promise.all([
+  const [centre, reference, baselines, amendments, planLanguage, conditions] = await Promise.all([
     getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
     listBaselines(supabase, centreId),
     getCentreAmendments(supabase, centreId, Boolean(user)),
     getCentrePlanLanguage(supabase, centreId),
+    // The Board's conditions: RLS shows them to the centre's people, BDT and the Board only (issue 15).
+    user ? listCentreConditions(supabase, centreId) : [],
   ]);
   if (!centre) throw notFound(headers);
-  return data({ centre, reference, baselines, planLanguage, ...amendments }, { headers });
+  return data({ centre, reference, baselines, planLanguage, conditions, ...amendments }, { headers });
 }
 
 /** The centre's people propose an amendment to the approved plan (issue 15); the database checks who and when. */
@@ -53,9 +56,11 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function CentrePage() {
-  const { centre, reference, baselines, amendments, canPropose, planLanguage } = useLoaderData<typeof loader>();
+  const { centre, reference, baselines, amendments, canPropose, planLanguage, conditions } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const open = conditions.filter((condition) => condition.status !== "closed").length;
   const { t } = useTranslation();
   const country = reference.countries.find((item) => item.code === centre.country_code)?.label ?? centre.country_code;
   return (
@@ -86,6 +91,24 @@ export default function CentrePage() {
           <LocalTime iso={centre.designated_at} />
         </dd>
       </dl>
+      {conditions.length > 0 ? (
+        <section aria-labelledby="conditions-title" className="panel">
+          <h2 id="conditions-title">{t("conditions.listTitle")}</h2>
+          <p role="status">
+            <span className={`status status--${open > 0 ? "condition_open" : "condition_closed"}`}>
+              {open > 0 ? t("conditions.designatedOpen") : t("conditions.allClosed")}
+            </span>
+          </p>
+          <ol className="conditions">
+            {conditions.map((condition) => (
+              <li key={condition.id}>
+                <Link to={`/conditions/${condition.id}`}>{condition.body}</Link>{" "}
+                <StatusBadge status={`condition_${condition.status}`} /> · {t("conditions.dueOn")} {condition.due_on}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <section aria-labelledby="plan-title">
         <h2 id="plan-title">{t("centres.planTitle")}</h2>
         <p className="muted">{t("centres.planHelp")}</p>
@@ -104,7 +127,16 @@ export default function CentrePage() {
           ) : null}
         </dl>
         {centre.plan ? (
-          <PlanDocument content={centre.plan.content as unknown as PlanNode} language={planLanguage} />
+          <PlanDocument
+            content={centre.plan.content as unknown as PlanNode}
+            language={planLanguage}
+            highlights={conditions.flatMap((condition) => {
+              const anchor = condition.anchor as { from: number; to: number } | null;
+              return anchor && condition.plan_version_id === centre.plan?.version_id
+                ? [{ ...anchor, label: t("conditions.heading", { number: condition.position }) }]
+                : [];
+            })}
+          />
         ) : null}
       </section>
       <section aria-labelledby="baselines-title">

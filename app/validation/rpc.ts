@@ -47,6 +47,16 @@ const attachmentFile = {
   content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
   content_base64: z.string().min(4).max(14_000_000),
 };
+/**
+ * One condition of an "approve with conditions" decision (issue 15), as `record_decision` checks it: the text, the due
+ * date (YYYY-MM-DD), and optionally the exact passage of the approved plan it concerns, with its character offset.
+ */
+export const conditionItem = z.strictObject({
+  text: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  due_on: z.iso.date("errors.dateInvalid"),
+  quote: z.string().min(1).max(2000, "errors.tooLong").optional(),
+  from: z.number().int().min(0).max(100_000_000).optional(),
+});
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
 export const rpcSchemas = {
@@ -151,7 +161,21 @@ export const rpcSchemas = {
   cast_vote: z.object({ packet: id, choice: voteChoice, reason }),
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
-  record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  record_decision: z.object({
+    packet: id,
+    outcome: voteChoice,
+    conditions: optionalReason,
+    condition_items: z.array(conditionItem).min(1).max(20).optional(),
+    conditions_closed_by_bdt: z.boolean().optional(),
+  }),
+  respond_to_condition: z.object({
+    condition: id,
+    body: reason,
+    files: z.array(z.strictObject(attachmentFile)).max(5).optional(),
+  }),
+  review_condition: z.object({ condition: id, met: z.boolean(), reason }),
+  close_condition: z.object({ condition: id, reason: optionalReason }),
+  list_centre_condition_counts: z.object({}).strict(),
   get_packet_revision: z.object({ packet: id }),
   list_board_agenda: z.object({}).strict(),
   list_board_people: z.object({}).strict(),

@@ -107,6 +107,13 @@ const actionRoutes: Record<string, ActionRoute> = {
     idParams: ["packetId"],
     form: () => ({ intent: "declare", has_conflict: "no" }),
   },
+  // Issue 15: a condition nobody may see is refused like any other record (the form is well formed).
+  "conditions.$conditionId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/conditions/${pick("conditionId", "0d3f2a10-0000-4000-8000-0000000000c1", bad)}`,
+    idParams: ["conditionId"],
+    form: () => ({ intent: "respond", body: "Our answer." }),
+  },
   "board.reviews.$reviewId.tsx": {
     who: "chair",
     url: (w, bad) => `/board/reviews/${pick("reviewId", w.review, bad)}`,
