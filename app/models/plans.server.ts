@@ -51,11 +51,13 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
   ]);
   const plan = checkRead("plan", planResult);
   if (!plan || !plan.application || !access) return null;
-  const [versions, comments, names, roles] = await Promise.all([
+  const [versions, comments, names, roles, mentionable] = await Promise.all([
     listVersions(supabase, planId),
     supabase.from("plan_comments").select("*").eq("plan_id", planId).order("id"),
     peopleNames(supabase, planId),
     supabase.rpc("my_roles"),
+    // Whom the comment box offers for "@name" (issue 17).
+    supabase.rpc("mentionable_people", { plan: planId }),
   ]);
   const isBdt = (checkRead("my roles", roles) ?? []).some((role) => role === "reviewer" || role === "coordinator");
   const mayComment = access === "comment" || access === "edit";
@@ -67,6 +69,9 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
     versions,
     approved,
     threads: buildThreads(checkRead("plan comments", comments), names, mayRemove),
+    mentionable: mayComment
+      ? (checkRead("mentionable people", mentionable) ?? []).map((person) => person.display_name)
+      : [],
   };
 }
 

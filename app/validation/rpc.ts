@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { Database, RpcArgs } from "~/lib/database.types";
-import { appRoles, centreScopes, organisationKinds, voteChoices } from "~/lib/enums";
+import {
+  appRoles,
+  centreScopes,
+  notificationCategories,
+  notificationDeliveries,
+  organisationKinds,
+  voteChoices,
+} from "~/lib/enums";
 
 /**
  * The payload of every RPC, validated before it is sent. `satisfies` ties each schema to the generated database
@@ -166,6 +173,14 @@ export const rpcSchemas = {
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
   eoi_people: z.object({ eoi: id }),
+  set_my_time_zone: z.object({ zone: z.string().min(1).max(64) }),
+  set_notification_preference: z.object({
+    category: z.enum(notificationCategories),
+    delivery: z.enum(notificationDeliveries),
+  }),
+  mentionable_people: z.union([z.strictObject({ plan: id }), z.strictObject({ packet: id })]),
+  reset_calendar_feed: z.object({}).strict(),
+  calendar_feed_deadlines: z.object({ token: z.string().regex(/^[0-9a-f]{64}$/) }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;
