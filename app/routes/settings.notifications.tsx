@@ -5,7 +5,7 @@ import { ChoiceGroup, LocalTime, SelectField } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { getAppEnv } from "~/lib/env.server";
 import { notificationCategories, notificationDeliveries } from "~/lib/enums";
-import { timeZoneFromCookie } from "~/lib/datetime";
+import { timeZoneFromCookie } from "~/lib/time-zone.server";
 import { readFormData } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
