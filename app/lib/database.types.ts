@@ -291,6 +291,24 @@ export type Database = {
         };
         Relationships: [];
       };
+      calendar_feeds: {
+        Row: {
+          person_id: string;
+          token_hash: string;
+          created_at: string;
+        };
+        Insert: {
+          person_id: string;
+          token_hash: string;
+          created_at?: string;
+        };
+        Update: {
+          person_id?: string;
+          token_hash?: string;
+          created_at?: string;
+        };
+        Relationships: [];
+      };
       call_extensions: {
         Row: {
           call_id: string;
@@ -986,6 +1004,69 @@ export type Database = {
         };
         Relationships: [];
       };
+      notification_digests: {
+        Row: {
+          id: number;
+          person_id: string;
+          digest_date: string;
+          time_zone: string;
+          state: string;
+          attempts: number;
+          next_attempt_at: string;
+          lease_until: string | null;
+          last_error: string | null;
+          created_at: string;
+          sent_at: string | null;
+        };
+        Insert: {
+          id?: number;
+          person_id: string;
+          digest_date: string;
+          time_zone: string;
+          state?: string;
+          attempts?: number;
+          next_attempt_at?: string;
+          lease_until?: string | null;
+          last_error?: string | null;
+          created_at?: string;
+          sent_at?: string | null;
+        };
+        Update: {
+          id?: number;
+          person_id?: string;
+          digest_date?: string;
+          time_zone?: string;
+          state?: string;
+          attempts?: number;
+          next_attempt_at?: string;
+          lease_until?: string | null;
+          last_error?: string | null;
+          created_at?: string;
+          sent_at?: string | null;
+        };
+        Relationships: [];
+      };
+      notification_preferences: {
+        Row: {
+          person_id: string;
+          category: string;
+          delivery: Database["public"]["Enums"]["notification_delivery"];
+          updated_at: string;
+        };
+        Insert: {
+          person_id: string;
+          category: string;
+          delivery: Database["public"]["Enums"]["notification_delivery"];
+          updated_at?: string;
+        };
+        Update: {
+          person_id?: string;
+          category?: string;
+          delivery?: Database["public"]["Enums"]["notification_delivery"];
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
       notifications: {
         Row: {
           id: number;
@@ -1002,6 +1083,7 @@ export type Database = {
           mail_next_attempt_at: string;
           mail_lease_until: string | null;
           mail_last_error: string | null;
+          digest_id: number | null;
         };
         Insert: {
           id?: number;
@@ -1018,6 +1100,7 @@ export type Database = {
           mail_next_attempt_at?: string;
           mail_lease_until?: string | null;
           mail_last_error?: string | null;
+          digest_id?: number | null;
         };
         Update: {
           id?: number;
@@ -1034,8 +1117,11 @@ export type Database = {
           mail_next_attempt_at?: string;
           mail_lease_until?: string | null;
           mail_last_error?: string | null;
+          digest_id?: number | null;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "notifications_digest_id_fkey"; columns: ["digest_id"]; isOneToOne: false; referencedRelation: "notification_digests"; referencedColumns: ["id"] },
+        ];
       };
       organisation_invitations: {
         Row: {
@@ -1280,6 +1366,7 @@ export type Database = {
           locale: string;
           created_at: string;
           updated_at: string;
+          time_zone: string;
         };
         Insert: {
           id: string;
@@ -1288,6 +1375,7 @@ export type Database = {
           locale?: string;
           created_at?: string;
           updated_at?: string;
+          time_zone?: string;
         };
         Update: {
           id?: string;
@@ -1296,6 +1384,7 @@ export type Database = {
           locale?: string;
           created_at?: string;
           updated_at?: string;
+          time_zone?: string;
         };
         Relationships: [];
       };
@@ -1413,6 +1502,10 @@ export type Database = {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
       };
+      calendar_feed_deadlines: {
+        Args: { token: string };
+        Returns: { uid: string; kind: string; title: string; due_at: string; entity_id: string; time_zone: string; locale: string }[];
+      };
       cast_vote: {
         Args: { packet: string; choice: Database["public"]["Enums"]["vote_choice"]; reason: string };
         Returns: undefined;
@@ -1509,6 +1602,10 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; host_institution: string; country_code: string; region_code: string; centre_type: string; scope: Database["public"]["Enums"]["centre_scope"]; capabilities: string[]; plan_hash: string; designated_at: string }[];
       };
+      mentionable_people: {
+        Args: { plan?: string; packet?: string };
+        Returns: { id: string; display_name: string }[];
+      };
       my_plan_access: {
         Args: { plan: string };
         Returns: Database["public"]["Enums"]["plan_access_level"];
@@ -1565,6 +1662,10 @@ export type Database = {
         Args: { eoi: string; question: string };
         Returns: undefined;
       };
+      reset_calendar_feed: {
+        Args: Record<PropertyKey, never>;
+        Returns: string;
+      };
       resolve_plan_comment: {
         Args: { comment: number; resolved: boolean };
         Returns: undefined;
@@ -1599,6 +1700,14 @@ export type Database = {
       };
       set_account_active: {
         Args: { person: string; active: boolean; reason?: string };
+        Returns: undefined;
+      };
+      set_my_time_zone: {
+        Args: { zone: string };
+        Returns: undefined;
+      };
+      set_notification_preference: {
+        Args: { category: string; delivery: Database["public"]["Enums"]["notification_delivery"] };
         Returns: undefined;
       };
       set_plan_language: {
@@ -1655,6 +1764,7 @@ export type Database = {
       centre_scope: "global" | "regional" | "national";
       condition_status: "open" | "responded" | "met" | "not_met" | "closed";
       eoi_status: "draft" | "submitted" | "under_validation" | "clarification_requested" | "resubmitted" | "validated" | "declined" | "withdrawn";
+      notification_delivery: "immediately" | "daily_digest" | "no_mail";
       organisation_kind: "ministry" | "regulator" | "university" | "innovation_agency" | "company" | "other";
       plan_access_level: "read" | "comment" | "edit";
       request_kind: "establish" | "strengthen";
@@ -1679,6 +1789,7 @@ export const Constants = {
       centre_scope: ["global", "regional", "national"],
       condition_status: ["open", "responded", "met", "not_met", "closed"],
       eoi_status: ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"],
+      notification_delivery: ["immediately", "daily_digest", "no_mail"],
       organisation_kind: ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
       plan_access_level: ["read", "comment", "edit"],
       request_kind: ["establish", "strengthen"],

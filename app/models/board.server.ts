@@ -192,37 +192,44 @@ async function getPacketContent(
   userId: string,
   nameOf: (member: string | null) => string,
 ) {
-  const [application, recommendation, version, comments, votes, quorum, decision, revision] = await Promise.all([
-    supabase
-      .from("centre_applications")
-      .select(
-        `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
+  const [application, recommendation, version, comments, votes, quorum, decision, revision, mentionable] =
+    await Promise.all([
+      supabase
+        .from("centre_applications")
+        .select(
+          `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
         revision_cycle, plan:action_plans(id), attachments(${attachmentColumns}),
         eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`,
-      )
-      .eq("id", packet.application_id)
-      .maybeSingle(),
-    // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
-    supabase
-      .from("board_packet_contents")
-      .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
-      .eq("packet_id", packet.id)
-      .maybeSingle(),
-    supabase
-      .from("plan_versions")
-      .select("id, plan_id, name, content, content_hash, created_at")
-      .eq("id", packet.plan_version_id)
-      .maybeSingle(),
-    supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
-    supabase.from("votes").select("member_id, choice, reason, updated_at").eq("packet_id", packet.id).order("cast_at"),
-    callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
-    supabase
-      .from("board_decisions")
-      .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
-      .eq("packet_id", packet.id)
-      .maybeSingle(),
-    callRpc(supabase, "get_packet_revision", { packet: packet.id }),
-  ]);
+        )
+        .eq("id", packet.application_id)
+        .maybeSingle(),
+      // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
+      supabase
+        .from("board_packet_contents")
+        .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
+        .eq("packet_id", packet.id)
+        .maybeSingle(),
+      supabase
+        .from("plan_versions")
+        .select("id, plan_id, name, content, content_hash, created_at")
+        .eq("id", packet.plan_version_id)
+        .maybeSingle(),
+      supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
+      supabase
+        .from("votes")
+        .select("member_id, choice, reason, updated_at")
+        .eq("packet_id", packet.id)
+        .order("cast_at"),
+      callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
+      supabase
+        .from("board_decisions")
+        .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
+        .eq("packet_id", packet.id)
+        .maybeSingle(),
+      callRpc(supabase, "get_packet_revision", { packet: packet.id }),
+      // Whom the discussion's composer offers for "@name" (issue 17); BDT, who read but do not discuss, get none.
+      callRpc(supabase, "mentionable_people", { packet: packet.id }),
+    ]);
   for (const result of [application, recommendation, version, comments, votes, decision])
     checkRead("packet content", result);
   if (quorum.error) throw databaseError("packet quorum", quorum.error);
@@ -255,6 +262,7 @@ async function getPacketContent(
     changes,
     version: version.data,
     comments: (comments.data ?? []).map((comment) => ({ ...comment, author: nameOf(comment.author_id) })),
+    mentionable: (mentionable.data ?? []).map((person) => person.display_name),
     myVote: allVotes.find((vote) => vote.member_id === userId) ?? null,
     otherVotes: allVotes.filter((vote) => vote.member_id !== userId),
     quorum: tally,

@@ -60,11 +60,13 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
     amendment: row.amendment ? { id: row.amendment.id, status: row.amendment.status } : null,
   };
   if (!plan || !plan.application || !access) return null;
-  const [versions, comments, names, roles] = await Promise.all([
+  const [versions, comments, names, roles, mentionable] = await Promise.all([
     listVersions(supabase, planId),
     supabase.from("plan_comments").select("*").eq("plan_id", planId).order("id"),
     peopleNames(supabase, planId),
     supabase.rpc("my_roles"),
+    // Whom the comment box offers for "@name" (issue 17).
+    supabase.rpc("mentionable_people", { plan: planId }),
   ]);
   const isBdt = (checkRead("my roles", roles) ?? []).some((role) => role === "reviewer" || role === "coordinator");
   const mayComment = access === "comment" || access === "edit";
@@ -76,6 +78,9 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
     versions,
     approved,
     threads: buildThreads(checkRead("plan comments", comments), names, mayRemove),
+    mentionable: mayComment
+      ? (checkRead("mentionable people", mentionable) ?? []).map((person) => person.display_name)
+      : [],
   };
 }
 

@@ -9,6 +9,7 @@ import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { EoiSummary } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { MentionHint } from "~/components/mention-hint";
 import { PlanDiff } from "~/components/plan-diff";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
@@ -424,6 +425,7 @@ export default function BoardPacket() {
                     defaultValue={valuesFor("comment")?.body}
                     error={errorsFor("comment").body}
                   />
+                  <MentionHint names={content.mentionable} />
                   <button type="submit" className="button button--secondary" disabled={busy}>
                     {t("board.postComment")}
                   </button>

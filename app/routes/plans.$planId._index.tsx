@@ -39,7 +39,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function PlanPage() {
-  const { plan, access, threads, approved, me } = useLoaderData<typeof loader>();
+  const { plan, access, threads, approved, me, mentionable } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const [searchParams] = useSearchParams();
@@ -117,7 +117,13 @@ export default function PlanPage() {
           )}
         </div>
         <aside className="plan-layout__side">
-          <CommentsPanel threads={threads} canComment={canComment} pending={pending} onPendingDone={clearPending} />
+          <CommentsPanel
+            threads={threads}
+            canComment={canComment}
+            pending={pending}
+            onPendingDone={clearPending}
+            mentionable={mentionable}
+          />
         </aside>
       </div>
     </div>

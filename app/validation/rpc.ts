@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { Database, RpcArgs } from "~/lib/database.types";
-import { appRoles, centreScopes, organisationKinds, voteChoices } from "~/lib/enums";
+import {
+  appRoles,
+  centreScopes,
+  notificationCategories,
+  notificationDeliveries,
+  organisationKinds,
+  voteChoices,
+} from "~/lib/enums";
 import { planLanguageSchema } from "~/validation/plan-language";
 
 /**
@@ -215,6 +222,14 @@ export const rpcSchemas = {
       .min(1)
       .max(500),
   }),
+  set_my_time_zone: z.object({ zone: z.string().min(1).max(64) }),
+  set_notification_preference: z.object({
+    category: z.enum(notificationCategories),
+    delivery: z.enum(notificationDeliveries),
+  }),
+  mentionable_people: z.union([z.strictObject({ plan: id }), z.strictObject({ packet: id })]),
+  reset_calendar_feed: z.object({}).strict(),
+  calendar_feed_deadlines: z.object({ token: z.string().regex(/^[0-9a-f]{64}$/) }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -189,6 +189,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     form: () => ({ name: "New institution" }),
   },
   "people.tsx": { who: "coordinator", url: () => "/people", idParams: [], form: () => ({ intent: "grant" }) },
+  "settings.notifications.tsx": {
+    who: "applicant",
+    url: () => "/settings/notifications",
+    idParams: [],
+    form: () => ({ intent: "preferences", mention: "hourly", time_zone: "UTC" }),
+  },
   "plans.$planId._index.tsx": {
     who: "applicant",
     url: (w, bad) => `/plans/${pick("planId", w.plan, bad)}?index`,
