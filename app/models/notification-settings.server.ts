@@ -2,7 +2,7 @@ import { data } from "@remix-run/node";
 import { z } from "zod";
 import { databaseError } from "~/lib/db-read.server";
 import { notificationCategories, notificationDeliveries, type NotificationCategory } from "~/lib/enums";
-import { dispatchIntent, parseIntentForm } from "~/lib/form-data.server";
+import type { IntentHandlers } from "~/lib/form-data.server";
 import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
@@ -30,7 +30,8 @@ export async function getNotificationSettings(supabase: SupabaseServerClient, us
 }
 
 const delivery = z.enum(notificationDeliveries, "errors.invalidChoice");
-const settingsForm = z.discriminatedUnion("intent", [
+export type SettingsForm = z.infer<typeof settingsForm>;
+export const settingsForm = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("preferences"),
     ...Object.fromEntries(notificationCategories.map((category) => [category, delivery])),
@@ -51,13 +52,17 @@ type Result = {
 };
 
 /** The settings page's posts: save the choices and the zone, or (re)create the calendar feed's secret. */
-export async function handleSettingsAction(supabase: SupabaseServerClient, formData: FormData) {
-  const parsed = parseIntentForm(settingsForm, formData);
-  const fail = (intent: string, formError: FieldError | null, errors: FieldErrors = {}) =>
+/** The settings form's answer when it is refused: what was typed comes back with the errors. */
+export function settingsFailure(formData: FormData) {
+  return (intent: string, formError: FieldError | null, errors: FieldErrors = {}) =>
     data<Result>({ intent, formError, errors, values: formValues(formData), notice: null, feedToken: null }, 400);
-  if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
-  return dispatchIntent(parsed.data, {
-    preferences: async (form) => {
+}
+
+/** One handler per intent of the settings form (the route parses and dispatches). */
+export function settingsHandlers(supabase: SupabaseServerClient, formData: FormData) {
+  const fail = settingsFailure(formData);
+  const handlers = {
+    preferences: async (form: Extract<SettingsForm, { intent: "preferences" }>) => {
       const zone = await callRpc(supabase, "set_my_time_zone", { zone: form.time_zone });
       if (zone.error)
         return fail(
@@ -78,7 +83,7 @@ export async function handleSettingsAction(supabase: SupabaseServerClient, formD
         feedToken: null,
       });
     },
-    "reset-feed": async (form) => {
+    "reset-feed": async (form: Extract<SettingsForm, { intent: "reset-feed" }>) => {
       const reset = await resetFeed(supabase);
       if (reset.error || !reset.data)
         return fail(form.intent, { key: `dbErrors.${reset.error?.code ?? "unexpected"}` });
@@ -91,5 +96,6 @@ export async function handleSettingsAction(supabase: SupabaseServerClient, formD
         feedToken: reset.data,
       });
     },
-  });
+  } satisfies IntentHandlers<SettingsForm>;
+  return handlers;
 }

@@ -6,7 +6,7 @@ import { LocalTime, StatusBadge, TableScroll, TextArea } from "~/components/fiel
 import { FormAlert } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
-import { notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
+import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 import { formValues, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import type { PlanNode } from "~/lib/plan-schema";
@@ -49,10 +49,14 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   const values = formValues(formData);
   if (!parsed.success)
     return data({ formError: { key: "errors.formHasErrors" }, errors: parsed.fieldErrors, values }, 400);
-  const result = await proposeAmendment(supabase, centreId, parsed.data.reason);
-  if (result.error)
-    return data({ formError: { key: `dbErrors.${result.error.code}` }, errors: {} as FieldErrors, values }, 400);
-  return redirect(`/amendments/${result.data}`);
+  return dispatchIntent(parsed.data, {
+    propose: async ({ reason }) => {
+      const result = await proposeAmendment(supabase, centreId, reason);
+      if (result.error)
+        return data({ formError: { key: `dbErrors.${result.error.code}` }, errors: {} as FieldErrors, values }, 400);
+      return redirect(`/amendments/${result.data}`);
+    },
+  });
 }
 
 export default function CentrePage() {
@@ -139,7 +143,7 @@ export default function CentrePage() {
           />
         ) : null}
       </section>
-      <section aria-labelledby="baselines-title">
+      <section>
         <h2 id="baselines-title">{t("amendments.baselinesTitle")}</h2>
         <p className="muted">{t("amendments.baselinesHelp")}</p>
         <TableScroll label={t("amendments.baselinesTitle")}>

@@ -116,7 +116,8 @@ export default function PlanPage() {
             <div className="plan-editor__loading">{t("plan.loading")}</div>
           )}
         </div>
-        <aside className="plan-layout__side">
+        {/* It scrolls on its own beside a long plan (issue 18), so it takes the keyboard's focus to scroll with keys. */}
+        <aside className="plan-layout__side" tabIndex={0} aria-labelledby="comments-title">
           <CommentsPanel
             threads={threads}
             canComment={canComment}

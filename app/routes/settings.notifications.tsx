@@ -6,10 +6,15 @@ import { FormAlert, FormNotice } from "~/components/form-alert";
 import { getAppEnv } from "~/lib/env.server";
 import { notificationCategories, notificationDeliveries } from "~/lib/enums";
 import { timeZoneFromCookie } from "~/lib/time-zone.server";
-import { readFormData } from "~/lib/form-data.server";
+import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { getNotificationSettings, handleSettingsAction } from "~/models/notification-settings.server";
+import {
+  getNotificationSettings,
+  settingsFailure,
+  settingsForm,
+  settingsHandlers,
+} from "~/models/notification-settings.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notificationSettings.title");
 
@@ -32,7 +37,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context);
-  return handleSettingsAction(supabase, await readFormData(request));
+  const formData = await readFormData(request);
+  const parsed = parseIntentForm(settingsForm, formData);
+  if (!parsed.success)
+    return settingsFailure(formData)(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
+  return dispatchIntent(parsed.data, settingsHandlers(supabase, formData));
 }
 
 export default function NotificationSettings() {

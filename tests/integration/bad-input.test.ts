@@ -497,6 +497,14 @@ const filterPages: {
     expect: 200,
     shows: "Digital Innovation Board",
   },
+  // The Board book: `progress=1` streams progress before the PDF; any other value is a book that does not exist.
+  {
+    file: "board.reviews.$reviewId_.book.tsx",
+    who: "chair",
+    url: (w) => `/board/reviews/${w.review}/book`,
+    params: { progress: ["2", "yes", "x".repeat(300)] },
+    expect: 404,
+  },
   // A comparison needs two versions: a malformed one is a page that does not exist, never a 500.
   {
     file: "plans.$planId.compare.tsx",
