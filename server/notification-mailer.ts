@@ -291,7 +291,7 @@ export class NotificationMailer {
     );
     const language = digest.locale && isLanguageCode(digest.locale) ? digest.locale : "en";
     const t = this.t.getFixedT(language);
-    const subject = t("notifications.mail.digestSubject", { count: items.length });
+    const subject = t("notifications.mail.digestSubject", { total: items.length });
     const lines = [subject, ""];
     for (const item of items) {
       lines.push(`- ${t(`notifications.kinds.${item.kind}`, { defaultValue: t("notifications.generic") })}`);
