@@ -37,7 +37,7 @@ const conditionForm = z.discriminatedUnion("intent", [
 /** A condition of a Board decision: the centre answers it, BDT marks it, the chair (or BDT) closes it (issue 15). */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { conditionId } = parseParams(params, raw);
-  const { supabase, headers, roles } = await requireRoles(request, context);
+  const { supabase, headers, roles, user } = await requireRoles(request, context);
   const condition = await getCondition(supabase, conditionId);
   if (!condition) throw notFound(headers);
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
@@ -45,6 +45,8 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     .from("organisation_members")
     .select("organisation_id")
     .eq("organisation_id", condition.organisation_id)
+    // The reader's own membership: an organisation with several people has several rows (issue 15).
+    .eq("user_id", user.id)
     .maybeSingle();
   const may = {
     respond: Boolean(member) && ["open", "not_met"].includes(condition.status),

@@ -424,8 +424,11 @@ describe("Board members' rights on the plan once the packet is decided (issue 15
     await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Name them." });
     // The review stays open, but the plan is the applicant's again: Board members read it, nothing more.
     expect(
-      (await withDatabase((db) => db.query("select status from public.board_reviews where id = $1", [review]))).rows[0]
-        ?.status,
+      (
+        await withDatabase((db) =>
+          db.query<{ status: string }>("select status from public.board_reviews where id = $1", [review]),
+        )
+      ).rows[0]?.status,
     ).toBe("open");
     expect((await memberB.client.rpc("my_plan_access", { plan })).data).toBe("read");
     const save = await memberB.client.rpc("save_plan_version", { plan, name: "The Board's edit" });
