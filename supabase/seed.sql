@@ -172,6 +172,16 @@ begin
   perform public.review_condition(
     (select c.id from public.decision_conditions c where c.packet_id = packet and c.position = 2), true,
     'The memorandum is signed by the regulator''s director general and covers the sandbox.');
+  -- Issue 15: the centre has an amendment in progress: a draft, co-edited from the approved baseline, that widens
+  -- the outreach against the first risk (a minor change: objectives and KPI targets stay as approved).
+  perform pg_temp.act_as(applicant);
+  perform public.propose_amendment((select c.id from public.centres c where c.application_id = application),
+    'Two regional incubators join the outreach: the plan names them and their role.');
+  update public.action_plans set content = replace(content::text,
+      'outreach through the regional universities.',
+      'outreach through the regional universities and two regional incubators in Thiès and Saint-Louis.')::jsonb
+  where id = (select m.plan_id from public.plan_amendments m join public.centres c on c.id = m.centre_id
+              where c.application_id = application and m.status = 'draft');
 
   -- Issue 15: a third institution's application in its second revision cycle. The Board requested changes twice
   -- (the call allows two cycles); the applicant revised answers and plan each time, BDT sent it back, and the chair

@@ -622,6 +622,7 @@ export type Database = {
           body: string;
           submitted_by: string | null;
           created_at: string;
+          amendment_id: string | null;
         };
         Insert: {
           id?: string;
@@ -629,6 +630,7 @@ export type Database = {
           body: string;
           submitted_by?: string | null;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Update: {
           id?: string;
@@ -636,8 +638,10 @@ export type Database = {
           body?: string;
           submitted_by?: string | null;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Relationships: [
+          { foreignKeyName: "condition_responses_amendment_id_fkey"; columns: ["amendment_id"]; isOneToOne: false; referencedRelation: "plan_amendments"; referencedColumns: ["id"] },
           { foreignKeyName: "condition_responses_condition_id_fkey"; columns: ["condition_id"]; isOneToOne: false; referencedRelation: "decision_conditions"; referencedColumns: ["id"] },
         ];
       };
@@ -1671,7 +1675,7 @@ export type Database = {
         Returns: undefined;
       };
       respond_to_condition: {
-        Args: { condition: string; body: string; files?: Json };
+        Args: { condition: string; body: string; files?: Json; amendment?: string };
         Returns: string;
       };
       restore_plan_version: {

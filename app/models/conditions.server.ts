@@ -29,7 +29,7 @@ export async function getCondition(supabase: SupabaseServerClient, id: string) {
     await supabase
       .from("decision_conditions")
       .select(
-        `${conditionColumns}, centre:centres(id, name), responses:condition_responses(id, body, created_at, attachments(id, file_name, size_bytes))`,
+        `${conditionColumns}, centre:centres(id, name), responses:condition_responses(id, body, created_at, amendment_id, attachments(id, file_name, size_bytes), amendment:plan_amendments(id, reason, status))`,
       )
       .eq("id", id)
       .order("created_at", { referencedTable: "condition_responses" })
@@ -78,12 +78,32 @@ export async function centreConditionCounts(supabase: SupabaseServerClient) {
   return new Map((data ?? []).map((row) => [row.centre_id, row.open_conditions]));
 }
 
+/**
+ * The amendments of the condition's centre that may answer it (issue 15: "if a condition needs plan changes, the
+ * response is an amendment"): the ones the reader sees (RLS), neither withdrawn nor rejected. The database checks
+ * the centre again when the response is sent.
+ */
+export async function listAnsweringAmendments(supabase: SupabaseServerClient, centre: string) {
+  return (
+    checkRead(
+      "answering amendments",
+      await supabase
+        .from("plan_amendments")
+        .select("id, reason, status")
+        .eq("centre_id", centre)
+        .not("status", "in", "(withdrawn,rejected)")
+        .order("created_at", { ascending: false }),
+    ) ?? []
+  );
+}
+
 /** The centre answers: each file is checked from its bytes here, and again by the database. */
 export async function respondToCondition(
   supabase: SupabaseServerClient,
   condition: string,
   body: string,
   files: File[],
+  amendment?: string,
 ): Promise<{ error: { code: string } | null }> {
   const payload = [];
   for (const file of files.filter((item) => item.size > 0 || item.name)) {
@@ -98,7 +118,7 @@ export async function respondToCondition(
       content_base64: Buffer.from(bytes).toString("base64"),
     });
   }
-  const result = await callRpc(supabase, "respond_to_condition", { condition, body, files: payload });
+  const result = await callRpc(supabase, "respond_to_condition", { condition, body, files: payload, amendment });
   return { error: result.error };
 }
 

@@ -3,14 +3,20 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { AttachmentList } from "~/components/attachment-upload";
-import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
+import { ChoiceGroup, LocalTime, SelectField, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { PlanDocument } from "~/components/plan-document";
 import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { closeCondition, getCondition, respondToCondition, reviewCondition } from "~/models/conditions.server";
+import {
+  closeCondition,
+  getCondition,
+  listAnsweringAmendments,
+  respondToCondition,
+  reviewCondition,
+} from "~/models/conditions.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "conditions.title");
 
@@ -18,7 +24,12 @@ const params = z.object({ conditionId: z.uuid() });
 const reason = z.string().trim().min(1, "errors.required").max(20000, "errors.tooLong");
 
 const conditionForm = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("respond"), body: reason }),
+  z.object({
+    intent: z.literal("respond"),
+    body: reason,
+    // Issue 15: a condition that needs plan changes is answered by an amendment of the centre's plan.
+    amendment: z.union([z.literal(""), z.uuid("errors.invalidChoice")]).optional(),
+  }),
   z.object({ intent: z.literal("review"), met: z.enum(["yes", "no"], "conditions.chooseMet"), reason }),
   z.object({ intent: z.literal("close"), reason: z.string().trim().max(20000, "errors.tooLong").optional() }),
 ]);
@@ -26,7 +37,7 @@ const conditionForm = z.discriminatedUnion("intent", [
 /** A condition of a Board decision: the centre answers it, BDT marks it, the chair (or BDT) closes it (issue 15). */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { conditionId } = parseParams(params, raw);
-  const { supabase, headers, roles } = await requireRoles(request, context);
+  const { supabase, headers, roles, user } = await requireRoles(request, context);
   const condition = await getCondition(supabase, conditionId);
   if (!condition) throw notFound(headers);
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
@@ -34,13 +45,16 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     .from("organisation_members")
     .select("organisation_id")
     .eq("organisation_id", condition.organisation_id)
+    // The reader's own membership: an organisation with several people has several rows (issue 15).
+    .eq("user_id", user.id)
     .maybeSingle();
   const may = {
     respond: Boolean(member) && ["open", "not_met"].includes(condition.status),
     review: isBdt && condition.status === "responded",
     close: condition.status === "met" && (condition.closed_by_role === "bdt" ? isBdt : roles.includes("board_chair")),
   };
-  return data({ condition, may }, { headers });
+  const amendments = may.respond ? await listAnsweringAmendments(supabase, condition.centre_id) : [];
+  return data({ condition, may, amendments }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
@@ -57,9 +71,9 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
       ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
       : redirect(`/conditions/${conditionId}?done=${notice}`);
   return dispatchIntent(form, {
-    respond: async ({ body }) => {
+    respond: async ({ body, amendment }) => {
       const files = formData.getAll("files").filter((file): file is File => file instanceof File);
-      return done(await respondToCondition(supabase, conditionId, body, files), "responded");
+      return done(await respondToCondition(supabase, conditionId, body, files, amendment || undefined), "responded");
     },
     review: async ({ met, reason }) =>
       done(await reviewCondition(supabase, conditionId, met === "yes", reason), "reviewed"),
@@ -68,7 +82,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function ConditionPage() {
-  const { condition, may } = useLoaderData<typeof loader>();
+  const { condition, may, amendments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [search] = useSearchParams();
@@ -127,6 +141,19 @@ export default function ConditionPage() {
             <li key={response.id}>
               <LocalTime iso={response.created_at} />
               <p className="prewrap">{response.body}</p>
+              {response.amendment_id ? (
+                <p className="condition-amendment">
+                  {t("conditions.answeredByAmendment")}{" "}
+                  {response.amendment ? (
+                    <>
+                      <Link to={`/amendments/${response.amendment.id}`}>
+                        {t("conditions.openAmendment", { reason: response.amendment.reason.slice(0, 120) })}
+                      </Link>{" "}
+                      <StatusBadge status={response.amendment.status} />
+                    </>
+                  ) : null}
+                </p>
+              ) : null}
               {response.attachments.length > 0 ? <AttachmentList files={response.attachments} /> : null}
             </li>
           ))}
@@ -138,6 +165,17 @@ export default function ConditionPage() {
           <Form method="post" encType="multipart/form-data" noValidate className="form form--compact">
             <input type="hidden" name="intent" value="respond" />
             <TextArea name="body" label={t("conditions.response")} rows={4} error={errorsFor("respond").body} />
+            <SelectField
+              name="amendment"
+              label={t("conditions.amendment")}
+              hint={t("conditions.amendmentHint")}
+              error={errorsFor("respond").amendment}
+              placeholder={t("conditions.amendmentNone")}
+              options={amendments.map((amendment) => ({
+                value: amendment.id,
+                label: `${amendment.reason.slice(0, 80)} (${t(`status.${amendment.status}`)})`,
+              }))}
+            />
             <div className="field">
               <label htmlFor="field-files">{t("conditions.files")}</label>
               <input

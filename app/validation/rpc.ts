@@ -179,6 +179,7 @@ export const rpcSchemas = {
     condition: id,
     body: reason,
     files: z.array(z.strictObject(attachmentFile)).max(5).optional(),
+    amendment: id.optional(),
   }),
   review_condition: z.object({ condition: id, met: z.boolean(), reason }),
   close_condition: z.object({ condition: id, reason: optionalReason }),

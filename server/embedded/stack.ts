@@ -11,6 +11,7 @@ import { assertPortFree } from "./free-port.js";
 import { MailOutbox } from "./mail-outbox.js";
 import { createMailer } from "../mailer.js";
 import { NotificationMailer } from "../notification-mailer.js";
+import { ConditionReminderJob } from "../condition-reminders.js";
 import { applyMigrations, seedIfEmpty } from "./migrations.js";
 import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
 import { startPostgrestOnFreePorts, type Postgrest } from "./postgrest.js";
@@ -98,8 +99,10 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
   let postgrest: Postgrest | undefined;
   let pool: pg.Pool | undefined;
   let mailer: NotificationMailer | undefined;
+  let reminders: ConditionReminderJob | undefined;
   const stop = async () => {
     await mailer?.stop();
+    await reminders?.stop();
     await postgrest?.stop();
     await pool?.end().catch(() => undefined);
     await postgres.stop();
@@ -137,6 +140,8 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       digestHour: env.DIGEST_HOUR,
     });
     mailer.start();
+    reminders = new ConditionReminderJob(pool, (message) => mailLog.warn(message));
+    reminders.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({
       store: new AuthStore(pool),

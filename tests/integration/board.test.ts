@@ -412,3 +412,27 @@ describe("from application to designated centre", () => {
     );
   });
 });
+
+describe("Board members' rights on the plan once the packet is decided (issue 15)", () => {
+  it("a review that allows editing stops giving Board members edit rights after 'changes requested'", async () => {
+    const { application, plan } = await buildApplication(cast, "board_review");
+    const { review, packet } = await openReview([application], 1, true);
+    await rpc(memberB.client, "declare_conflict", { packet, has_conflict: false });
+    // While the packet awaits its decision, the review's setting lets members edit.
+    expect((await memberB.client.rpc("my_plan_access", { plan })).data).toBe("edit");
+    await rpc(memberB.client, "cast_vote", { packet, choice: "request_changes", reason: "Name the partners." });
+    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Name them." });
+    // The review stays open, but the plan is the applicant's again: Board members read it, nothing more.
+    expect(
+      (
+        await withDatabase((db) =>
+          db.query<{ status: string }>("select status from public.board_reviews where id = $1", [review]),
+        )
+      ).rows[0]?.status,
+    ).toBe("open");
+    expect((await memberB.client.rpc("my_plan_access", { plan })).data).toBe("read");
+    const save = await memberB.client.rpc("save_plan_version", { plan, name: "The Board's edit" });
+    expect(save.error?.hint).toBe("not_allowed");
+    expect((await cast.applicant.client.rpc("my_plan_access", { plan })).data).toBe("edit");
+  });
+});

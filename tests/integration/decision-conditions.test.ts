@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditEntries, buildApplication, buildCast, buildPacket, rpc, type Cast } from "../support/factories";
-import { anonClient, buildUser, withDatabase, type TestUser } from "../support/supabase";
+import { anonClient, buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 
 /**
  * Issue 15, "Conditions tracked to closure": each condition of "approve with conditions" is its own record (text, due
@@ -510,5 +510,101 @@ describe("who reads conditions (RLS through supabase-js)", () => {
       total_conditions: 2,
     });
     expect((await cast.applicant.client.rpc("list_centre_condition_counts")).error?.hint).toBe("not_allowed");
+  });
+});
+
+describe("a condition answered by an amendment", () => {
+  it("links an amendment of the same centre's plan, shown with its state; another centre's is refused", async () => {
+    const decided = await approveWithConditions(items(2));
+    const other = await approveWithConditions(items(1));
+    const [first, second] = decided.conditions as [string, string];
+    const ours = await rpc<string>(cast.applicant.client, "propose_amendment", {
+      centre: decided.centre,
+      reason: "Rework the objective as the Board asked.",
+    });
+    const theirs = await rpc<string>(cast.applicant.client, "propose_amendment", {
+      centre: other.centre,
+      reason: "Another centre's amendment.",
+    });
+    // Another centre's amendment (the same people belong to both) answers nothing; neither does a made-up id.
+    for (const amendment of [theirs, "00000000-0000-4000-8000-000000000000"]) {
+      const refused = await cast.applicant.client.rpc("respond_to_condition", {
+        condition: first,
+        body: "See the amendment.",
+        amendment,
+      });
+      expect(refused.error?.hint).toBe("amendment_not_of_centre");
+    }
+    expect(await statusOf(first)).toBe("open");
+    const response = await rpc<string>(cast.applicant.client, "respond_to_condition", {
+      condition: first,
+      body: "The amendment reworks the objective.",
+      amendment: ours,
+    });
+    // Whoever reads the condition and the amendment sees it with its state, through the response.
+    for (const reader of [cast.applicant, cast.reviewer]) {
+      const { data } = await reader.client
+        .from("condition_responses")
+        .select("id, amendment_id, amendment:plan_amendments(id, status)")
+        .eq("id", response)
+        .single();
+      expect(data).toMatchObject({ amendment_id: ours, amendment: { id: ours, status: "draft" } });
+    }
+    const [audited] = await rows(
+      "select details from public.audit_log where entity_id = $1 and action = 'respond_to_condition'",
+      [first],
+    );
+    expect(audited!.details).toMatchObject({ amendment_id: ours });
+    // A withdrawn amendment answers nothing.
+    await rpc(cast.applicant.client, "withdraw_amendment", { amendment: ours });
+    const withdrawn = await cast.applicant.client.rpc("respond_to_condition", {
+      condition: second,
+      body: "See the amendment.",
+      amendment: ours,
+    });
+    expect(withdrawn.error?.hint).toBe("amendment_not_of_centre");
+    await rpc(cast.applicant.client, "withdraw_amendment", { amendment: theirs });
+  });
+});
+
+describe("the server's reminder job", () => {
+  it("sends each due and overdue reminder once, with several servers running it at the same moment", async () => {
+    const { ConditionReminderJob } = await import("../../server/condition-reminders");
+    const pg = (await import("pg")).default;
+    const decided = await approveWithConditions([
+      { text: "Due soon.", due_on: inDays(2) },
+      { text: "Overdue.", due_on: inDays(20) },
+    ]);
+    const [dueSoon, overdue] = decided.conditions as [string, string];
+    await withDatabase((db) =>
+      db.query("update public.decision_conditions set due_on = current_date - 3 where id = $1", [overdue]),
+    );
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: stack().databaseUrl, max: 2 }));
+    const logged: string[] = [];
+    try {
+      const jobs = pools.map((pool) => new ConditionReminderJob(pool, (message) => logged.push(message)));
+      await Promise.all(jobs.flatMap((job) => [job.runOnce(), job.runOnce()]));
+      await Promise.all(jobs.map((job) => job.runOnce()));
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+    expect(logged).toEqual([]);
+    const sent = await rows(
+      `select entity_id, kind, recipient_id, count(*)::int as n from public.notifications
+       where entity_id = any($1::uuid[]) and kind in ('condition_due', 'condition_overdue')
+       group by entity_id, kind, recipient_id`,
+      [[dueSoon, overdue]],
+    );
+    expect(sent.every((row) => row.n === 1)).toBe(true);
+    for (const person of [cast.applicant.id, cast.reviewer.id]) {
+      expect(
+        sent.filter((row) => row.entity_id === dueSoon && row.kind === "condition_due").map((row) => row.recipient_id),
+      ).toContain(person);
+      expect(
+        sent
+          .filter((row) => row.entity_id === overdue && row.kind === "condition_overdue")
+          .map((row) => row.recipient_id),
+      ).toContain(person);
+    }
   });
 });

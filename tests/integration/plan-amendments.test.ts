@@ -2,6 +2,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../app/lib/database.types";
 import type { PlanNode } from "../../app/lib/plan-schema";
+import { buildPlanTemplate } from "../../server/collab/plan-template";
 import {
   auditEntries,
   buildCast,
@@ -9,6 +10,7 @@ import {
   buildOrganisation,
   changeFirstKpiTarget,
   changeFirstRisk,
+  fillEmptyParagraphs,
   rpc,
   type Cast,
 } from "../support/factories";
@@ -445,4 +447,52 @@ describe("RLS: nobody writes amendments or baselines directly, and only those co
       expect(data).toHaveLength(1);
     }
   });
+});
+
+describe("major amendments in the plan's language (issue 15 with issue 18)", () => {
+  /** Rewrites the text of the table cell `column` in the first data row of the `tableIndex`-th table. */
+  const withCell = (doc: PlanNode, tableIndex: number, column: number, value: string): PlanNode => {
+    const copy = JSON.parse(JSON.stringify(doc)) as PlanNode;
+    const table = (copy.content ?? []).filter((node) => node.type === "table")[tableIndex]!;
+    table.content![1]!.content![column]!.content = [{ type: "paragraph", content: [{ type: "text", text: value }] }];
+    return copy;
+  };
+  /** Rewrites the paragraph right after the `headingIndex`-th level 3 heading. */
+  const withPart = (doc: PlanNode, headingIndex: number, value: string): PlanNode => {
+    const copy = JSON.parse(JSON.stringify(doc)) as PlanNode;
+    const blocks = copy.content ?? [];
+    const at = blocks
+      .map((node, i) => [node, i] as const)
+      .filter(([node]) => node.type === "heading" && node.attrs?.level === 3)[headingIndex]![1];
+    blocks[at + 1] = { type: "paragraph", content: [{ type: "text", text: value }] };
+    return copy;
+  };
+  const majorChanges = (before: PlanNode, after: PlanNode) =>
+    withDatabase(
+      async (db) =>
+        (await db.query<{ changes: string[] }>("select private.major_changes($1, $2) as changes", [before, after]))
+          .rows[0]!.changes,
+    );
+
+  for (const language of ["ar", "zh", "ru", "fr", "es", "en"] as const) {
+    it(`finds the objectives and KPI targets of a plan written in ${language}`, async () => {
+      const labels = await withDatabase(
+        async (db) =>
+          (
+            await db.query<{ code: string; label: string }>(
+              "select code, label ->> $1 as label from public.strategic_capabilities order by position limit 2",
+              [language],
+            )
+          ).rows,
+      );
+      const base = fillEmptyParagraphs(buildPlanTemplate("Centre", labels, language), "42");
+      // The KPI table is each section's second table; the target is its third column.
+      expect(await majorChanges(base, withCell(base, 1, 2, "500"))).toEqual(["kpi_targets"]);
+      // The objectives are the first level 3 heading of each section.
+      expect(await majorChanges(base, withPart(base, 0, "New objective."))).toEqual(["objectives"]);
+      // Risks (the last part of a section) and activities are not commitments.
+      expect(await majorChanges(base, withPart(base, 4, "A new risk."))).toEqual([]);
+      expect(await majorChanges(base, withCell(base, 0, 0, "Another activity"))).toEqual([]);
+    });
+  }
 });
