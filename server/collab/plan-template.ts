@@ -43,11 +43,13 @@ function section(strings: TemplateStrings, capability: TemplateCapability, index
       ],
     },
     heading(3, strings.kpis),
+    // A typed KPI table (issue 16, app/lib/plan-kpis.ts): indicator, unit, baseline, target, target date; each row keyed.
     {
       type: "table",
+      attrs: { kind: "kpi", capability: capability.code },
       content: [
-        row("tableHeader", [kpi.indicator, kpi.baseline, kpi.target, kpi.date]),
-        row("tableCell", ["", "", "", ""]),
+        row("tableHeader", [kpi.indicator, kpi.unit, kpi.baseline, kpi.target, kpi.date]),
+        { ...row("tableCell", ["", "", "", "", ""]), attrs: { kpiKey: `${capability.code}.1` } },
       ],
     },
     heading(3, strings.resources),

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanNode } from "~/lib/plan-schema";
-import { withDatabase } from "../support/supabase";
+import { buildApplication, buildCast, buildDesignatedCentre, buildPacket, rpc, type Cast } from "../support/factories";
+import { buildUser, withDatabase, type TestUser } from "../support/supabase";
 
 /**
  * Issue 16: private.plan_kpis reads the KPI rows of a plan document as typed rows. Its signature is a contract that
@@ -174,5 +175,129 @@ describe("private.plan_kpis", () => {
         problems: ["unit_missing", "target_date_invalid"],
       },
     ]);
+  });
+});
+
+/** Sets one cell of the first typed KPI table's first row (0 indicator, 1 unit, 2 baseline, 3 target, 4 target date). */
+function withKpiCell(content: PlanNode, column: number, value: string): PlanNode {
+  const copy = JSON.parse(JSON.stringify(content)) as PlanNode;
+  const table = copy.content!.find((node) => node.type === "table" && node.attrs?.kind === "kpi")!;
+  table.content![1]!.content![column] = cell("tableCell", value);
+  return copy;
+}
+
+const query = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+  withDatabase(async (db) => (await db.query<T>(sql, params)).rows);
+const planOf = async (plan: string) =>
+  (await query<{ content: PlanNode }>("select content from public.action_plans where id = $1", [plan]))[0]!.content;
+const setPlan = (plan: string, content: PlanNode) =>
+  query("update public.action_plans set content = $2 where id = $1", [plan, content]);
+const statusOf = async (application: string) =>
+  (await query<{ status: string }>("select status from public.centre_applications where id = $1", [application]))[0]!
+    .status;
+
+describe("KPI typing on freeze", () => {
+  let cast: Cast;
+  let chair: TestUser;
+  let member: TestUser;
+  beforeAll(async () => {
+    cast = await buildCast();
+    [chair, member] = await Promise.all([
+      buildUser(["board_member", "board_chair"], "Chair"),
+      buildUser(["board_member"], "Member"),
+    ]);
+  });
+
+  it("submission names each KPI that does not type, beside the missing parts", async () => {
+    const { application, plan } = await buildApplication(cast, "draft");
+    await setPlan(plan, withKpiCell(withKpiCell(await planOf(plan), 3, "about forty"), 4, "June 2030"));
+    const { error } = await cast.applicant.client.rpc("submit_application", { application });
+    expect(error?.hint).toBe("incomplete");
+    expect(error?.details).toBe(
+      "kpi.entrepreneurship_sme_growth.1.target_not_number,kpi.entrepreneurship_sme_growth.1.target_date_invalid",
+    );
+    expect(await statusOf(application)).toBe("draft");
+    // Numbers and dates as people type them are typed.
+    await setPlan(plan, withKpiCell(withKpiCell(await planOf(plan), 3, "1 200,5"), 4, "30/06/2030"));
+    expect((await cast.applicant.client.rpc("submit_application", { application })).error).toBeNull();
+  });
+
+  it("sending to the Board refuses KPIs that do not type, and freezes nothing", async () => {
+    const { application, plan } = await buildApplication(cast, "bdt_review");
+    // BDT still edits in its review: the unit is emptied and the baseline is words.
+    await setPlan(plan, withKpiCell(withKpiCell(await planOf(plan), 1, ""), 2, "none yet"));
+    const send = () =>
+      cast.reviewer.client.rpc("send_to_board", {
+        application,
+        recommendation: "Approve.",
+        recommended_outcome: "approve",
+      });
+    const { error } = await send();
+    expect(error?.hint).toBe("kpis_untyped");
+    expect(error?.details).toBe(
+      "kpi.entrepreneurship_sme_growth.1.unit_missing,kpi.entrepreneurship_sme_growth.1.baseline_not_number",
+    );
+    expect(await statusOf(application)).toBe("bdt_review");
+    expect(await query("select 1 from public.plan_versions where plan_id = $1", [plan])).toEqual([]);
+    await setPlan(plan, withKpiCell(withKpiCell(await planOf(plan), 1, "%"), 2, "12 %"));
+    expect((await send()).error).toBeNull();
+    expect(await statusOf(application)).toBe("board_review");
+  });
+
+  it("approval refuses a version frozen before the rule whose KPIs do not type; the Board may still send it back", async () => {
+    const { application, plan } = await buildApplication(cast, "board_review");
+    // A version sent to the Board before KPIs were typed (closed means closed: it stays as it was).
+    const legacy = withKpiCell(await planOf(plan), 4, "2030");
+    await withDatabase(async (db) => {
+      await db.query("set session_replication_role = replica");
+      await db.query(
+        `update public.plan_versions set content = $2 where id = (select sent_plan_version_id from public.centre_applications where id = $1)`,
+        [application, legacy],
+      );
+    });
+    const packet = await buildPacket(chair, application);
+    await rpc(member.client, "declare_conflict", { packet, has_conflict: false });
+    await rpc(member.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
+    for (const outcome of ["approve", "approve_with_conditions"] as const) {
+      const { error } = await chair.client.rpc("record_decision", {
+        packet,
+        outcome,
+        conditions: outcome === "approve" ? undefined : "Report yearly.",
+      });
+      expect(error?.hint).toBe("kpis_untyped");
+      expect(error?.details).toBe("kpi.entrepreneurship_sme_growth.1.target_date_invalid");
+    }
+    expect(await statusOf(application)).toBe("board_review");
+    expect(await query("select 1 from public.centres where application_id = $1", [application])).toEqual([]);
+    await rpc(chair.client, "record_decision", { packet, outcome: "request_changes", conditions: "Type the KPIs." });
+    expect(await statusOf(application)).toBe("changes_requested");
+  });
+
+  it("an amendment is submitted, and becomes the baseline, only with KPIs that type", async () => {
+    const built = await buildDesignatedCentre(cast, chair, member);
+    const amendment = await rpc<string>(cast.applicant.client, "propose_amendment", {
+      centre: built.centre,
+      reason: "A new indicator.",
+    });
+    const [{ plan_id: plan }] = (await query<{ plan_id: string }>(
+      "select plan_id from public.plan_amendments where id = $1",
+      [amendment],
+    )) as [{ plan_id: string }];
+    await setPlan(plan, withKpiCell(await planOf(plan), 0, ""));
+    const { error } = await cast.applicant.client.rpc("submit_amendment", { amendment });
+    expect(error?.hint).toBe("kpis_untyped");
+    expect(error?.details).toBe("kpi.entrepreneurship_sme_growth.1.indicator_missing");
+    const [{ status }] = (await query<{ status: string }>("select status from public.plan_amendments where id = $1", [
+      amendment,
+    ])) as [{ status: string }];
+    expect(status).toBe("draft");
+    await setPlan(plan, withKpiCell(await planOf(plan), 0, "Start-ups accelerated"));
+    await rpc(cast.applicant.client, "submit_amendment", { amendment });
+    // The indicator changed: a major amendment, decided by the Board.
+    const [{ major_reasons }] = (await query<{ major_reasons: string[] }>(
+      "select major_reasons from public.plan_amendments where id = $1",
+      [amendment],
+    )) as [{ major_reasons: string[] }];
+    expect(major_reasons).toEqual(["kpi_targets"]);
   });
 });
