@@ -14,6 +14,11 @@ function templateStrings(language: LanguageCode): TemplateStrings {
   return resources[language].translation.planTemplate;
 }
 
+/** The typed KPI table's column headings in one language (issue 16): the conversion of old tables writes them. */
+export function kpiColumnLabels(language: string = defaultLanguage): TemplateStrings["kpiColumns"] {
+  return templateStrings(isLanguageCode(language) ? language : defaultLanguage).kpiColumns;
+}
+
 const text = (value: string): PlanNode => ({ type: "text", text: value });
 const heading = (level: number, value: string): PlanNode => ({
   type: "heading",
