@@ -1,7 +1,10 @@
+import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlanNode } from "~/lib/plan-schema";
+import * as Y from "yjs";
+import { getPlanSchema, planFragmentName, type PlanNode } from "~/lib/plan-schema";
+import { accessTokenOf, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildDesignatedCentre, buildPacket, rpc, type Cast } from "../support/factories";
-import { buildUser, withDatabase, type TestUser } from "../support/supabase";
+import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 
 /**
  * Issue 16: private.plan_kpis reads the KPI rows of a plan document as typed rows. Its signature is a contract that
@@ -299,5 +302,81 @@ describe("KPI typing on freeze", () => {
       [amendment],
     )) as [{ major_reasons: string[] }];
     expect(major_reasons).toEqual(["kpi_targets"]);
+  });
+});
+
+describe("converting a live plan's free-text KPI table", { timeout: 120_000 }, () => {
+  it("types what parses when the collaboration server loads it, flags the rest, keeps every word, once", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
+    const legacy: PlanNode = {
+      type: "doc",
+      content: [
+        heading(2, "1. Entrepreneurship and SME growth"),
+        heading(3, "Key performance indicators"),
+        {
+          type: "table",
+          content: [
+            row(["Indicator", "Baseline", "Target", "Date"], undefined, "tableHeader"),
+            row(["Start-ups supported", "12", "45 %", "31/12/2028"]),
+            row(["Jobs created", "none", "300", "2029"]),
+          ],
+        },
+      ],
+    };
+    // The live document as it was co-edited before KPIs were typed.
+    const old = new Y.Doc();
+    prosemirrorJSONToYXmlFragment(getPlanSchema(), legacy, old.getXmlFragment(planFragmentName));
+    await query(`insert into private.plan_updates (plan_id, "update") values ($1, $2)`, [
+      plan,
+      Buffer.from(Y.encodeStateAsUpdate(old)),
+    ]);
+    const keysBefore = (await query<{ kpi_key: string }>("select kpi_key from private.plan_kpis($1)", [legacy])).map(
+      (kpi) => kpi.kpi_key,
+    );
+
+    const client = openPlanClient({ baseUrl: stack().url, planId: plan, token: await accessTokenOf(cast.applicant) });
+    try {
+      await client.synced();
+      await waitFor(
+        async () => (await planOf(plan)).content?.some((node) => node.attrs?.kind === "kpi") ?? false,
+        60_000,
+        "the converted content",
+      );
+      const kpis = await query<{ kpi_key: string; unit: string | null; target: string; problems: string[] }>(
+        "select kpi_key, unit, target::text, problems from private.plan_kpis((select content from public.action_plans where id = $1))",
+        [plan],
+      );
+      expect(kpis).toEqual([
+        { kpi_key: keysBefore[0], unit: "%", target: "45", problems: [] },
+        {
+          kpi_key: keysBefore[1],
+          unit: null,
+          target: "300",
+          problems: ["unit_missing", "baseline_not_number", "target_date_invalid"],
+        },
+      ]);
+      // Nothing typed is lost: the words people wrote are all in the document they edit.
+      for (const word of ["Start-ups supported", "12", "45 %", "31/12/2028", "Jobs created", "none", "300", "2029"])
+        expect(client.text()).toContain(word);
+      const [recorded] = await query<{ tables: number; flagged: unknown[] }>(
+        "select tables, flagged from private.plan_kpi_conversions where plan_id = $1",
+        [plan],
+      );
+      expect(recorded).toEqual({
+        tables: 1,
+        flagged: [{ kpiKey: keysBefore[1], problems: ["unit_missing", "baseline_not_number", "target_date_invalid"] }],
+      });
+      expect(
+        await query("select 1 from public.audit_log where entity_id = $1 and action = 'convert_kpis'", [plan]),
+      ).toHaveLength(1);
+      // It ran once: recording it again changes nothing.
+      expect(await query("select outcome from private.record_kpi_conversion($1, null, 0, 1, '[]')", [plan])).toEqual([
+        { outcome: "done" },
+      ]);
+    } finally {
+      client.destroy();
+      old.destroy();
+    }
   });
 });
