@@ -33,7 +33,9 @@ import {
   applicationFormSchema,
   bdtChecklistItems,
   missingFields,
+  kpiProblemItems,
   missingPlanParts,
+  type KpiProblemItem,
   sendToBoardSchema,
   type MissingPlanPart,
   startReviewSchema,
@@ -90,11 +92,14 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     errors: FieldErrors = {},
     status = 400,
     planMissing: MissingPlanPart[] = [],
-  ) => data({ intent, formError, errors, values: formValues(formData), planMissing }, status);
+    kpiProblems: KpiProblemItem[] = [],
+  ) => data({ intent, formError, errors, values: formValues(formData), planMissing, kpiProblems }, status);
   if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
   const form = parsed.data;
   const done = (error: { code: string; details?: string } | null, what: string) =>
-    error ? fail(form.intent, dbErrorOf(error)) : redirect(`/applications/${applicationId}?done=${what}`);
+    error
+      ? fail(form.intent, dbErrorOf(error), {}, 400, [], kpiProblemItems(error.details))
+      : redirect(`/applications/${applicationId}?done=${what}`);
 
   return dispatchIntent(form, {
     save: async ({ intent: _, ...answers }) => done(await saveApplication(supabase, applicationId, answers), "saved"),
@@ -109,6 +114,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
         Object.fromEntries(missing.map((field) => [field, { key: "applications.missingField" }])),
         200,
         missingPlanParts(error.details),
+        kpiProblemItems(error.details),
       );
     },
     start: async ({ checklist, internal_notes }) =>
@@ -158,6 +164,31 @@ export default function ApplicationPage() {
         <FormNotice title={t(`applications.done.${done}Title`)}>{t(`applications.done.${done}Body`)}</FormNotice>
       ) : null}
       <FormAlert error={result?.formError} />
+      {result?.kpiProblems?.length ? (
+        <section className="panel panel--highlight" aria-labelledby="kpi-problems-title">
+          <h2 id="kpi-problems-title">{t("dbErrors.kpis_untyped")}</h2>
+          <ul>
+            {result.kpiProblems.map((item) => (
+              <li key={`${item.capability}.${item.position}.${item.problem}`}>
+                {t("applications.kpiProblem", {
+                  capability:
+                    item.capability === "general"
+                      ? t("applications.planGeneralSection")
+                      : (reference.capabilities.find((capability) => capability.code === item.capability)?.label ??
+                        item.capability),
+                  position: item.position,
+                  problem: t(`plan.kpi.${item.problem}`),
+                })}
+              </li>
+            ))}
+          </ul>
+          {planId ? (
+            <p>
+              <Link to={`/plans/${planId}`}>{t("applications.completePlan")}</Link>
+            </p>
+          ) : null}
+        </section>
+      ) : null}
       {result?.planMissing?.length && planId ? (
         <section className="panel panel--highlight" aria-labelledby="plan-missing-title">
           <h2 id="plan-missing-title">{t("applications.planMissingTitle")}</h2>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { applicationStatuses, voteChoices } from "~/lib/enums";
+import { kpiProblems, type KpiProblem } from "~/lib/plan-kpis";
 import { draftText as text } from "./draft-fields";
 
 /**
@@ -45,6 +46,22 @@ export function missingPlanParts(detail: string | undefined): MissingPlanPart[] 
     const match = /^plan\.([a-z_]{1,64})\.([a-z]+)$/.exec(item.trim());
     const part = planParts.find((known) => known === match?.[2]);
     return match && part ? [{ capability: match[1]!, part }] : [];
+  });
+}
+
+/** A KPI that does not type (issue 16), as `kpi.<capability>.<position>.<problem>` in a refusal's detail. */
+export interface KpiProblemItem {
+  capability: string;
+  position: number;
+  problem: KpiProblem;
+}
+
+/** The KPI problems a refusal names (`incomplete` on submission, `kpis_untyped` when a plan is frozen). */
+export function kpiProblemItems(detail: string | undefined): KpiProblemItem[] {
+  return (detail ?? "").split(",").flatMap((item) => {
+    const match = /^kpi\.([a-z_]{1,64})\.([0-9]{1,4})\.([a-z_]+)$/.exec(item.trim());
+    const problem = kpiProblems.find((known) => known === match?.[3]);
+    return match && problem ? [{ capability: match[1]!, position: Number(match[2]), problem }] : [];
   });
 }
 

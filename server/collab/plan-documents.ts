@@ -1,8 +1,9 @@
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from "@tiptap/y-tiptap";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { convertPlanKpis, type CapabilityLabels, type KpiColumnLabels } from "../../app/lib/plan-kpis.js";
 import { getPlanSchema, planFragmentName, type PlanNode } from "../../app/lib/plan-schema.js";
-import { buildPlanTemplate } from "./plan-template.js";
+import { buildPlanTemplate, kpiColumnLabels } from "./plan-template.js";
 import type { CollabLogger } from "./logger.js";
 import type { PlanStore } from "./plan-store.js";
 import { isEmptyUpdate } from "./sync-protocol.js";
@@ -37,6 +38,8 @@ export interface LoadedPlan {
   chain: Promise<void>;
   /** Updates stored and not yet applied: applied together, broadcast as one message (see `applyOwn`). */
   stored: StoredUpdate[];
+  /** What converting free-text KPI tables needs (issue 16): the capabilities' labels, the plan's column headings. */
+  kpis: { capabilities: CapabilityLabels[]; labels: KpiColumnLabels };
 }
 
 interface StoredUpdate {
@@ -111,7 +114,7 @@ export class PlanDocuments {
     }
   }
 
-  private async load(planId: string): Promise<LoadedPlan> {
+  private async load(planId: string, attempt = 1): Promise<LoadedPlan> {
     const stored = await this.options.store.load(planId);
     const doc = new Y.Doc({ gc: true });
     // One Yjs transaction for the whole history: a transaction per update (its clean-up, merging of structs,
@@ -147,6 +150,7 @@ export class PlanDocuments {
       compacting: false,
       chain: Promise.resolve(),
       stored: [],
+      kpis: { capabilities: stored.capabilityLabels, labels: kpiColumnLabels(stored.language) },
     };
     plan.awareness.setLocalState(null);
     if (!stored.snapshot && stored.updates.length === 0) {
@@ -181,6 +185,13 @@ export class PlanDocuments {
     } else if (plan.updatesSinceSnapshot >= this.options.compactAfterUpdates) {
       // `background` records a failure itself (its chain catches `run`); nobody here waits for it.
       void this.background(plan, () => this.compact(plan));
+    }
+    // Issue 16: free-text KPI tables become typed once, before anyone syncs. Another server storing meanwhile makes
+    // this load stale: load again (a few times at most; the conversion then waits for the next load).
+    if (!stored.kpisConverted && !(await this.convertKpis(plan)) && attempt < 3) {
+      plan.awareness.destroy();
+      doc.destroy();
+      return this.load(planId, attempt + 1);
     }
     this.options.onLoaded?.(plan);
     return plan;
@@ -339,8 +350,8 @@ export class PlanDocuments {
     return true;
   }
 
-  /** Replaces the document's content with `content` as one new change (restore a version). */
-  async replaceContent(plan: LoadedPlan, content: PlanNode): Promise<void> {
+  /** The update that turns the document's content into `content`, changing only what differs. */
+  private updateTo(plan: LoadedPlan, content: PlanNode): Uint8Array {
     const scratch = new Y.Doc();
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(plan.doc));
     const before = Y.encodeStateVector(scratch);
@@ -348,7 +359,39 @@ export class PlanDocuments {
     prosemirrorJSONToYXmlFragment(getPlanSchema(), content, scratch.getXmlFragment(planFragmentName));
     const update = Y.encodeStateAsUpdate(scratch, before);
     scratch.destroy();
-    await this.submit(plan, update, "server");
+    return update;
+  }
+
+  /** Replaces the document's content with `content` as one new change (restore a version: its KPIs typed too). */
+  async replaceContent(plan: LoadedPlan, content: PlanNode): Promise<void> {
+    const typed = convertPlanKpis(content, plan.kpis.capabilities, plan.kpis.labels).content;
+    await this.submit(plan, this.updateTo(plan, typed), "server");
+  }
+
+  /**
+   * Converts the plan's free-text KPI tables (issue 16) and records that the conversion ran, in one transaction with
+   * the converting update (durable before anyone sees it). False when the load is stale (updates stored meanwhile).
+   */
+  private async convertKpis(plan: LoadedPlan): Promise<boolean> {
+    const conversion = convertPlanKpis(this.contentOf(plan), plan.kpis.capabilities, plan.kpis.labels);
+    const update = conversion.changed ? this.updateTo(plan, conversion.content) : null;
+    const recorded = await this.options.store.recordKpiConversion(plan.planId, update, plan.throughUpdateId, {
+      tables: conversion.tables,
+      flagged: conversion.flagged,
+    });
+    if (recorded.outcome === "stale") return false;
+    if (recorded.outcome === "converted" && update && recorded.updateId !== null) {
+      plan.appliedAhead.add(recorded.updateId);
+      Y.applyUpdate(plan.doc, update, "server");
+      plan.updatesSinceSnapshot++;
+      plan.contentDirty = true;
+      this.scheduleContent(plan);
+      this.options.logger.info(
+        { planId: plan.planId, tables: conversion.tables, flagged: conversion.flagged.length },
+        `converted the KPI tables of ${plan.planId}`,
+      );
+    }
+    return true;
   }
 
   contentOf(plan: LoadedPlan): PlanNode {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { CapabilityLabels } from "../../app/lib/plan-kpis.js";
 import type { PlanNode } from "../../app/lib/plan-schema.js";
 import type { CollabLogger } from "./logger.js";
 import type { TemplateCapability } from "./plan-template.js";
@@ -15,7 +16,14 @@ export interface StoredPlan {
   updates: Uint8Array[];
   /** The last stored update id, or the snapshot's, so compaction knows what it folds. */
   throughUpdateId: bigint;
+  /** Whether the plan's KPI tables were converted into typed ones (issue 16: once per plan). */
+  kpisConverted: boolean;
+  /** Every capability with its labels in the six languages: KPI tables are found under their section's heading. */
+  capabilityLabels: CapabilityLabels[];
 }
+
+/** What recording a KPI conversion found (private.record_kpi_conversion). */
+export type KpiConversionOutcome = { outcome: "converted"; updateId: bigint | null } | { outcome: "done" | "stale" };
 
 /** What readSince found: a snapshot that folded rows the reader lacks, then later rows in id order. */
 export interface StoredSince {
@@ -82,9 +90,11 @@ export class PlanStore {
         plan_language: string;
         capabilities: string[];
         content: PlanNode;
+        kpis_converted: boolean;
       }>(
         // An amendment's document (issue 15) has no application of its own: it is the centre's application's.
-        `select a.id as application_id, a.centre_name, a.plan_language, a.capabilities, p.content
+        `select a.id as application_id, a.centre_name, a.plan_language, a.capabilities, p.content,
+                exists (select 1 from private.plan_kpi_conversions c where c.plan_id = p.id) as kpis_converted
          from public.action_plans p
          left join public.plan_amendments m on m.plan_id = p.id
          join public.centre_applications a on a.id = coalesce(p.application_id, m.application_id)
@@ -97,6 +107,10 @@ export class PlanStore {
         `select code, coalesce(label ->> $2, label ->> 'en', code) as label from public.strategic_capabilities
          where code = any($1::text[]) order by position`,
         [facts.capabilities, facts.plan_language],
+      );
+      const everyLabel = await client.query<{ code: string; labels: string[] }>(
+        `select code, array(select value from jsonb_each_text(label::jsonb)) as labels
+         from public.strategic_capabilities order by position`,
       );
       const snapshot = await client.query<{ state: Buffer; through_update_id: string }>(
         "select state, through_update_id from private.plan_snapshots where plan_id = $1",
@@ -117,6 +131,8 @@ export class PlanStore {
         snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
         updates: updates.rows.map((row) => new Uint8Array(row.update)),
         throughUpdateId: BigInt(updates.rows.at(-1)?.id ?? since),
+        kpisConverted: facts.kpis_converted,
+        capabilityLabels: everyLabel.rows,
       };
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
@@ -285,6 +301,32 @@ export class PlanStore {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Records that the plan's KPI tables were converted (issue 16), storing the converting update (null: nothing to
+   * change) in the same transaction, unless the conversion already ran or updates were stored after `afterId`.
+   */
+  async recordKpiConversion(
+    planId: string,
+    update: Uint8Array | null,
+    afterId: bigint,
+    summary: { tables: number; flagged: unknown[] },
+  ): Promise<KpiConversionOutcome> {
+    const result = await this.pool.query<{ outcome: "converted" | "done" | "stale"; update_id: string | null }>(
+      "select outcome, update_id from private.record_kpi_conversion($1, $2, $3, $4, $5)",
+      [
+        planId,
+        update ? Buffer.from(update) : null,
+        afterId.toString(),
+        summary.tables,
+        JSON.stringify(summary.flagged),
+      ],
+    );
+    const row = result.rows[0];
+    if (row?.outcome === "converted")
+      return { outcome: "converted", updateId: row.update_id === null ? null : BigInt(row.update_id) };
+    return { outcome: row?.outcome === "done" ? "done" : "stale" };
   }
 
   /** Keeps action_plans.content (what versions, packets and exports read) in step with the Yjs document. */

@@ -14,6 +14,11 @@ function templateStrings(language: LanguageCode): TemplateStrings {
   return resources[language].translation.planTemplate;
 }
 
+/** The typed KPI table's column headings in one language (issue 16): the conversion of old tables writes them. */
+export function kpiColumnLabels(language: string = defaultLanguage): TemplateStrings["kpiColumns"] {
+  return templateStrings(isLanguageCode(language) ? language : defaultLanguage).kpiColumns;
+}
+
 const text = (value: string): PlanNode => ({ type: "text", text: value });
 const heading = (level: number, value: string): PlanNode => ({
   type: "heading",
@@ -43,11 +48,13 @@ function section(strings: TemplateStrings, capability: TemplateCapability, index
       ],
     },
     heading(3, strings.kpis),
+    // A typed KPI table (issue 16, app/lib/plan-kpis.ts): indicator, unit, baseline, target, target date; each row keyed.
     {
       type: "table",
+      attrs: { kind: "kpi", capability: capability.code },
       content: [
-        row("tableHeader", [kpi.indicator, kpi.baseline, kpi.target, kpi.date]),
-        row("tableCell", ["", "", "", ""]),
+        row("tableHeader", [kpi.indicator, kpi.unit, kpi.baseline, kpi.target, kpi.date]),
+        { ...row("tableCell", ["", "", "", "", ""]), attrs: { kpiKey: `${capability.code}.1` } },
       ],
     },
     heading(3, strings.resources),

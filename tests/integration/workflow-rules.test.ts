@@ -135,9 +135,9 @@ describe("submitting an application needs the plan's required sections", () => {
   it("refuses a KPI without a baseline or a target, and names the form's fields and the plan's parts together", async () => {
     const { application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
     const plan = fillEmptyParagraphs(template());
-    // Empty the KPI row's Target cell (indicator, baseline, target, date).
+    // Empty the KPI row's Target cell (indicator, unit, baseline, target, target date).
     const kpiTable = plan.content!.filter((node) => node.type === "table")[1]!;
-    kpiTable.content![1]!.content![2] = { type: "tableCell", content: [{ type: "paragraph", content: [] }] };
+    kpiTable.content![1]!.content![3] = { type: "tableCell", content: [{ type: "paragraph", content: [] }] };
     await setPlan(application, plan);
     await withDatabase((db) =>
       db.query<Record<string, unknown>>("update public.centre_applications set host_details = null where id = $1", [

@@ -12,7 +12,14 @@ import { CollabMessage, collabPath, planDocumentName, type PlanAccessLevel } fro
 import { planFragmentName } from "~/lib/plan-schema";
 import type { Database } from "~/lib/database.types";
 import { buildPlanTemplate, type TemplateCapability } from "../../server/collab/plan-template";
-import { applicationContent, completeEoiContent, fillEmptyParagraphs, rpc, validation } from "./factories";
+import {
+  applicationContent,
+  completeEoiContent,
+  fillEmptyParagraphs,
+  rpc,
+  typedKpiValues,
+  validation,
+} from "./factories";
 import { readSecrets, type RunningServer } from "./server-process";
 import { DEMO_PASSWORD, stack, type TestUser } from "./supabase";
 
@@ -155,10 +162,17 @@ export function fragmentText(doc: Y.Doc): string {
 
 /** Writes `text` into every empty paragraph of the plan (table cells included), as people answering every section would. */
 export function fillEmptyParagraphsOf(doc: Y.Doc, text = "Answered."): void {
-  const walk = (node: Y.XmlElement | Y.XmlFragment) => {
+  // A typed KPI table's cells get values that type (issue 16): indicator, unit, baseline, target, target date.
+  const walk = (node: Y.XmlElement | Y.XmlFragment, fill = text) => {
     if (node instanceof Y.XmlElement && node.nodeName === "paragraph" && node.length === 0)
-      node.insert(0, [new Y.XmlText(text)]);
-    for (const child of node.toArray()) if (child instanceof Y.XmlElement) walk(child);
+      node.insert(0, [new Y.XmlText(fill)]);
+    if (node instanceof Y.XmlElement && node.nodeName === "tableRow" && node.getAttribute("kpiKey") !== undefined) {
+      node.toArray().forEach((cell, column) => {
+        if (cell instanceof Y.XmlElement) walk(cell, typedKpiValues(text)[column] ?? text);
+      });
+      return;
+    }
+    for (const child of node.toArray()) if (child instanceof Y.XmlElement) walk(child, fill);
   };
   doc.transact(() => walk(doc.getXmlFragment(planFragmentName)));
 }

@@ -200,9 +200,30 @@ export const applicationContent = {
   host_details: "Hosted by the national innovation agency in Nairobi.",
 };
 
-/** Writes `text` into every empty paragraph (table cells included): the template with every section answered. */
+/** What a typed KPI row holds (issue 16): indicator, unit, baseline, target, target date. */
+export const typedKpiValues = (indicator: string) => [indicator, "start-ups", "0", "10", "2028-12-31"];
+
+/**
+ * Writes `text` into every empty paragraph (table cells included): the template with every section answered. A typed
+ * KPI table's empty cells get values that type (typedKpiValues), as the editor asks.
+ */
 export function fillEmptyParagraphs(node: PlanNode, text = "Answered."): PlanNode {
   if (node.type === "paragraph" && !node.content?.length) return { ...node, content: [{ type: "text", text }] };
+  if (node.type === "table" && node.attrs?.kind === "kpi") {
+    return {
+      ...node,
+      content: node.content?.map((row) =>
+        row.content?.[0]?.type === "tableHeader"
+          ? row
+          : {
+              ...row,
+              content: row.content?.map((cell, column) =>
+                fillEmptyParagraphs(cell, typedKpiValues(text)[column] ?? text),
+              ),
+            },
+      ),
+    };
+  }
   return node.content ? { ...node, content: node.content.map((child) => fillEmptyParagraphs(child, text)) } : node;
 }
 
@@ -306,14 +327,12 @@ export async function buildDesignatedCentre(cast: Cast, chair: TestUser, member:
   return { ...built, centre, packet };
 }
 
-/** Rewrites the first KPI target of a plan document: a major change (issue 15). */
+/** Rewrites the first KPI target of a plan document (a typed KPI table's fourth column): a major change (issue 15). */
 export function changeFirstKpiTarget(content: PlanNode, target: string): PlanNode {
   const copy = JSON.parse(JSON.stringify(content)) as PlanNode;
   const blocks = copy.content ?? [];
-  const index = blocks.findIndex(
-    (node, at) => node.type === "table" && blocks[at - 1]?.content?.[0]?.text === "Key performance indicators",
-  );
-  const cell = blocks[index]!.content![1]!.content![2]!;
+  const index = blocks.findIndex((node) => node.type === "table" && node.attrs?.kind === "kpi");
+  const cell = blocks[index]!.content![1]!.content![3]!;
   cell.content = [{ type: "paragraph", content: [{ type: "text", text: target }] }];
   return copy;
 }

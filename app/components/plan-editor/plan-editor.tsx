@@ -1,7 +1,7 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanLanguage } from "~/lib/plan-language";
 import { colourFor } from "~/lib/person-colour";
@@ -14,6 +14,7 @@ import {
   type AnchoredThread,
   type CommentAnchorJson,
 } from "./comment-highlights";
+import { KpiTables } from "./kpi-tables";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
 export { colourFor };
@@ -100,6 +101,14 @@ export function PlanEditor({
 }: PlanEditorProps) {
   const { t } = useTranslation();
   const editable = status.access === "edit" && status.synced && status.state !== "no-access";
+  // The KPI checks speak the reader's language and only editors key new KPI rows (issue 16); read through refs, so
+  // the editor is not rebuilt when either changes.
+  const translate = useRef(t);
+  const mayKeyRows = useRef(editable);
+  useEffect(() => {
+    translate.current = t;
+    mayKeyRows.current = editable;
+  }, [t, editable]);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -114,6 +123,11 @@ export function PlanEditor({
           user: { name: me.name, color: colourFor(me.id) },
         }),
         CommentHighlights,
+        // eslint-disable-next-line react-hooks/refs -- the callbacks read the refs later, in ProseMirror, never in render
+        KpiTables.configure({
+          message: (problem) => translate.current(`plan.kpi.${problem}`),
+          canAssignKeys: () => mayKeyRows.current,
+        }),
       ],
       editorProps: {
         attributes: {
