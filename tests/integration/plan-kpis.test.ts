@@ -2,6 +2,7 @@ import { prosemirrorJSONToYXmlFragment } from "@tiptap/y-tiptap";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { getPlanSchema, planFragmentName, type PlanNode } from "~/lib/plan-schema";
+import { buildPlanTemplate } from "../../server/collab/plan-template";
 import { accessTokenOf, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildDesignatedCentre, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
@@ -377,6 +378,52 @@ describe("converting a live plan's free-text KPI table", { timeout: 120_000 }, (
     } finally {
       client.destroy();
       old.destroy();
+    }
+  });
+});
+
+/** Fills a template as an applicant would: every empty paragraph answered, the KPI row typed, activities named. */
+function filledTemplate(doc: PlanNode): PlanNode {
+  const fill = (node: PlanNode, kpiRow = false): PlanNode => {
+    if (node.type === "tableRow" && node.attrs?.kpiKey) {
+      const values = ["Start-ups", "number", "10", "40", "2028-12-31"];
+      return { ...node, content: node.content!.map((c, i) => cell("tableCell", values[i] ?? "x")) };
+    }
+    if (node.type === "paragraph" && (node.content ?? []).length === 0)
+      return { ...node, content: [text("Answered.")] };
+    return node.content ? { ...node, content: node.content.map((child) => fill(child, kpiRow)) } : node;
+  };
+  return fill(doc);
+}
+
+describe("the plan's parts in each of the six languages", () => {
+  it("a filled template lacks nothing and its KPI types; an old free-text KPI table under its heading is read", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "draft");
+    const [capability] = await query<{ code: string; label: Record<string, string> }>(
+      "select code, label::jsonb as label from public.strategic_capabilities where code = 'entrepreneurship_sme_growth'",
+    );
+    for (const language of ["en", "fr", "es", "ar", "ru", "zh"] as const) {
+      const template = buildPlanTemplate(
+        "Centre",
+        [{ code: capability!.code, label: capability!.label[language]! }],
+        language,
+      );
+      await setPlan(plan, filledTemplate(template));
+      const [{ missing }] = (await query<{ missing: string[] }>("select private.plan_missing_parts($1) as missing", [
+        plan,
+      ])) as [{ missing: string[] }];
+      expect({ language, missing }).toEqual({ language, missing: [] });
+      // The same table written before KPIs were typed (no kind, no unit column) is found by its heading.
+      const legacy = JSON.parse(JSON.stringify(filledTemplate(template))) as PlanNode;
+      const table = legacy.content!.find((node) => node.type === "table" && node.attrs?.kind === "kpi")!;
+      delete table.attrs;
+      table.content = [table.content![0]!, row(["Start-ups", "10", "40", "31/12/2028"])];
+      const rows = await planKpis(legacy);
+      expect({ language, rows: rows.map((kpi) => [kpi.indicator, kpi.baseline, kpi.target]) }).toEqual({
+        language,
+        rows: [["Start-ups", "10", "40"]],
+      });
     }
   });
 });
