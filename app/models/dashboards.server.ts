@@ -6,7 +6,7 @@ import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { ReferenceData } from "~/models/reference.server";
 import { OVERDUE_DAYS } from "~/validation/queue";
-import type { DashboardFilters } from "~/validation/dashboards";
+import { regionCodes, type DashboardFilters } from "~/validation/dashboards";
 
 export const eoiStates = [
   "submitted",
@@ -27,7 +27,6 @@ export const applicationStates = [
   "approved_with_conditions",
   "rejected",
 ] as const;
-export const regionCodes = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"] as const;
 const developmentCodes = ["ldc", "lldc", "sids"] as const;
 const scopeCodes = ["global", "regional", "national"] as const;
 

@@ -7,9 +7,9 @@ import { detectLanguage, getFixedT } from "~/i18n/language.server";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { listCallOptions } from "~/models/calls.server";
-import { getReviewTitle, loadPipeline, loadPortfolio, regionCodes } from "~/models/dashboards.server";
+import { getReviewTitle, loadPipeline, loadPortfolio } from "~/models/dashboards.server";
 import { loadReferenceData } from "~/models/reference.server";
-import { parseDashboardFilters } from "~/validation/dashboards";
+import { parseDashboardFilters, regionCodes } from "~/validation/dashboards";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "dashboards.title");
 

@@ -15,7 +15,8 @@ import { appRoles } from "~/lib/roles";
 import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
 import { asList } from "~/lib/forms";
 import { setReviewerRegions } from "~/models/auto-assignment.server";
-import { listReviewerWorkload, regionCodes } from "~/models/dashboards.server";
+import { listReviewerWorkload } from "~/models/dashboards.server";
+import { regionCodes } from "~/validation/dashboards";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 

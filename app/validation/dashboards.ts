@@ -7,9 +7,12 @@ import { z } from "zod";
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (value === "" || value === null ? undefined : value), schema.optional().catch(undefined));
 
+/** The ITU regions (BDT's regional presence), in the order the dashboards list them. */
+export const regionCodes = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"] as const;
+
 export const dashboardFilterSchema = z.object({
   call: optional(z.uuid()),
-  region: optional(z.enum(["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"])),
+  region: optional(z.enum(regionCodes)),
   type: optional(z.string().regex(/^[a-z0-9_]{1,100}$/)),
   /** In a Board review's portfolio: add the review's packets to the designated centres. */
   with: optional(z.literal("review")),
