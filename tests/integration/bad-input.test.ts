@@ -169,6 +169,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     form: () => ({ name: "New institution" }),
   },
   "people.tsx": { who: "coordinator", url: () => "/people", idParams: [], form: () => ({ intent: "grant" }) },
+  "review.auto-assign.tsx": {
+    who: "coordinator",
+    url: () => "/review/auto-assign",
+    idParams: [],
+    form: () => ({ intent: "apply" }),
+  },
   "plans.$planId._index.tsx": {
     who: "applicant",
     url: (w, bad) => `/plans/${pick("planId", w.plan, bad)}?index`,
@@ -489,6 +495,7 @@ const filterPages: {
     { file: "eois._index.tsx", url: "/eois", who: "applicant" as const, shows: "My Expressions of Interest" },
     { file: "notifications.tsx", url: "/notifications", who: "applicant" as const, shows: "Notifications" },
     { file: "people.tsx", url: "/people", who: "coordinator" as const, shows: "People and roles" },
+    { file: "dashboards.tsx", url: "/dashboards", who: "coordinator" as const, shows: "Dashboards" },
   ].map((page) => ({
     ...page,
     url: () => page.url,
