@@ -22,7 +22,8 @@ import { useRequestLanguage } from "~/i18n/request-language";
 import { hasTranslation, i18nFor, loadTranslation, translationUrl } from "~/i18n/translations";
 import { getAppEnv } from "~/lib/env.server";
 import { inlineStylesheetId, useInlineStylesheet } from "~/lib/inline-stylesheet";
-import { TIME_ZONE_COOKIE, timeZoneFromCookie, timeZoneSchema } from "~/lib/datetime";
+import { isTimeZoneName, TIME_ZONE_COOKIE } from "~/lib/datetime";
+import { timeZoneFromCookie } from "~/lib/time-zone.server";
 import { useNonce } from "~/lib/nonce";
 import { getRequestRoles, getRequestSession } from "~/lib/session.server";
 import { countUnread } from "~/models/notifications.server";
@@ -153,7 +154,7 @@ function TimeZoneSync({ rendered }: { rendered: string | undefined }) {
   const revalidator = useRevalidator();
   useEffect(() => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (rendered === undefined || zone === rendered || !timeZoneSchema.safeParse(zone).success) return;
+    if (rendered === undefined || zone === rendered || !isTimeZoneName(zone)) return;
     if (!document.cookie.includes(`${TIME_ZONE_COOKIE}=`)) return;
     revalidator.revalidate();
     // Once per zone the page was rendered with: a revalidation that still renders UTC (cookies off) stops here.

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * One way to show a moment on every page (issue 17): in the reader's time zone, with that zone named. The zone comes
  * from the browser (a cookie set by `TimeZoneSync` in app/root.tsx), validated here; without one it is UTC, named
@@ -20,28 +18,13 @@ function isSupportedZone(zone: string): boolean {
   }
 }
 
-export const timeZoneSchema = z
-  .string()
-  .max(64)
-  .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/)
-  .refine(isSupportedZone);
-
-/** The zone named by a cookie header's `tz`, or UTC when absent or not a real zone. */
-export function timeZoneFromCookie(cookieHeader: string | null): string {
-  const raw = cookieHeader
-    ?.split(";")
-    .map((part) => part.trim())
-    .find((part) => part.startsWith(`${TIME_ZONE_COOKIE}=`))
-    ?.slice(TIME_ZONE_COOKIE.length + 1);
-  if (!raw) return FALLBACK_TIME_ZONE;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    return FALLBACK_TIME_ZONE;
-  }
-  const parsed = timeZoneSchema.safeParse(decoded);
-  return parsed.success ? parsed.data : FALLBACK_TIME_ZONE;
+/**
+ * A real IANA zone name (or UTC). The browser checks its own zone with this before asking the server to re-render;
+ * the server's check of the cookie is the zod schema in time-zone.server.ts, built on this. No zod here: this module
+ * is in every page's scripts, and zod (22 KB of its 112 KB brotli) would ride on every first visit (issue 14).
+ */
+export function isTimeZoneName(zone: string): boolean {
+  return zone.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && isSupportedZone(zone);
 }
 
 /**

@@ -26,13 +26,14 @@ export const setAccountActive = (supabase: SupabaseServerClient, person: string,
 export async function invitePerson(
   supabase: SupabaseServerClient,
   input: { email: string; name: string; role: AppRole },
+  requestId: string,
 ) {
   const existing = (await listPeople(supabase)).find(
     (person) => person.email.toLowerCase() === input.email.toLowerCase(),
   );
   let personId = existing?.id;
   if (!personId) {
-    const admin = createSupabaseAdminClient();
+    const admin = createSupabaseAdminClient(requestId);
     const { data, error } = await admin.auth.admin.inviteUserByEmail(input.email, {
       data: { display_name: input.name },
       redirectTo: new URL("/home", getAppEnv().SITE_URL).toString(),

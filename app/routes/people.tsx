@@ -70,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   return dispatchIntent(form, {
     invite: async ({ email, name, role }) => {
-      const result = await invitePerson(supabase, { email, name, role });
+      const result = await invitePerson(supabase, { email, name, role }, context.requestId);
       return done(result, result.invited ? "people.invited" : "people.granted");
     },
     grant: async ({ person, role }) => done(await grantRole(supabase, person, role)),

@@ -50,6 +50,29 @@ function strings(tree: unknown): string[] {
   return [];
 }
 
+/** Everything a page loads to run: its scripts, the modules they import, and what it preloads (strings). */
+async function everythingLoadedBy(html: string): Promise<{ seen: Set<string>; loaded: string }> {
+  const seen = new Set<string>();
+  const queue = [
+    ...scriptSources(html),
+    ...moduleImports(html),
+    ...[...html.matchAll(/<link\b[^>]*rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)].map((match) => match[1]!),
+  ];
+  let loaded = html;
+  while (queue.length > 0) {
+    const url = queue.shift()!;
+    if (seen.has(url) || !url.startsWith("/")) continue;
+    seen.add(url);
+    const response = await get(url, "br");
+    expect(response.status, url).toBe(200);
+    loaded += `\n${response.text}`;
+    if (url.endsWith(".js"))
+      for (const match of response.text.matchAll(/["'](?:\.\/|\/assets\/)([\w.-]+\.js)["']/g))
+        queue.push(`/assets/${match[1]}`);
+  }
+  return { seen, loaded };
+}
+
 describe("compressed responses", () => {
   it("pages come brotli-compressed to a client accepting br, gzip-compressed to one accepting only gzip", async () => {
     const identity = await get("/", "identity");
@@ -137,27 +160,7 @@ describe("one language at a time", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('lang="fr"');
 
-    // Everything the page loads to run: its scripts, the modules they import, and the preloaded strings.
-    const seen = new Set<string>();
-    const queue = [
-      ...scriptSources(page.text),
-      ...moduleImports(page.text),
-      ...[...page.text.matchAll(/<link\b[^>]*rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)].map(
-        (match) => match[1]!,
-      ),
-    ];
-    let loaded = page.text;
-    while (queue.length > 0) {
-      const url = queue.shift()!;
-      if (seen.has(url) || !url.startsWith("/")) continue;
-      seen.add(url);
-      const response = await get(url, "br");
-      expect(response.status, url).toBe(200);
-      loaded += `\n${response.text}`;
-      if (url.endsWith(".js"))
-        for (const match of response.text.matchAll(/["'](?:\.\/|\/assets\/)([\w.-]+\.js)["']/g))
-          queue.push(`/assets/${match[1]}`);
-    }
+    const { seen, loaded } = await everythingLoadedBy(page.text);
     expect(
       [...seen].some((url) => url.endsWith(".json")),
       "the French strings are loaded",
@@ -169,5 +172,19 @@ describe("one language at a time", () => {
     expect(arabic.length).toBeGreaterThan(100);
     const found = arabic.filter((text) => loaded.includes(text) || loaded.includes(JSON.stringify(text).slice(1, -1)));
     expect(found).toEqual([]);
+  });
+});
+
+describe("what a first visit loads", () => {
+  it("the pages a newcomer opens first load no validation library: zod stays on the server", async () => {
+    // zod (about 20 KB brotli) validates every boundary on the server and in the forms that need it; in the scripts
+    // of every page it cost a slow link more than a tenth of a second on each first visit (issue 14).
+    for (const path of ["/", "/centres", "/sign-in"]) {
+      const page = await get(path, "br");
+      expect(page.status, path).toBe(200);
+      const { seen, loaded } = await everythingLoadedBy(page.text);
+      expect([...seen].filter((url) => url.endsWith(".js")).length, path).toBeGreaterThan(1);
+      expect(loaded.includes("ZodError"), `${path} loads zod`).toBe(false);
+    }
   });
 });

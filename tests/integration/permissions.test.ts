@@ -416,6 +416,13 @@ function probes(): Record<string, Probe> {
             .eq("eoi_id", await eoiOf("other", "validated")),
         ),
     },
+    "validation record/read who acted on it (names)": {
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : returnedRows(actor.client.rpc("eoi_people", { eoi: await eoiOf("own", "validated") })),
+      other: async (actor) => returnedRows(actor.client.rpc("eoi_people", { eoi: await eoiOf("other", "validated") })),
+    },
     "internal note/read or write": {
       other: async (actor) => {
         const eoi = await eoiOf("other", "submitted");
