@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { useDeviceCopyOwner } from "~/lib/device-copies";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { LanguageSwitcher } from "~/components/language-switcher";
 import { textDirection, type LanguageCode } from "~/i18n/config";
@@ -41,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     : [[], 0];
   const user = session.user
     ? {
+        id: session.user.id,
         email: session.user.email ?? "",
         name: String(session.user.user_metadata.display_name ?? "") || (session.user.email ?? ""),
         roles,
@@ -163,6 +165,12 @@ function TimeZoneSync({ rendered }: { rendered: string | undefined }) {
   return null;
 }
 
+/** Plans kept on this device belong to whoever is signed in: signing out clears them all (issue 18). */
+function DeviceCopyOwner({ userId }: { userId: string | null }) {
+  useDeviceCopyOwner(userId);
+  return null;
+}
+
 function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const requestLanguage = useRequestLanguage();
@@ -221,6 +229,7 @@ export default function App() {
   return (
     <>
       <TimeZoneSync rendered={root?.timeZone} />
+      <DeviceCopyOwner userId={root?.user?.id ?? null} />
       <Outlet />
     </>
   );

@@ -74,6 +74,8 @@ const commonSchema = z.object({
     .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
     .optional(),
   MAIL_FROM: z.string().min(3).default("Accelerator Network <no-reply@accelerator-network.local>"),
+  /** The hour (0-23, in each reader's own time zone) from which the daily digest of notifications is sent. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   /** Collaboration limits; unset means the defaults in server/collab/collab-server.ts. Tests lower them. */
   COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).optional(),
   COLLAB_MESSAGES_PER_SECOND: z.coerce.number().positive().optional(),

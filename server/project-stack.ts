@@ -24,8 +24,12 @@ export function connectProjectStack(env: ProjectEnv, log: Logger): Stack {
   const outbox = env.MAIL_OUTBOX ? new MailOutbox(pool) : undefined;
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outbox });
   const notifications = mailer
-    ? new NotificationMailer(pool, mailer, env.SITE_URL, (message) =>
-        log.warn({ component: "notification-mailer" }, message),
+    ? new NotificationMailer(
+        pool,
+        mailer,
+        env.SITE_URL,
+        (message) => log.warn({ component: "notification-mailer" }, message),
+        { digestHour: env.DIGEST_HOUR },
       )
     : undefined;
   notifications?.start();

@@ -152,8 +152,26 @@ begin
   perform public.declare_conflict(packet, false);
   perform public.cast_vote(packet, 'approve', 'Ready to start.');
   perform pg_temp.act_as(chair);
-  perform public.record_decision(packet, 'approve_with_conditions', 'Confirm the eight staff positions within six months.');
+  -- Issue 15: each condition is its own record; the second concerns a passage of the approved plan. The centre has
+  -- answered the second with a letter and BDT marked it met (the chair has yet to close it); the first is open.
+  perform public.record_decision(packet, 'approve_with_conditions', 'Confirm the eight staff positions within six months.',
+    jsonb_build_array(
+      jsonb_build_object('text', 'Confirm the eight staff positions within six months.',
+                         'due_on', (current_date + 180)::text),
+      jsonb_build_object('text', 'Send the regulator''s signed commitment to the fintech sandbox.',
+                         'due_on', (current_date + 60)::text,
+                         'quote', 'A fintech sandbox with the regulator, evaluated every six months.')));
   perform public.close_board_review(review);
+  perform pg_temp.act_as(applicant);
+  perform public.respond_to_condition(
+    (select c.id from public.decision_conditions c where c.packet_id = packet and c.position = 2),
+    'The regulator signed the sandbox memorandum on the date below; the letter is attached.',
+    jsonb_build_array(jsonb_build_object('file_name', 'regulator-commitment.pdf', 'content_type', 'application/pdf',
+      'content_base64', encode(convert_to(E'%PDF-1.4\n% Demo: the regulator''s signed commitment\n%%EOF\n', 'UTF8'), 'base64'))));
+  perform pg_temp.act_as(reviewer);
+  perform public.review_condition(
+    (select c.id from public.decision_conditions c where c.packet_id = packet and c.position = 2), true,
+    'The memorandum is signed by the regulator''s director general and covers the sandbox.');
 
   -- Issue 15: a third institution's application in its second revision cycle. The Board requested changes twice
   -- (the call allows two cycles); the applicant revised answers and plan each time, BDT sent it back, and the chair

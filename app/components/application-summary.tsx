@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { LocalTime } from "~/components/fields";
+import { versionLabel } from "~/lib/plan-versions";
 import type { ReferenceData } from "~/models/reference.server";
 import { applicationFields, type ApplicationField } from "~/validation/applications";
 
@@ -152,14 +153,17 @@ export function PlanVersionFacts({
   version,
 }: {
   planId: string;
-  version: { id: string; name: string; content_hash: string; created_at: string };
+  /** The version sent to the Board (its kind defaults to that: both callers show the version a packet carries). */
+  version: { id: string; name: string; kind?: string; content_hash: string; created_at: string };
 }) {
   const { t } = useTranslation();
   return (
     <dl className="facts">
       <dt>{t("applications.versionName")}</dt>
       <dd>
-        <Link to={`/plans/${planId}/versions/${version.id}`}>{version.name}</Link>
+        <Link to={`/plans/${planId}/versions/${version.id}`}>
+          {versionLabel(t, { name: version.name, kind: version.kind ?? "sent_to_board" })}
+        </Link>
       </dd>
       <dt>{t("applications.versionDate")}</dt>
       <dd>

@@ -31,3 +31,9 @@ export async function getFixedT(request: Request) {
 }
 
 export { languageCodes };
+
+/** A translate function for a person's stored language (a calendar feed has no cookie); English when unknown. */
+export function getFixedTFor(language: string | null | undefined) {
+  const code = isLanguageCode(language) ? language : defaultLanguage;
+  return createI18n(code, resources[code].translation).getFixedT(code);
+}

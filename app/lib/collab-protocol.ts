@@ -32,6 +32,12 @@ export const CollabClose = {
   documentFull: 4503,
   /** A message larger than the limit (the WebSocket standard's "message too big"). */
   messageTooLarge: 1009,
+  /**
+   * An update the server refuses: one that does not decode or apply, and (issue 18) one from a suggest-only
+   * (comment-rights) socket that does more than add or remove its own person's suggestion marks. The WebSocket
+   * standard's "invalid payload data", the code refused updates always closed with.
+   */
+  updateRefused: 1007,
   /** The server is restarting. */
   serverRestart: 1012,
   /** The server is draining (SIGTERM behind a load balancer): reconnect now, through it, to another server. */

@@ -8,21 +8,21 @@ export type Database = {
       action_plans: {
         Row: {
           id: string;
-          application_id: string;
+          application_id: string | null;
           content: Json;
           created_at: string;
           updated_at: string;
         };
         Insert: {
           id?: string;
-          application_id: string;
+          application_id?: string | null;
           content?: Json;
           created_at?: string;
           updated_at?: string;
         };
         Update: {
           id?: string;
-          application_id?: string;
+          application_id?: string | null;
           content?: Json;
           created_at?: string;
           updated_at?: string;
@@ -85,6 +85,7 @@ export type Database = {
           sha256: string;
           uploaded_by: string | null;
           created_at: string;
+          condition_response_id: string | null;
         };
         Insert: {
           id?: string;
@@ -96,6 +97,7 @@ export type Database = {
           sha256: string;
           uploaded_by?: string | null;
           created_at?: string;
+          condition_response_id?: string | null;
         };
         Update: {
           id?: string;
@@ -107,9 +109,11 @@ export type Database = {
           sha256?: string;
           uploaded_by?: string | null;
           created_at?: string;
+          condition_response_id?: string | null;
         };
         Relationships: [
           { foreignKeyName: "attachments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "attachments_condition_response_id_fkey"; columns: ["condition_response_id"]; isOneToOne: false; referencedRelation: "condition_responses"; referencedColumns: ["id"] },
           { foreignKeyName: "attachments_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
         ];
       };
@@ -167,6 +171,7 @@ export type Database = {
           quorum_required: number;
           recorded_by: string | null;
           recorded_at: string;
+          conditions_closed_by: string;
         };
         Insert: {
           packet_id: string;
@@ -176,6 +181,7 @@ export type Database = {
           quorum_required: number;
           recorded_by?: string | null;
           recorded_at?: string;
+          conditions_closed_by?: string;
         };
         Update: {
           packet_id?: string;
@@ -185,6 +191,7 @@ export type Database = {
           quorum_required?: number;
           recorded_by?: string | null;
           recorded_at?: string;
+          conditions_closed_by?: string;
         };
         Relationships: [
           { foreignKeyName: "board_decisions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: true; referencedRelation: "board_packets"; referencedColumns: ["id"] },
@@ -223,6 +230,7 @@ export type Database = {
           application_id: string;
           plan_version_id: string;
           created_at: string;
+          amendment_id: string | null;
         };
         Insert: {
           id?: string;
@@ -230,6 +238,7 @@ export type Database = {
           application_id: string;
           plan_version_id: string;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Update: {
           id?: string;
@@ -237,8 +246,10 @@ export type Database = {
           application_id?: string;
           plan_version_id?: string;
           created_at?: string;
+          amendment_id?: string | null;
         };
         Relationships: [
+          { foreignKeyName: "board_packets_amendment_id_fkey"; columns: ["amendment_id"]; isOneToOne: false; referencedRelation: "plan_amendments"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
           { foreignKeyName: "board_packets_review_id_fkey"; columns: ["review_id"]; isOneToOne: false; referencedRelation: "board_reviews"; referencedColumns: ["id"] },
@@ -277,6 +288,24 @@ export type Database = {
           opened_by?: string | null;
           opened_at?: string;
           closed_at?: string | null;
+        };
+        Relationships: [];
+      };
+      calendar_feeds: {
+        Row: {
+          person_id: string;
+          token_hash: string;
+          created_at: string;
+        };
+        Insert: {
+          person_id: string;
+          token_hash: string;
+          created_at?: string;
+        };
+        Update: {
+          person_id?: string;
+          token_hash?: string;
+          created_at?: string;
         };
         Relationships: [];
       };
@@ -371,6 +400,7 @@ export type Database = {
           created_at: string;
           updated_at: string;
           revision_cycle: number;
+          plan_language: string;
         };
         Insert: {
           id?: string;
@@ -393,6 +423,7 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
           revision_cycle?: number;
+          plan_language?: string;
         };
         Update: {
           id?: string;
@@ -415,12 +446,56 @@ export type Database = {
           created_at?: string;
           updated_at?: string;
           revision_cycle?: number;
+          plan_language?: string;
         };
         Relationships: [
           { foreignKeyName: "centre_applications_centre_type_fkey"; columns: ["centre_type"]; isOneToOne: false; referencedRelation: "centre_types"; referencedColumns: ["code"] },
           { foreignKeyName: "centre_applications_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: true; referencedRelation: "eois"; referencedColumns: ["id"] },
           { foreignKeyName: "centre_applications_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
           { foreignKeyName: "centre_applications_sent_plan_version_fk"; columns: ["sent_plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+        ];
+      };
+      centre_baselines: {
+        Row: {
+          id: number;
+          centre_id: string;
+          plan_version_id: string;
+          plan_hash: string;
+          approving_body: string;
+          approved_by: string | null;
+          approved_by_name: string | null;
+          reason: string | null;
+          amendment_id: string | null;
+          approved_at: string;
+        };
+        Insert: {
+          id?: number;
+          centre_id: string;
+          plan_version_id: string;
+          plan_hash: string;
+          approving_body: string;
+          approved_by?: string | null;
+          approved_by_name?: string | null;
+          reason?: string | null;
+          amendment_id?: string | null;
+          approved_at?: string;
+        };
+        Update: {
+          id?: number;
+          centre_id?: string;
+          plan_version_id?: string;
+          plan_hash?: string;
+          approving_body?: string;
+          approved_by?: string | null;
+          approved_by_name?: string | null;
+          reason?: string | null;
+          amendment_id?: string | null;
+          approved_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "centre_baselines_amendment_id_fkey"; columns: ["amendment_id"]; isOneToOne: false; referencedRelation: "plan_amendments"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_baselines_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: false; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "centre_baselines_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
         ];
       };
       centre_types: {
@@ -540,6 +615,32 @@ export type Database = {
           { foreignKeyName: "comments_parent_id_fkey"; columns: ["parent_id"]; isOneToOne: false; referencedRelation: "comments"; referencedColumns: ["id"] },
         ];
       };
+      condition_responses: {
+        Row: {
+          id: string;
+          condition_id: string;
+          body: string;
+          submitted_by: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: string;
+          condition_id: string;
+          body: string;
+          submitted_by?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: string;
+          condition_id?: string;
+          body?: string;
+          submitted_by?: string | null;
+          created_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "condition_responses_condition_id_fkey"; columns: ["condition_id"]; isOneToOne: false; referencedRelation: "decision_conditions"; referencedColumns: ["id"] },
+        ];
+      };
       conflict_declarations: {
         Row: {
           packet_id: string;
@@ -596,6 +697,87 @@ export type Database = {
         };
         Relationships: [
           { foreignKeyName: "countries_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
+      };
+      decision_conditions: {
+        Row: {
+          id: string;
+          packet_id: string;
+          position: number;
+          application_id: string;
+          centre_id: string;
+          organisation_id: string;
+          body: string;
+          due_on: string;
+          plan_version_id: string;
+          anchor: Json | null;
+          quote: string | null;
+          closed_by_role: string;
+          status: Database["public"]["Enums"]["condition_status"];
+          review_reason: string | null;
+          reviewed_by: string | null;
+          reviewed_at: string | null;
+          closed_by: string | null;
+          closed_at: string | null;
+          close_reason: string | null;
+          due_notified_at: string | null;
+          overdue_notified_at: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: string;
+          packet_id: string;
+          position: number;
+          application_id: string;
+          centre_id: string;
+          organisation_id: string;
+          body: string;
+          due_on: string;
+          plan_version_id: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          closed_by_role: string;
+          status?: Database["public"]["Enums"]["condition_status"];
+          review_reason?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          closed_by?: string | null;
+          closed_at?: string | null;
+          close_reason?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: string;
+          packet_id?: string;
+          position?: number;
+          application_id?: string;
+          centre_id?: string;
+          organisation_id?: string;
+          body?: string;
+          due_on?: string;
+          plan_version_id?: string;
+          anchor?: Json | null;
+          quote?: string | null;
+          closed_by_role?: string;
+          status?: Database["public"]["Enums"]["condition_status"];
+          review_reason?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          closed_by?: string | null;
+          closed_at?: string | null;
+          close_reason?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          created_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "decision_conditions_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: false; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "decision_conditions_packet_id_fkey"; columns: ["packet_id"]; isOneToOne: false; referencedRelation: "board_decisions"; referencedColumns: ["packet_id"] },
+          { foreignKeyName: "decision_conditions_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
         ];
       };
       eoi_clarifications: {
@@ -822,6 +1004,69 @@ export type Database = {
         };
         Relationships: [];
       };
+      notification_digests: {
+        Row: {
+          id: number;
+          person_id: string;
+          digest_date: string;
+          time_zone: string;
+          state: string;
+          attempts: number;
+          next_attempt_at: string;
+          lease_until: string | null;
+          last_error: string | null;
+          created_at: string;
+          sent_at: string | null;
+        };
+        Insert: {
+          id?: number;
+          person_id: string;
+          digest_date: string;
+          time_zone: string;
+          state?: string;
+          attempts?: number;
+          next_attempt_at?: string;
+          lease_until?: string | null;
+          last_error?: string | null;
+          created_at?: string;
+          sent_at?: string | null;
+        };
+        Update: {
+          id?: number;
+          person_id?: string;
+          digest_date?: string;
+          time_zone?: string;
+          state?: string;
+          attempts?: number;
+          next_attempt_at?: string;
+          lease_until?: string | null;
+          last_error?: string | null;
+          created_at?: string;
+          sent_at?: string | null;
+        };
+        Relationships: [];
+      };
+      notification_preferences: {
+        Row: {
+          person_id: string;
+          category: string;
+          delivery: Database["public"]["Enums"]["notification_delivery"];
+          updated_at: string;
+        };
+        Insert: {
+          person_id: string;
+          category: string;
+          delivery: Database["public"]["Enums"]["notification_delivery"];
+          updated_at?: string;
+        };
+        Update: {
+          person_id?: string;
+          category?: string;
+          delivery?: Database["public"]["Enums"]["notification_delivery"];
+          updated_at?: string;
+        };
+        Relationships: [];
+      };
       notifications: {
         Row: {
           id: number;
@@ -838,6 +1083,7 @@ export type Database = {
           mail_next_attempt_at: string;
           mail_lease_until: string | null;
           mail_last_error: string | null;
+          digest_id: number | null;
         };
         Insert: {
           id?: number;
@@ -854,6 +1100,7 @@ export type Database = {
           mail_next_attempt_at?: string;
           mail_lease_until?: string | null;
           mail_last_error?: string | null;
+          digest_id?: number | null;
         };
         Update: {
           id?: number;
@@ -870,8 +1117,11 @@ export type Database = {
           mail_next_attempt_at?: string;
           mail_lease_until?: string | null;
           mail_last_error?: string | null;
+          digest_id?: number | null;
         };
-        Relationships: [];
+        Relationships: [
+          { foreignKeyName: "notifications_digest_id_fkey"; columns: ["digest_id"]; isOneToOne: false; referencedRelation: "notification_digests"; referencedColumns: ["id"] },
+        ];
       };
       organisation_invitations: {
         Row: {
@@ -958,6 +1208,71 @@ export type Database = {
         };
         Relationships: [
           { foreignKeyName: "organisations_country_code_fkey"; columns: ["country_code"]; isOneToOne: false; referencedRelation: "countries"; referencedColumns: ["code"] },
+        ];
+      };
+      plan_amendments: {
+        Row: {
+          id: string;
+          centre_id: string;
+          application_id: string;
+          organisation_id: string;
+          plan_id: string;
+          base_version_id: string;
+          reason: string;
+          status: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id: string | null;
+          major_reasons: string[];
+          bdt_reason: string | null;
+          approved_version_id: string | null;
+          proposed_by: string | null;
+          decided_at: string | null;
+          created_at: string;
+          updated_at: string;
+        };
+        Insert: {
+          id?: string;
+          centre_id: string;
+          application_id: string;
+          organisation_id: string;
+          plan_id: string;
+          base_version_id: string;
+          reason: string;
+          status?: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id?: string | null;
+          major_reasons?: string[];
+          bdt_reason?: string | null;
+          approved_version_id?: string | null;
+          proposed_by?: string | null;
+          decided_at?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Update: {
+          id?: string;
+          centre_id?: string;
+          application_id?: string;
+          organisation_id?: string;
+          plan_id?: string;
+          base_version_id?: string;
+          reason?: string;
+          status?: Database["public"]["Enums"]["amendment_status"];
+          sent_version_id?: string | null;
+          major_reasons?: string[];
+          bdt_reason?: string | null;
+          approved_version_id?: string | null;
+          proposed_by?: string | null;
+          decided_at?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "plan_amendments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_approved_version_id_fkey"; columns: ["approved_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_base_version_id_fkey"; columns: ["base_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: true; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_plan_id_fkey"; columns: ["plan_id"]; isOneToOne: true; referencedRelation: "action_plans"; referencedColumns: ["id"] },
+          { foreignKeyName: "plan_amendments_sent_version_id_fkey"; columns: ["sent_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
         ];
       };
       plan_comments: {
@@ -1051,6 +1366,7 @@ export type Database = {
           locale: string;
           created_at: string;
           updated_at: string;
+          time_zone: string;
         };
         Insert: {
           id: string;
@@ -1059,6 +1375,7 @@ export type Database = {
           locale?: string;
           created_at?: string;
           updated_at?: string;
+          time_zone?: string;
         };
         Update: {
           id?: string;
@@ -1067,6 +1384,7 @@ export type Database = {
           locale?: string;
           created_at?: string;
           updated_at?: string;
+          time_zone?: string;
         };
         Relationships: [];
       };
@@ -1211,9 +1529,17 @@ export type Database = {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
       };
+      calendar_feed_deadlines: {
+        Args: { token: string };
+        Returns: { uid: string; kind: string; title: string; due_at: string; entity_id: string; time_zone: string; locale: string }[];
+      };
       cast_vote: {
         Args: { packet: string; choice: Database["public"]["Enums"]["vote_choice"]; reason: string };
         Returns: undefined;
+      };
+      centre_plan_language: {
+        Args: { centre: string };
+        Returns: string;
       };
       close_board_review: {
         Args: { review: string };
@@ -1221,6 +1547,10 @@ export type Database = {
       };
       close_call: {
         Args: { call: string; reason?: string };
+        Returns: undefined;
+      };
+      close_condition: {
+        Args: { condition: string; reason?: string };
         Returns: undefined;
       };
       create_call: {
@@ -1251,6 +1581,10 @@ export type Database = {
         Args: { call?: string; region?: string; centre_type?: string };
         Returns: { week: string; eois: number }[];
       };
+      decide_amendment: {
+        Args: { amendment: string; decision: string; reason: string };
+        Returns: undefined;
+      };
       declare_conflict: {
         Args: { packet: string; has_conflict: boolean; reason?: string };
         Returns: undefined;
@@ -1266,6 +1600,10 @@ export type Database = {
       extend_call_deadline: {
         Args: { call: string; new_closes_at: string; organisation?: string; reason?: string };
         Returns: undefined;
+      };
+      get_centre_baseline: {
+        Args: { centre: string; version: string };
+        Returns: { version_id: string; content: Json; content_hash: string; approved_at: string }[];
       };
       get_centre_plan: {
         Args: { centre: string };
@@ -1287,6 +1625,10 @@ export type Database = {
         Args: { organisation: string; email: string };
         Returns: string;
       };
+      list_amendment_agenda: {
+        Args: Record<PropertyKey, never>;
+        Returns: { amendment_id: string; centre_id: string; centre_name: string; host_institution: string; status: Database["public"]["Enums"]["amendment_status"]; major_reasons: string[]; sent_at: string; in_open_review: boolean }[];
+      };
       list_board_agenda: {
         Args: Record<PropertyKey, never>;
         Returns: { application_id: string; centre_name: string; host_institution: string; country_code: string; status: Database["public"]["Enums"]["application_status"]; sent_at: string; in_open_review: boolean; revision_cycle: number }[];
@@ -1295,9 +1637,17 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; is_chair: boolean }[];
       };
+      list_centre_condition_counts: {
+        Args: Record<PropertyKey, never>;
+        Returns: { centre_id: string; open_conditions: number; total_conditions: number }[];
+      };
       list_directory_centres: {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; host_institution: string; country_code: string; region_code: string; centre_type: string; scope: Database["public"]["Enums"]["centre_scope"]; capabilities: string[]; plan_hash: string; designated_at: string }[];
+      };
+      mentionable_people: {
+        Args: { plan?: string; packet?: string };
+        Returns: { id: string; display_name: string }[];
       };
       my_plan_access: {
         Args: { plan: string };
@@ -1331,9 +1681,21 @@ export type Database = {
         Args: { cap: number; call?: string };
         Returns: { eoi_id: string; reviewer_id: string; region_match: boolean }[];
       };
-      record_decision: {
-        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string };
+      propose_amendment: {
+        Args: { centre: string; reason: string };
         Returns: string;
+      };
+      record_amendment_decision: {
+        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; reasons?: string };
+        Returns: string;
+      };
+      record_decision: {
+        Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; conditions?: string; condition_items?: Json; conditions_closed_by_bdt?: boolean };
+        Returns: string;
+      };
+      record_suggestion_decision: {
+        Args: { plan: string; decision: string; suggestions: string[] };
+        Returns: number;
       };
       remove_attachment: {
         Args: { attachment: string };
@@ -1347,9 +1709,17 @@ export type Database = {
         Args: { eoi: string; question: string };
         Returns: undefined;
       };
+      reset_calendar_feed: {
+        Args: Record<PropertyKey, never>;
+        Returns: string;
+      };
       resolve_plan_comment: {
         Args: { comment: number; resolved: boolean };
         Returns: undefined;
+      };
+      respond_to_condition: {
+        Args: { condition: string; body: string; files?: Json };
+        Returns: string;
       };
       restore_plan_version: {
         Args: { version: string };
@@ -1357,6 +1727,10 @@ export type Database = {
       };
       resubmit_eoi: {
         Args: { eoi: string; answer: string };
+        Returns: undefined;
+      };
+      review_condition: {
+        Args: { condition: string; met: boolean; reason: string };
         Returns: undefined;
       };
       reviewer_workload: {
@@ -1379,6 +1753,18 @@ export type Database = {
         Args: { person: string; active: boolean; reason?: string };
         Returns: undefined;
       };
+      set_my_time_zone: {
+        Args: { zone: string };
+        Returns: undefined;
+      };
+      set_notification_preference: {
+        Args: { category: string; delivery: Database["public"]["Enums"]["notification_delivery"] };
+        Returns: undefined;
+      };
+      set_plan_language: {
+        Args: { application: string; language: string };
+        Returns: undefined;
+      };
       set_reviewer_regions: {
         Args: { person: string; regions: string[] };
         Returns: undefined;
@@ -1390,6 +1776,10 @@ export type Database = {
       start_validation: {
         Args: { eoi: string };
         Returns: undefined;
+      };
+      submit_amendment: {
+        Args: { amendment: string };
+        Returns: string;
       };
       submit_application: {
         Args: { application: string };
@@ -1411,18 +1801,25 @@ export type Database = {
         Args: { eoi: string; recommended_centre_type: string; recommended_scope: Database["public"]["Enums"]["centre_scope"]; recommended_capabilities: string[]; reasons: string; checklist?: Json; notes_to_applicant?: string };
         Returns: undefined;
       };
+      withdraw_amendment: {
+        Args: { amendment: string };
+        Returns: undefined;
+      };
       withdraw_eoi: {
         Args: { eoi: string; reason?: string };
         Returns: undefined;
       };
     };
     Enums: {
+      amendment_status: "draft" | "submitted" | "board_review" | "changes_requested" | "approved" | "rejected" | "withdrawn";
       app_role: "applicant" | "reviewer" | "coordinator" | "board_member" | "board_chair";
       application_status: "draft" | "submitted" | "bdt_review" | "board_review" | "approved" | "approved_with_conditions" | "changes_requested" | "rejected";
       board_review_status: "open" | "closed";
       call_status: "draft" | "open" | "closed";
       centre_scope: "global" | "regional" | "national";
+      condition_status: "open" | "responded" | "met" | "not_met" | "closed";
       eoi_status: "draft" | "submitted" | "under_validation" | "clarification_requested" | "resubmitted" | "validated" | "declined" | "withdrawn";
+      notification_delivery: "immediately" | "daily_digest" | "no_mail";
       organisation_kind: "ministry" | "regulator" | "university" | "innovation_agency" | "company" | "other";
       plan_access_level: "read" | "comment" | "edit";
       request_kind: "establish" | "strengthen";
@@ -1439,12 +1836,15 @@ export type RpcArgs<T extends keyof Database["public"]["Functions"]> = Database[
 export const Constants = {
   public: {
     Enums: {
+      amendment_status: ["draft", "submitted", "board_review", "changes_requested", "approved", "rejected", "withdrawn"],
       app_role: ["applicant", "reviewer", "coordinator", "board_member", "board_chair"],
       application_status: ["draft", "submitted", "bdt_review", "board_review", "approved", "approved_with_conditions", "changes_requested", "rejected"],
       board_review_status: ["open", "closed"],
       call_status: ["draft", "open", "closed"],
       centre_scope: ["global", "regional", "national"],
+      condition_status: ["open", "responded", "met", "not_met", "closed"],
       eoi_status: ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"],
+      notification_delivery: ["immediately", "daily_digest", "no_mail"],
       organisation_kind: ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
       plan_access_level: ["read", "comment", "edit"],
       request_kind: ["establish", "strengthen"],

@@ -13,3 +13,8 @@ export const eoiStatuses = enums.eoi_status;
 export const organisationKinds = enums.organisation_kind;
 export const requestKinds = enums.request_kind;
 export const voteChoices = enums.vote_choice;
+export const notificationDeliveries = enums.notification_delivery;
+
+/** The kinds of notification a person steers (issue 17); the database's notification_preferences check lists them. */
+export const notificationCategories = ["mention", "comment", "eoi", "application", "board", "other"] as const;
+export type NotificationCategory = (typeof notificationCategories)[number];

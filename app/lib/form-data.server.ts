@@ -47,7 +47,7 @@ export function parseIntentForm<T extends { intent: string }>(
   return { ...parsed, intent: formData.get("intent") as T["intent"] };
 }
 
-type IntentHandlers<T extends { intent: string }> = {
+export type IntentHandlers<T extends { intent: string }> = {
   [K in T["intent"]]: (form: Extract<T, { intent: K }>) => unknown;
 };
 

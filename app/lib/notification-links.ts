@@ -10,5 +10,10 @@ export function notificationLink(kind: string, entityType: string, entityId: str
   // Applicants, BDT and the chair are told about an application; the chair's page sends them on to the Board (issue 5).
   if (entityType === "application") return `/applications/${entityId}`;
   if (entityType === "board_review") return `/board/reviews/${entityId}`;
+  // A Board condition (issue 15): the centre, BDT and the chair all act on its page.
+  if (entityType === "condition") return `/conditions/${entityId}`;
+  // Comments and mentions (issue 17) open the thread's page.
+  if (entityType === "plan") return `/plans/${entityId}`;
+  if (entityType === "board_packet") return `/board/packets/${entityId}`;
   return "/notifications";
 }

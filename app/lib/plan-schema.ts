@@ -1,6 +1,7 @@
 import { getSchema, type AnyExtension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { TableKit } from "@tiptap/extension-table";
+import { SuggestionDelete, SuggestionInsert } from "./plan-suggestions";
 
 /**
  * The nodes and marks an action plan may hold. The editor, the collaboration server (template, restore) and the
@@ -14,6 +15,9 @@ export const planExtensions: AnyExtension[] = [
     link: { openOnClick: false, autolink: true, protocols: ["http", "https", "mailto"], defaultProtocol: "https" },
   }),
   TableKit.configure({ table: { resizable: false } }),
+  // Suggestion mode (issue 18): suggested insertions and deletions, with author and time.
+  SuggestionInsert,
+  SuggestionDelete,
 ];
 
 export const planFragmentName = "default";

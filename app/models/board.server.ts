@@ -6,6 +6,7 @@ import type { RpcArgs } from "~/lib/database.types";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { VoteChoice } from "~/validation/applications";
 import { checkRead, databaseError } from "~/lib/db-read.server";
+import { getPacketAmendment, listAmendmentCandidates } from "~/models/amendments.server";
 
 /**
  * The Digital Innovation Board's pages (issue 5). Every read goes through the member's own client: RLS hides a
@@ -45,10 +46,22 @@ export async function listReviews(supabase: SupabaseServerClient) {
 
 /** The applications the chair may put before the Board: sent by BDT and not already in an open review. */
 export async function listReviewCandidates(supabase: SupabaseServerClient) {
-  const agenda = await listBoardAgenda(supabase);
-  return agenda
-    .filter((item) => item.status === "board_review" && !item.in_open_review)
-    .sort((a, b) => a.sent_at.localeCompare(b.sent_at));
+  const [agenda, amendments] = await Promise.all([listBoardAgenda(supabase), listAmendmentCandidates(supabase)]);
+  return [
+    ...agenda
+      .filter((item) => item.status === "board_review" && !item.in_open_review)
+      .map((item) => ({ ...item, amendment: false })),
+    // Major amendments sent by BDT (issue 15): open_board_review takes their ids beside applications'.
+    ...amendments.map((item) => ({
+      application_id: item.amendment_id,
+      centre_name: item.centre_name,
+      host_institution: item.host_institution,
+      country_code: "",
+      sent_at: item.sent_at,
+      revision_cycle: null,
+      amendment: true,
+    })),
+  ].sort((a, b) => a.sent_at.localeCompare(b.sent_at));
 }
 
 export const openReview = (supabase: SupabaseServerClient, input: RpcArgs<"open_board_review">) =>
@@ -102,7 +115,7 @@ export async function getPacket(
   const { data: packet, error } = await supabase
     .from("board_packets")
     .select(
-      "id, application_id, plan_version_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)",
+      "id, application_id, plan_version_id, amendment_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)",
     )
     .eq("id", id)
     .maybeSingle();
@@ -128,8 +141,19 @@ export async function getPacket(
   ]);
   for (const result of [declaration, declarations]) checkRead("packet declarations", result);
   const nameOf = (member: string | null) => people.find((person) => person.id === member)?.name ?? "";
-  const heading = agenda.find((item) => item.application_id === packet.application_id) ?? null;
+  const agendaHeading = agenda.find((item) => item.application_id === packet.application_id) ?? null;
+  // A major amendment's packet (issue 15) is before the Board while the amendment is, whatever its application's status.
+  const amendmentItem = packet.amendment_id
+    ? ((await callRpc(supabase, "list_amendment_agenda", {})).data ?? []).find(
+        (item) => item.amendment_id === packet.amendment_id,
+      )
+    : null;
+  const heading =
+    agendaHeading && packet.amendment_id
+      ? { ...agendaHeading, status: amendmentItem?.status === "board_review" ? ("board_review" as const) : null }
+      : agendaHeading;
   const base = {
+    amendmentId: packet.amendment_id,
     id: packet.id,
     review: packet.review,
     // Declaring, voting and discussing stop at the closing time even before the chair closes the review, and at the
@@ -148,8 +172,11 @@ export async function getPacket(
       : [],
   };
   if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
-  const content = await getPacketContent(supabase, collab, packet, userId, nameOf);
-  return { ...base, open: base.open && !content.decision, content };
+  const [content, amendment] = await Promise.all([
+    getPacketContent(supabase, collab, packet, userId, nameOf),
+    packet.amendment_id ? getPacketAmendment(supabase, packet.amendment_id) : Promise.resolve(null),
+  ]);
+  return { ...base, open: base.open && !content.decision, content: { ...content, amendment } };
 }
 
 const attachmentColumns = "id, file_name, content_type, size_bytes, created_at";
@@ -165,37 +192,44 @@ async function getPacketContent(
   userId: string,
   nameOf: (member: string | null) => string,
 ) {
-  const [application, recommendation, version, comments, votes, quorum, decision, revision] = await Promise.all([
-    supabase
-      .from("centre_applications")
-      .select(
-        `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
+  const [application, recommendation, version, comments, votes, quorum, decision, revision, mentionable] =
+    await Promise.all([
+      supabase
+        .from("centre_applications")
+        .select(
+          `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
         revision_cycle, plan:action_plans(id), attachments(${attachmentColumns}),
         eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`,
-      )
-      .eq("id", packet.application_id)
-      .maybeSingle(),
-    // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
-    supabase
-      .from("board_packet_contents")
-      .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
-      .eq("packet_id", packet.id)
-      .maybeSingle(),
-    supabase
-      .from("plan_versions")
-      .select("id, plan_id, name, content, content_hash, created_at")
-      .eq("id", packet.plan_version_id)
-      .maybeSingle(),
-    supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
-    supabase.from("votes").select("member_id, choice, reason, updated_at").eq("packet_id", packet.id).order("cast_at"),
-    callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
-    supabase
-      .from("board_decisions")
-      .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
-      .eq("packet_id", packet.id)
-      .maybeSingle(),
-    callRpc(supabase, "get_packet_revision", { packet: packet.id }),
-  ]);
+        )
+        .eq("id", packet.application_id)
+        .maybeSingle(),
+      // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
+      supabase
+        .from("board_packet_contents")
+        .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
+        .eq("packet_id", packet.id)
+        .maybeSingle(),
+      supabase
+        .from("plan_versions")
+        .select("id, plan_id, name, content, content_hash, created_at")
+        .eq("id", packet.plan_version_id)
+        .maybeSingle(),
+      supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
+      supabase
+        .from("votes")
+        .select("member_id, choice, reason, updated_at")
+        .eq("packet_id", packet.id)
+        .order("cast_at"),
+      callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
+      supabase
+        .from("board_decisions")
+        .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
+        .eq("packet_id", packet.id)
+        .maybeSingle(),
+      callRpc(supabase, "get_packet_revision", { packet: packet.id }),
+      // Whom the discussion's composer offers for "@name" (issue 17); BDT, who read but do not discuss, get none.
+      callRpc(supabase, "mentionable_people", { packet: packet.id }),
+    ]);
   for (const result of [application, recommendation, version, comments, votes, decision])
     checkRead("packet content", result);
   if (quorum.error) throw databaseError("packet quorum", quorum.error);
@@ -228,6 +262,7 @@ async function getPacketContent(
     changes,
     version: version.data,
     comments: (comments.data ?? []).map((comment) => ({ ...comment, author: nameOf(comment.author_id) })),
+    mentionable: (mentionable.data ?? []).map((person) => person.display_name),
     myVote: allVotes.find((vote) => vote.member_id === userId) ?? null,
     otherVotes: allVotes.filter((vote) => vote.member_id !== userId),
     quorum: tally,
@@ -236,7 +271,7 @@ async function getPacketContent(
 }
 
 /** The answers kept with a packet (a JSON object of the application's fields), or null when none were kept. */
-function answersOf(value: unknown): Record<ApplicationField, string | null> | null {
+export function answersOf(value: unknown): Record<ApplicationField, string | null> | null {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   return Object.fromEntries(
@@ -271,12 +306,31 @@ export const declareConflict = (
 export const castVote = (supabase: SupabaseServerClient, packet: string, choice: VoteChoice, reason: string) =>
   callRpc(supabase, "cast_vote", { packet, choice, reason });
 
-export const recordDecision = (
+/** Records the Board's decision: on an application, or on a major amendment (issue 15), each by its own function. */
+export async function recordDecision(
   supabase: SupabaseServerClient,
   packet: string,
   outcome: VoteChoice,
   conditions?: string,
-) => callRpc(supabase, "record_decision", { packet, outcome, conditions: conditions || undefined });
+  conditionItems?: { text: string; due_on: string; quote?: string }[],
+  closedByBdt = false,
+) {
+  const row = checkRead(
+    "packet",
+    await supabase.from("board_packets").select("amendment_id").eq("id", packet).maybeSingle(),
+  );
+  if (row?.amendment_id)
+    return callRpc(supabase, "record_amendment_decision", { packet, outcome, reasons: conditions || undefined });
+  return callRpc(supabase, "record_decision", {
+    packet,
+    outcome,
+    conditions: conditions || undefined,
+    // Each condition is its own record (issue 15), only for "approve with conditions".
+    ...(outcome === "approve_with_conditions"
+      ? { condition_items: conditionItems, conditions_closed_by_bdt: closedByBdt }
+      : {}),
+  });
+}
 
 /** Joins the packet's discussion; RLS refuses a member who has not declared "no conflict" (42501). */
 export async function addPacketComment(supabase: SupabaseServerClient, packet: string, userId: string, body: string) {

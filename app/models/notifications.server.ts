@@ -14,7 +14,7 @@ export async function countUnread(supabase: SupabaseServerClient, userId: string
 export async function listNotifications(supabase: SupabaseServerClient, userId: string) {
   const { data, error } = await supabase
     .from("notifications")
-    .select("id, kind, entity_type, entity_id, created_at, read_at")
+    .select("id, kind, entity_type, entity_id, created_at, read_at, payload")
     .eq("recipient_id", userId)
     .order("id", { ascending: false })
     .limit(100);

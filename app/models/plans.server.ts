@@ -44,29 +44,43 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
   const [planResult, access] = await Promise.all([
     supabase
       .from("action_plans")
-      .select("id, application:centre_applications (id, centre_name, status, sent_plan_version_id)")
+      .select(
+        `id, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language),
+        amendment:plan_amendments (id, status, application:centre_applications (id, centre_name, status, sent_plan_version_id, plan_language))`,
+      )
       .eq("id", planId)
       .maybeSingle(),
     getPlanAccess(supabase, planId),
   ]);
-  const plan = checkRead("plan", planResult);
+  const row = checkRead("plan", planResult);
+  // An amendment's document (issue 15) belongs to the amendment, and through it to the centre's application.
+  const plan = row && {
+    id: row.id,
+    application: row.application ?? row.amendment?.application ?? null,
+    amendment: row.amendment ? { id: row.amendment.id, status: row.amendment.status } : null,
+  };
   if (!plan || !plan.application || !access) return null;
-  const [versions, comments, names, roles] = await Promise.all([
+  const [versions, comments, names, roles, mentionable] = await Promise.all([
     listVersions(supabase, planId),
     supabase.from("plan_comments").select("*").eq("plan_id", planId).order("id"),
     peopleNames(supabase, planId),
     supabase.rpc("my_roles"),
+    // Whom the comment box offers for "@name" (issue 17).
+    supabase.rpc("mentionable_people", { plan: planId }),
   ]);
   const isBdt = (checkRead("my roles", roles) ?? []).some((role) => role === "reviewer" || role === "coordinator");
   const mayComment = access === "comment" || access === "edit";
   const mayRemove = (authorId: string | null) => isBdt || (mayComment && authorId === viewerId);
   const approved = versions.find((version) => version.kind === "approved") ?? null;
   return {
-    plan: { id: plan.id, application: plan.application },
+    plan: { id: plan.id, application: plan.application, amendment: plan.amendment },
     access,
     versions,
     approved,
     threads: buildThreads(checkRead("plan comments", comments), names, mayRemove),
+    mentionable: mayComment
+      ? (checkRead("mentionable people", mentionable) ?? []).map((person) => person.display_name)
+      : [],
   };
 }
 
@@ -236,6 +250,8 @@ export async function comparePlanVersions(
   return {
     fromName: from.name,
     toName: "name" in to ? to.name : null,
+    fromKind: from.kind,
+    toKind: "kind" in to ? to.kind : null,
     blocks: diffPlans(from.content, to.content),
   };
 }

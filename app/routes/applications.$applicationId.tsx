@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { dbErrorOf } from "~/lib/db-error";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { Timeline } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
+import { PlanLanguageChoice } from "~/components/plan-language";
 import { detectLanguage } from "~/i18n/language.server";
 import { asList, type FieldError, type FieldErrors, formValues } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
@@ -24,6 +26,8 @@ import {
 } from "~/models/applications.server";
 import { listApplicationAttachments } from "~/models/attachments.server";
 import { loadReferenceData } from "~/models/reference.server";
+import { getApplicationPlanLanguage, setPlanLanguage } from "~/models/plan-language.server";
+import { planLanguageFormSchema } from "~/validation/plan-language";
 import {
   applicationFields,
   applicationFormSchema,
@@ -49,14 +53,18 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   if (!application && roles.includes("board_chair")) throw redirect(`/board?application=${applicationId}`, { headers });
   if (!application) throw notFound();
   const isBdt = roles.includes("reviewer") || roles.includes("coordinator");
-  const [reference, timeline, decisions, bdtReview, attachments] = await Promise.all([
+  const [reference, timeline, decisions, bdtReview, attachments, planLanguage] = await Promise.all([
     loadReferenceData(supabase, await detectLanguage(request)),
     getApplicationTimeline(supabase, application.id),
     listDecisions(supabase, application.id),
     isBdt ? getBdtReview(supabase, application.id) : Promise.resolve(null),
     listApplicationAttachments(supabase, application.id),
+    getApplicationPlanLanguage(supabase, application.id),
   ]);
-  return data({ application, reference, timeline, decisions, bdtReview, isBdt, attachments }, { headers });
+  return data(
+    { application, reference, timeline, decisions, bdtReview, isBdt, attachments, planLanguage },
+    { headers },
+  );
 }
 
 /** The ticked checklist boxes as the record the database stores; unknown items are ignored. */
@@ -68,6 +76,7 @@ const applicationForm = z.discriminatedUnion("intent", [
   applicationFormSchema.extend({ intent: z.literal("submit") }),
   startReviewSchema.extend({ intent: z.literal("start"), checklist }),
   sendToBoardSchema.extend({ intent: z.literal("send") }),
+  planLanguageFormSchema.extend({ intent: z.literal("plan-language") }),
 ]);
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
@@ -84,10 +93,8 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
   ) => data({ intent, formError, errors, values: formValues(formData), planMissing }, status);
   if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
   const form = parsed.data;
-  const done = (error: { code: string } | null, what: string) =>
-    error
-      ? fail(form.intent, { key: `dbErrors.${error.code}` })
-      : redirect(`/applications/${applicationId}?done=${what}`);
+  const done = (error: { code: string; details?: string } | null, what: string) =>
+    error ? fail(form.intent, dbErrorOf(error)) : redirect(`/applications/${applicationId}?done=${what}`);
 
   return dispatchIntent(form, {
     save: async ({ intent: _, ...answers }) => done(await saveApplication(supabase, applicationId, answers), "saved"),
@@ -117,11 +124,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
         ).error,
         "sent",
       ),
+    "plan-language": async ({ language }) => done(await setPlanLanguage(supabase, applicationId, language), "language"),
   });
 }
 
 export default function ApplicationPage() {
-  const { application, reference, timeline, decisions, bdtReview, isBdt, attachments } = useLoaderData<typeof loader>();
+  const { application, reference, timeline, decisions, bdtReview, isBdt, attachments, planLanguage } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -267,6 +276,15 @@ export default function ApplicationPage() {
         <aside className="stack">
           <section aria-labelledby="plan-title" className="panel">
             <h2 id="plan-title">{t("applications.planTitle")}</h2>
+            {planLanguage ? (
+              <PlanLanguageChoice
+                language={planLanguage.language}
+                canChoose={application.status === "draft" && !planLanguage.started}
+                error={result?.intent === "plan-language" ? errors.language : undefined}
+                busy={busy}
+                justSet={searchParams.get("done") === "language" && !result}
+              />
+            ) : null}
             {planId ? (
               <p>
                 <Link to={`/plans/${planId}`}>{t("applications.openPlan")}</Link>

@@ -106,10 +106,13 @@ export default function Board() {
                 error={errors.applications}
                 options={candidates.map((item) => ({
                   value: item.application_id,
-                  label: item.centre_name || t("eois.untitled"),
-                  description:
-                    `${item.host_institution} (${item.country_code})` +
-                    (item.revision_cycle ? ` · ${t("revision.cycle", { cycle: item.revision_cycle })}` : ""),
+                  label: item.amendment
+                    ? t("amendments.boardCandidate", { name: item.centre_name })
+                    : item.centre_name || t("eois.untitled"),
+                  description: item.amendment
+                    ? item.host_institution
+                    : `${item.host_institution} (${item.country_code})` +
+                      (item.revision_cycle ? ` · ${t("revision.cycle", { cycle: item.revision_cycle })}` : ""),
                 }))}
               />
               <div className="field-row">

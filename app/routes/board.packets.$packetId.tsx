@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { dbErrorOf } from "~/lib/db-error";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { EoiSummary } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { MentionHint } from "~/components/mention-hint";
 import { PlanDiff } from "~/components/plan-diff";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
@@ -19,7 +21,8 @@ import { requireRoles } from "~/lib/session.server";
 import { addPacketComment, castVote, declareConflict, getPacket, recordDecision } from "~/models/board.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { voteChoices } from "~/validation/applications";
-import { commentSchema, decisionSchema, declarationSchema, voteSchema } from "~/validation/board";
+import { commentSchema, decisionSchema, declarationSchema, parseConditionRows, voteSchema } from "~/validation/board";
+import { ConditionRows } from "~/components/condition-rows";
 import { dispatchIntent, notFound, parseIntentForm, parseParams, readFormData } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.packetPageTitle");
@@ -55,9 +58,13 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     data({ intent, formError, errors, values: formValues(formData) }, 400);
   if (!parsed.success) return fail(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
   const form = parsed.data;
-  const done = (result: { error: { code: string } | null }, notice: (typeof notices)[number], anchor = "") =>
+  const done = (
+    result: { error: { code: string; details?: string } | null },
+    notice: (typeof notices)[number],
+    anchor = "",
+  ) =>
     result.error
-      ? fail(form.intent, { key: `dbErrors.${result.error.code}` })
+      ? fail(form.intent, dbErrorOf(result.error))
       : redirect(`/board/packets/${packetId}?done=${notice}${anchor}`);
 
   return dispatchIntent(form, {
@@ -67,10 +74,24 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
     comment: async ({ body }) =>
       done(await addPacketComment(supabase, packetId, user.id, body), "commented", "#discussion-title"),
     // A recorded decision is final: it must be confirmed (issue 11).
-    decide: async ({ outcome, conditions }) =>
-      isConfirmed(formData)
-        ? done(await recordDecision(supabase, packetId, outcome, conditions), "decided")
-        : fail(form.intent, { key: "errors.confirmationRequired" }),
+    decide: async ({ outcome, conditions, conditions_closed_by_bdt }) => {
+      if (!isConfirmed(formData)) return fail(form.intent, { key: "errors.confirmationRequired" });
+      // "Approve with conditions": each row is its own condition, with a due date (issue 15).
+      const rows = parseConditionRows(formData);
+      if (outcome === "approve_with_conditions") {
+        if (Object.keys(rows.errors).length > 0) return fail(form.intent, { key: "errors.formHasErrors" }, rows.errors);
+        if (rows.rows.length === 0)
+          return fail(
+            form.intent,
+            { key: "errors.formHasErrors" },
+            { condition_text_0: { key: "board.conditionsRequired" } },
+          );
+      }
+      return done(
+        await recordDecision(supabase, packetId, outcome, conditions, rows.rows, conditions_closed_by_bdt === "yes"),
+        "decided",
+      );
+    },
   });
 }
 
@@ -234,6 +255,21 @@ export default function BoardPacket() {
             </section>
           </div>
 
+          {content.amendment ? (
+            <section aria-labelledby="amendment-title" className="panel panel--highlight">
+              <h2 id="amendment-title">{t("amendments.title")}</h2>
+              <p className="prewrap">{content.amendment.reason}</p>
+              {content.amendment.major_reasons.length > 0 ? (
+                <p>
+                  <strong>{t("amendments.major")}</strong>{" "}
+                  {content.amendment.major_reasons.map((item) => t(`amendments.majorReasons.${item}`)).join(", ")}
+                </p>
+              ) : null}
+              <h3>{t("amendments.diffTitle")}</h3>
+              <p className="muted">{t("amendments.diffHelp", { count: content.amendment.changed })}</p>
+              <PlanDiff blocks={content.amendment.diff} />
+            </section>
+          ) : null}
           {content.changes ? (
             <section aria-labelledby="changes-title" className="panel">
               <h2 id="changes-title">{t("revision.changesTitle")}</h2>
@@ -389,6 +425,7 @@ export default function BoardPacket() {
                     defaultValue={valuesFor("comment")?.body}
                     error={errorsFor("comment").body}
                   />
+                  <MentionHint names={content.mentionable} />
                   <button type="submit" className="button button--secondary" disabled={busy}>
                     {t("board.postComment")}
                   </button>
@@ -398,7 +435,9 @@ export default function BoardPacket() {
               )}
             </section>
 
-            {isChair && !content.decision && content.application?.status === "board_review" ? (
+            {isChair &&
+            !content.decision &&
+            (content.amendment ? content.amendment.status : content.application?.status) === "board_review" ? (
               <section aria-labelledby="decide-title" className="panel">
                 <h2 id="decide-title">{t("board.decideTitle")}</h2>
                 <p>{t("board.decideHelp")}</p>
@@ -412,6 +451,7 @@ export default function BoardPacket() {
                     selected={[valuesFor("decide")?.outcome ?? ""]}
                     options={choices.map((choice) => ({ value: choice, label: t(`board.choices.${choice}`) }))}
                   />
+                  <ConditionRows errors={errorsFor("decide")} values={valuesFor("decide")} />
                   <TextArea
                     name="conditions"
                     label={t("board.conditions")}

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { LocalTime, StatusBadge, TimeLeft } from "~/components/fields";
 import { RevisionCycle } from "~/components/application-summary";
+import { BoardBookDownload } from "~/components/board-book-download";
 import { FormAlert } from "~/components/form-alert";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
@@ -108,6 +109,7 @@ export default function BoardReview() {
           ))}
         </ul>
       </section>
+      <BoardBookDownload reviewId={review.id} />
       {isChair && open ? (
         <details className="danger-zone">
           <summary>{t("board.closeReview")}</summary>

@@ -174,6 +174,12 @@ export default function CallPage() {
               <TimeLeft until={call.closes_at} />
             </dd>
           </dl>
+          <p>
+            {/* A file download, not a page: a plain link, so Remix does not route it client-side. */}
+            <a href={`/calls/${call.id}/calendar.ics`} download>
+              {t("calendar.addToCalendar")}
+            </a>
+          </p>
           {isApplicant && open ? (
             organisations.length === 0 ? (
               <p>

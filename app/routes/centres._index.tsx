@@ -1,12 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { SelectField, TableScroll } from "~/components/fields";
+import { LocalTime, SelectField, TableScroll } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
 import { centreScopes } from "~/lib/enums";
 import { pageTitle } from "~/lib/meta";
 import { getRequestSession } from "~/lib/session.server";
 import { listDirectoryCentres } from "~/models/centres.server";
+import { centreConditionCounts } from "~/models/conditions.server";
 import { loadReferenceData } from "~/models/reference.server";
 import { parseDirectoryFilters } from "~/validation/centres";
 
@@ -14,17 +15,19 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "centres.t
 
 /** Public: anyone, signed in or not, reads the directory of designated centres. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { supabase, headers } = await getRequestSession(request, context);
+  const { supabase, headers, user } = await getRequestSession(request, context);
   const filters = parseDirectoryFilters(new URL(request.url));
-  const [centres, reference] = await Promise.all([
+  const [centres, reference, openConditions] = await Promise.all([
     listDirectoryCentres(supabase, filters),
     loadReferenceData(supabase, await detectLanguage(request)),
+    // BDT and the Board see which centres still have open conditions (issue 15); the database refuses anyone else.
+    user ? centreConditionCounts(supabase) : new Map<string, number>(),
   ]);
-  return data({ centres, reference, filters }, { headers });
+  return data({ centres, reference, filters, openConditions: Object.fromEntries(openConditions) }, { headers });
 }
 
 export default function Centres() {
-  const { centres, reference, filters } = useLoaderData<typeof loader>();
+  const { centres, reference, filters, openConditions } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const typeLabel = (code: string) => reference.centreTypes.find((type) => type.code === code)?.label ?? code;
   const countryLabel = (code: string) => reference.countries.find((country) => country.code === code)?.label ?? code;
@@ -96,6 +99,7 @@ export default function Centres() {
                 <th scope="col">{t("centres.type")}</th>
                 <th scope="col">{t("centres.scope")}</th>
                 <th scope="col">{t("centres.capabilities")}</th>
+                <th scope="col">{t("centres.designatedAt")}</th>
               </tr>
             </thead>
             <tbody>
@@ -103,6 +107,12 @@ export default function Centres() {
                 <tr key={centre.id}>
                   <td>
                     <Link to={`/centres/${centre.id}`}>{centre.name}</Link>
+                    {openConditions[centre.id] ? (
+                      <>
+                        {" "}
+                        <span className="status status--condition_open">{t("conditions.designatedOpen")}</span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{centre.host_institution}</td>
                   <td>{countryLabel(centre.country_code)}</td>
@@ -110,6 +120,9 @@ export default function Centres() {
                   <td>{typeLabel(centre.centre_type)}</td>
                   <td>{t(`scopes.${centre.scope}`)}</td>
                   <td>{centre.capabilities.map(capabilityLabel).join(", ")}</td>
+                  <td>
+                    <LocalTime iso={centre.designated_at} />
+                  </td>
                 </tr>
               ))}
             </tbody>

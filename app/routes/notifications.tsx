@@ -7,6 +7,9 @@ import { notificationLink } from "~/lib/notification-links";
 import { requireRoles } from "~/lib/session.server";
 import { listNotifications, markAllRead } from "~/models/notifications.server";
 import { readFormData } from "~/lib/form-data.server";
+import { z } from "zod";
+
+const commentPayload = z.object({ author: z.string().optional(), excerpt: z.string().optional() });
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications.title");
 
@@ -22,6 +25,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect("/notifications");
 }
 
+/** A comment or mention notification quotes who wrote and the first words (issue 17). */
+function CommentExcerpt({ payload }: { payload: unknown }) {
+  const { t } = useTranslation();
+  const parsed = commentPayload.safeParse(payload);
+  if (!parsed.success || !parsed.data.excerpt) return null;
+  return (
+    <p className="notification-excerpt">
+      {t("notifications.excerpt", {
+        author: parsed.data.author || t("notifications.mail.someone"),
+        excerpt: parsed.data.excerpt,
+      })}
+    </p>
+  );
+}
+
 export default function Notifications() {
   const { notifications } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
@@ -29,6 +47,7 @@ export default function Notifications() {
     <div className="page">
       <div className="page-heading">
         <h1>{t("notifications.title")}</h1>
+        <Link to="/settings/notifications">{t("notifications.settingsLink")}</Link>
         {notifications.some((item) => !item.read_at) ? (
           <Form method="post">
             <button type="submit" className="button button--secondary">
@@ -49,6 +68,7 @@ export default function Notifications() {
               <span className="muted">
                 <LocalTime iso={item.created_at} />
               </span>
+              <CommentExcerpt payload={item.payload} />
               {item.read_at ? null : <span className="visually-hidden"> ({t("notifications.unread")})</span>}
             </li>
           ))}

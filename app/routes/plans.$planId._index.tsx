@@ -10,6 +10,7 @@ import { usePlanConnection } from "~/components/plan-editor/use-plan-connection"
 import { FormNotice } from "~/components/form-alert";
 import { StatusBadge } from "~/components/fields";
 import { pageTitle } from "~/lib/meta";
+import { planLanguageOf } from "~/lib/plan-language";
 import { handleCommentAction } from "~/models/plan-comment-actions.server";
 import { getPlanPage } from "~/models/plans.server";
 import { requireUser } from "~/lib/session.server";
@@ -38,12 +39,12 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function PlanPage() {
-  const { plan, access, threads, approved, me } = useLoaderData<typeof loader>();
+  const { plan, access, threads, approved, me, mentionable } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const [searchParams] = useSearchParams();
   const onCommentsChanged = useCallback(() => revalidator.revalidate(), [revalidator]);
-  const [connection, status] = usePlanConnection(plan.id, onCommentsChanged);
+  const [connection, status] = usePlanConnection(plan.id, onCommentsChanged, { userId: me.id });
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [pending, setPending] = useState<SelectionForComment | null>(null);
   const canComment = access === "comment" || access === "edit";
@@ -58,11 +59,19 @@ export default function PlanPage() {
   return (
     <div className="page page--wide">
       <p>
-        <Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link>
+        {plan.amendment ? (
+          <Link to={`/amendments/${plan.amendment.id}`}>{t("amendments.backToAmendment")}</Link>
+        ) : (
+          <Link to={`/applications/${plan.application.id}`}>{t("plan.backToApplication")}</Link>
+        )}
       </p>
-      <h1 id="plan-title">{t("plan.pageHeading", { name: plan.application.centre_name || t("eois.untitled") })}</h1>
+      <h1 id="plan-title">
+        {t(plan.amendment ? "amendments.planHeading" : "plan.pageHeading", {
+          name: plan.application.centre_name || t("eois.untitled"),
+        })}
+      </h1>
       <p>
-        <StatusBadge status={plan.application.status} />{" "}
+        <StatusBadge status={plan.amendment?.status ?? plan.application.status} />{" "}
         <span className="access-badge">{t(`plan.access.${access}`)}</span>{" "}
         <Link to={`/plans/${plan.id}/versions`}>{t("plan.versions")}</Link>
         {" · "}
@@ -101,13 +110,21 @@ export default function PlanPage() {
               onParticipants={setParticipants}
               onCommentRequest={setPending}
               canComment={canComment}
+              language={planLanguageOf(plan.application.plan_language)}
             />
           ) : (
             <div className="plan-editor__loading">{t("plan.loading")}</div>
           )}
         </div>
-        <aside className="plan-layout__side">
-          <CommentsPanel threads={threads} canComment={canComment} pending={pending} onPendingDone={clearPending} />
+        {/* It scrolls on its own beside a long plan (issue 18), so it takes the keyboard's focus to scroll with keys. */}
+        <aside className="plan-layout__side" tabIndex={0} aria-labelledby="comments-title">
+          <CommentsPanel
+            threads={threads}
+            canComment={canComment}
+            pending={pending}
+            onPendingDone={clearPending}
+            mentionable={mentionable}
+          />
         </aside>
       </div>
     </div>

@@ -4,8 +4,10 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { PlanDiff } from "~/components/plan-diff";
 import { pageTitle } from "~/lib/meta";
+import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
 import { comparePlanVersions } from "~/models/plans.server";
+import { getPlanLanguage } from "~/models/plan-language.server";
 import { notFound, parseParams } from "~/lib/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.compareTitle");
@@ -18,14 +20,17 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   // A comparison needs two versions: a malformed one is a page that does not exist.
   const selection = parseParams(query, Object.fromEntries(new URL(request.url).searchParams));
   const { supabase, headers } = await requireUser(request, context);
-  const comparison = await comparePlanVersions(supabase, context.collab, planId, selection.from, selection.to);
+  const [comparison, language] = await Promise.all([
+    comparePlanVersions(supabase, context.collab, planId, selection.from, selection.to),
+    getPlanLanguage(supabase, planId),
+  ]);
   if (!comparison) throw notFound(headers);
-  return data({ planId: planId, ...comparison }, { headers });
+  return data({ planId: planId, ...comparison, language }, { headers });
 }
 
 /** What changed between two versions, block by block, with word-level changes inside changed blocks. */
 export default function PlanCompare() {
-  const { planId, fromName, toName, blocks } = useLoaderData<typeof loader>();
+  const { planId, fromName, toName, fromKind, toKind, blocks, language } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const changed = blocks.filter((block) => block.kind !== "same").length;
   return (
@@ -34,9 +39,14 @@ export default function PlanCompare() {
         <Link to={`/plans/${planId}/versions`}>{t("plan.backToVersions")}</Link>
       </p>
       <h1>{t("plan.compareTitle")}</h1>
-      <p>{t("plan.comparing", { from: fromName ?? t("plan.currentDraft"), to: toName ?? t("plan.currentDraft") })}</p>
+      <p>
+        {t("plan.comparing", {
+          from: versionLabel(t, { name: fromName, kind: fromKind }),
+          to: toName === null ? t("plan.currentDraft") : versionLabel(t, { name: toName, kind: toKind }),
+        })}
+      </p>
       <p>{t("plan.changedBlocks", { count: changed })}</p>
-      <PlanDiff blocks={blocks} />
+      <PlanDiff blocks={blocks} language={language} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { notFound, parseParams } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
 import { getCurrentContent } from "~/models/plans.server";
+import { getPlanLanguage } from "~/models/plan-language.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.exportTitle");
 
@@ -15,14 +16,17 @@ const params = z.object({ planId: z.uuid() });
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { planId } = parseParams(params, raw);
   const { supabase, headers } = await requireUser(request, context);
-  const current = await getCurrentContent(supabase, context.collab, planId);
+  const [current, language] = await Promise.all([
+    getCurrentContent(supabase, context.collab, planId),
+    getPlanLanguage(supabase, planId),
+  ]);
   if (!current) throw notFound(headers);
-  return data({ planId: planId, ...current }, { headers });
+  return data({ planId: planId, ...current, language }, { headers });
 }
 
 /** A printable copy of the current plan, rendered outside the editor by the schema-restricted renderer. */
 export default function PlanExport() {
-  const { planId, centreName, content } = useLoaderData<typeof loader>();
+  const { planId, centreName, content, language } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="page plan-export">
@@ -31,7 +35,7 @@ export default function PlanExport() {
       </p>
       <h1>{t("plan.pageHeading", { name: centreName || t("eois.untitled") })}</h1>
       <p className="no-print hint">{t("plan.exportHint")}</p>
-      <PlanDocument content={content} />
+      <PlanDocument content={content} language={language} />
     </div>
   );
 }

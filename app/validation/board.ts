@@ -55,13 +55,38 @@ export const decisionSchema = z
   .object({
     outcome: z.enum(voteChoices, "board.decisionChoose"),
     conditions: z.string().trim().max(20000, "errors.tooLong").optional(),
-  })
-  .refine((value) => value.outcome !== "approve_with_conditions" || Boolean(value.conditions), {
-    path: ["conditions"],
-    message: "board.conditionsRequired",
+    conditions_closed_by_bdt: z.literal("yes").optional(),
   })
   // The applicant reads the Board's reasons for the changes it requests (issue 15).
   .refine((value) => value.outcome !== "request_changes" || Boolean(value.conditions), {
     path: ["conditions"],
     message: "revision.reasonsRequired",
   });
+
+/** The most conditions one decision records (the database allows 20). */
+export const MAX_CONDITIONS = 20;
+
+/**
+ * The condition rows of the chair's decision form (issue 15): `condition_text_<n>`, `condition_due_<n>` and
+ * `condition_quote_<n>` for n = 0..19; a row left entirely empty is skipped. Each kept row needs a text and a due date.
+ */
+export function parseConditionRows(formData: FormData) {
+  const rows: { text: string; due_on: string; quote?: string }[] = [];
+  const errors: Record<string, { key: string }> = {};
+  for (let n = 0; n < MAX_CONDITIONS; n += 1) {
+    const value = (name: string) => {
+      const raw = formData.get(`${name}_${n}`);
+      return typeof raw === "string" ? raw.trim() : "";
+    };
+    const text = value("condition_text");
+    const due = value("condition_due");
+    const quote = value("condition_quote");
+    if (!text && !due && !quote) continue;
+    if (!text) errors[`condition_text_${n}`] = { key: "errors.required" };
+    else if (text.length > 5000) errors[`condition_text_${n}`] = { key: "errors.tooLong" };
+    if (!z.iso.date().safeParse(due).success) errors[`condition_due_${n}`] = { key: "errors.dateInvalid" };
+    if (quote.length > 2000) errors[`condition_quote_${n}`] = { key: "errors.tooLong" };
+    rows.push({ text, due_on: due, ...(quote ? { quote } : {}) });
+  }
+  return { rows, errors };
+}

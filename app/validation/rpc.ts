@@ -1,6 +1,14 @@
 import { z } from "zod";
 import type { Database, RpcArgs } from "~/lib/database.types";
-import { appRoles, centreScopes, organisationKinds, voteChoices } from "~/lib/enums";
+import {
+  appRoles,
+  centreScopes,
+  notificationCategories,
+  notificationDeliveries,
+  organisationKinds,
+  voteChoices,
+} from "~/lib/enums";
+import { planLanguageSchema } from "~/validation/plan-language";
 
 /**
  * The payload of every RPC, validated before it is sent. `satisfies` ties each schema to the generated database
@@ -50,6 +58,16 @@ const attachmentFile = {
 export const autoAssignCap = z.number().int().min(1, "errors.invalidChoice").max(500, "errors.invalidChoice");
 /** The pipeline's filters (issue 17): a call, an ITU region, a centre type, each optional. */
 const dashboardFilters = z.object({ call: id.optional(), region: code.optional(), centre_type: code.optional() });
+/**
+ * One condition of an "approve with conditions" decision (issue 15), as `record_decision` checks it: the text, the due
+ * date (YYYY-MM-DD), and optionally the exact passage of the approved plan it concerns, with its character offset.
+ */
+export const conditionItem = z.strictObject({
+  text: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  due_on: z.iso.date("errors.dateInvalid"),
+  quote: z.string().min(1).max(2000, "errors.tooLong").optional(),
+  from: z.number().int().min(0).max(100_000_000).optional(),
+});
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
 export const rpcSchemas = {
@@ -130,6 +148,8 @@ export const rpcSchemas = {
   add_application_attachment: z.object({ application: id, ...attachmentFile }),
   remove_attachment: z.object({ attachment: id }),
   invite_application: z.object({ eoi: id }),
+  set_plan_language: z.object({ application: id, language: planLanguageSchema }),
+  centre_plan_language: z.object({ centre: id }),
   submit_application: z.object({ application: id }),
   start_bdt_review: z.object({
     application: id,
@@ -152,7 +172,21 @@ export const rpcSchemas = {
   cast_vote: z.object({ packet: id, choice: voteChoice, reason }),
   close_board_review: z.object({ review: id }),
   packet_quorum_status: z.object({ packet: id }),
-  record_decision: z.object({ packet: id, outcome: voteChoice, conditions: optionalReason }),
+  record_decision: z.object({
+    packet: id,
+    outcome: voteChoice,
+    conditions: optionalReason,
+    condition_items: z.array(conditionItem).min(1).max(20).optional(),
+    conditions_closed_by_bdt: z.boolean().optional(),
+  }),
+  respond_to_condition: z.object({
+    condition: id,
+    body: reason,
+    files: z.array(z.strictObject(attachmentFile)).max(5).optional(),
+  }),
+  review_condition: z.object({ condition: id, met: z.boolean(), reason }),
+  close_condition: z.object({ condition: id, reason: optionalReason }),
+  list_centre_condition_counts: z.object({}).strict(),
   get_packet_revision: z.object({ packet: id }),
   list_board_agenda: z.object({}).strict(),
   list_board_people: z.object({}).strict(),
@@ -183,6 +217,36 @@ export const rpcSchemas = {
   dashboard_state_durations: dashboardFilters,
   dashboard_submissions: dashboardFilters,
   dashboard_portfolio: z.object({ review: id.optional() }),
+  propose_amendment: z.object({
+    centre: id,
+    reason: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  }),
+  submit_amendment: z.object({ amendment: id }),
+  decide_amendment: z.object({
+    amendment: id,
+    decision: z.enum(["approve", "send_to_board", "request_changes", "reject"]),
+    reason: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),
+  }),
+  withdraw_amendment: z.object({ amendment: id }),
+  list_amendment_agenda: z.object({}).strict(),
+  get_centre_baseline: z.object({ centre: id, version: id }),
+  record_amendment_decision: z.object({ packet: id, outcome: voteChoice, reasons: optionalReason }),
+  record_suggestion_decision: z.object({
+    plan: id,
+    decision: z.enum(["accept", "reject"]),
+    suggestions: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{6,40}$/))
+      .min(1)
+      .max(500),
+  }),
+  set_my_time_zone: z.object({ zone: z.string().min(1).max(64) }),
+  set_notification_preference: z.object({
+    category: z.enum(notificationCategories),
+    delivery: z.enum(notificationDeliveries),
+  }),
+  mentionable_people: z.union([z.strictObject({ plan: id }), z.strictObject({ packet: id })]),
+  reset_calendar_feed: z.object({}).strict(),
+  calendar_feed_deadlines: z.object({ token: z.string().regex(/^[0-9a-f]{64}$/) }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -1,8 +1,10 @@
 import * as Y from "yjs";
+import { CollabClose } from "../../app/lib/collab-protocol.js";
 import type { PlanConnection } from "./connection.js";
 import type { CollabLogger } from "./logger.js";
 import type { LoadedPlan, PlanDocuments, UpdateOrigin } from "./plan-documents.js";
 import type { PlanStore } from "./plan-store.js";
+import { checkSuggestionUpdate } from "./suggest-filter.js";
 import { encodeStored, encodeUpdate, isEmptyUpdate } from "./sync-protocol.js";
 
 export interface CommitBroadcastOptions {
@@ -24,11 +26,38 @@ export class CommitBroadcast {
   /** Updates dropped because their sender may not edit (a metric). */
   droppedUpdates = 0;
 
+  /** A suggest-only socket's accepted updates not yet applied to the document: its next ones build on them. */
+  private readonly suggestionsInFlight = new WeakMap<PlanConnection, Uint8Array[]>();
+
   constructor(private readonly options: CommitBroadcastOptions) {}
 
   /** An update a connection sent (a sync step 2 or an update message). */
   receive(connection: PlanConnection, update: Uint8Array): void {
     if (isEmptyUpdate(update)) return;
+    if (connection.access === "comment") {
+      // Issue 18: comment rights may suggest. Only an update that adds or removes the person's own suggestion marks
+      // is stored; anything else closes the socket (the editor then reloads the stored document).
+      Y.decodeUpdate(update); // throws on a malformed update (closed with 1007 by the caller)
+      const inFlight = this.suggestionsInFlight.get(connection) ?? [];
+      const verdict = checkSuggestionUpdate(connection.plan.doc, update, connection.principal.userId, inFlight);
+      if (!verdict.ok) {
+        connection.droppedUpdates++;
+        this.droppedUpdates++;
+        connection.logger.warn(
+          { userId: connection.principal.userId, planId: connection.plan.planId, reason: verdict.reason },
+          `refused an update from suggest-only user ${connection.principal.userId} on plan ${connection.plan.planId}: ${verdict.reason}`,
+        );
+        connection.socket.close(CollabClose.updateRefused, "only own suggestions");
+        return;
+      }
+      inFlight.push(update);
+      this.suggestionsInFlight.set(connection, inFlight);
+      void this.submit(connection, update).finally(() => {
+        const index = inFlight.indexOf(update);
+        if (index >= 0) inFlight.splice(index, 1);
+      });
+      return;
+    }
     if (connection.access !== "edit") {
       // Issue 6: a read-only or comment-only connection never changes the text; its updates are dropped and logged.
       connection.droppedUpdates++;
@@ -42,13 +71,17 @@ export class CommitBroadcast {
       return;
     }
     Y.decodeUpdate(update); // throws on a malformed update, before anything is stored
-    void this.options.documents.submit(connection.plan, update, connection).catch((error: unknown) => {
+    void this.submit(connection, update);
+  }
+
+  private submit(connection: PlanConnection, update: Uint8Array): Promise<void> {
+    return this.options.documents.submit(connection.plan, update, connection).catch((error: unknown) => {
       connection.logger.error(
         { err: error, planId: connection.plan.planId },
         `update for ${connection.plan.planId} failed: ${String(error)}`,
       );
       // Decoded but could not be applied: as malformed as one that does not decode.
-      connection.socket.close(1007, "malformed update");
+      connection.socket.close(CollabClose.updateRefused, "malformed update");
     });
   }
 

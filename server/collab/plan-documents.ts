@@ -161,7 +161,7 @@ export class PlanDocuments {
         fragment.delete(0, fragment.length);
         prosemirrorJSONToYXmlFragment(
           getPlanSchema(),
-          buildPlanTemplate(stored.centreName, stored.capabilities),
+          buildPlanTemplate(stored.centreName, stored.capabilities, stored.language),
           fragment,
         );
       }

@@ -6,6 +6,8 @@ import type { TemplateCapability } from "./plan-template.js";
 export interface StoredPlan {
   applicationId: string;
   centreName: string;
+  /** The plan's language (centre_applications.plan_language): the template and capability labels use it. */
+  language: string;
   capabilities: TemplateCapability[];
   /** The JSON copy in action_plans.content: a plan written before it was ever co-edited starts from it. */
   content: PlanNode;
@@ -77,19 +79,24 @@ export class PlanStore {
       const plan = await client.query<{
         application_id: string;
         centre_name: string;
+        plan_language: string;
         capabilities: string[];
         content: PlanNode;
       }>(
-        `select a.id as application_id, a.centre_name, a.capabilities, p.content
-         from public.action_plans p join public.centre_applications a on a.id = p.application_id where p.id = $1`,
+        // An amendment's document (issue 15) has no application of its own: it is the centre's application's.
+        `select a.id as application_id, a.centre_name, a.plan_language, a.capabilities, p.content
+         from public.action_plans p
+         left join public.plan_amendments m on m.plan_id = p.id
+         join public.centre_applications a on a.id = coalesce(p.application_id, m.application_id)
+         where p.id = $1`,
         [planId],
       );
       const facts = plan.rows[0];
       if (!facts) throw new PlanNotFoundError(`no plan ${planId}`);
       const labels = await client.query<{ code: string; label: string }>(
-        `select code, coalesce(label ->> 'en', code) as label from public.strategic_capabilities
+        `select code, coalesce(label ->> $2, label ->> 'en', code) as label from public.strategic_capabilities
          where code = any($1::text[]) order by position`,
-        [facts.capabilities],
+        [facts.capabilities, facts.plan_language],
       );
       const snapshot = await client.query<{ state: Buffer; through_update_id: string }>(
         "select state, through_update_id from private.plan_snapshots where plan_id = $1",
@@ -104,6 +111,7 @@ export class PlanStore {
       return {
         applicationId: facts.application_id,
         centreName: facts.centre_name,
+        language: facts.plan_language,
         content: facts.content,
         capabilities: labels.rows,
         snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,

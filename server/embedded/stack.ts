@@ -133,7 +133,9 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
     const outbox = new MailOutbox(pool);
     const delivery = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outbox })!;
     const mailLog = log.child({ component: "notification-mailer" });
-    mailer = new NotificationMailer(pool, delivery, env.SITE_URL, (message) => mailLog.warn(message));
+    mailer = new NotificationMailer(pool, delivery, env.SITE_URL, (message) => mailLog.warn(message), {
+      digestHour: env.DIGEST_HOUR,
+    });
     mailer.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({

@@ -27,6 +27,8 @@ const commentText = `Are the KPIs for ${suffix} realistic?`;
 const voteReasonB = `Sound plan, needs yearly reporting (${suffix}).`;
 const conflictReason = "I sit on the host institution's advisory board.";
 const conditions = "Report progress against the plan's KPIs to BDT every year.";
+/** "Approve with conditions" records each condition on its own, with a due date (issue 15). */
+const firstCondition = "Name the centre's manager before it opens.";
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -250,11 +252,14 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByRole("button", { name: "Record my declaration" }).click();
     await page.waitForURL("**?done=declared");
     await page.getByLabel("Approve with conditions", { exact: true }).last().check();
+    await page.getByLabel("Condition", { exact: true }).fill(firstCondition);
+    await page.getByLabel("Due on").fill("2027-06-30");
     await page.getByLabel("Conditions", { exact: true }).fill(conditions);
     await page.getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("alert").getByText("The decision cannot be recorded yet: the quorum is not met.").waitFor();
     expect(await page.getByLabel("Conditions", { exact: true }).inputValue()).toBe(conditions);
+    expect(await page.getByLabel("Condition", { exact: true }).inputValue()).toBe(firstCondition);
     await expectNoAxeViolations(page);
     await page.context().close();
   });
@@ -294,6 +299,8 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     const page = await signedInPage(chair);
     await page.goto(packetUrl);
     await page.getByLabel("Approve with conditions", { exact: true }).last().check();
+    await page.getByLabel("Condition", { exact: true }).fill(firstCondition);
+    await page.getByLabel("Due on").fill("2027-06-30");
     await page.getByLabel("Conditions", { exact: true }).fill(conditions);
     await page.getByRole("button", { name: "Record the decision" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Record the decision" }).click();

@@ -75,6 +75,19 @@ const pick = (name: string, good: string, bad?: string) => (bad === name ? BAD :
 
 /** Every route module with an action; the test below fails when a route is added without a row here. */
 const actionRoutes: Record<string, ActionRoute> = {
+  // Amendments (issue 15): the body is refused before any record is looked up, so any well-formed id does.
+  "amendments.$amendmentId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/amendments/${pick("amendmentId", "00000000-0000-4000-8000-000000000015", bad)}`,
+    idParams: ["amendmentId"],
+    form: () => ({ intent: "withdraw" }),
+  },
+  "centres.$centreId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/centres/${pick("centreId", "00000000-0000-4000-8000-000000000015", bad)}`,
+    idParams: ["centreId"],
+    form: () => ({ intent: "propose", reason: "A change." }),
+  },
   "applications.$applicationId.tsx": {
     who: "applicant",
     url: (w, bad) => `/applications/${pick("applicationId", w.application, bad)}`,
@@ -93,6 +106,13 @@ const actionRoutes: Record<string, ActionRoute> = {
     url: (w, bad) => `/board/packets/${pick("packetId", w.packet, bad)}`,
     idParams: ["packetId"],
     form: () => ({ intent: "declare", has_conflict: "no" }),
+  },
+  // Issue 15: a condition nobody may see is refused like any other record (the form is well formed).
+  "conditions.$conditionId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/conditions/${pick("conditionId", "0d3f2a10-0000-4000-8000-0000000000c1", bad)}`,
+    idParams: ["conditionId"],
+    form: () => ({ intent: "respond", body: "Our answer." }),
   },
   "board.reviews.$reviewId.tsx": {
     who: "chair",
@@ -174,6 +194,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     url: () => "/review/auto-assign",
     idParams: [],
     form: () => ({ intent: "apply" }),
+  },
+  "settings.notifications.tsx": {
+    who: "applicant",
+    url: () => "/settings/notifications",
+    idParams: [],
+    form: () => ({ intent: "preferences", mention: "hourly", time_zone: "UTC" }),
   },
   "plans.$planId._index.tsx": {
     who: "applicant",
@@ -476,6 +502,14 @@ const filterPages: {
     params: { application: ["not-a-uuid"], page: ["999"] },
     expect: 200,
     shows: "Digital Innovation Board",
+  },
+  // The Board book: `progress=1` streams progress before the PDF; any other value is a book that does not exist.
+  {
+    file: "board.reviews.$reviewId_.book.tsx",
+    who: "chair",
+    url: (w) => `/board/reviews/${w.review}/book`,
+    params: { progress: ["2", "yes", "x".repeat(300)] },
+    expect: 404,
   },
   // A comparison needs two versions: a malformed one is a page that does not exist, never a 500.
   {

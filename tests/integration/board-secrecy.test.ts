@@ -196,7 +196,9 @@ describe("before a 'no conflict' declaration, a member sees only the agenda head
       expect(quorum.data).toBeNull();
       expect(quorum.error?.code).toBe("42501");
       const packet = await member.client.from("board_packets").select("*").eq("id", ids.packet).single();
+      // The agenda heading only: what is before the Board (an application, or an amendment: issue 15), never more.
       expect(Object.keys(packet.data ?? {}).sort()).toEqual([
+        "amendment_id",
         "application_id",
         "created_at",
         "id",

@@ -504,6 +504,27 @@ function probes(): Record<string, Probe> {
         return returnedRows(actor.client.from("notifications").select("id").eq("id", id));
       },
     },
+    "notification choice/set and read": {
+      own: async (actor) => {
+        if (!actor.user) return undefined;
+        const set = await actor.client.rpc("set_notification_preference", { category: "board", delivery: "no_mail" });
+        if (set.error) return false;
+        return returnedRows(
+          actor.client.from("notification_preferences").select("category").eq("person_id", actor.user.id),
+        );
+      },
+      other: async (actor) => {
+        await withDatabase((db) =>
+          db.query(
+            "insert into public.notification_preferences (person_id, category, delivery) values ($1, 'eoi', 'daily_digest') on conflict do nothing",
+            [strangerCast.applicant.id],
+          ),
+        );
+        return returnedRows(
+          actor.client.from("notification_preferences").select("category").eq("person_id", strangerCast.applicant.id),
+        );
+      },
+    },
     "centre application/invite from a validated EoI": {
       own: async (actor) =>
         actor.organisation === undefined

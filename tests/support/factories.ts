@@ -292,3 +292,37 @@ export async function buildPacket(chair: TestUser, application: string, quorum =
         .id,
   );
 }
+
+/**
+ * A designated centre (issue 15, amendments): an application approved by the Board through real transitions.
+ * `member` declares no conflict and votes; `chair` opens the review and records the decision.
+ */
+export async function buildDesignatedCentre(cast: Cast, chair: TestUser, member: TestUser) {
+  const built = await buildApplication(cast, "board_review");
+  const packet = await buildPacket(chair, built.application);
+  await rpc(member.client, "declare_conflict", { packet, has_conflict: false });
+  await rpc(member.client, "cast_vote", { packet, choice: "approve", reason: "Ready." });
+  const centre = await rpc<string>(chair.client, "record_decision", { packet, outcome: "approve" });
+  return { ...built, centre, packet };
+}
+
+/** Rewrites the first KPI target of a plan document: a major change (issue 15). */
+export function changeFirstKpiTarget(content: PlanNode, target: string): PlanNode {
+  const copy = JSON.parse(JSON.stringify(content)) as PlanNode;
+  const blocks = copy.content ?? [];
+  const index = blocks.findIndex(
+    (node, at) => node.type === "table" && blocks[at - 1]?.content?.[0]?.text === "Key performance indicators",
+  );
+  const cell = blocks[index]!.content![1]!.content![2]!;
+  cell.content = [{ type: "paragraph", content: [{ type: "text", text: target }] }];
+  return copy;
+}
+
+/** Rewrites the text under the first "Risks" heading: a minor change (issue 15). */
+export function changeFirstRisk(content: PlanNode, risk: string): PlanNode {
+  const copy = JSON.parse(JSON.stringify(content)) as PlanNode;
+  const blocks = copy.content ?? [];
+  const index = blocks.findIndex((node) => node.type === "heading" && node.content?.[0]?.text === "Risks");
+  blocks[index + 1] = { type: "paragraph", content: [{ type: "text", text: risk }] };
+  return copy;
+}

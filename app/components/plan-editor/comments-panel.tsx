@@ -1,4 +1,5 @@
 import { useFetcher } from "@remix-run/react";
+import { MentionHint } from "~/components/mention-hint";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LocalTime } from "~/components/fields";
@@ -127,9 +128,11 @@ export function CommentsPanel({
   canComment,
   pending,
   onPendingDone,
+  mentionable = [],
 }: {
   threads: PlanCommentView[];
   canComment: boolean;
+  mentionable?: string[];
   pending: SelectionForComment | null;
   onPendingDone: () => void;
 }) {
@@ -171,6 +174,7 @@ export function CommentsPanel({
   return (
     <section className="comments-panel" aria-labelledby="comments-title">
       <h2 id="comments-title">{t("plan.comments")}</h2>
+      {canComment ? <MentionHint names={mentionable} /> : null}
       {canComment ? (
         pending ? (
           <div className="panel">

@@ -3,6 +3,8 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import type { PlanLanguage } from "~/lib/plan-language";
+import { colourFor } from "~/lib/person-colour";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
 import "~/styles/prosemirror.css";
 import {
@@ -14,14 +16,7 @@ import {
 } from "./comment-highlights";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
-/** Caret colours dark enough for white name labels (WCAG AA contrast). */
-const caretColours = ["#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#be185d", "#0e7490", "#4d7c0f"];
-
-export function colourFor(userId: string): string {
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return caretColours[hash % caretColours.length]!;
-}
+export { colourFor };
 
 export interface Participant {
   clientId: number;
@@ -43,6 +38,8 @@ interface PlanEditorProps {
   onParticipants: (participants: Participant[]) => void;
   onCommentRequest: (selection: SelectionForComment | null) => void;
   canComment: boolean;
+  /** The plan's own language and direction (issue 18): `lang` and `dir` on the text, not only on the page. */
+  language?: PlanLanguage;
 }
 
 /** Reads the current selection, from ProseMirror or, when the editor is read-only, from the DOM. */
@@ -99,6 +96,7 @@ export function PlanEditor({
   onParticipants,
   onCommentRequest,
   canComment,
+  language,
 }: PlanEditorProps) {
   const { t } = useTranslation();
   const editable = status.access === "edit" && status.synced && status.state !== "no-access";
@@ -123,6 +121,7 @@ export function PlanEditor({
           "aria-labelledby": labelledBy,
           role: "textbox",
           "aria-multiline": "true",
+          ...(language ? { lang: language.language, dir: language.dir } : {}),
         },
       },
     },

@@ -13,12 +13,18 @@ export function PlanStatusBar({ status, participants }: { status: PlanConnection
       : status.saved
         ? null
         : t("plan.unsavedOffline");
+  // Issue 18: changes kept on the device while offline are counted; "All changes saved" waits for the server.
+  const offlineKept = status.state === "offline" && status.pending > 0;
   return (
     <div className="plan-status" data-state={status.state} data-saved={status.saved ? "true" : "false"}>
       <p role="status" aria-live="polite" className="plan-status__connection">
         <span className={`connection-dot connection-dot--${status.state}`} aria-hidden="true" />
-        {t(`plan.connection.${status.state}`)}
-        {saved ? (
+        {offlineKept ? (
+          <span className="plan-status__kept">{t("planDevice.offlineKept", { count: status.pending })}</span>
+        ) : (
+          t(`plan.connection.${status.state}`)
+        )}
+        {saved && !offlineKept ? (
           <>
             {" "}
             · <span className="plan-status__saved">{saved}</span>

@@ -126,7 +126,8 @@ $$;
 
 /**
  * The balance of the network: designated centres, and the applications under review (every one before the Board,
- * or, given a review, that review's packets not yet decided), by dimension: region (ITU region code), development
+ * or, given a review, that review's application packets not yet decided; a major amendment's packet concerns a
+ * centre already designated and is not counted twice), by dimension: region (ITU region code), development
  * (ldc, lldc, sids), centre_type, scope and capability. BDT and the Board only. Applications the caller may not see
  * are left out of every figure and counted once in the row ('hidden', 'applications').
  */
@@ -147,13 +148,13 @@ begin
              private.is_bdt() or exists (
                select 1 from public.board_packets p
                where p.application_id = a.id and (review is null or p.review_id = review)
-                 and private.can_see_packet(p.id)) as visible
+                 and p.amendment_id is null and private.can_see_packet(p.id)) as visible
       from public.centre_applications a
       join public.organisations o on o.id = a.organisation_id
       where (review is null and a.status = 'board_review')
          or (review is not null and exists (
                select 1 from public.board_packets p
-               where p.application_id = a.id and p.review_id = review
+               where p.application_id = a.id and p.review_id = review and p.amendment_id is null
                  and not exists (select 1 from public.board_decisions d where d.packet_id = p.id)))
     ),
     items as (

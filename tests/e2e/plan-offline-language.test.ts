@@ -1,0 +1,126 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { buildApplication, buildCast, rpc } from "../support/factories";
+import { stack, withDatabase, type TestUser } from "../support/supabase";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signedIn(user: TestUser, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await submitSignIn(page, user.email, user.password);
+  await page.waitForURL("**/home");
+  return { context, page };
+}
+
+const surface = (page: Page) => page.locator(".plan-editor__surface");
+const deviceCopies = (page: Page) =>
+  page.evaluate(async () =>
+    (await indexedDB.databases()).map((database) => database.name ?? "").filter((name) => name.startsWith("an-plan:")),
+  );
+
+async function openPlan(page: Page, plan: string, heading = "Risks") {
+  await page.goto(`/plans/${plan}`);
+  await page.getByText("Connected").first().waitFor();
+  await surface(page).getByText(heading).first().waitFor();
+}
+
+/** Polls the plan's JSON copy (written by the collaboration server from the stored document) for `text`. */
+async function waitForStored(plan: string, text: string) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const content = await withDatabase(
+      async (db) =>
+        (await db.query<{ content: string }>("select content::text from public.action_plans where id = $1", [plan]))
+          .rows[0]!.content,
+    );
+    if (content.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`"${text}" never reached the server`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+describe("the plan kept on the device and written in the applicant's language (issue 18)", { timeout: 300_000 }, () => {
+  it("keeps an offline edit through closing the tab, sends it on return, and forgets it on sign-out", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
+    const { context, page } = await signedIn(cast.applicant);
+    await openPlan(page, plan);
+    await page.locator('.plan-editor__surface[contenteditable="true"]').waitFor();
+    await page.getByText("All changes saved").waitFor();
+
+    await context.setOffline(true);
+    await page.locator(".plan-status[data-state='offline']").waitFor();
+    const paragraph = surface(page).locator("h3:has-text('Risks') + p").first();
+    await paragraph.click();
+    await page.keyboard.type("Kept on this device while offline.", { delay: 5 });
+    const kept = page.locator(".plan-status__kept");
+    await kept.waitFor();
+    expect(await kept.textContent()).toMatch(/^Offline — \d+ changes? kept on this device$/);
+    await expect(page.getByText("All changes saved").count()).resolves.toBe(0);
+    // Nothing reached the server while offline.
+    const before = await withDatabase(
+      async (db) =>
+        (await db.query<{ content: string }>("select content::text from public.action_plans where id = $1", [plan]))
+          .rows[0]!.content,
+    );
+    expect(before).not.toContain("Kept on this device while offline.");
+    await page.close();
+
+    await context.setOffline(false);
+    const again = await context.newPage();
+    again.setDefaultTimeout(30_000);
+    const errors = collectPageErrors(again);
+    await openPlan(again, plan);
+    await surface(again).getByText("Kept on this device while offline.").waitFor();
+    await again.getByText("All changes saved").waitFor();
+    await waitForStored(plan, "Kept on this device while offline.");
+    expect(await deviceCopies(again)).toHaveLength(1);
+
+    // Signing out clears the device copy.
+    await again.getByRole("button", { name: "Sign out" }).click();
+    await again.waitForURL((url) => !url.pathname.startsWith("/plans"));
+    await again.waitForFunction(async () =>
+      (await indexedDB.databases()).every((database) => !(database.name ?? "").startsWith("an-plan:")),
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("renders an Arabic plan right to left, in Arabic, and fits a 390 px phone", async () => {
+    const cast = await buildCast();
+    const { plan, application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
+    await rpc(cast.applicant.client, "set_plan_language", { application, language: "ar" });
+    const { context, page } = await signedIn(cast.applicant, { width: 390, height: 800 });
+    const errors = collectPageErrors(page);
+    await openPlan(page, plan, "الأهداف");
+    const editor = surface(page);
+    expect(await editor.getAttribute("dir")).toBe("rtl");
+    expect(await editor.getAttribute("lang")).toBe("ar");
+    expect(await editor.evaluate((element) => getComputedStyle(element).direction)).toBe("rtl");
+    await editor.getByText("مؤشرات الأداء الرئيسية").waitFor();
+    // The page is English (the reader's language); the plan inside it is Arabic.
+    expect(await page.locator("html").getAttribute("dir")).toBe("ltr");
+    // No page-level sideways scroll on a phone: only tables scroll, within themselves.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expectNoAxeViolations(page);
+
+    // The printable copy keeps the plan's direction.
+    await waitForStored(plan, "الأهداف");
+    await page.goto(`/plans/${plan}/export`);
+    const printed = page.locator(".plan-document");
+    expect(await printed.getAttribute("dir")).toBe("rtl");
+    expect(await printed.evaluate((element) => getComputedStyle(element).direction)).toBe("rtl");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
