@@ -15,10 +15,10 @@ language plpgsql stable set search_path = '' as $$
 begin
   perform private.require_user();
   if not private.is_bdt() then perform private.fail('not_allowed', 'the pipeline is for BDT'); end if;
-  if region is not null and not exists (select 1 from public.itu_regions r where r.code = region) then
+  if check_dashboard_filters.region is not null and not exists (select 1 from public.itu_regions r where r.code = check_dashboard_filters.region) then
     perform private.fail('invalid_reference', 'unknown ITU region');
   end if;
-  if centre_type is not null and not exists (select 1 from public.centre_types t where t.code = centre_type) then
+  if check_dashboard_filters.centre_type is not null and not exists (select 1 from public.centre_types t where t.code = check_dashboard_filters.centre_type) then
     perform private.fail('invalid_reference', 'unknown centre type');
   end if;
 end
@@ -36,7 +36,7 @@ create function public.dashboard_pipeline(call uuid default null, region text de
 returns table (kind text, status text, items integer, overdue integer)
 language plpgsql stable security invoker set search_path = '' as $$
 begin
-  perform private.check_dashboard_filters(region, centre_type);
+  perform private.check_dashboard_filters(dashboard_pipeline.region, dashboard_pipeline.centre_type);
   return query
     select 'eoi'::text, x.status::text, count(*)::integer,
            count(*) filter (where private.eoi_awaits_bdt(x.status)
@@ -44,8 +44,8 @@ begin
     from public.eois x
     join public.organisations o on o.id = x.organisation_id
     join public.countries c on c.code = o.country_code
-    where (call is null or x.call_id = call) and (region is null or c.region_code = region)
-      and (centre_type is null or x.proposed_centre_type = centre_type)
+    where (dashboard_pipeline.call is null or x.call_id = dashboard_pipeline.call) and (dashboard_pipeline.region is null or c.region_code = dashboard_pipeline.region)
+      and (dashboard_pipeline.centre_type is null or x.proposed_centre_type = dashboard_pipeline.centre_type)
     group by x.status
     union all
     select 'application'::text, a.status::text, count(*)::integer,
@@ -55,8 +55,8 @@ begin
     join public.eois x on x.id = a.eoi_id
     join public.organisations o on o.id = a.organisation_id
     join public.countries c on c.code = o.country_code
-    where (call is null or x.call_id = call) and (region is null or c.region_code = region)
-      and (centre_type is null or a.centre_type = centre_type)
+    where (dashboard_pipeline.call is null or x.call_id = dashboard_pipeline.call) and (dashboard_pipeline.region is null or c.region_code = dashboard_pipeline.region)
+      and (dashboard_pipeline.centre_type is null or a.centre_type = dashboard_pipeline.centre_type)
     group by a.status;
 end
 $$;
@@ -71,23 +71,23 @@ create function public.dashboard_state_durations(call uuid default null, region 
 returns table (kind text, status text, stays integer, median_days numeric, p90_days numeric)
 language plpgsql stable security invoker set search_path = '' as $$
 begin
-  perform private.check_dashboard_filters(region, centre_type);
+  perform private.check_dashboard_filters(dashboard_state_durations.region, dashboard_state_durations.centre_type);
   return query
     with records as (
       select 'eoi'::text as kind, x.id
       from public.eois x
       join public.organisations o on o.id = x.organisation_id
       join public.countries c on c.code = o.country_code
-      where (call is null or x.call_id = call) and (region is null or c.region_code = region)
-        and (centre_type is null or x.proposed_centre_type = centre_type)
+      where (dashboard_state_durations.call is null or x.call_id = dashboard_state_durations.call) and (dashboard_state_durations.region is null or c.region_code = dashboard_state_durations.region)
+        and (dashboard_state_durations.centre_type is null or x.proposed_centre_type = dashboard_state_durations.centre_type)
       union all
       select 'application'::text, a.id
       from public.centre_applications a
       join public.eois x on x.id = a.eoi_id
       join public.organisations o on o.id = a.organisation_id
       join public.countries c on c.code = o.country_code
-      where (call is null or x.call_id = call) and (region is null or c.region_code = region)
-        and (centre_type is null or a.centre_type = centre_type)
+      where (dashboard_state_durations.call is null or x.call_id = dashboard_state_durations.call) and (dashboard_state_durations.region is null or c.region_code = dashboard_state_durations.region)
+        and (dashboard_state_durations.centre_type is null or a.centre_type = dashboard_state_durations.centre_type)
     ),
     moves as (
       select r.kind, l.entity_id, l.to_state, l.occurred_at,
@@ -111,14 +111,14 @@ create function public.dashboard_submissions(call uuid default null, region text
 returns table (week date, eois integer)
 language plpgsql stable security invoker set search_path = '' as $$
 begin
-  perform private.check_dashboard_filters(region, centre_type);
+  perform private.check_dashboard_filters(dashboard_submissions.region, dashboard_submissions.centre_type);
   return query
     select (date_trunc('week', x.submitted_at at time zone 'UTC'))::date, count(*)::integer
     from public.eois x
     join public.organisations o on o.id = x.organisation_id
     join public.countries c on c.code = o.country_code
-    where x.submitted_at is not null and (call is null or x.call_id = call) and (region is null or c.region_code = region)
-      and (centre_type is null or x.proposed_centre_type = centre_type)
+    where x.submitted_at is not null and (dashboard_submissions.call is null or x.call_id = dashboard_submissions.call) and (dashboard_submissions.region is null or c.region_code = dashboard_submissions.region)
+      and (dashboard_submissions.centre_type is null or x.proposed_centre_type = dashboard_submissions.centre_type)
     group by 1
     order by 1;
 end
@@ -139,7 +139,7 @@ begin
   if not (private.is_bdt() or private.is_board()) then
     perform private.fail('not_allowed', 'the portfolio is for BDT and the Board');
   end if;
-  if review is not null and not exists (select 1 from public.board_reviews r where r.id = review) then
+  if dashboard_portfolio.review is not null and not exists (select 1 from public.board_reviews r where r.id = dashboard_portfolio.review) then
     perform private.fail('not_found', 'no such review');
   end if;
   return query
@@ -147,14 +147,14 @@ begin
       select a.id, a.centre_type, a.scope, a.capabilities, o.country_code,
              private.is_bdt() or exists (
                select 1 from public.board_packets p
-               where p.application_id = a.id and (review is null or p.review_id = review)
+               where p.application_id = a.id and (dashboard_portfolio.review is null or p.review_id = dashboard_portfolio.review)
                  and p.amendment_id is null and private.can_see_packet(p.id)) as visible
       from public.centre_applications a
       join public.organisations o on o.id = a.organisation_id
-      where (review is null and a.status = 'board_review')
-         or (review is not null and exists (
+      where (dashboard_portfolio.review is null and a.status = 'board_review')
+         or (dashboard_portfolio.review is not null and exists (
                select 1 from public.board_packets p
-               where p.application_id = a.id and p.review_id = review and p.amendment_id is null
+               where p.application_id = a.id and p.review_id = dashboard_portfolio.review and p.amendment_id is null
                  and not exists (select 1 from public.board_decisions d where d.packet_id = p.id)))
     ),
     items as (

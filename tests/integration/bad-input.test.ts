@@ -511,6 +511,19 @@ const filterPages: {
     params: { progress: ["2", "yes", "x".repeat(300)] },
     expect: 404,
   },
+  // Automatic assignment's preview: a cap out of range falls back to the default, an unknown call previews nothing.
+  {
+    file: "review.auto-assign.tsx",
+    who: "coordinator",
+    url: () => "/review/auto-assign",
+    params: {
+      cap: ["0", "-3", "abc", "1e9", "501", "x".repeat(300)],
+      call: ["not-a-uuid", "00000000-0000-0000-0000-000000000000"],
+      unknown: ["anything"],
+    },
+    expect: 200,
+    shows: "Assign automatically",
+  },
   // A comparison needs two versions: a malformed one is a page that does not exist, never a 500.
   {
     file: "plans.$planId.compare.tsx",
