@@ -66,7 +66,10 @@ export function ChartFigure({
               ))}
             </ul>
           ) : null}
-          <div className="chart__svg-scroll">{children({ titleId, descriptionId })}</div>
+          {/* On a narrow screen the drawing scrolls within itself: focusable, so a keyboard can scroll it too. */}
+          <div className="chart__svg-scroll" role="group" aria-labelledby={titleId} tabIndex={0}>
+            {children({ titleId, descriptionId })}
+          </div>
         </div>
         <div className="chart__data">
           <TableScroll label={t("charts.tableLabel", { title: data.title })}>
