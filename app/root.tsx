@@ -86,6 +86,9 @@ function SiteHeader() {
               {root.user.roles.some((role) => role === "board_member" || role === "board_chair") ? (
                 <Link to="/board">{t("nav.board")}</Link>
               ) : null}
+              {root.user.roles.some((role) => role !== "applicant") ? (
+                <Link to="/dashboards">{t("nav.dashboards")}</Link>
+              ) : null}
               <Link to="/centres">{t("nav.centres")}</Link>
               {root.user.roles.includes("coordinator") ? <Link to="/people">{t("nav.people")}</Link> : null}
               <Link to="/notifications">

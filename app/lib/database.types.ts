@@ -1412,6 +1412,29 @@ export type Database = {
           { foreignKeyName: "regional_initiatives_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
         ];
       };
+      reviewer_regions: {
+        Row: {
+          user_id: string;
+          region_code: string;
+          set_by: string | null;
+          set_at: string;
+        };
+        Insert: {
+          user_id: string;
+          region_code: string;
+          set_by?: string | null;
+          set_at?: string;
+        };
+        Update: {
+          user_id?: string;
+          region_code?: string;
+          set_by?: string | null;
+          set_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "reviewer_regions_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
+        ];
+      };
       role_grants: {
         Row: {
           user_id: string;
@@ -1502,6 +1525,10 @@ export type Database = {
         Args: { plan: string; body: string; anchor?: Json; quote?: string; parent?: number };
         Returns: number;
       };
+      apply_auto_assignment: {
+        Args: { cap: number; eoi_ids: string[]; reviewer_ids: string[]; call?: string };
+        Returns: number;
+      };
       assign_eois: {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
@@ -1541,6 +1568,22 @@ export type Database = {
       create_organisation: {
         Args: { name: string; kind: Database["public"]["Enums"]["organisation_kind"]; country_code: string; website?: string; contact_email?: string };
         Returns: string;
+      };
+      dashboard_pipeline: {
+        Args: { call?: string; region?: string; centre_type?: string; overdue_days?: number };
+        Returns: { kind: string; status: string; items: number; overdue: number }[];
+      };
+      dashboard_portfolio: {
+        Args: { review?: string };
+        Returns: { dimension: string; category: string; designated: number; under_review: number }[];
+      };
+      dashboard_state_durations: {
+        Args: { call?: string; region?: string; centre_type?: string };
+        Returns: { kind: string; status: string; stays: number; median_days: number; p90_days: number }[];
+      };
+      dashboard_submissions: {
+        Args: { call?: string; region?: string; centre_type?: string };
+        Returns: { week: string; eois: number }[];
       };
       decide_amendment: {
         Args: { amendment: string; decision: string; reason: string };
@@ -1638,6 +1681,10 @@ export type Database = {
         Args: { plan: string };
         Returns: { id: string; name: string }[];
       };
+      preview_auto_assignment: {
+        Args: { cap: number; call?: string };
+        Returns: { eoi_id: string; reviewer_id: string; region_match: boolean }[];
+      };
       propose_amendment: {
         Args: { centre: string; reason: string };
         Returns: string;
@@ -1690,6 +1737,10 @@ export type Database = {
         Args: { condition: string; met: boolean; reason: string };
         Returns: undefined;
       };
+      reviewer_workload: {
+        Args: { overdue_days?: number };
+        Returns: { reviewer_id: string; name: string; active: boolean; regions: string[]; open_eois: number; overdue_eois: number; open_applications: number }[];
+      };
       revoke_role: {
         Args: { person: string; role: Database["public"]["Enums"]["app_role"]; reason?: string };
         Returns: undefined;
@@ -1716,6 +1767,10 @@ export type Database = {
       };
       set_plan_language: {
         Args: { application: string; language: string };
+        Returns: undefined;
+      };
+      set_reviewer_regions: {
+        Args: { person: string; regions: string[] };
         Returns: undefined;
       };
       start_bdt_review: {

@@ -48,6 +48,9 @@ export default function BoardReview() {
       <p>
         <StatusBadge status={`review_${review.status}`} />
       </p>
+      <p>
+        <Link to={`/dashboards?review=${review.id}&with=review#portfolio`}>{t("dashboards.reviewBalance")}</Link>
+      </p>
       <FormAlert error={result?.formError} />
       <dl className="facts">
         <dt>{t("board.closesAt")}</dt>

@@ -13,12 +13,18 @@ import { requireRoles } from "~/lib/session.server";
 import { grantRole, invitePerson, listPeople, revokeRole, setAccountActive } from "~/models/people.server";
 import { appRoles } from "~/lib/roles";
 import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
+import { asList } from "~/lib/forms";
+import { setReviewerRegions } from "~/models/auto-assignment.server";
+import { listReviewerWorkload } from "~/models/dashboards.server";
+import { regionCodes } from "~/validation/dashboards";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, user, headers } = await requireRoles(request, context, ["coordinator"]);
-  return data({ people: await listPeople(supabase), me: user.id }, { headers });
+  const [people, reviewers] = await Promise.all([listPeople(supabase), listReviewerWorkload(supabase)]);
+  const regions = Object.fromEntries(reviewers.map((reviewer) => [reviewer.reviewer_id, reviewer.regions]));
+  return data({ people, regions, me: user.id }, { headers });
 }
 
 const role = z.enum(appRoles, "errors.invalidChoice");
@@ -35,6 +41,12 @@ const peopleForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), person: z.uuid(), role }),
   z.object({ intent: z.literal("deactivate"), person: z.uuid() }),
   z.object({ intent: z.literal("reactivate"), person: z.uuid() }),
+  // A reviewer's ITU regions: automatic assignment prefers them (issue 17).
+  z.object({
+    intent: z.literal("regions"),
+    person: z.uuid(),
+    region: z.preprocess(asList, z.array(z.enum(regionCodes, "errors.invalidChoice")).max(regionCodes.length)),
+  }),
 ]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -69,11 +81,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         ? done(await setAccountActive(supabase, person, false))
         : fail(form.intent, { key: "errors.confirmationRequired" }),
     reactivate: async ({ person }) => done(await setAccountActive(supabase, person, true)),
+    regions: async ({ person, region }) => done(await setReviewerRegions(supabase, person, region)),
   });
 }
 
 export default function People() {
-  const { people, me } = useLoaderData<typeof loader>();
+  const { people, regions, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -127,6 +140,7 @@ export default function People() {
               <th scope="col">{t("people.name")}</th>
               <th scope="col">{t("fields.email")}</th>
               <th scope="col">{t("people.roles")}</th>
+              <th scope="col">{t("people.regions")}</th>
               <th scope="col">{t("people.account")}</th>
             </tr>
           </thead>
@@ -178,6 +192,39 @@ export default function People() {
                       {t("people.grant")}
                     </button>
                   </Form>
+                </td>
+                <td>
+                  {person.roles.includes("reviewer") ? (
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="regions" />
+                      <input type="hidden" name="person" value={person.id} />
+                      <fieldset className="region-choices">
+                        <legend className="visually-hidden">
+                          {t("people.regionsLabel", { name: person.display_name || person.email })}
+                        </legend>
+                        {regionCodes.map((code) => (
+                          <label key={code}>
+                            <input
+                              type="checkbox"
+                              name="region"
+                              value={code}
+                              defaultChecked={(regions[person.id] ?? []).includes(code)}
+                            />{" "}
+                            {t(`regions.${code}`)}
+                          </label>
+                        ))}
+                      </fieldset>
+                      <button
+                        type="submit"
+                        className="button button--small"
+                        aria-label={t("people.saveRegionsLabel", { name: person.display_name || person.email })}
+                      >
+                        {t("people.saveRegions")}
+                      </button>
+                    </Form>
+                  ) : (
+                    "—"
+                  )}
                 </td>
                 <td>
                   {person.active ? t("people.active") : t("people.inactive")}

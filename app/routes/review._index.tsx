@@ -141,6 +141,11 @@ export default function ValidationQueue() {
       <div className="page-heading">
         <h1>{t("review.queueTitle")}</h1>
         <ExportButton search={location.search} total={queue.total} />
+        {isCoordinator ? (
+          <Link to="/review/auto-assign" className="button button--secondary">
+            {t("autoAssign.open")}
+          </Link>
+        ) : null}
       </div>
       <FiltersFold active={activeFilters}>
         <Form method="get" className="filters" aria-label={t("review.filters")}>

@@ -54,6 +54,10 @@ const attachmentFile = {
   content_type: z.enum(["application/pdf", "image/png", "image/jpeg"]),
   content_base64: z.string().min(4).max(14_000_000),
 };
+/** How many EoIs awaiting BDT one reviewer may hold after automatic assignment (issue 17). */
+export const autoAssignCap = z.number().int().min(1, "errors.invalidChoice").max(500, "errors.invalidChoice");
+/** The pipeline's filters (issue 17): a call, an ITU region, a centre type, each optional. */
+const dashboardFilters = z.object({ call: id.optional(), region: code.optional(), centre_type: code.optional() });
 /**
  * One condition of an "approve with conditions" decision (issue 15), as `record_decision` checks it: the text, the due
  * date (YYYY-MM-DD), and optionally the exact passage of the approved plan it concerns, with its character offset.
@@ -201,6 +205,19 @@ export const rpcSchemas = {
   restore_plan_version: z.object({ version: id }),
   plan_people: z.object({ plan: id }),
   eoi_people: z.object({ eoi: id }),
+  set_reviewer_regions: z.object({ person: id, regions: z.array(code).max(10) }),
+  preview_auto_assignment: z.object({ cap: autoAssignCap, call: id.optional() }),
+  apply_auto_assignment: z.object({
+    cap: autoAssignCap,
+    eoi_ids: z.array(id).min(1).max(5000),
+    reviewer_ids: z.array(id).min(1).max(5000),
+    call: id.optional(),
+  }),
+  reviewer_workload: z.object({ overdue_days: z.number().int().min(0).max(3650).optional() }),
+  dashboard_pipeline: dashboardFilters.extend({ overdue_days: z.number().int().min(0).max(3650).optional() }),
+  dashboard_state_durations: dashboardFilters,
+  dashboard_submissions: dashboardFilters,
+  dashboard_portfolio: z.object({ review: id.optional() }),
   propose_amendment: z.object({
     centre: id,
     reason: z.string().trim().min(1, "errors.required").max(5000, "errors.tooLong"),

@@ -189,6 +189,12 @@ const actionRoutes: Record<string, ActionRoute> = {
     form: () => ({ name: "New institution" }),
   },
   "people.tsx": { who: "coordinator", url: () => "/people", idParams: [], form: () => ({ intent: "grant" }) },
+  "review.auto-assign.tsx": {
+    who: "coordinator",
+    url: () => "/review/auto-assign",
+    idParams: [],
+    form: () => ({ intent: "apply" }),
+  },
   "settings.notifications.tsx": {
     who: "applicant",
     url: () => "/settings/notifications",
@@ -505,6 +511,19 @@ const filterPages: {
     params: { progress: ["2", "yes", "x".repeat(300)] },
     expect: 404,
   },
+  // Automatic assignment's preview: a cap out of range falls back to the default, an unknown call previews nothing.
+  {
+    file: "review.auto-assign.tsx",
+    who: "coordinator",
+    url: () => "/review/auto-assign",
+    params: {
+      cap: ["0", "-3", "abc", "1e9", "501", "x".repeat(300)],
+      call: ["not-a-uuid", "00000000-0000-0000-0000-000000000000"],
+      unknown: ["anything"],
+    },
+    expect: 200,
+    shows: "Assign automatically",
+  },
   // A comparison needs two versions: a malformed one is a page that does not exist, never a 500.
   {
     file: "plans.$planId.compare.tsx",
@@ -523,6 +542,7 @@ const filterPages: {
     { file: "eois._index.tsx", url: "/eois", who: "applicant" as const, shows: "My Expressions of Interest" },
     { file: "notifications.tsx", url: "/notifications", who: "applicant" as const, shows: "Notifications" },
     { file: "people.tsx", url: "/people", who: "coordinator" as const, shows: "People and roles" },
+    { file: "dashboards.tsx", url: "/dashboards", who: "coordinator" as const, shows: "Dashboards" },
   ].map((page) => ({
     ...page,
     url: () => page.url,

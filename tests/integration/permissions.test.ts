@@ -931,6 +931,31 @@ function probes(): Record<string, Probe> {
     "board membership/read who sits on the Board": {
       other: async (actor) => returnedRows(actor.client.rpc("list_board_people").limit(1)),
     },
+    // Issue 17: dashboards and automatic assignment.
+    "EoI/assign automatically (preview and apply)": {
+      other: async (actor) => succeeded(actor.client.rpc("preview_auto_assignment", { cap: 1, call: openCall })),
+    },
+    "reviewer regions/read": {
+      other: async (actor) => {
+        await withDatabase((db) =>
+          db.query(
+            "insert into public.reviewer_regions (user_id, region_code) values ($1, 'AFR') on conflict do nothing",
+            [cast.reviewer.id],
+          ),
+        );
+        return returnedRows(actor.client.from("reviewer_regions").select("user_id").limit(1));
+      },
+    },
+    "reviewer regions/set": {
+      other: async (actor) =>
+        succeeded(actor.client.rpc("set_reviewer_regions", { person: cast.reviewer.id, regions: ["AFR"] })),
+    },
+    "pipeline dashboard/read": {
+      other: async (actor) => succeeded(actor.client.rpc("dashboard_pipeline", { call: openCall })),
+    },
+    "portfolio balance/read": {
+      other: async (actor) => succeeded(actor.client.rpc("dashboard_portfolio", {})),
+    },
   };
 }
 

@@ -1,0 +1,180 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { SelectField, TableScroll } from "~/components/fields";
+import { FormAlert, FormNotice } from "~/components/form-alert";
+import { TextField } from "~/components/text-field";
+import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
+import { asList } from "~/lib/forms";
+import { pageTitle } from "~/lib/meta";
+import { requireRoles } from "~/lib/session.server";
+import { applyAutoAssignment, previewAutoAssignment } from "~/models/auto-assignment.server";
+import { listCallOptions } from "~/models/calls.server";
+import { autoAssignQuerySchema } from "~/validation/dashboards";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "autoAssign.title");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { supabase, headers } = await requireRoles(request, context, ["coordinator"]);
+  const query = autoAssignQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const [preview, calls] = await Promise.all([
+    previewAutoAssignment(supabase, query.call ? query : { cap: query.cap }),
+    listCallOptions(supabase),
+  ]);
+  return data({ query, preview, calls }, { headers });
+}
+
+const applyForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("apply"),
+    cap: z.coerce.number().int().min(1).max(500),
+    call: z.preprocess((value) => (value === "" ? undefined : value), z.uuid().optional()),
+    eoi: z.preprocess(asList, z.array(z.uuid()).min(1).max(5000)),
+    reviewer: z.preprocess(asList, z.array(z.uuid()).min(1).max(5000)),
+  }),
+]);
+
+/** Applies the plan shown: the database refuses (assignment_changed) if it would now assign anything else. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { supabase } = await requireRoles(request, context, ["coordinator"]);
+  const formData = await readFormData(request);
+  const parsed = parseIntentForm(applyForm, formData);
+  if (!parsed.success) return data({ error: { key: "errors.formHasErrors" }, assigned: 0 }, 400);
+  return dispatchIntent(parsed.data, {
+    apply: async ({ cap, call, eoi, reviewer }) => {
+      if (eoi.length !== reviewer.length) return data({ error: { key: "errors.formHasErrors" }, assigned: 0 }, 400);
+      const result = await applyAutoAssignment(supabase, { cap, call, eoiIds: eoi, reviewerIds: reviewer });
+      if (result.error) {
+        const status = result.error.code === "assignment_changed" ? 409 : 400;
+        return data({ error: { key: `dbErrors.${result.error.code}` }, assigned: 0 }, status);
+      }
+      return data({ error: null, assigned: Number(result.data ?? 0) });
+    },
+  });
+}
+
+export default function AutoAssign() {
+  const { query, preview, calls } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  return (
+    <div className="page page--wide">
+      <p>
+        <Link to="/review">{t("autoAssign.back")}</Link>
+      </p>
+      <h1>{t("autoAssign.title")}</h1>
+      <p>{t("autoAssign.intro")}</p>
+      {result?.assigned ? (
+        <FormNotice title={t("autoAssign.done", { count: result.assigned })}>{t("autoAssign.doneBody")}</FormNotice>
+      ) : null}
+      <FormAlert error={result?.error} />
+      <Form method="get" className="form form--compact field-row">
+        <SelectField
+          name="call"
+          label={t("dashboards.call")}
+          placeholder={t("dashboards.allCalls")}
+          defaultValue={query.call ?? ""}
+          options={calls.map((call) => ({ value: call.id, label: call.title }))}
+        />
+        <TextField
+          name="cap"
+          inputMode="numeric"
+          label={t("autoAssign.cap")}
+          hint={t("autoAssign.capHelp")}
+          defaultValue={String(query.cap)}
+        />
+        <div className="actions">
+          <button type="submit" className="button button--secondary">
+            {t("autoAssign.previewAgain")}
+          </button>
+        </div>
+      </Form>
+      <h2>{t("autoAssign.previewTitle", { count: preview.assignments.length })}</h2>
+      {preview.assignments.length === 0 ? (
+        <p>{t("autoAssign.nothing")}</p>
+      ) : (
+        <>
+          <TableScroll label={t("autoAssign.previewTitle", { count: preview.assignments.length })}>
+            <table className="table">
+              <caption className="visually-hidden">
+                {t("autoAssign.previewTitle", { count: preview.assignments.length })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("autoAssign.eoi")}</th>
+                  <th scope="col">{t("dashboards.region")}</th>
+                  <th scope="col">{t("dashboards.reviewer")}</th>
+                  <th scope="col">{t("autoAssign.regionMatch")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.assignments.map((row) => (
+                  <tr key={row.eoiId}>
+                    <td>
+                      <Link to={`/review/${row.eoiId}`}>{row.centre || row.institution}</Link>
+                      <br />
+                      <span className="todo__when">{row.institution}</span>
+                    </td>
+                    <td>{row.region ? t(`regions.${row.region}`) : "—"}</td>
+                    <td>{row.reviewer}</td>
+                    <td>{row.regionMatch ? t("autoAssign.yes") : t("autoAssign.no")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          <Form method="post">
+            <input type="hidden" name="intent" value="apply" />
+            <input type="hidden" name="cap" value={query.cap} />
+            <input type="hidden" name="call" value={query.call ?? ""} />
+            {preview.assignments.map((row) => (
+              <span key={row.eoiId}>
+                <input type="hidden" name="eoi" value={row.eoiId} />
+                <input type="hidden" name="reviewer" value={row.reviewerId} />
+              </span>
+            ))}
+            <div className="actions">
+              <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                {t("autoAssign.apply", { count: preview.assignments.length })}
+              </button>
+            </div>
+          </Form>
+        </>
+      )}
+      <h2>{t("autoAssign.loadTitle")}</h2>
+      <TableScroll label={t("autoAssign.loadTitle")}>
+        <table className="table">
+          <caption className="visually-hidden">{t("autoAssign.loadTitle")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("dashboards.reviewer")}</th>
+              <th scope="col">{t("autoAssign.regions")}</th>
+              <th scope="col" className="numeric">
+                {t("autoAssign.before")}
+              </th>
+              <th scope="col" className="numeric">
+                {t("autoAssign.after")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {preview.reviewers.map((reviewer) => (
+              <tr key={reviewer.id}>
+                <td>{reviewer.name}</td>
+                <td>
+                  {reviewer.regions.length
+                    ? reviewer.regions.map((code) => t(`regions.${code}`)).join(", ")
+                    : t("autoAssign.anyRegion")}
+                </td>
+                <td className="numeric">{reviewer.before}</td>
+                <td className="numeric">{reviewer.after}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </div>
+  );
+}
