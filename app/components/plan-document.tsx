@@ -88,6 +88,19 @@ function span(value: unknown): number | undefined {
   return typeof value === "number" && Number.isInteger(value) && value > 1 && value < 100 ? value : undefined;
 }
 
+function plainText(node: PlanNode): string {
+  return node.text ?? (node.content ?? []).map(plainText).join("");
+}
+
+function tableName(table: PlanNode): string {
+  const first = table.content?.[0]?.content ?? [];
+  return first
+    .map(plainText)
+    .map((text) => text.trim())
+    .filter(Boolean)
+    .join(", ");
+}
+
 function renderNode(node: PlanNode, key: number, ctx?: RenderContext): ReactNode {
   const children = (node.content ?? []).map((child, index) => renderNode(child, index, ctx));
   switch (node.type) {
@@ -120,8 +133,9 @@ function renderNode(node: PlanNode, key: number, ctx?: RenderContext): ReactNode
     case "horizontalRule":
       return <hr key={key} />;
     case "table":
+      // A table wider than a phone scrolls within itself (issue 18): reachable by keyboard, named by its header row.
       return (
-        <div className="table-scroll" key={key}>
+        <div className="table-scroll" key={key} tabIndex={0} role="group" aria-label={tableName(node) || undefined}>
           <table className="plan-table">
             <tbody>{children}</tbody>
           </table>

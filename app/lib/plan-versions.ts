@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 
 /** Versions the system names itself: their stored kind is the key of their name in the reader's language. */
-const systemNamed = new Set(["sent_to_board", "approved"]);
+const systemNamed = new Set(["sent_to_board", "approved", "amendment_submitted"]);
 
 /**
  * A version's name as the reader sees it. The automatic copy kept before a restore stores the restored version's

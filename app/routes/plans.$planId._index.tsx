@@ -3,7 +3,10 @@ import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { CommentAtCaret } from "~/components/plan-editor/comment-placement";
 import { CommentsPanel } from "~/components/plan-editor/comments-panel";
+import { PlanOutline } from "~/components/plan-editor/outline";
+import { useLongPlan } from "~/components/plan-editor/use-long-plan";
 import { PlanEditor, type Participant, type SelectionForComment } from "~/components/plan-editor/plan-editor";
 import { PlanStatusBar } from "~/components/plan-editor/plan-status-bar";
 import { usePlanConnection } from "~/components/plan-editor/use-plan-connection";
@@ -56,6 +59,8 @@ export default function PlanPage() {
     [threads],
   );
   const clearPending = useCallback(() => setPending(null), []);
+  // Working in a long plan (issue 18): outline, jumping to carets and passages, comments beside their text.
+  const { editor, setEditor, aside, jumpToPerson, jumpToPassage } = useLongPlan(connection, anchored);
   return (
     <div className="page page--wide">
       <p>
@@ -97,8 +102,14 @@ export default function PlanPage() {
           </p>
         </section>
       ) : null}
-      <PlanStatusBar status={status} participants={participants} />
+      <PlanStatusBar
+        status={status}
+        participants={participants}
+        selfId={connection?.provider.awareness.clientID}
+        onJump={jumpToPerson}
+      />
       <div className="plan-layout">
+        <PlanOutline editor={editor} threads={anchored} />
         <div className="plan-layout__main">
           {connection ? (
             <PlanEditor
@@ -111,19 +122,22 @@ export default function PlanPage() {
               onCommentRequest={setPending}
               canComment={canComment}
               language={planLanguageOf(plan.application.plan_language)}
+              onEditor={setEditor}
             />
           ) : (
             <div className="plan-editor__loading">{t("plan.loading")}</div>
           )}
+          <CommentAtCaret editor={editor} aside={aside} threads={anchored} />
         </div>
         {/* It scrolls on its own beside a long plan (issue 18), so it takes the keyboard's focus to scroll with keys. */}
-        <aside className="plan-layout__side" tabIndex={0} aria-labelledby="comments-title">
+        <aside className="plan-layout__side" tabIndex={0} aria-labelledby="comments-title" ref={aside}>
           <CommentsPanel
             threads={threads}
             canComment={canComment}
             pending={pending}
             onPendingDone={clearPending}
             mentionable={mentionable}
+            onShowPassage={jumpToPassage}
           />
         </aside>
       </div>

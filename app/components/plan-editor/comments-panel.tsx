@@ -129,8 +129,11 @@ export function CommentsPanel({
   pending,
   onPendingDone,
   mentionable = [],
+  onShowPassage,
 }: {
   threads: PlanCommentView[];
+  /** From a comment back to its passage in the plan (issue 18). */
+  onShowPassage?: (thread: number) => void;
   canComment: boolean;
   mentionable?: string[];
   pending: SelectionForComment | null;
@@ -142,6 +145,11 @@ export function CommentsPanel({
   const renderThread = (thread: PlanCommentView) => (
     <li key={thread.id} className={thread.resolvedAt ? "thread thread--resolved" : "thread"} data-thread={thread.id}>
       {thread.quote ? <blockquote className="thread__quote">{thread.quote}</blockquote> : null}
+      {onShowPassage && thread.anchor && !thread.resolvedAt ? (
+        <button type="button" className="link-button thread__passage" onClick={() => onShowPassage(thread.id)}>
+          {t("planOutline.showPassage")}
+        </button>
+      ) : null}
       <ol className="thread__comments">
         {[thread, ...thread.replies].map((comment) => (
           <li key={comment.id}>

@@ -41,6 +41,8 @@ interface PlanEditorProps {
   canComment: boolean;
   /** The plan's own language and direction (issue 18): `lang` and `dir` on the text, not only on the page. */
   language?: PlanLanguage;
+  /** Hands the editor to the page's long-plan tools (outline, carets, comment placement; issue 18). */
+  onEditor?: (editor: Editor | null) => void;
 }
 
 /** Reads the current selection, from ProseMirror or, when the editor is read-only, from the DOM. */
@@ -98,6 +100,7 @@ export function PlanEditor({
   onCommentRequest,
   canComment,
   language,
+  onEditor,
 }: PlanEditorProps) {
   const { t } = useTranslation();
   const editable = status.access === "edit" && status.synced && status.state !== "no-access";
@@ -145,6 +148,11 @@ export function PlanEditor({
   useEffect(() => {
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
+
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
 
   useEffect(() => {
     if (editor) setCommentThreads(editor, threads);

@@ -3,7 +3,19 @@ import type { Participant } from "./plan-editor";
 import type { PlanConnectionStatus } from "./use-plan-connection";
 
 /** Connection state, whether everything is stored, and who is here. */
-export function PlanStatusBar({ status, participants }: { status: PlanConnectionStatus; participants: Participant[] }) {
+export function PlanStatusBar({
+  status,
+  participants,
+  selfId,
+  onJump,
+}: {
+  status: PlanConnectionStatus;
+  participants: Participant[];
+  /** This tab's own awareness id: its own name is not a link (issue 18). */
+  selfId?: number;
+  /** Jumps to someone's caret (issue 18). */
+  onJump?: (clientId: number) => void;
+}) {
   const { t } = useTranslation();
   const saved =
     status.state === "connected" && status.synced
@@ -39,7 +51,18 @@ export function PlanStatusBar({ status, participants }: { status: PlanConnection
           {participants.map((person) => (
             <li key={person.clientId} className="presence__person">
               <span className="presence__dot" style={{ backgroundColor: person.colour }} aria-hidden="true" />
-              {person.name}
+              {onJump && person.clientId !== selfId ? (
+                <button
+                  type="button"
+                  className="presence__jump"
+                  aria-label={t("planOutline.goToCaret", { name: person.name })}
+                  onClick={() => onJump(person.clientId)}
+                >
+                  {person.name}
+                </button>
+              ) : (
+                person.name
+              )}
             </li>
           ))}
         </ul>
