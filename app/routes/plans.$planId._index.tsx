@@ -6,6 +6,7 @@ import { z } from "zod";
 import { CommentsPanel } from "~/components/plan-editor/comments-panel";
 import { PlanEditor, type Participant, type SelectionForComment } from "~/components/plan-editor/plan-editor";
 import { PlanStatusBar } from "~/components/plan-editor/plan-status-bar";
+import { SuggestionsPanel, useOpenSuggestions } from "~/components/plan-editor/suggestions-panel";
 import { usePlanConnection } from "~/components/plan-editor/use-plan-connection";
 import { FormNotice } from "~/components/form-alert";
 import { StatusBadge } from "~/components/fields";
@@ -39,7 +40,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function PlanPage() {
-  const { plan, access, threads, approved, me, mentionable } = useLoaderData<typeof loader>();
+  const { plan, access, threads, approved, me, mentionable, people } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const [searchParams] = useSearchParams();
@@ -48,6 +49,10 @@ export default function PlanPage() {
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [pending, setPending] = useState<SelectionForComment | null>(null);
   const canComment = access === "comment" || access === "edit";
+  // Issue 18: people who may edit choose Editing or Suggesting; comment rights always suggest.
+  const [suggestingChosen, setSuggesting] = useState(false);
+  const suggesting = access === "comment" || (access === "edit" && suggestingChosen);
+  const suggestions = useOpenSuggestions(connection);
   const anchored = useMemo(
     () =>
       threads
@@ -98,6 +103,14 @@ export default function PlanPage() {
         </section>
       ) : null}
       <PlanStatusBar status={status} participants={participants} />
+      <SuggestionsPanel
+        suggestions={suggestions}
+        mayEdit={access === "edit"}
+        mayComment={canComment}
+        suggesting={suggesting}
+        onSuggestingChange={setSuggesting}
+        people={people}
+      />
       <div className="plan-layout">
         <div className="plan-layout__main">
           {connection ? (
@@ -111,6 +124,8 @@ export default function PlanPage() {
               onCommentRequest={setPending}
               canComment={canComment}
               language={planLanguageOf(plan.application.plan_language)}
+              suggesting={suggesting}
+              people={people}
             />
           ) : (
             <div className="plan-editor__loading">{t("plan.loading")}</div>
