@@ -31,12 +31,12 @@ export interface SuggestingSettings {
 }
 
 export const suggestingKey = new PluginKey("suggesting");
-const settingsOf = new WeakMap<Plugin, SuggestingSettings>();
+const settingsOf = new WeakMap<Plugin, () => SuggestingSettings>();
 
 /** Whether the editor is in suggesting mode now (formatting buttons are then unavailable). */
 export function isSuggesting(state: EditorState): boolean {
   const plugin = suggestingKey.get(state);
-  return plugin ? settingsOf.get(plugin)?.on === true : false;
+  return plugin ? settingsOf.get(plugin)?.().on === true : false;
 }
 const ownChange = "suggestingOwnChange";
 
@@ -177,48 +177,50 @@ export function refreshSuggesting(view: { state: EditorState; dispatch: (tr: Tra
   view.dispatch(view.state.tr.setMeta(suggestingKey, true));
 }
 
-export const Suggesting = Extension.create<{ settings: SuggestingSettings }>({
+// A function, not the object: TipTap's configure() deep-copies plain objects, and the page changes these as it goes.
+export const Suggesting = Extension.create<{ settings: () => SuggestingSettings }>({
   name: "suggesting",
   // Before the keymaps of other extensions: Backspace and Delete are ours while suggesting.
   priority: 1000,
   addOptions() {
-    return { settings: { on: false, author: "", label: (kind) => kind } };
+    const off: SuggestingSettings = { on: false, author: "", label: (kind) => kind };
+    return { settings: () => off };
   },
   addProseMirrorPlugins() {
-    const settings = this.options.settings;
+    const read = this.options.settings;
     const plugin = new Plugin({
       key: suggestingKey,
       state: {
-        init: (_config, state) => labels(state.doc, settings),
+        init: (_config, state) => labels(state.doc, read()),
         apply: (tr, old, _before, after) =>
-          tr.docChanged || tr.getMeta(suggestingKey) ? labels(after.doc, settings) : old,
+          tr.docChanged || tr.getMeta(suggestingKey) ? labels(after.doc, read()) : old,
       },
       // While suggesting, no other local change reaches the document: formatting, new blocks, joins, cut, drop.
-      filterTransaction: (tr) => !settings.on || !tr.docChanged || Boolean(tr.getMeta(ownChange)) || isChangeOrigin(tr),
+      filterTransaction: (tr) => !read().on || !tr.docChanged || Boolean(tr.getMeta(ownChange)) || isChangeOrigin(tr),
       props: {
         decorations: (state) => suggestingKey.getState(state) as DecorationSet,
         handleTextInput: (view, from, to, text) => {
-          if (!settings.on) return false;
-          view.dispatch(suggestReplacement(view.state, from, to, text, settings.author));
+          if (!read().on) return false;
+          view.dispatch(suggestReplacement(view.state, from, to, text, read().author));
           return true;
         },
         handleKeyDown: (view, event) => {
-          if (!settings.on || (event.key !== "Backspace" && event.key !== "Delete")) return false;
-          const tr = suggestDelete(view.state, event.key === "Delete", settings.author);
+          if (!read().on || (event.key !== "Backspace" && event.key !== "Delete")) return false;
+          const tr = suggestDelete(view.state, event.key === "Delete", read().author);
           if (tr) view.dispatch(tr);
           return true;
         },
         handlePaste: (view, _event, slice) => {
-          if (!settings.on) return false;
+          if (!read().on) return false;
           const text = slice.content.textBetween(0, slice.content.size, " ");
           const { from, to } = view.state.selection;
-          view.dispatch(suggestReplacement(view.state, from, to, text, settings.author));
+          view.dispatch(suggestReplacement(view.state, from, to, text, read().author));
           return true;
         },
-        handleDrop: () => settings.on,
+        handleDrop: () => read().on,
       },
     });
-    settingsOf.set(plugin, settings);
+    settingsOf.set(plugin, read);
     return [plugin];
   },
 });

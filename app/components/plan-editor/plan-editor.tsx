@@ -134,7 +134,7 @@ export function PlanEditor({
           user: { name: me.name, color: colourFor(me.id) },
         }),
         CommentHighlights,
-        Suggesting.configure({ settings: suggestingSettings }),
+        Suggesting.configure({ settings: () => suggestingSettings }),
       ],
       editorProps: {
         attributes: {
