@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SmtpMailer } from "../../server/mailer";
@@ -269,5 +270,51 @@ describe("notification mail", () => {
     expect(await stateOf(crashed!)).toMatchObject({ mail_state: "sent", mail_attempts: 2 });
     expect(await stateOf(live!)).toMatchObject({ mail_state: "sending", mail_attempts: 1 });
     expect(received.map((mail) => mail.text.includes(crashed!))).toEqual([true]);
+  });
+
+  it("sends one daily digest per person per day, in their language, with exactly their waiting items, from two mailers at once", async () => {
+    const amina = await person(`amina-${randomUUID().slice(0, 6)}@example.org`);
+    const bruno = await person(`bruno-${randomUUID().slice(0, 6)}@example.org`);
+    const chen = await person(`chen-${randomUUID().slice(0, 6)}@example.org`);
+    await pool.query("update public.profiles set locale = 'fr' where id = $1", [bruno]);
+    // Amina and Bruno want EoI news in a digest; Chen, who chose nothing, is mailed at once.
+    await pool.query(
+      `insert into public.notification_preferences (person_id, category, delivery)
+       values ($1, 'eoi', 'daily_digest'), ($2, 'eoi', 'daily_digest')`,
+      [amina, bruno],
+    );
+    const [aminaFirst, aminaSecond, brunoOnly, chenOnly] = await notify([amina, amina, bruno, chen]);
+    // Hour 0: everyone's digest is due, whatever the time of day in their zone.
+    const first = mailerOn(pool, { digestHour: 0 });
+    const second = mailerOn(otherPool, { digestHour: 0 });
+    const [byFirst, bySecond] = await Promise.all([first.sendDigests(), second.sendDigests()]);
+    expect(byFirst + bySecond).toBe(2);
+    // Sending again the same day opens no second digest, even for an item that arrived since.
+    const [aminaLater] = await notify([amina]);
+    expect((await first.sendDigests()) + (await second.sendDigests())).toBe(0);
+
+    const mails = await Promise.all(
+      received.map(async (mail) => ({ to: mail.to, parsed: await simpleParser(mail.text) })),
+    );
+    const digestOf = (recipient: string) => mails.filter((mail) => mail.to.startsWith(recipient));
+    expect(digestOf("amina")).toHaveLength(1);
+    expect(digestOf("bruno")).toHaveLength(1);
+    expect(digestOf("chen")).toHaveLength(0);
+    const aminaMail = digestOf("amina")[0]!.parsed;
+    expect(aminaMail.subject).toBe("Your daily digest from Accelerator Network (2)");
+    expect(aminaMail.text).toContain(aminaFirst);
+    expect(aminaMail.text).toContain(aminaSecond);
+    expect(aminaMail.text).not.toContain(brunoOnly);
+    expect(aminaMail.text).not.toContain(aminaLater);
+    const brunoMail = digestOf("bruno")[0]!.parsed;
+    expect(brunoMail.subject).toBe("Votre récapitulatif quotidien d'Accelerator Network (1)");
+    expect(brunoMail.text).toContain(brunoOnly);
+    expect(brunoMail.text).not.toContain(aminaFirst);
+    // The digested items are marked mailed; the later one waits for tomorrow's digest; Chen's single mail waits
+    // for the single-mail loop.
+    expect(await stateOf(aminaFirst!)).toMatchObject({ mail_state: "digested" });
+    expect((await stateOf(aminaFirst!)).emailed_at).not.toBeNull();
+    expect(await stateOf(aminaLater!)).toMatchObject({ mail_state: "digest", emailed_at: null });
+    expect(await stateOf(chenOnly!)).toMatchObject({ mail_state: "pending" });
   });
 });
