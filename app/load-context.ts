@@ -9,6 +9,8 @@ export interface CollabControl {
   flushContent(planId: string): Promise<void>;
   replaceContent(planId: string, content: PlanNode): Promise<void>;
   notifyCommentsChanged(planId: string): Promise<void>;
+  /** Accepts or rejects suggestions in the live plan (issue 18); how many it found. */
+  decideSuggestions(planId: string, ids: readonly string[], decision: "accept" | "reject"): Promise<number>;
 }
 
 export interface MailOutboxReader {

@@ -4,7 +4,9 @@ import { z } from "zod";
 import type { Database } from "~/lib/database.types";
 import { dispatchIntent, parseIntentForm } from "~/lib/form-data.server";
 import { formValues } from "~/lib/forms";
+import { suggestionIdPattern } from "~/lib/plan-suggestions";
 import { commentAnchor, commentAnchorMaxBytes } from "~/validation/rpc";
+import { decidePlanSuggestions } from "./plan-suggestions.server";
 import { addComment, removeComment, resolveComment } from "./plans.server";
 
 const body = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
@@ -27,6 +29,16 @@ const commentForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resolve"), comment: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("reopen"), comment: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("remove"), comment: z.coerce.number().int().positive() }),
+  // Issue 18: accept or reject suggestions (one, or all of one author's), ids separated by spaces.
+  z.object({
+    intent: z.literal("suggestions"),
+    decision: z.enum(["accept", "reject"]),
+    ids: z
+      .string()
+      .trim()
+      .transform((value) => [...new Set(value.split(/\s+/).filter(Boolean))])
+      .pipe(z.array(z.string().regex(suggestionIdPattern, "errors.invalidChoice")).min(1, "errors.required").max(500)),
+  }),
 ]);
 
 /** The plan page's form posts: start a thread, reply, resolve, reopen, remove. Errors keep what was typed. */
@@ -45,6 +57,7 @@ export async function handleCommentAction(
     resolve: ({ comment }) => resolveComment(supabase, collab, planId, comment, true),
     reopen: ({ comment }) => resolveComment(supabase, collab, planId, comment, false),
     remove: ({ comment }) => removeComment(supabase, collab, planId, comment),
+    suggestions: ({ decision, ids }) => decidePlanSuggestions(supabase, collab, planId, decision, ids),
   });
   if (result.error) {
     return data(

@@ -78,6 +78,8 @@ export async function getPlanPage(supabase: Client, planId: string, viewerId: st
     versions,
     approved,
     threads: buildThreads(checkRead("plan comments", comments), names, mayRemove),
+    // Names of the people on the plan, for the authors of suggestions (issue 18).
+    people: Object.fromEntries(names) as Record<string, string>,
     mentionable: mayComment
       ? (checkRead("mentionable people", mentionable) ?? []).map((person) => person.display_name)
       : [],

@@ -9,6 +9,7 @@ import { PlanOutline } from "~/components/plan-editor/outline";
 import { useLongPlan } from "~/components/plan-editor/use-long-plan";
 import { PlanEditor, type Participant, type SelectionForComment } from "~/components/plan-editor/plan-editor";
 import { PlanStatusBar } from "~/components/plan-editor/plan-status-bar";
+import { SuggestionsPanel, useOpenSuggestions } from "~/components/plan-editor/suggestions-panel";
 import { usePlanConnection } from "~/components/plan-editor/use-plan-connection";
 import { FormNotice } from "~/components/form-alert";
 import { StatusBadge } from "~/components/fields";
@@ -42,7 +43,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function PlanPage() {
-  const { plan, access, threads, approved, me, mentionable } = useLoaderData<typeof loader>();
+  const { plan, access, threads, approved, me, mentionable, people } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const revalidator = useRevalidator();
   const [searchParams] = useSearchParams();
@@ -51,6 +52,10 @@ export default function PlanPage() {
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [pending, setPending] = useState<SelectionForComment | null>(null);
   const canComment = access === "comment" || access === "edit";
+  // Issue 18: people who may edit choose Editing or Suggesting; comment rights always suggest.
+  const [suggestingChosen, setSuggesting] = useState(false);
+  const suggesting = access === "comment" || (access === "edit" && suggestingChosen);
+  const suggestions = useOpenSuggestions(connection);
   const anchored = useMemo(
     () =>
       threads
@@ -108,6 +113,14 @@ export default function PlanPage() {
         selfId={connection?.provider.awareness.clientID}
         onJump={jumpToPerson}
       />
+      <SuggestionsPanel
+        suggestions={suggestions}
+        mayEdit={access === "edit"}
+        mayComment={canComment}
+        suggesting={suggesting}
+        onSuggestingChange={setSuggesting}
+        people={people}
+      />
       <div className="plan-layout">
         <PlanOutline editor={editor} threads={anchored} />
         <div className="plan-layout__main">
@@ -123,6 +136,8 @@ export default function PlanPage() {
               canComment={canComment}
               language={planLanguageOf(plan.application.plan_language)}
               onEditor={setEditor}
+              suggesting={suggesting}
+              people={people}
             />
           ) : (
             <div className="plan-editor__loading">{t("plan.loading")}</div>

@@ -3,7 +3,8 @@ import type { Duplex } from "node:stream";
 import pg from "pg";
 import { WebSocketServer } from "ws";
 import { CollabClose, collabPath } from "../../app/lib/collab-protocol.js";
-import type { PlanNode } from "../../app/lib/plan-schema.js";
+import { getPlanSchema, type PlanNode } from "../../app/lib/plan-schema.js";
+import { decideSuggestions, type SuggestionDecision } from "../../app/lib/plan-suggestions.js";
 import { AccessListener } from "./access-listener.js";
 import { AccessRechecks } from "./access-recheck.js";
 import { authoriseUpgrade } from "./authorise.js";
@@ -303,6 +304,25 @@ export class CollabServer {
     try {
       await this.documents.replaceContent(plan, content);
       await this.documents.writeContent(plan);
+    } finally {
+      this.documents.release(plan, holder);
+    }
+  }
+
+  /**
+   * Accepts or rejects suggestions (issue 18) in the live document, as one change broadcast to everyone, then writes
+   * the JSON copy. Only the named suggestions change: whatever else arrived meanwhile stays. Returns how many it found.
+   */
+  async decideSuggestions(planId: string, ids: readonly string[], decision: SuggestionDecision): Promise<number> {
+    const holder = {};
+    const plan = await this.documents.acquire(planId, holder);
+    try {
+      const schema = getPlanSchema();
+      const current = schema.nodeFromJSON(this.documents.contentOf(plan));
+      const { transform, decided } = decideSuggestions(current, schema, new Set(ids), decision);
+      if (transform.docChanged) await this.documents.replaceContent(plan, transform.doc.toJSON() as PlanNode);
+      await this.documents.writeContent(plan);
+      return decided.length;
     } finally {
       this.documents.release(plan, holder);
     }

@@ -1,11 +1,12 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { PlanLanguage } from "~/lib/plan-language";
 import { colourFor } from "~/lib/person-colour";
 import { planExtensions, planFragmentName } from "~/lib/plan-schema";
+import { Suggesting, refreshSuggesting, type SuggestingSettings } from "~/lib/suggesting-plugin";
 import "~/styles/prosemirror.css";
 import {
   anchorOf,
@@ -15,6 +16,7 @@ import {
   type CommentAnchorJson,
 } from "./comment-highlights";
 import { KpiTables } from "./kpi-tables";
+import { useSuggestionLabel } from "./suggestions-label";
 import type { PlanConnection, PlanConnectionStatus } from "./use-plan-connection";
 
 export { colourFor };
@@ -43,6 +45,10 @@ interface PlanEditorProps {
   language?: PlanLanguage;
   /** Hands the editor to the page's long-plan tools (outline, carets, comment placement; issue 18). */
   onEditor?: (editor: Editor | null) => void;
+  /** Suggesting mode (issue 18): edits become suggestions; comment rights may only suggest. */
+  suggesting?: boolean;
+  /** User id → name, for the labels of suggestions. */
+  people?: Record<string, string>;
 }
 
 /** Reads the current selection, from ProseMirror or, when the editor is read-only, from the DOM. */
@@ -62,23 +68,28 @@ function selectedRange(editor: Editor): { from: number; to: number } | null {
   }
 }
 
+const nobody: Record<string, string> = {};
+
 function ToolbarButton({
   editor,
   label,
   active,
   onClick,
+  suggesting,
 }: {
   editor: Editor;
   label: string;
   active: boolean;
   onClick: () => void;
+  /** Suggesting mode (issue 18) takes formatting away: suggestions are text only. */
+  suggesting: boolean;
 }) {
   return (
     <button
       type="button"
       className="toolbar-button"
       aria-pressed={active}
-      disabled={!editor.isEditable}
+      disabled={!editor.isEditable || suggesting}
       onClick={onClick}
     >
       {label}
@@ -101,17 +112,27 @@ export function PlanEditor({
   canComment,
   language,
   onEditor,
+  suggesting = false,
+  people = nobody,
 }: PlanEditorProps) {
   const { t } = useTranslation();
-  const editable = status.access === "edit" && status.synced && status.state !== "no-access";
-  // The KPI checks speak the reader's language and only editors key new KPI rows (issue 16); read through refs, so
-  // the editor is not rebuilt when either changes.
+  const mayWrite = status.access === "edit" || (status.access === "comment" && suggesting);
+  const editable = mayWrite && status.synced && status.state !== "no-access";
+  // One settings object for the editor's lifetime: the plugin reads it on every transaction, the effect below updates it.
+  const [suggestingSettings] = useState<SuggestingSettings>(() => ({
+    on: suggesting,
+    author: me.id,
+    label: (kind) => kind,
+  }));
+  // The KPI checks speak the reader's language and only editors key new KPI rows (issue 16), never while suggesting
+  // (a key is an attribute change, which a suggestion may not make); read through refs, so the editor is not rebuilt
+  // when either changes.
   const translate = useRef(t);
-  const mayKeyRows = useRef(editable);
+  const mayKeyRows = useRef(editable && status.access === "edit" && !suggesting);
   useEffect(() => {
     translate.current = t;
-    mayKeyRows.current = editable;
-  }, [t, editable]);
+    mayKeyRows.current = editable && status.access === "edit" && !suggesting;
+  }, [t, editable, status.access, suggesting]);
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -131,6 +152,7 @@ export function PlanEditor({
           message: (problem) => translate.current(`plan.kpi.${problem}`),
           canAssignKeys: () => mayKeyRows.current,
         }),
+        Suggesting.configure({ settings: () => suggestingSettings }),
       ],
       editorProps: {
         attributes: {
@@ -148,6 +170,12 @@ export function PlanEditor({
   useEffect(() => {
     if (editor && editor.isEditable !== editable) editor.setEditable(editable);
   }, [editor, editable]);
+
+  const suggestionLabel = useSuggestionLabel(people);
+  useEffect(() => {
+    Object.assign(suggestingSettings, { on: suggesting, author: me.id, label: suggestionLabel });
+    if (editor) refreshSuggesting(editor.view);
+  }, [editor, suggesting, me.id, suggestionLabel, suggestingSettings]);
 
   useEffect(() => {
     onEditor?.(editor);
@@ -190,42 +218,49 @@ export function PlanEditor({
       <div className="plan-editor__toolbar" role="toolbar" aria-label={t("plan.toolbar")}>
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.bold")}
           active={editor.isActive("bold")}
           onClick={() => editor.chain().focus().toggleBold().run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.italic")}
           active={editor.isActive("italic")}
           onClick={() => editor.chain().focus().toggleItalic().run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.heading")}
           active={editor.isActive("heading", { level: 2 })}
           onClick={() => editor.chain().focus().toggleHeading({ level: 2 }).run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.subheading")}
           active={editor.isActive("heading", { level: 3 })}
           onClick={() => editor.chain().focus().toggleHeading({ level: 3 }).run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.bulletList")}
           active={editor.isActive("bulletList")}
           onClick={() => editor.chain().focus().toggleBulletList().run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.numberedList")}
           active={editor.isActive("orderedList")}
           onClick={() => editor.chain().focus().toggleOrderedList().run()}
         />
         <ToolbarButton
           editor={editor}
+          suggesting={suggesting}
           label={t("plan.addRow")}
           active={false}
           onClick={() => editor.chain().focus().addRowAfter().run()}

@@ -1,0 +1,120 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { buildApplication, buildCast } from "../support/factories";
+import { stack, withDatabase, type TestUser } from "../support/supabase";
+
+/*
+ * Issue 18: suggestion mode with two people. The applicant (comment rights while the plan is submitted) may only
+ * suggest, through the real suggest-only socket; BDT's reviewer (edit rights) sees the suggestions live and accepts
+ * one and rejects the other, each in the audit trail.
+ */
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signedInPage(user: TestUser) {
+  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const errors = collectPageErrors(page);
+  await submitSignIn(page, user.email, user.password);
+  await page.waitForURL("**/home");
+  return { page, errors };
+}
+
+async function openPlan(page: Page, plan: string) {
+  await page.goto(`/plans/${plan}`);
+  await page.getByText("Connected").waitFor();
+  await page.locator('.plan-editor__surface[contenteditable="true"]').waitFor();
+}
+
+const summary = (page: Page) => page.locator(".plan-editor__surface p", { hasText: "what the centre will achieve" });
+const suggestion = (page: Page, text: string) =>
+  page.locator(".suggestions-panel li[data-suggestion]", { hasText: text });
+
+describe("suggestion mode", { timeout: 120_000 }, () => {
+  it("a comment-only person suggests live; an editor accepts one suggestion and rejects the other", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "submitted");
+    const applicant = await signedInPage(cast.applicant);
+    const reviewer = await signedInPage(cast.reviewer);
+    await openPlan(applicant.page, plan);
+    await openPlan(reviewer.page, plan);
+
+    // Comment rights: always suggesting, and told so; no mode to switch.
+    await applicant.page.getByText("You may comment and suggest here, not edit").waitFor();
+    expect(await applicant.page.getByRole("button", { name: "Editing", exact: true }).count()).toBe(0);
+
+    // A deletion (the first word, selected with the keyboard), then an insertion at the paragraph's end.
+    await summary(applicant.page).click();
+    await applicant.page.keyboard.press("Home");
+    for (let index = 0; index < "Summary".length; index++) await applicant.page.keyboard.press("Shift+ArrowRight");
+    await applicant.page.keyboard.press("Backspace");
+    await applicant.page.keyboard.press("End");
+    await applicant.page.keyboard.type(" Quickly");
+
+    // The reviewer sees both live, struck through and underlined, labelled with author and kind, listed in the panel.
+    const reviewerSurface = reviewer.page.locator(".plan-editor__surface");
+    await reviewerSurface.locator("ins.suggestion", { hasText: "Quickly" }).waitFor();
+    await reviewerSurface.locator("del.suggestion", { hasText: "Summary" }).waitFor();
+    expect(await summary(reviewer.page).textContent()).toContain("Suggested deletion by");
+    await suggestion(reviewer.page, "Quickly").waitFor();
+    await suggestion(reviewer.page, "Summary").waitFor();
+    // The text stays: the deletion is only a suggestion until decided.
+    expect(await summary(applicant.page).textContent()).toContain("Summary");
+    await expectNoAxeViolations(applicant.page);
+
+    // The reviewer may switch modes; the page is accessible in both.
+    await reviewer.page.getByRole("button", { name: "Suggesting", exact: true }).click();
+    await reviewer.page.getByText("Suggesting: what you type or delete is kept as a suggestion").waitFor();
+    expect(await reviewer.page.getByRole("button", { name: "Bold" }).isDisabled()).toBe(true);
+    await expectNoAxeViolations(reviewer.page);
+    await reviewer.page.getByRole("button", { name: "Editing", exact: true }).click();
+    await reviewer.page.getByText("Editing: your changes go straight into the plan.").waitFor();
+    await expectNoAxeViolations(reviewer.page);
+
+    // Accept the insertion: it becomes ordinary text, for everyone.
+    await suggestion(reviewer.page, "Quickly")
+      .getByRole("button", { name: /^Accept/ })
+      .click();
+    await applicant.page.locator(".plan-editor__surface ins.suggestion").waitFor({ state: "detached" });
+    // Reject the deletion: the mark vanishes and the text stays.
+    await suggestion(reviewer.page, "Summary")
+      .getByRole("button", { name: /^Reject/ })
+      .click();
+    await applicant.page.locator(".plan-editor__surface del.suggestion").waitFor({ state: "detached" });
+    await reviewer.page.getByText("No open suggestions.").waitFor();
+    // (The other person's caret, with their name, may sit in the paragraph too.)
+    for (const page of [applicant.page, reviewer.page]) {
+      const text = await summary(page).textContent();
+      expect(text).toMatch(/^Summary: what the centre will achieve in its first three years\. Quickly/);
+      expect(text).not.toContain("Suggested");
+    }
+
+    // Each decision is in the audit trail, with the suggestion's author and kind read from the stored plan.
+    const entries = await withDatabase(async (db) => {
+      const { rows } = await db.query<{ action: string; actor_id: string; kind: string; author: string }>(
+        `select action, actor_id, details ->> 'kind' as kind, details ->> 'author_id' as author
+           from public.audit_log where entity_id = $1 and action like '%_suggestion' order by id`,
+        [plan],
+      );
+      return rows;
+    });
+    expect(entries).toEqual([
+      { action: "accept_suggestion", actor_id: cast.reviewer.id, kind: "insert", author: cast.applicant.id },
+      { action: "reject_suggestion", actor_id: cast.reviewer.id, kind: "delete", author: cast.applicant.id },
+    ]);
+
+    for (const session of [applicant, reviewer]) {
+      expect(session.errors).toEqual([]);
+      await session.page.context().close();
+    }
+  });
+});
