@@ -20,12 +20,10 @@ export interface NotificationMailerOptions {
   digestHour?: number;
 }
 
-interface ClaimedMail {
-  id: string;
+interface ClaimedMail extends Claimed {
   kind: string;
   entity_type: string;
   entity_id: string;
-  mail_attempts: number;
   email: string | null;
   locale: string | null;
   time_zone: string | null;
@@ -39,9 +37,7 @@ interface NotificationPayload {
   excerpt?: string;
 }
 
-interface ClaimedDigest {
-  id: string;
-  attempts: number;
+interface ClaimedDigest extends Claimed {
   email: string | null;
   locale: string | null;
   time_zone: string;
@@ -56,6 +52,59 @@ interface DigestItem {
 }
 
 export type MailOutcome = "sent" | "retry" | "failed" | "lost-claim";
+
+/** A claimed row of an outbox: its id and the attempt number that fences its claim. */
+interface Claimed {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * One outbox table's columns (constants of this file, never input): single notifications and daily digests are both
+ * claimed, sent and retried the same way, so one claimed-delivery loop serves both.
+ */
+interface Outbox {
+  name: string;
+  table: string;
+  state: string;
+  attempts: string;
+  lease: string;
+  next: string;
+  lastError: string;
+  /** Extra assignments when marked sent. */
+  sentSet: string;
+  /** What a claim returns beside `id` and `attempts` (columns of alias `o`). */
+  returning: string;
+}
+
+const notificationOutbox: Outbox = {
+  name: "mail",
+  table: "public.notifications",
+  state: "mail_state",
+  attempts: "mail_attempts",
+  lease: "mail_lease_until",
+  next: "mail_next_attempt_at",
+  lastError: "mail_last_error",
+  sentSet: "emailed_at = now()",
+  returning: `o.kind, o.entity_type, o.entity_id::text, o.created_at, o.payload,
+    (select p.email from public.profiles p where p.id = o.recipient_id) as email,
+    (select p.locale from public.profiles p where p.id = o.recipient_id) as locale,
+    (select p.time_zone from public.profiles p where p.id = o.recipient_id) as time_zone`,
+};
+
+const digestOutbox: Outbox = {
+  name: "digest",
+  table: "public.notification_digests",
+  state: "state",
+  attempts: "attempts",
+  lease: "lease_until",
+  next: "next_attempt_at",
+  lastError: "last_error",
+  sentSet: "sent_at = now()",
+  returning: `o.time_zone,
+    (select p.email from public.profiles p where p.id = o.person_id) as email,
+    (select p.locale from public.profiles p where p.id = o.person_id) as locale`,
+};
 
 const defaults: Required<NotificationMailerOptions> = {
   maxAttempts: 6,
@@ -118,60 +167,138 @@ export class NotificationMailer {
 
   /** Sends the mails that are due, one by one; returns how many were sent. A failing mail never stops the rest. */
   async sendBatch(limit = this.options.batchLimit): Promise<number> {
+    return this.drain<ClaimedMail>(notificationOutbox, limit, (mail) => this.sendMail(mail));
+  }
+
+  /**
+   * The daily digests (issue 17): opens today's digest for everyone due (one per person per day, decided by the
+   * database's unique key, so N servers open it once), then sends them one by one with the same claim, lease and
+   * retry as single mails. Returns how many digests were sent.
+   */
+  async sendDigests(limit = this.options.batchLimit): Promise<number> {
+    await this.pool.query("select private.open_due_digests($1)", [this.options.digestHour]);
+    return this.drain<ClaimedDigest>(digestOutbox, limit, async (digest) => {
+      await this.sendDigest(digest);
+      return async () => {
+        await this.pool.query("update public.notifications set emailed_at = now() where digest_id = $1", [digest.id]);
+      };
+    });
+  }
+
+  /**
+   * Claims, sends and settles up to `limit` rows of one outbox. `send` throws to fail the attempt; it may return an
+   * action to run once the row is marked sent.
+   */
+  private async drain<Row extends Claimed>(
+    outbox: Outbox,
+    limit: number,
+    send: (row: Row) => Promise<void | (() => Promise<void>)>,
+  ): Promise<number> {
     let sent = 0;
     for (let handled = 0; handled < limit; handled += 1) {
-      const mail = await this.claim();
-      if (!mail) break;
-      if ((await this.deliver(mail)) === "sent") sent += 1;
+      const row = await this.claim<Row>(outbox);
+      if (!row) break;
+      if ((await this.deliver(outbox, row, send)) === "sent") sent += 1;
     }
     return sent;
   }
 
   /** One statement, so the row lock lives only as long as it: skip rows another sender holds, mark ours 'sending'. */
-  private async claim(): Promise<ClaimedMail | undefined> {
-    const { rows } = await this.pool.query<ClaimedMail>(
+  private async claim<Row extends Claimed>(outbox: Outbox): Promise<Row | undefined> {
+    const { table, state, attempts, lease, next } = outbox;
+    const { rows } = await this.pool.query<Row>(
       `with due as (
-         select n.id from public.notifications n
-         where n.mail_state in ('pending', 'sending') and n.mail_next_attempt_at <= now()
-         order by n.mail_next_attempt_at, n.id
+         select o.id from ${table} o
+         where o.${state} in ('pending', 'sending') and o.${next} <= now()
+         order by o.${next}, o.id
          limit 1
          for update skip locked
        )
-       update public.notifications n
-       set mail_state = 'sending', mail_attempts = n.mail_attempts + 1,
-           mail_lease_until = now() + make_interval(secs => $1::double precision / 1000),
-           mail_next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
+       update ${table} o
+       set ${state} = 'sending', ${attempts} = o.${attempts} + 1,
+           ${lease} = now() + make_interval(secs => $1::double precision / 1000),
+           ${next} = now() + make_interval(secs => $1::double precision / 1000)
        from due
-       where n.id = due.id
-       returning n.id::text, n.kind, n.entity_type, n.entity_id::text, n.mail_attempts, n.created_at, n.payload,
-         (select p.email from public.profiles p where p.id = n.recipient_id) as email,
-         (select p.locale from public.profiles p where p.id = n.recipient_id) as locale,
-         (select p.time_zone from public.profiles p where p.id = n.recipient_id) as time_zone`,
+       where o.id = due.id
+       returning o.id::text, o.${attempts} as attempts, ${outbox.returning}`,
       [this.options.leaseMs],
     );
     return rows[0];
   }
 
-  private async deliver(mail: ClaimedMail): Promise<MailOutcome> {
+  /** Sends with no lock or transaction open, then marks the row sent only if this sender still holds the claim. */
+  private async deliver<Row extends Claimed>(
+    outbox: Outbox,
+    row: Row,
+    send: (row: Row) => Promise<void | (() => Promise<void>)>,
+  ): Promise<MailOutcome> {
+    let afterSent: void | (() => Promise<void>);
     try {
-      if (!mail.email) throw new Error("the recipient has no email address");
-      const language = mail.locale && isLanguageCode(mail.locale) ? mail.locale : "en";
-      const t = this.t.getFixedT(language);
-      const zone = mail.time_zone ?? FALLBACK_TIME_ZONE;
-      const subject = t(`notifications.kinds.${mail.kind}`, { defaultValue: t("notifications.generic") });
-      const lines = [subject, "", ...this.itemLines(mail, language, zone)];
-      await this.mailer.send({ to: mail.email, subject, text: `${lines.join("\n")}\n${this.settingsLine(t)}` });
+      afterSent = await send(row);
     } catch (error) {
-      return this.recordFailure(mail, error instanceof Error ? error.message : String(error));
+      return this.recordFailure(outbox, row, error instanceof Error ? error.message : String(error));
     }
     const { rowCount } = await this.pool.query(
-      `update public.notifications set mail_state = 'sent', emailed_at = now(), mail_lease_until = null, mail_last_error = null
-       where id = $1 and mail_state = 'sending' and mail_attempts = $2`,
-      [mail.id, mail.mail_attempts],
+      `update ${outbox.table}
+       set ${outbox.state} = 'sent', ${outbox.sentSet}, ${outbox.lease} = null, ${outbox.lastError} = null
+       where id = $1 and ${outbox.state} = 'sending' and ${outbox.attempts} = $2`,
+      [row.id, row.attempts],
     );
-    if (rowCount === 1) return "sent";
-    this.log(`notification mailer: mail ${mail.id} was sent after its claim expired`);
+    if (rowCount === 1) {
+      if (afterSent) await afterSent();
+      return "sent";
+    }
+    this.log(`notification mailer: ${outbox.name} ${row.id} was sent after its claim expired`);
     return "lost-claim";
+  }
+
+  /** A failed attempt: retry with exponential backoff, or 'failed' after the last attempt. */
+  private async recordFailure(outbox: Outbox, row: Claimed, message: string): Promise<MailOutcome> {
+    const last = row.attempts >= this.options.maxAttempts;
+    const delay = Math.min(this.options.retryBaseMs * 2 ** (row.attempts - 1), this.options.maxRetryDelayMs);
+    const { rowCount } = await this.pool.query(
+      `update ${outbox.table}
+       set ${outbox.state} = $3, ${outbox.lease} = null, ${outbox.lastError} = left($4, 1000),
+           ${outbox.next} = now() + make_interval(secs => $5::double precision / 1000)
+       where id = $1 and ${outbox.state} = 'sending' and ${outbox.attempts} = $2`,
+      [row.id, row.attempts, last ? "failed" : "pending", message, delay],
+    );
+    this.log(
+      `notification mailer: ${outbox.name} ${row.id} attempt ${row.attempts} failed (${message})${last ? "; giving up" : ""}`,
+    );
+    if (rowCount !== 1) return "lost-claim";
+    return last ? "failed" : "retry";
+  }
+
+  /** One notification's mail in the reader's language and zone. */
+  private async sendMail(mail: ClaimedMail): Promise<void> {
+    if (!mail.email) throw new Error("the recipient has no email address");
+    const language = mail.locale && isLanguageCode(mail.locale) ? mail.locale : "en";
+    const t = this.t.getFixedT(language);
+    const zone = mail.time_zone ?? FALLBACK_TIME_ZONE;
+    const subject = t(`notifications.kinds.${mail.kind}`, { defaultValue: t("notifications.generic") });
+    const lines = [subject, "", ...this.itemLines(mail, language, zone)];
+    await this.mailer.send({ to: mail.email, subject, text: `${lines.join("\n")}\n${this.settingsLine(t)}` });
+  }
+
+  /** One person's digest: every notification it gathered, in their language and zone. */
+  private async sendDigest(digest: ClaimedDigest): Promise<void> {
+    if (!digest.email) throw new Error("the recipient has no email address");
+    const { rows: items } = await this.pool.query<DigestItem>(
+      `select kind, entity_type, entity_id::text, created_at, payload from public.notifications
+       where digest_id = $1 order by id`,
+      [digest.id],
+    );
+    const language = digest.locale && isLanguageCode(digest.locale) ? digest.locale : "en";
+    const t = this.t.getFixedT(language);
+    const subject = t("notifications.mail.digestSubject", { count: items.length });
+    const lines = [subject, ""];
+    for (const item of items) {
+      lines.push(`- ${t(`notifications.kinds.${item.kind}`, { defaultValue: t("notifications.generic") })}`);
+      lines.push(...this.itemLines(item, language, digest.time_zone).map((line) => `  ${line}`));
+      lines.push("");
+    }
+    await this.mailer.send({ to: digest.email, subject, text: `${lines.join("\n")}${this.settingsLine(t)}` });
   }
 
   /** The body of one notification: when (the reader's zone, named), who wrote what (comments), and the link. */
@@ -188,112 +315,5 @@ export class NotificationMailer {
 
   private settingsLine(t: TFunction): string {
     return `\n${t("notifications.mail.settings")}: ${new URL("/settings/notifications", this.siteUrl).toString()}\n`;
-  }
-
-  /**
-   * The daily digests (issue 17): opens today's digest for everyone due (one per person per day, decided by the
-   * database's unique key, so N servers open it once), then sends them one by one with the same claim, lease and
-   * retry as single mails. Returns how many digests were sent.
-   */
-  async sendDigests(limit = this.options.batchLimit): Promise<number> {
-    await this.pool.query("select private.open_due_digests($1)", [this.options.digestHour]);
-    let sent = 0;
-    for (let handled = 0; handled < limit; handled += 1) {
-      const digest = await this.claimDigest();
-      if (!digest) break;
-      if ((await this.deliverDigest(digest)) === "sent") sent += 1;
-    }
-    return sent;
-  }
-
-  private async claimDigest(): Promise<ClaimedDigest | undefined> {
-    const { rows } = await this.pool.query<ClaimedDigest>(
-      `with due as (
-         select d.id from public.notification_digests d
-         where d.state in ('pending', 'sending') and d.next_attempt_at <= now()
-         order by d.next_attempt_at, d.id
-         limit 1
-         for update skip locked
-       )
-       update public.notification_digests d
-       set state = 'sending', attempts = d.attempts + 1,
-           lease_until = now() + make_interval(secs => $1::double precision / 1000),
-           next_attempt_at = now() + make_interval(secs => $1::double precision / 1000)
-       from due
-       where d.id = due.id
-       returning d.id::text, d.attempts, d.time_zone,
-         (select p.email from public.profiles p where p.id = d.person_id) as email,
-         (select p.locale from public.profiles p where p.id = d.person_id) as locale`,
-      [this.options.leaseMs],
-    );
-    return rows[0];
-  }
-
-  private async deliverDigest(digest: ClaimedDigest): Promise<MailOutcome> {
-    try {
-      if (!digest.email) throw new Error("the recipient has no email address");
-      const { rows: items } = await this.pool.query<DigestItem>(
-        `select kind, entity_type, entity_id::text, created_at, payload from public.notifications
-         where digest_id = $1 order by id`,
-        [digest.id],
-      );
-      const language = digest.locale && isLanguageCode(digest.locale) ? digest.locale : "en";
-      const t = this.t.getFixedT(language);
-      const subject = t("notifications.mail.digestSubject", { count: items.length });
-      const lines = [subject, ""];
-      for (const item of items) {
-        lines.push(`- ${t(`notifications.kinds.${item.kind}`, { defaultValue: t("notifications.generic") })}`);
-        lines.push(...this.itemLines(item, language, digest.time_zone).map((line) => `  ${line}`));
-        lines.push("");
-      }
-      await this.mailer.send({ to: digest.email, subject, text: `${lines.join("\n")}${this.settingsLine(t)}` });
-    } catch (error) {
-      return this.recordDigestFailure(digest, error instanceof Error ? error.message : String(error));
-    }
-    const { rowCount } = await this.pool.query(
-      `update public.notification_digests set state = 'sent', sent_at = now(), lease_until = null, last_error = null
-       where id = $1 and state = 'sending' and attempts = $2`,
-      [digest.id, digest.attempts],
-    );
-    if (rowCount === 1) {
-      await this.pool.query("update public.notifications set emailed_at = now() where digest_id = $1", [digest.id]);
-      return "sent";
-    }
-    this.log(`notification mailer: digest ${digest.id} was sent after its claim expired`);
-    return "lost-claim";
-  }
-
-  private async recordDigestFailure(digest: ClaimedDigest, message: string): Promise<MailOutcome> {
-    const last = digest.attempts >= this.options.maxAttempts;
-    const delay = Math.min(this.options.retryBaseMs * 2 ** (digest.attempts - 1), this.options.maxRetryDelayMs);
-    const { rowCount } = await this.pool.query(
-      `update public.notification_digests
-       set state = $3, lease_until = null, last_error = left($4, 1000),
-           next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
-       where id = $1 and state = 'sending' and attempts = $2`,
-      [digest.id, digest.attempts, last ? "failed" : "pending", message, delay],
-    );
-    this.log(
-      `notification mailer: digest ${digest.id} attempt ${digest.attempts} failed (${message})${last ? "; giving up" : ""}`,
-    );
-    if (rowCount !== 1) return "lost-claim";
-    return last ? "failed" : "retry";
-  }
-
-  private async recordFailure(mail: ClaimedMail, message: string): Promise<MailOutcome> {
-    const last = mail.mail_attempts >= this.options.maxAttempts;
-    const delay = Math.min(this.options.retryBaseMs * 2 ** (mail.mail_attempts - 1), this.options.maxRetryDelayMs);
-    const { rowCount } = await this.pool.query(
-      `update public.notifications
-       set mail_state = $3, mail_lease_until = null, mail_last_error = left($4, 1000),
-           mail_next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
-       where id = $1 and mail_state = 'sending' and mail_attempts = $2`,
-      [mail.id, mail.mail_attempts, last ? "failed" : "pending", message, delay],
-    );
-    this.log(
-      `notification mailer: mail ${mail.id} attempt ${mail.mail_attempts} failed (${message})${last ? "; giving up" : ""}`,
-    );
-    if (rowCount !== 1) return "lost-claim";
-    return last ? "failed" : "retry";
   }
 }

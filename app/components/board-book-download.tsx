@@ -102,11 +102,14 @@ export function BoardBookDownload({ reviewId }: { reviewId: string }) {
               max={state.total || undefined}
             />
           ) : null}
-          <ol role="status" aria-live="polite" className="book-progress__steps" data-state={state.kind}>
-            {state.lines.map((line, index) => (
-              <li key={index}>{line}</li>
-            ))}
-          </ol>
+          {/* A list may not take the status role (axe: aria-allowed-role), so the live region wraps it. */}
+          <div role="status" aria-live="polite">
+            <ol className="book-progress__steps" data-state={state.kind}>
+              {state.lines.map((line, index) => (
+                <li key={index}>{line}</li>
+              ))}
+            </ol>
+          </div>
           {state.kind === "ready" ? (
             <p>
               <a ref={saver} href={state.url} download={state.fileName}>

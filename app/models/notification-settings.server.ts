@@ -1,5 +1,6 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
+import { isConfirmed } from "~/lib/confirmation";
 import { databaseError } from "~/lib/db-read.server";
 import { notificationCategories, notificationDeliveries, type NotificationCategory } from "~/lib/enums";
 import type { IntentHandlers } from "~/lib/form-data.server";
@@ -59,7 +60,7 @@ export function settingsFailure(formData: FormData) {
 }
 
 /** One handler per intent of the settings form (the route parses and dispatches). */
-export function settingsHandlers(supabase: SupabaseServerClient, formData: FormData) {
+export function settingsHandlers(supabase: SupabaseServerClient, userId: string, formData: FormData) {
   const fail = settingsFailure(formData);
   const handlers = {
     preferences: async (form: Extract<SettingsForm, { intent: "preferences" }>) => {
@@ -84,6 +85,9 @@ export function settingsHandlers(supabase: SupabaseServerClient, formData: FormD
       });
     },
     "reset-feed": async (form: Extract<SettingsForm, { intent: "reset-feed" }>) => {
+      // Replacing an address stops the old one at once, so it must be confirmed; creating the first one need not.
+      if (!isConfirmed(formData) && (await getOwnFeed(supabase, userId)))
+        return fail(form.intent, { key: "errors.confirmationRequired" });
       const reset = await resetFeed(supabase);
       if (reset.error || !reset.data)
         return fail(form.intent, { key: `dbErrors.${reset.error?.code ?? "unexpected"}` });

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { ChoiceGroup, LocalTime, SelectField } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { getAppEnv } from "~/lib/env.server";
@@ -36,12 +37,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { supabase } = await requireRoles(request, context);
+  const { supabase, user } = await requireRoles(request, context);
   const formData = await readFormData(request);
   const parsed = parseIntentForm(settingsForm, formData);
   if (!parsed.success)
     return settingsFailure(formData)(parsed.intent, { key: "errors.formHasErrors" }, parsed.fieldErrors);
-  return dispatchIntent(parsed.data, settingsHandlers(supabase, formData));
+  return dispatchIntent(parsed.data, settingsHandlers(supabase, user.id, formData));
 }
 
 export default function NotificationSettings() {
@@ -106,9 +107,21 @@ export default function NotificationSettings() {
         {result?.intent === "reset-feed" ? <FormAlert error={result.formError} /> : null}
         <Form method="post">
           <input type="hidden" name="intent" value="reset-feed" />
-          <button type="submit" className="button button--secondary">
-            {feedSince || feedUrl ? t("notificationSettings.resetFeed") : t("notificationSettings.createFeed")}
-          </button>
+          {feedSince || feedUrl ? (
+            <ConfirmSubmit
+              className="button button--secondary"
+              label={t("notificationSettings.resetFeed")}
+              title={t("notificationSettings.replaceTitle")}
+              confirmLabel={t("notificationSettings.replaceConfirm")}
+              danger
+            >
+              <p>{t("notificationSettings.replaceBody")}</p>
+            </ConfirmSubmit>
+          ) : (
+            <button type="submit" className="button button--secondary">
+              {t("notificationSettings.createFeed")}
+            </button>
+          )}
         </Form>
       </section>
     </div>

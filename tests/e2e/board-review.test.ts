@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { accessTokenOf, appendParagraph, fillEmptyParagraphsOf, openPlanClient, waitFor } from "../support/collab";
@@ -19,6 +21,7 @@ let eoi = "";
 let applicationId = "";
 let planId = "";
 let packetUrl = "";
+let reviewUrl = "";
 const pageErrors: string[] = [];
 const suffix = Date.now().toString(36);
 const centreName = `Lake Victoria Acceleration Centre ${suffix}`;
@@ -189,6 +192,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByRole("button", { name: "Open the review" }).click();
     await page.waitForURL(/\/board\/reviews\/[0-9a-f-]{36}$/);
     await expectNoAxeViolations(page);
+    reviewUrl = new URL(page.url()).pathname;
     packetUrl = (await page.getByRole("link", { name: centreName }).getAttribute("href"))!;
     expect(packetUrl).toMatch(/^\/board\/packets\/[0-9a-f-]{36}$/);
     await page.context().close();
@@ -279,6 +283,24 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.waitForURL("**?done=voted");
     await page.locator(".votes", { hasText: "Member Beatriz" }).getByText(voteReasonB).waitFor();
     await page.getByText("2 of 2 votes needed for quorum").waitFor();
+    await expectNoAxeViolations(page);
+    await page.context().close();
+  });
+
+  it("a member downloads the review's Board book: progress shown while it builds, then a PDF naming the centre", async () => {
+    const page = await signedInPage(memberC);
+    await page.goto(reviewUrl);
+    const download = page.waitForEvent("download", { timeout: 60_000 });
+    await page.getByRole("link", { name: "Download the Board book (PDF)" }).click();
+    const saved = await download;
+    const steps = page.getByRole("status").filter({ hasText: "Preparing the book" });
+    await steps.getByText("Laid out packet 1 of 1").waitFor();
+    await steps.getByText(/The book is ready/).waitFor();
+    const bytes = new Uint8Array(await readFile(await saved.path()));
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe("%PDF-");
+    const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+    expect(text).toContain(centreName);
+    expect(text).toContain("Member Chen");
     await expectNoAxeViolations(page);
     await page.context().close();
   });

@@ -94,6 +94,47 @@ describe("a 390 px phone", { timeout: 120_000 }, () => {
   });
 });
 
+describe("notification settings on a phone", { timeout: 120_000 }, () => {
+  it("saves a choice per kind of notification, creates a calendar address and asks before replacing it", async () => {
+    const { page, context } = await signedIn(cast.applicant, { width: 390 });
+    await page.goto("/settings/notifications");
+    await page.getByRole("heading", { level: 1, name: "Notification settings" }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await expectNoAxeViolations(page);
+    const comments = page.getByRole("group", { name: "Comments on plans and Board packets you take part in" });
+    await comments.getByLabel("In a daily digest email").check();
+    await page.getByRole("button", { name: "Save my choices" }).click();
+    await page.getByText("Your choices are saved").waitFor();
+    // "Saved" is true: the server has it, and a fresh page shows it.
+    await page.reload();
+    expect(await comments.getByLabel("In a daily digest email").isChecked()).toBe(true);
+    expect(await comments.getByLabel("Email immediately").isChecked()).toBe(false);
+
+    await page.getByRole("button", { name: "Create my calendar address" }).click();
+    const address = await page.getByLabel(/Your private calendar address/).inputValue();
+    expect(address).toMatch(/\/calendar\/[^/]+\.ics$/);
+    // Replacing the address stops the old one, so it asks first; cancelling changes nothing.
+    await page.getByRole("button", { name: "Replace my calendar address" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Replace your calendar address?" });
+    await dialog.waitFor();
+    await expectNoAxeViolations(page);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect((await page.request.get(new URL(address).pathname)).status()).toBe(200);
+    await page.getByRole("button", { name: "Replace my calendar address" }).click();
+    await dialog.getByRole("button", { name: "Replace the address" }).click();
+    // The notice is already there from creating the first address: wait for the new address itself.
+    await page.waitForFunction(
+      (old) =>
+        (document.getElementById("feed-url") as HTMLInputElement | null)?.value.endsWith(".ics") === true &&
+        (document.getElementById("feed-url") as HTMLInputElement).value !== old,
+      address,
+    );
+    expect((await page.request.get(new URL(address).pathname)).status()).toBe(404);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+});
+
 describe("dates and the validation record", { timeout: 120_000 }, () => {
   it("keeps a decided EoI's checklist, recommendations, decider and time, with notes' authors, in the reader's zone", async () => {
     const { page, context } = await signedIn(cast.reviewer, { timezoneId: "Asia/Tokyo" });
