@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
@@ -12,6 +11,7 @@ import { detectLanguage } from "~/i18n/language.server";
 import { resources } from "~/i18n/resources.server";
 import { registerTranslation } from "~/i18n/translations";
 import { RequestLanguageContext } from "~/i18n/request-language";
+import { CoalescingStream } from "./lib/coalescing-stream.server";
 import { InlineStylesheetContext } from "./lib/inline-stylesheet";
 import { NonceContext } from "./lib/nonce";
 import stylesheet from "./styles/app.css?url";
@@ -72,7 +72,7 @@ export default async function handleRequest(
         nonce,
         [readyEvent]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = new CoalescingStream();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
             new Response(createReadableStreamFromReadable(body), {

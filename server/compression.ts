@@ -103,3 +103,28 @@ export function precompressedAssets(root: string): RequestHandler {
     });
   };
 }
+
+/**
+ * Remix's Express adapter flushes the compressor after every chunk it writes (`res.flush` from `compression`), and a
+ * page or a data response arrives in dozens of small chunks: each flush ends a brotli block, so a page was
+ * compressed as dozens of pieces, costing CPU and bytes (issue 14). Flushes asked for within one turn of the event
+ * loop become one, sent once that turn's writes are in: streamed parts still leave as soon as they are written.
+ */
+export function coalesceFlushes(): RequestHandler {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const flushable = res as Response & { flush?: () => void };
+    const flush = flushable.flush?.bind(res);
+    if (flush) {
+      let scheduled = false;
+      flushable.flush = () => {
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          if (!res.writableEnded) flush();
+        });
+      };
+    }
+    next();
+  };
+}

@@ -14,7 +14,7 @@ import { isLocalClient } from "./client-address.js";
 import { logger as processLogger, requestLogger, type Logger } from "./logger.js";
 import { requireSameOrigin } from "./same-origin.js";
 import { securityHeaders } from "./security-headers.js";
-import { compressResponses, precompressedAssets } from "./compression.js";
+import { coalesceFlushes, compressResponses, precompressedAssets } from "./compression.js";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
 
@@ -73,6 +73,7 @@ export async function createHttpApp({
   app.use(requestLogger(logger));
   app.use(securityHeaders({ siteUrl, contentSecurityPolicy: !development }));
   app.use(compressResponses());
+  app.use(coalesceFlushes());
 
   app.get("/healthz", (_req, res, next) => {
     // Express 4 ignores a handler's promise: a failure goes to `next`, never unhandled.

@@ -52,6 +52,8 @@ async function main() {
   // Server-side calls go over loopback to this same process.
   const internalHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
   process.env.SUPABASE_URL = env.mode === "embedded" ? `http://${internalHost}:${env.PORT}` : stack.supabaseUrl;
+  // The app's server-side reads go straight to the embedded PostgREST (app/lib/supabase.server.ts).
+  process.env.EMBEDDED_REST_URL = stack.embedded?.restUrl ?? "";
   process.env.SUPABASE_ANON_KEY = stack.anonKey;
   process.env.SUPABASE_SERVICE_ROLE_KEY = stack.serviceRoleKey;
   process.env.SITE_URL = env.SITE_URL;
