@@ -110,10 +110,24 @@ export class NotificationMailer {
     if (this.running) return;
     this.running = this.sendBatch()
       .then(() => this.sendDigests())
+      .then(() => this.sendReminders())
       .then(() => undefined)
       .catch((error: Error) => this.log(`notification mailer: ${error.message}`))
       .finally(() => (this.running = undefined));
     await this.running;
+  }
+
+  private remindersCheckedAt = 0;
+
+  /**
+   * Due and overdue reminders of progress reports (issue 16), at most once a minute. The database claims each
+   * reminder with `for update skip locked` and stamps it, so N servers send each exactly once.
+   */
+  async sendReminders(now = Date.now()): Promise<number> {
+    if (now - this.remindersCheckedAt < 60_000) return 0;
+    this.remindersCheckedAt = now;
+    const { rows } = await this.pool.query<{ sent: number }>("select private.send_report_reminders(7) as sent");
+    return rows[0]?.sent ?? 0;
   }
 
   /** Sends the mails that are due, one by one; returns how many were sent. A failing mail never stops the rest. */
