@@ -177,10 +177,10 @@ begin
     select p.kpi_key from public.plan_versions v, private.plan_kpis(v.content) p where v.id = base.plan_version_id);
   insert into public.progress_report_kpis (report_id, kpi_key, capability, position, indicator, unit, baseline, target,
                                            target_date)
-  select report, p.kpi_key, p.capability, p.position, p.indicator, p.unit, p.baseline, p.target, p.target_date
+  select report, p.kpi_key, p.capability, p.position, coalesce(p.indicator, ''), p.unit, p.baseline, p.target, p.target_date
   from public.plan_versions v, private.plan_kpis(v.content) p where v.id = base.plan_version_id
   on conflict (report_id, kpi_key) do update
-  set capability = excluded.capability, position = excluded.position, indicator = excluded.indicator,
+  set capability = excluded.capability, "position" = excluded."position", indicator = excluded.indicator,
       unit = excluded.unit, baseline = excluded.baseline, target = excluded.target, target_date = excluded.target_date;
   insert into public.progress_report_narratives (report_id, capability)
   select report, c from public.centres ce, unnest(ce.capabilities) c
