@@ -1,3 +1,5 @@
+import type { ChartData } from "~/components/charts";
+import { chartCsvHref } from "~/lib/chart-csv.server";
 import { MAX_ATTACHMENT_BYTES, sniffFileType } from "~/lib/file-type";
 import { checkRead, databaseError } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
@@ -163,4 +165,103 @@ export async function listReportsToWrite(supabase: SupabaseServerClient, organis
         .limit(10),
     ) ?? []
   );
+}
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+interface ProgressReference {
+  capabilities: { code: string; label: string }[];
+  centreTypes: { code: string; label: string }[];
+}
+
+/** One chart's props, its CSV built here from the very cells the page shows. */
+function chart(data: ChartData, csvFileName: string, description?: string, format?: Intl.NumberFormatOptions) {
+  return { data, description, csvHref: chartCsvHref(data), csvFileName, format, showTotal: data.series.length > 1 };
+}
+
+/**
+ * The Network's progress for BDT and the Board (issue 16): the share of KPIs on track (or achieved) per period, and the
+ * latest period's KPIs per capability, region and centre type by status. Counts come from accepted reports only.
+ */
+export async function loadNetworkProgress(supabase: SupabaseServerClient, t: Translate, reference: ProgressReference) {
+  const { data, error } = await callRpc(supabase, "list_network_progress", {});
+  if (error) throw databaseError("network progress", error);
+  const rows = data ?? [];
+  if (rows.length === 0) return null;
+  const periods = [...new Map(rows.map((row) => [row.period_id, row])).values()].sort((a, b) =>
+    a.covers_to.localeCompare(b.covers_to),
+  );
+  const share = periods.map((period) => {
+    const of = rows.filter((row) => row.period_id === period.period_id);
+    const total = of.reduce((sum, row) => sum + row.kpis, 0);
+    const good = of
+      .filter((row) => ["on_track", "achieved"].includes(row.status))
+      .reduce((sum, row) => sum + row.kpis, 0);
+    return total > 0 ? Math.round((1000 * good) / total) / 10 : 0;
+  });
+  const overTime = chart(
+    {
+      title: t("progress.network.overTime"),
+      categoryLabel: t("progress.network.period"),
+      categories: periods.map((period) => period.period_name),
+      series: [{ key: "share", label: t("progress.network.share"), values: share }],
+    },
+    "network-progress-over-time.csv",
+    undefined,
+    { maximumFractionDigits: 1 },
+  );
+  const latest = periods[periods.length - 1]!;
+  const latestRows = rows.filter((row) => row.period_id === latest.period_id);
+  const byStatus = (
+    title: string,
+    categoryLabel: string,
+    keyOf: (row: (typeof rows)[number]) => string,
+    labelOf: (key: string) => string,
+    file: string,
+  ) => {
+    const keys = [...new Set(latestRows.map(keyOf))].sort((a, b) => labelOf(a).localeCompare(labelOf(b)));
+    return chart(
+      {
+        title,
+        categoryLabel,
+        categories: keys.map(labelOf),
+        series: kpiStatuses.map((status) => ({
+          key: status,
+          label: t(`progress.kpiStatuses.${status}`),
+          values: keys.map((key) =>
+            latestRows
+              .filter((row) => keyOf(row) === key && row.status === status)
+              .reduce((sum, row) => sum + row.kpis, 0),
+          ),
+        })),
+      },
+      file,
+      t("progress.network.countsHelp"),
+    );
+  };
+  const labelIn = (list: { code: string; label: string }[]) => (code: string) =>
+    code === "general" ? t("progress.network.general") : (list.find((item) => item.code === code)?.label ?? code);
+  return {
+    overTime,
+    byCapability: byStatus(
+      t("progress.network.byCapability", { period: latest.period_name }),
+      t("progress.capability"),
+      (row) => row.capability,
+      labelIn(reference.capabilities),
+      "network-progress-by-capability.csv",
+    ),
+    byRegion: byStatus(
+      t("progress.network.byRegion", { period: latest.period_name }),
+      t("progress.network.region"),
+      (row) => row.region_code,
+      (code) => t(`regions.${code}`),
+      "network-progress-by-region.csv",
+    ),
+    byType: byStatus(
+      t("progress.network.byType", { period: latest.period_name }),
+      t("progress.network.type"),
+      (row) => row.centre_type,
+      labelIn(reference.centreTypes),
+      "network-progress-by-centre-type.csv",
+    ),
+  };
 }

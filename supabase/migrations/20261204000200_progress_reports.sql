@@ -294,7 +294,7 @@ declare
   current text;
   conflicts text[] := '{}';
   field text;
-  target text;
+  field_key text;
   new_value text;
 begin
   row := private.lock_report(report);
@@ -312,17 +312,17 @@ begin
     if jsonb_typeof(change) <> 'object' or field is null or field not in ('actual', 'status', 'narrative') then
       perform private.fail('invalid_input', 'unknown field');
     end if;
-    target := case when field = 'narrative' then change ->> 'capability' else change ->> 'kpi' end;
+    field_key := case when field = 'narrative' then change ->> 'capability' else change ->> 'kpi' end;
     new_value := nullif(btrim(coalesce(change ->> 'to', '')), '');
     if field = 'narrative' then
       select n.body into current from public.progress_report_narratives n
-      where n.report_id = report and n.capability = target;
+      where n.report_id = report and n.capability = field_key;
       if not found then perform private.fail('invalid_input', 'no such capability in this report'); end if;
       current := nullif(current, '');
       if char_length(new_value) > 20000 then perform private.fail('invalid_input', 'the narrative is too long'); end if;
     else
       select case when field = 'actual' then k.actual::text else k.status::text end into current
-      from public.progress_report_kpis k where k.report_id = report and k.kpi_key = target;
+      from public.progress_report_kpis k where k.report_id = report and k.kpi_key = field_key;
       if not found then perform private.fail('invalid_input', 'no such KPI in this report'); end if;
       if field = 'actual' and new_value is not null and new_value !~ '^-?[0-9]{1,15}(\.[0-9]{1,6})?$' then
         perform private.fail('invalid_input', 'the actual value is a number');
@@ -336,11 +336,11 @@ begin
     if field = 'actual' then
       if current::numeric is distinct from (nullif(btrim(coalesce(change ->> 'from', '')), ''))::numeric
          and current::numeric is distinct from new_value::numeric then
-        conflicts := conflicts || (field || ':' || target);
+        conflicts := conflicts || (field || ':' || field_key);
       end if;
     elsif current is distinct from nullif(btrim(coalesce(change ->> 'from', '')), '')
           and current is distinct from new_value then
-      conflicts := conflicts || (field || ':' || target);
+      conflicts := conflicts || (field || ':' || field_key);
     end if;
   end loop;
   if cardinality(conflicts) > 0 then

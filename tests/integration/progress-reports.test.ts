@@ -353,7 +353,7 @@ describe("reminders", () => {
       [[soonReport, lateReport]],
     );
     expect(sent.every((row) => row.n === 1)).toBe(true);
-    const forApplicant = sent.filter((row) => row.recipient_id === cast.applicant.id).map((row) => `${row.kind}`);
+    const forApplicant = sent.filter((row) => row.recipient_id === cast.applicant.id).map((row) => row.kind as string);
     expect(forApplicant.sort()).toEqual(["report_due", "report_overdue"]);
     expect(sent.some((row) => row.kind === "report_overdue" && row.recipient_id === cast.reviewer.id)).toBe(true);
     const [grant] = await rows(
@@ -388,17 +388,18 @@ describe("the plan in force for the period", () => {
       const content = changeFirstKpiTarget(current!.content, "75");
       const { rows: version } = await db.query<{ id: string }>(
         `insert into public.plan_versions (plan_id, name, kind, content, content_hash)
-         values ($1, 'Approved amendment', 'approved', $2, md5($2::text)) returning id`,
-        [current!.plan_id, content],
+         values ($1, 'Approved amendment', 'approved', $2::jsonb, md5($3)) returning id`,
+        [current!.plan_id, content, JSON.stringify(content)],
       );
-      await db.query(
-        `update public.centres set approved_plan_version_id = $2, plan_hash = md5($2::text) where id = $1`,
-        [centre.centre, version[0]!.id],
-      );
+      await db.query(`update public.centres set approved_plan_version_id = $2, plan_hash = md5($3) where id = $1`, [
+        centre.centre,
+        version[0]!.id,
+        version[0]!.id,
+      ]);
       await db.query(
         `insert into public.centre_baselines (centre_id, plan_version_id, plan_hash, approving_body, reason)
-         values ($1, $2, md5($2::text), 'bdt', 'New target.')`,
-        [centre.centre, version[0]!.id],
+         values ($1, $2, md5($3), 'bdt', 'New target.')`,
+        [centre.centre, version[0]!.id, version[0]!.id],
       );
     });
     const at75 = async (id: string) =>
