@@ -90,6 +90,7 @@ function SiteHeader() {
                 <Link to="/dashboards">{t("nav.dashboards")}</Link>
               ) : null}
               <Link to="/centres">{t("nav.centres")}</Link>
+              <Link to="/reports">{t("nav.reports")}</Link>
               {root.user.roles.includes("coordinator") ? <Link to="/people">{t("nav.people")}</Link> : null}
               <Link to="/notifications">
                 {t("nav.notifications")}

@@ -3,7 +3,7 @@ import type { ProjectEnv } from "./env.js";
 import type { Logger } from "./logger.js";
 import { MailOutbox } from "./embedded/mail-outbox.js";
 import { createMailer } from "./mailer.js";
-import { ConditionReminderJob } from "./condition-reminders.js";
+import { ReminderJob } from "./reminders.js";
 import { NotificationMailer } from "./notification-mailer.js";
 import type { ServiceState, Stack } from "./stack.js";
 
@@ -35,9 +35,7 @@ export function connectProjectStack(env: ProjectEnv, log: Logger): Stack {
     : undefined;
   notifications?.start();
   // Reminders are in-app notifications first, so they run with or without SMTP (issue 15).
-  const reminders = new ConditionReminderJob(pool, (message) =>
-    log.warn({ component: "condition-reminders" }, message),
-  );
+  const reminders = new ReminderJob(pool, (message) => log.warn({ component: "reminders" }, message));
   reminders.start();
   return {
     mode: "project",

@@ -6,7 +6,7 @@ import type { FieldError } from "~/lib/forms";
 interface TextFieldProps {
   name: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "date";
   autoComplete?: string;
   inputMode?: "numeric";
   defaultValue?: string;

@@ -86,6 +86,7 @@ export type Database = {
           uploaded_by: string | null;
           created_at: string;
           condition_response_id: string | null;
+          progress_report_id: string | null;
         };
         Insert: {
           id?: string;
@@ -98,6 +99,7 @@ export type Database = {
           uploaded_by?: string | null;
           created_at?: string;
           condition_response_id?: string | null;
+          progress_report_id?: string | null;
         };
         Update: {
           id?: string;
@@ -110,11 +112,13 @@ export type Database = {
           uploaded_by?: string | null;
           created_at?: string;
           condition_response_id?: string | null;
+          progress_report_id?: string | null;
         };
         Relationships: [
           { foreignKeyName: "attachments_application_id_fkey"; columns: ["application_id"]; isOneToOne: false; referencedRelation: "centre_applications"; referencedColumns: ["id"] },
           { foreignKeyName: "attachments_condition_response_id_fkey"; columns: ["condition_response_id"]; isOneToOne: false; referencedRelation: "condition_responses"; referencedColumns: ["id"] },
           { foreignKeyName: "attachments_eoi_id_fkey"; columns: ["eoi_id"]; isOneToOne: false; referencedRelation: "eois"; referencedColumns: ["id"] },
+          { foreignKeyName: "attachments_progress_report_id_fkey"; columns: ["progress_report_id"]; isOneToOne: false; referencedRelation: "progress_reports"; referencedColumns: ["id"] },
         ];
       };
       audit_log: {
@@ -1392,6 +1396,140 @@ export type Database = {
         };
         Relationships: [];
       };
+      progress_report_kpis: {
+        Row: {
+          report_id: string;
+          kpi_key: string;
+          capability: string;
+          position: number;
+          indicator: string;
+          unit: string | null;
+          baseline: number | null;
+          target: number | null;
+          target_date: string | null;
+          actual: number | null;
+          status: Database["public"]["Enums"]["kpi_progress"] | null;
+        };
+        Insert: {
+          report_id: string;
+          kpi_key: string;
+          capability: string;
+          position: number;
+          indicator: string;
+          unit?: string | null;
+          baseline?: number | null;
+          target?: number | null;
+          target_date?: string | null;
+          actual?: number | null;
+          status?: Database["public"]["Enums"]["kpi_progress"] | null;
+        };
+        Update: {
+          report_id?: string;
+          kpi_key?: string;
+          capability?: string;
+          position?: number;
+          indicator?: string;
+          unit?: string | null;
+          baseline?: number | null;
+          target?: number | null;
+          target_date?: string | null;
+          actual?: number | null;
+          status?: Database["public"]["Enums"]["kpi_progress"] | null;
+        };
+        Relationships: [
+          { foreignKeyName: "progress_report_kpis_report_id_fkey"; columns: ["report_id"]; isOneToOne: false; referencedRelation: "progress_reports"; referencedColumns: ["id"] },
+        ];
+      };
+      progress_report_narratives: {
+        Row: {
+          report_id: string;
+          capability: string;
+          body: string;
+        };
+        Insert: {
+          report_id: string;
+          capability: string;
+          body?: string;
+        };
+        Update: {
+          report_id?: string;
+          capability?: string;
+          body?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "progress_report_narratives_capability_fkey"; columns: ["capability"]; isOneToOne: false; referencedRelation: "strategic_capabilities"; referencedColumns: ["code"] },
+          { foreignKeyName: "progress_report_narratives_report_id_fkey"; columns: ["report_id"]; isOneToOne: false; referencedRelation: "progress_reports"; referencedColumns: ["id"] },
+        ];
+      };
+      progress_reports: {
+        Row: {
+          id: string;
+          period_id: string;
+          centre_id: string;
+          organisation_id: string;
+          baseline_id: number;
+          plan_version_id: string;
+          status: Database["public"]["Enums"]["report_status"];
+          version: number;
+          review_reason: string | null;
+          submitted_by: string | null;
+          submitted_at: string | null;
+          reviewed_by: string | null;
+          reviewed_at: string | null;
+          due_notified_at: string | null;
+          overdue_notified_at: string | null;
+          updated_by: string | null;
+          created_at: string;
+          updated_at: string;
+        };
+        Insert: {
+          id?: string;
+          period_id: string;
+          centre_id: string;
+          organisation_id: string;
+          baseline_id: number;
+          plan_version_id: string;
+          status?: Database["public"]["Enums"]["report_status"];
+          version?: number;
+          review_reason?: string | null;
+          submitted_by?: string | null;
+          submitted_at?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          updated_by?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Update: {
+          id?: string;
+          period_id?: string;
+          centre_id?: string;
+          organisation_id?: string;
+          baseline_id?: number;
+          plan_version_id?: string;
+          status?: Database["public"]["Enums"]["report_status"];
+          version?: number;
+          review_reason?: string | null;
+          submitted_by?: string | null;
+          submitted_at?: string | null;
+          reviewed_by?: string | null;
+          reviewed_at?: string | null;
+          due_notified_at?: string | null;
+          overdue_notified_at?: string | null;
+          updated_by?: string | null;
+          created_at?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          { foreignKeyName: "progress_reports_baseline_id_fkey"; columns: ["baseline_id"]; isOneToOne: false; referencedRelation: "centre_baselines"; referencedColumns: ["id"] },
+          { foreignKeyName: "progress_reports_centre_id_fkey"; columns: ["centre_id"]; isOneToOne: false; referencedRelation: "centres"; referencedColumns: ["id"] },
+          { foreignKeyName: "progress_reports_organisation_id_fkey"; columns: ["organisation_id"]; isOneToOne: false; referencedRelation: "organisations"; referencedColumns: ["id"] },
+          { foreignKeyName: "progress_reports_period_id_fkey"; columns: ["period_id"]; isOneToOne: false; referencedRelation: "reporting_periods"; referencedColumns: ["id"] },
+          { foreignKeyName: "progress_reports_plan_version_id_fkey"; columns: ["plan_version_id"]; isOneToOne: false; referencedRelation: "plan_versions"; referencedColumns: ["id"] },
+        ];
+      };
       regional_initiatives: {
         Row: {
           code: string;
@@ -1411,6 +1549,36 @@ export type Database = {
         Relationships: [
           { foreignKeyName: "regional_initiatives_region_code_fkey"; columns: ["region_code"]; isOneToOne: false; referencedRelation: "itu_regions"; referencedColumns: ["code"] },
         ];
+      };
+      reporting_periods: {
+        Row: {
+          id: string;
+          name: string;
+          covers_from: string;
+          covers_to: string;
+          due_on: string;
+          opened_by: string | null;
+          created_at: string;
+        };
+        Insert: {
+          id?: string;
+          name: string;
+          covers_from: string;
+          covers_to: string;
+          due_on: string;
+          opened_by?: string | null;
+          created_at?: string;
+        };
+        Update: {
+          id?: string;
+          name?: string;
+          covers_from?: string;
+          covers_to?: string;
+          due_on?: string;
+          opened_by?: string | null;
+          created_at?: string;
+        };
+        Relationships: [];
       };
       reviewer_regions: {
         Row: {
@@ -1524,6 +1692,10 @@ export type Database = {
       add_plan_comment: {
         Args: { plan: string; body: string; anchor?: Json; quote?: string; parent?: number };
         Returns: number;
+      };
+      add_report_evidence: {
+        Args: { report: string; file_name: string; content_type: string; content_base64: string };
+        Returns: string;
       };
       apply_auto_assignment: {
         Args: { cap: number; eoi_ids: string[]; reviewer_ids: string[]; call?: string };
@@ -1649,6 +1821,10 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; name: string; host_institution: string; country_code: string; region_code: string; centre_type: string; scope: Database["public"]["Enums"]["centre_scope"]; capabilities: string[]; plan_hash: string; designated_at: string }[];
       };
+      list_network_progress: {
+        Args: Record<PropertyKey, never>;
+        Returns: { period_id: string; period_name: string; covers_to: string; centre_id: string; region_code: string; centre_type: string; capability: string; status: Database["public"]["Enums"]["kpi_progress"]; kpis: number }[];
+      };
       mentionable_people: {
         Args: { plan?: string; packet?: string };
         Returns: { id: string; display_name: string }[];
@@ -1668,6 +1844,10 @@ export type Database = {
       open_call: {
         Args: { call: string };
         Returns: undefined;
+      };
+      open_reporting_period: {
+        Args: { name: string; covers_from: string; covers_to: string; due_on: string };
+        Returns: string;
       };
       packet_quorum_status: {
         Args: { packet: string };
@@ -1689,6 +1869,10 @@ export type Database = {
         Args: { centre: string; reason: string };
         Returns: string;
       };
+      public_centre_progress: {
+        Args: { centre: string };
+        Returns: { report_id: string; period_name: string; covers_from: string; covers_to: string; kpi_key: string; capability: string; kpi_position: number; indicator: string; unit: string; baseline: number; target: number; target_date: string; actual: number; status: Database["public"]["Enums"]["kpi_progress"] }[];
+      };
       record_amendment_decision: {
         Args: { packet: string; outcome: Database["public"]["Enums"]["vote_choice"]; reasons?: string };
         Returns: string;
@@ -1707,6 +1891,10 @@ export type Database = {
       };
       remove_plan_comment: {
         Args: { comment: number; reason?: string };
+        Returns: undefined;
+      };
+      remove_report_evidence: {
+        Args: { attachment: string };
         Returns: undefined;
       };
       request_clarification: {
@@ -1737,6 +1925,10 @@ export type Database = {
         Args: { condition: string; met: boolean; reason: string };
         Returns: undefined;
       };
+      review_progress_report: {
+        Args: { report: string; accept: boolean; reason?: string };
+        Returns: undefined;
+      };
       reviewer_workload: {
         Args: { overdue_days?: number };
         Returns: { reviewer_id: string; name: string; active: boolean; regions: string[]; open_eois: number; overdue_eois: number; open_applications: number }[];
@@ -1748,6 +1940,10 @@ export type Database = {
       save_plan_version: {
         Args: { plan: string; name: string };
         Returns: string;
+      };
+      save_progress_report: {
+        Args: { report: string; changes: Json };
+        Returns: number;
       };
       send_to_board: {
         Args: { application: string; recommendation: string; recommended_outcome: Database["public"]["Enums"]["vote_choice"] };
@@ -1793,6 +1989,10 @@ export type Database = {
         Args: { eoi: string };
         Returns: undefined;
       };
+      submit_progress_report: {
+        Args: { report: string };
+        Returns: undefined;
+      };
       update_call: {
         Args: { call: string; title: string; opens_at: string; closes_at: string; description?: string; allowed_centre_types?: string[]; max_revision_cycles?: number };
         Returns: undefined;
@@ -1823,9 +2023,11 @@ export type Database = {
       centre_scope: "global" | "regional" | "national";
       condition_status: "open" | "responded" | "met" | "not_met" | "closed";
       eoi_status: "draft" | "submitted" | "under_validation" | "clarification_requested" | "resubmitted" | "validated" | "declined" | "withdrawn";
+      kpi_progress: "on_track" | "at_risk" | "off_track" | "achieved";
       notification_delivery: "immediately" | "daily_digest" | "no_mail";
       organisation_kind: "ministry" | "regulator" | "university" | "innovation_agency" | "company" | "other";
       plan_access_level: "read" | "comment" | "edit";
+      report_status: "draft" | "submitted" | "changes_requested" | "accepted";
       request_kind: "establish" | "strengthen";
       vote_choice: "approve" | "approve_with_conditions" | "request_changes" | "reject";
     };
@@ -1848,9 +2050,11 @@ export const Constants = {
       centre_scope: ["global", "regional", "national"],
       condition_status: ["open", "responded", "met", "not_met", "closed"],
       eoi_status: ["draft", "submitted", "under_validation", "clarification_requested", "resubmitted", "validated", "declined", "withdrawn"],
+      kpi_progress: ["on_track", "at_risk", "off_track", "achieved"],
       notification_delivery: ["immediately", "daily_digest", "no_mail"],
       organisation_kind: ["ministry", "regulator", "university", "innovation_agency", "company", "other"],
       plan_access_level: ["read", "comment", "edit"],
+      report_status: ["draft", "submitted", "changes_requested", "accepted"],
       request_kind: ["establish", "strengthen"],
       vote_choice: ["approve", "approve_with_conditions", "request_changes", "reject"],
     },

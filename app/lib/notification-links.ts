@@ -12,6 +12,8 @@ export function notificationLink(kind: string, entityType: string, entityId: str
   if (entityType === "board_review") return `/board/reviews/${entityId}`;
   // A Board condition (issue 15): the centre, BDT and the chair all act on its page.
   if (entityType === "condition") return `/conditions/${entityId}`;
+  // Progress reports (issue 16): the centre writes, BDT reviews, on the report's page.
+  if (entityType === "progress_report") return `/reports/${entityId}`;
   // Comments and mentions (issue 17) open the thread's page.
   if (entityType === "plan") return `/plans/${entityId}`;
   if (entityType === "board_packet") return `/board/packets/${entityId}`;

@@ -16,6 +16,7 @@ import { proposeAmendmentForm } from "~/validation/amendments";
 import { getCentre } from "~/models/centres.server";
 import { getCentrePlanLanguage } from "~/models/plan-language.server";
 import { listCentreConditions } from "~/models/conditions.server";
+import { getPublicCentreProgress } from "~/models/progress-reports.server";
 import { loadReferenceData } from "~/models/reference.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData, matches }) =>
@@ -27,7 +28,7 @@ const params = z.object({ centreId: z.uuid() });
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { centreId } = parseParams(params, raw);
   const { supabase, user, headers } = await getRequestSession(request, context);
-  const [centre, reference, baselines, amendments, planLanguage, conditions] = await Promise.all([
+  const [centre, reference, baselines, amendments, planLanguage, conditions, progress] = await Promise.all([
     getCentre(supabase, centreId),
     loadReferenceData(supabase, await detectLanguage(request)),
     listBaselines(supabase, centreId),
@@ -35,9 +36,11 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     getCentrePlanLanguage(supabase, centreId),
     // The Board's conditions: RLS shows them to the centre's people, BDT and the Board only (issue 15).
     user ? listCentreConditions(supabase, centreId) : [],
+    // Public: the KPI summary of its latest accepted progress report (issue 16).
+    getPublicCentreProgress(supabase, centreId),
   ]);
   if (!centre) throw notFound(headers);
-  return data({ centre, reference, baselines, planLanguage, conditions, ...amendments }, { headers });
+  return data({ centre, reference, baselines, planLanguage, conditions, progress, ...amendments }, { headers });
 }
 
 /** The centre's people propose an amendment to the approved plan (issue 15); the database checks who and when. */
@@ -60,7 +63,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 }
 
 export default function CentrePage() {
-  const { centre, reference, baselines, amendments, canPropose, planLanguage, conditions } =
+  const { centre, reference, baselines, amendments, canPropose, planLanguage, conditions, progress } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -111,6 +114,42 @@ export default function CentrePage() {
               </li>
             ))}
           </ol>
+        </section>
+      ) : null}
+      {progress ? (
+        <section aria-labelledby="progress-title" className="panel">
+          <h2 id="progress-title">{t("progress.publicTitle")}</h2>
+          <p className="muted">
+            {t("progress.publicHelp", { period: progress.periodName, from: progress.coversFrom, to: progress.coversTo })}
+          </p>
+          <TableScroll label={t("progress.publicTitle")}>
+            <table className="table">
+              <caption className="visually-hidden">{t("progress.publicTitle")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("progress.indicator")}</th>
+                  <th scope="col">{t("progress.baseline")}</th>
+                  <th scope="col">{t("progress.target")}</th>
+                  <th scope="col">{t("progress.actual")}</th>
+                  <th scope="col">{t("progress.kpiStatus")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {progress.kpis.map((kpi) => (
+                  <tr key={kpi.kpi_key}>
+                    <th scope="row">
+                      {kpi.indicator}
+                      {kpi.unit ? ` (${kpi.unit})` : ""}
+                    </th>
+                    <td>{kpi.baseline ?? "—"}</td>
+                    <td>{kpi.target ?? "—"}</td>
+                    <td>{kpi.actual ?? "—"}</td>
+                    <td>{kpi.status ? t(`progress.kpiStatuses.${kpi.status}`) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       ) : null}
       <section aria-labelledby="plan-title">

@@ -70,6 +70,26 @@ export const conditionItem = z.strictObject({
 });
 const commentBody = z.string().trim().min(1, "errors.required").max(10000, "errors.tooLong");
 
+/**
+ * One field a writer changed in a progress report (issue 16), with the value they started from: the database refuses
+ * the save if somebody else changed the same field meanwhile.
+ */
+const reportValue = z.string().max(20000, "errors.tooLong").nullable();
+const reportChange = z.union([
+  z.strictObject({
+    field: z.enum(["actual", "status"]),
+    kpi: z.string().min(1).max(200),
+    from: reportValue,
+    to: reportValue,
+  }),
+  z.strictObject({
+    field: z.literal("narrative"),
+    capability: z.string().min(1).max(100),
+    from: reportValue,
+    to: reportValue,
+  }),
+]);
+
 export const rpcSchemas = {
   my_roles: z.object({}).strict(),
   my_plan_access: z.object({ plan: id }),
@@ -248,6 +268,20 @@ export const rpcSchemas = {
   mentionable_people: z.union([z.strictObject({ plan: id }), z.strictObject({ packet: id })]),
   reset_calendar_feed: z.object({}).strict(),
   calendar_feed_deadlines: z.object({ token: z.string().regex(/^[0-9a-f]{64}$/) }),
+  // Issue 16: reporting periods and progress reports.
+  open_reporting_period: z.object({
+    name: z.string().trim().min(1, "errors.required").max(200, "errors.tooLong"),
+    covers_from: z.iso.date(),
+    covers_to: z.iso.date(),
+    due_on: z.iso.date(),
+  }),
+  save_progress_report: z.object({ report: id, changes: z.array(reportChange).max(500) }),
+  submit_progress_report: z.object({ report: id }),
+  review_progress_report: z.object({ report: id, accept: z.boolean(), reason: optionalReason }),
+  add_report_evidence: z.object({ report: id, ...attachmentFile }),
+  remove_report_evidence: z.object({ attachment: id }),
+  list_network_progress: z.object({}).strict(),
+  public_centre_progress: z.object({ centre: id }),
 } satisfies Schemas;
 
 export type RpcName = keyof typeof rpcSchemas;

@@ -11,7 +11,7 @@ import { assertPortFree } from "./free-port.js";
 import { MailOutbox } from "./mail-outbox.js";
 import { createMailer } from "../mailer.js";
 import { NotificationMailer } from "../notification-mailer.js";
-import { ConditionReminderJob } from "../condition-reminders.js";
+import { ReminderJob } from "../reminders.js";
 import { applyMigrations, seedIfEmpty } from "./migrations.js";
 import { EmbeddedPostgres, loadPostgresBinaries } from "./postgres.js";
 import { startPostgrestOnFreePorts, type Postgrest } from "./postgrest.js";
@@ -99,7 +99,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
   let postgrest: Postgrest | undefined;
   let pool: pg.Pool | undefined;
   let mailer: NotificationMailer | undefined;
-  let reminders: ConditionReminderJob | undefined;
+  let reminders: ReminderJob | undefined;
   const stop = async () => {
     await mailer?.stop();
     await reminders?.stop();
@@ -140,7 +140,7 @@ export async function startEmbeddedStack(env: EmbeddedEnv, log: StartLog): Promi
       digestHour: env.DIGEST_HOUR,
     });
     mailer.start();
-    reminders = new ConditionReminderJob(pool, (message) => mailLog.warn(message));
+    reminders = new ReminderJob(pool, (message) => mailLog.warn(message));
     reminders.start();
     const supabaseUrl = env.SITE_URL;
     const authRouter = createAuthRouter({

@@ -108,6 +108,25 @@ const actionRoutes: Record<string, ActionRoute> = {
     form: () => ({ intent: "declare", has_conflict: "no" }),
   },
   // Issue 15: a condition nobody may see is refused like any other record (the form is well formed).
+  // Progress reports (issue 16): the body is refused before any record is looked up, so any well-formed id does.
+  "reports._index.tsx": {
+    who: "coordinator",
+    url: () => "/reports?index",
+    idParams: [],
+    form: () => ({
+      intent: "open",
+      name: "Year one",
+      covers_from: "2026-01-01",
+      covers_to: "2026-06-30",
+      due_on: "2026-07-31",
+    }),
+  },
+  "reports.$reportId.tsx": {
+    who: "applicant",
+    url: (_w, bad) => `/reports/${pick("reportId", "0d3f2a10-0000-4000-8000-0000000000d1", bad)}`,
+    idParams: ["reportId"],
+    form: () => ({ intent: "save" }),
+  },
   "conditions.$conditionId.tsx": {
     who: "applicant",
     url: (_w, bad) => `/conditions/${pick("conditionId", "0d3f2a10-0000-4000-8000-0000000000c1", bad)}`,

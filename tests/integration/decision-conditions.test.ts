@@ -569,7 +569,7 @@ describe("a condition answered by an amendment", () => {
 
 describe("the server's reminder job", () => {
   it("sends each due and overdue reminder once, with several servers running it at the same moment", async () => {
-    const { ConditionReminderJob } = await import("../../server/condition-reminders");
+    const { ReminderJob } = await import("../../server/reminders");
     const pg = (await import("pg")).default;
     const decided = await approveWithConditions([
       { text: "Due soon.", due_on: inDays(2) },
@@ -582,7 +582,7 @@ describe("the server's reminder job", () => {
     const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: stack().databaseUrl, max: 2 }));
     const logged: string[] = [];
     try {
-      const jobs = pools.map((pool) => new ConditionReminderJob(pool, (message) => logged.push(message)));
+      const jobs = pools.map((pool) => new ReminderJob(pool, (message) => logged.push(message)));
       await Promise.all(jobs.flatMap((job) => [job.runOnce(), job.runOnce()]));
       await Promise.all(jobs.map((job) => job.runOnce()));
     } finally {

@@ -164,6 +164,25 @@ async function readsPacketFiles(actor: Actor, files: { eoi: string; eoiFile: str
   return eoi;
 }
 
+/** The designated centre's report of a fresh period, put in 'submitted' directly (the probe is about reviewing it). */
+async function submittedReport(): Promise<string> {
+  await rpc(cast.coordinator.client, "open_reporting_period", {
+    name: "Probe period",
+    covers_from: "2026-01-01",
+    covers_to: "2026-06-30",
+    due_on: "2026-07-31",
+  });
+  return withDatabase(async (db) => {
+    const { rows } = await db.query<{ id: string }>(
+      `update public.progress_reports set status = 'submitted'
+       where id = (select id from public.progress_reports where centre_id = $1 order by created_at desc limit 1)
+       returning id`,
+      [designatedCentre],
+    );
+    return rows[0]!.id;
+  });
+}
+
 function probes(): Record<string, Probe> {
   return {
     "reference data/read": {
@@ -924,6 +943,27 @@ function probes(): Record<string, Probe> {
     },
     "centre/read the approved plan": {
       other: async (actor) => returnedRows(actor.client.rpc("get_centre_plan", { centre: designatedCentre })),
+    },
+    // Progress reports (issue 16); writing and submitting are probed role × state in progress-reports.test.ts.
+    "reporting period/open for every designated centre": {
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("open_reporting_period", {
+            name: "Probe period",
+            covers_from: "2026-01-01",
+            covers_to: "2026-06-30",
+            due_on: "2026-07-31",
+          }),
+        ),
+    },
+    "progress report/accept or ask for changes": {
+      other: async (actor) => {
+        const report = await submittedReport();
+        return succeeded(actor.client.rpc("review_progress_report", { report, accept: true }));
+      },
+    },
+    "progress report/see the Network's progress": {
+      other: async (actor) => succeeded(actor.client.rpc("list_network_progress")),
     },
     "board packet/see which applications are before the Board": {
       other: async (actor) => returnedRows(actor.client.rpc("list_board_agenda").limit(1)),
