@@ -72,7 +72,7 @@ async function storedDocumentText(plan: string): Promise<string> {
     );
     for (const row of updates.rows) Y.applyUpdate(doc, new Uint8Array(row.update));
   });
-  return doc.getXmlFragment("default").toString();
+  return doc.getXmlFragment("default").toJSON();
 }
 
 describe("the plan kept on the device and written in the applicant's language (issue 18)", { timeout: 300_000 }, () => {

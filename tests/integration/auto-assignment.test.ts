@@ -274,9 +274,10 @@ describe("automatic assignment (issue 17)", () => {
       .insert({ user_id: cast.reviewer.id, region_code: "EUR" });
     expect(write.error).not.toBeNull();
     const audit = await withDatabase((db) =>
-      db.query("select details from public.audit_log where entity_id = $1 and action = 'set_reviewer_regions'", [
-        cast.reviewer.id,
-      ]),
+      db.query<{ details: unknown }>(
+        "select details from public.audit_log where entity_id = $1 and action = 'set_reviewer_regions'",
+        [cast.reviewer.id],
+      ),
     );
     expect(audit.rows.at(-1)?.details).toMatchObject({ regions: ["AFR", "ARB"] });
   });
