@@ -120,7 +120,11 @@ export default function CentrePage() {
         <section aria-labelledby="progress-title" className="panel">
           <h2 id="progress-title">{t("progress.publicTitle")}</h2>
           <p className="muted">
-            {t("progress.publicHelp", { period: progress.periodName, from: progress.coversFrom, to: progress.coversTo })}
+            {t("progress.publicHelp", {
+              period: progress.periodName,
+              from: progress.coversFrom,
+              to: progress.coversTo,
+            })}
           </p>
           <TableScroll label={t("progress.publicTitle")}>
             <table className="table">
