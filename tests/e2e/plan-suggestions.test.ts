@@ -52,11 +52,22 @@ describe("suggestion mode", { timeout: 120_000 }, () => {
     await applicant.page.getByText("You may comment and suggest here, not edit").waitFor();
     expect(await applicant.page.getByRole("button", { name: "Editing", exact: true }).count()).toBe(0);
 
+    // Both are here before anyone types, so neither's arrival lands in the middle of a keyboard selection.
+    for (const page of [applicant.page, reviewer.page]) await page.locator(".presence__person").nth(1).waitFor();
+
     // A deletion (the first word, selected with the keyboard), then an insertion at the paragraph's end.
-    await summary(applicant.page).click();
+    // Click the paragraph's first line: the paragraph may wrap (the outline takes a column on wide screens), and
+    // Home goes to the start of the clicked line, not of the paragraph.
+    await summary(applicant.page).click({ position: { x: 4, y: 6 } });
     await applicant.page.keyboard.press("Home");
-    for (let index = 0; index < "Summary".length; index++) await applicant.page.keyboard.press("Shift+ArrowRight");
+    // Extend the selection one key at a time until it holds the word: ProseMirror redraws for the other person's
+    // caret between keys, and a key pressed during a redraw can be lost (bounded: a word's length and a few more).
+    const selected = () => applicant.page.evaluate(() => String(window.getSelection()));
+    for (let press = 0; press < "Summary".length + 5 && (await selected()) !== "Summary"; press++)
+      await applicant.page.keyboard.press("Shift+ArrowRight");
+    expect(await selected()).toBe("Summary");
     await applicant.page.keyboard.press("Backspace");
+    await applicant.page.locator(".plan-editor__surface del.suggestion", { hasText: "Summary" }).waitFor();
     await applicant.page.keyboard.press("End");
     await applicant.page.keyboard.type(" Quickly");
 
