@@ -486,8 +486,10 @@ describe("major amendments in the plan's language (issue 15 with issue 18)", () 
           ).rows,
       );
       const base = fillEmptyParagraphs(buildPlanTemplate("Centre", labels, language), "42");
-      // The KPI table is each section's second table; the target is its third column.
-      expect(await majorChanges(base, withCell(base, 1, 2, "500"))).toEqual(["kpi_targets"]);
+      // The KPI table is each section's second table; typed, its columns are indicator, unit, baseline, target and
+      // target date (issue 16): a new target is major, a corrected baseline is not.
+      expect(await majorChanges(base, withCell(base, 1, 3, "500"))).toEqual(["kpi_targets"]);
+      expect(await majorChanges(base, withCell(base, 1, 2, "7"))).toEqual([]);
       // The objectives are the first level 3 heading of each section.
       expect(await majorChanges(base, withPart(base, 0, "New objective."))).toEqual(["objectives"]);
       // Risks (the last part of a section) and activities are not commitments.
