@@ -221,9 +221,14 @@ describe("the plan kept on the device and written in the applicant's language (i
 
     // The versions the system wrote are named in the reader's language, not the plan's or the database's.
     const reader = await signedIn(cast.applicant);
-    await reader.context.setExtraHTTPHeaders({ "Accept-Language": "fr" });
+    // The language menu's cookie (Remix's createCookie: base64 of the JSON value), as if French had been chosen: it
+    // outranks the browser's languages, as a signed-in person's choice should.
+    await reader.context.addCookies([
+      { name: "lang", value: encodeURIComponent(btoa(JSON.stringify("fr"))), url: stack().url },
+    ]);
     await reader.page.goto(`/plans/${plan}/versions`);
     await reader.page.getByRole("link", { name: "Transmis au Conseil" }).waitFor();
+    await reader.page.getByRole("link", { name: "Approuvé par le Conseil" }).waitFor();
     await expectNoAxeViolations(reader.page);
     expect(errors).toEqual([]);
     await reader.context.close();

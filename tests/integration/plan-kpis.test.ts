@@ -418,7 +418,7 @@ describe("the plan's parts in each of the six languages", () => {
       const legacy = JSON.parse(JSON.stringify(filledTemplate(template))) as PlanNode;
       const table = legacy.content!.find((node) => node.type === "table" && node.attrs?.kind === "kpi")!;
       delete table.attrs;
-      table.content = [table.content![0]!, row(["Start-ups", "10", "40", "31/12/2028"])];
+      table.content = [table.content![0]!, row(["Start-ups", "number", "10", "40", "31/12/2028"])];
       const rows = await planKpis(legacy);
       expect({ language, rows: rows.map((kpi) => [kpi.indicator, kpi.baseline, kpi.target]) }).toEqual({
         language,
