@@ -40,7 +40,7 @@ async function typeUnderRisks(page: Page, text: string) {
 }
 
 describe("co-editing an action plan", { timeout: 300_000 }, () => {
-  it("two people edit together, comment, save, compare and restore versions; a Board member cannot type", async () => {
+  it("two people edit together, comment, save, compare and restore versions; a Board member can only suggest", async () => {
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft");
     const applicant = await signedInPage(cast.applicant);
@@ -126,10 +126,11 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     const member = await signedInPage(cast.boardMember);
     await openPlan(member.page, plan);
     await member.page.getByText("You can comment").waitFor();
-    await member.page.locator('.plan-editor__surface[contenteditable="false"]').waitFor();
+    // Comment rights may only suggest (issue 18): what the member types is kept as their suggestion, never as text.
+    await member.page.getByText("You may comment and suggest here, not edit").waitFor();
     await surface(member.page).getByText("Risks").first().click();
     await member.page.keyboard.type("board member typing");
-    expect(await surface(member.page).getByText("board member typing").count()).toBe(0);
+    await surface(member.page).locator("ins.suggestion", { hasText: "board member typing" }).waitFor();
     await expectNoAxeViolations(member.page);
     // The sent version holds the co-edited text.
     const sent = await withDatabase(
