@@ -136,9 +136,7 @@ describe("notification settings on a phone", { timeout: 120_000 }, () => {
 });
 
 describe("dates and the validation record", { timeout: 120_000 }, () => {
-  // Quarantined 2026-12-02: since that day's merges the checklist items are reported hidden in Chromium; not yet
-  // diagnosed (the closing note of that session says so). Re-enable first thing next session.
-  it.skip("keeps a decided EoI's checklist, recommendations, decider and time, with notes' authors, in the reader's zone", async () => {
+  it("keeps a decided EoI's checklist, recommendations, decider and time, with notes' authors, in the reader's zone", async () => {
     const { page, context } = await signedIn(cast.reviewer, { timezoneId: "Asia/Tokyo" });
     await page.goto(`/review/${decided}`);
     const record = page.locator("section.decision-record");
