@@ -1,4 +1,4 @@
-import { useRef, useState, type MouseEvent } from "react";
+import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 type State =
@@ -25,6 +25,7 @@ export function BoardBookDownload({ reviewId }: { reviewId: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<State>({ kind: "idle" });
   const saver = useRef<HTMLAnchorElement>(null);
+  const savedUrl = useRef<string | null>(null);
   const href = `/board/reviews/${reviewId}/book`;
 
   async function handleClick(event: MouseEvent<HTMLAnchorElement>) {
@@ -76,13 +77,19 @@ export function BoardBookDownload({ reviewId }: { reviewId: string }) {
       const url = URL.createObjectURL(blob);
       lines.push(t("book.progressDone", { size: Math.max(1, Math.round(blob.size / 1024)) }));
       setState({ kind: "ready", url, fileName: pdf.fileName, size: blob.size, lines: [...lines] });
-      // Let React render the saving link, then follow it.
-      requestAnimationFrame(() => saver.current?.click());
     } catch {
       lines.push(t("book.failed"));
       setState({ kind: "failed", lines: [...lines] });
     }
   }
+
+  // Follow the saving link once React has committed it (a frame callback could run before the commit on a busy
+  // machine, find no link and save nothing), and only once per book.
+  useEffect(() => {
+    if (state.kind !== "ready" || savedUrl.current === state.url) return;
+    savedUrl.current = state.url;
+    saver.current?.click();
+  }, [state]);
 
   return (
     <section aria-labelledby="book-title" className="panel">
