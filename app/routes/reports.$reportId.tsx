@@ -204,7 +204,7 @@ export default function ReportPage() {
                                 key={`${statusName}-${report.version}`}
                                 defaultValue={value(statusName, saved.status)}
                                 aria-label={t("progress.statusOf", { indicator: kpi.indicator })}
-                                aria-invalid={conflicts.has(statusName) ? true : undefined}
+                                aria-invalid={errors[statusName] || conflicts.has(statusName) ? true : undefined}
                               >
                                 <option value="">{t("progress.chooseStatus")}</option>
                                 {kpiStatuses.map((status) => (
@@ -213,6 +213,7 @@ export default function ReportPage() {
                                   </option>
                                 ))}
                               </select>
+                              {errors[statusName] ? <p className="field__error">{t(errors[statusName].key)}</p> : null}
                               {conflicts.has(statusName) ? (
                                 <p className="field__error">
                                   {t("progress.savedMeanwhile", {
