@@ -50,6 +50,8 @@ declare
   hub uuid;
   revised uuid;
   cycle_no integer;
+  period uuid;
+  report uuid;
   eoi_content constant jsonb := '{
     "request_kind": "establish", "proposed_scope": "national",
     "capabilities": ["entrepreneurship_sme_growth", "policy_experimentation"],
@@ -265,6 +267,24 @@ begin
   perform public.send_to_board(revised, 'BDT recommends approval: both rounds of changes are answered.', 'approve');
   perform pg_temp.act_as(chair);
   perform public.open_board_review('Board review, Kigali third reading', now() + interval '14 days', array[revised]);
+
+  -- Issue 16: Mei has opened a reporting period; the Dakar centre (the one designated centre) has a draft report,
+  -- its KPI lines copied from its approved baseline, which Amina has started: two actual values with their statuses
+  -- and the narrative of one capability. The rest is still to write before it is submitted to BDT.
+  perform pg_temp.act_as(coordinator);
+  period := public.open_reporting_period('First reporting period', current_date - 181, current_date - 1,
+                                         current_date + 30);
+  select r.id into report from public.progress_reports r join public.centres c on c.id = r.centre_id
+  where r.period_id = period and c.application_id = application;
+  perform pg_temp.act_as(applicant);
+  perform public.save_progress_report(report, jsonb_build_array(
+    jsonb_build_object('field', 'actual', 'kpi', 'esg-startups', 'from', null, 'to', '14'),
+    jsonb_build_object('field', 'status', 'kpi', 'esg-startups', 'from', null, 'to', 'on_track'),
+    jsonb_build_object('field', 'actual', 'kpi', 'esg-women', 'from', null, 'to', '22'),
+    jsonb_build_object('field', 'status', 'kpi', 'esg-women', 'from', null, 'to', 'at_risk'),
+    jsonb_build_object('field', 'narrative', 'capability', 'entrepreneurship_sme_growth', 'from', null,
+                       'to', 'The first cohort of 14 start-ups finished its bootcamp; four of them are led by women, '
+                             'fewer than planned, so the second call is promoted through the women founders'' network.')));
   perform set_config('request.jwt.claims', '', true);
 end
 $$;

@@ -35,8 +35,11 @@ export const openReportingPeriod = (
   period: { name: string; covers_from: string; covers_to: string; due_on: string },
 ) => callRpc(supabase, "open_reporting_period", period);
 
-/** One report with its period, centre, KPI lines, narratives, evidence and the baseline it measures against. */
-export async function getProgressReport(supabase: SupabaseServerClient, id: string) {
+/**
+ * One report with its period, centre, KPI lines, narratives, evidence and the baseline it measures against, and
+ * whether `userId` is one of the centre's people (who write it).
+ */
+export async function getProgressReport(supabase: SupabaseServerClient, id: string, userId: string) {
   const report = checkRead(
     "progress report",
     await supabase
@@ -54,11 +57,18 @@ export async function getProgressReport(supabase: SupabaseServerClient, id: stri
       .maybeSingle(),
   );
   if (!report) return null;
-  const { data: member } = await supabase
-    .from("organisation_members")
-    .select("organisation_id")
-    .eq("organisation_id", report.organisation_id)
-    .maybeSingle();
+  // The reader's own membership: members see all of their organisation's people and BDT sees every membership, so
+  // without the user filter a centre of two people read as "not a member" (no inputs: the first e2e's missing rows)
+  // and BDT read as a member of a one-person centre.
+  const member = checkRead(
+    "report membership",
+    await supabase
+      .from("organisation_members")
+      .select("organisation_id")
+      .eq("organisation_id", report.organisation_id)
+      .eq("user_id", userId)
+      .maybeSingle(),
+  );
   return {
     ...report,
     kpis: [...report.kpis].sort((a, b) => a.capability.localeCompare(b.capability) || a.position - b.position),

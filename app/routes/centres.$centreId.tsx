@@ -126,7 +126,7 @@ export default function CentrePage() {
               to: progress.coversTo,
             })}
           </p>
-          <TableScroll label={t("progress.publicTitle")}>
+          <TableScroll label={t("progress.publicTableLabel")}>
             <table className="table">
               <caption className="visually-hidden">{t("progress.publicTitle")}</caption>
               <thead>

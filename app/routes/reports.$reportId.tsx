@@ -29,9 +29,9 @@ const params = z.object({ reportId: z.uuid() });
 /** A centre's progress report: its people write it together and submit it; BDT accepts it or asks for changes. */
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { reportId } = parseParams(params, raw);
-  const { supabase, headers, roles } = await requireRoles(request, context);
+  const { supabase, headers, roles, user } = await requireRoles(request, context);
   const [report, reference] = await Promise.all([
-    getProgressReport(supabase, reportId),
+    getProgressReport(supabase, reportId, user.id),
     loadReferenceData(supabase, await detectLanguage(request)),
   ]);
   if (!report) throw notFound(headers);
@@ -148,7 +148,7 @@ export default function ReportPage() {
           <h2 id="kpis-title">{t("progress.kpisTitle")}</h2>
           {report.kpis.length === 0 ? <p>{t("progress.noKpis")}</p> : null}
           {report.kpis.length > 0 ? (
-            <TableScroll label={t("progress.kpisTitle")}>
+            <TableScroll label={t("progress.kpisTableLabel")}>
               <table className="table">
                 <caption className="visually-hidden">{t("progress.kpisTitle")}</caption>
                 <thead>
@@ -204,7 +204,7 @@ export default function ReportPage() {
                                 key={`${statusName}-${report.version}`}
                                 defaultValue={value(statusName, saved.status)}
                                 aria-label={t("progress.statusOf", { indicator: kpi.indicator })}
-                                aria-invalid={conflicts.has(statusName) ? true : undefined}
+                                aria-invalid={errors[statusName] || conflicts.has(statusName) ? true : undefined}
                               >
                                 <option value="">{t("progress.chooseStatus")}</option>
                                 {kpiStatuses.map((status) => (
@@ -213,6 +213,7 @@ export default function ReportPage() {
                                   </option>
                                 ))}
                               </select>
+                              {errors[statusName] ? <p className="field__error">{t(errors[statusName].key)}</p> : null}
                               {conflicts.has(statusName) ? (
                                 <p className="field__error">
                                   {t("progress.savedMeanwhile", {

@@ -13,6 +13,7 @@ import {
   buildApplication,
   buildCall,
   buildCast,
+  buildDesignatedCentre,
   buildDraftEoi,
   buildEoiInState,
   buildOrganisation,
@@ -647,6 +648,18 @@ describe("impossible dates on the call and Board forms", () => {
       url: () => "/board?index",
       body: (date, w) => ({ title: "Dated review", closes_at: date, applications: w.candidate }),
     },
+    {
+      name: "open a reporting period",
+      who: "coordinator",
+      url: () => "/reports?index",
+      body: (date) => ({
+        intent: "open",
+        name: "Dated period",
+        covers_from: date,
+        covers_to: "2026-06-30",
+        due_on: "2026-07-31",
+      }),
+    },
   ];
 
   for (const entry of cases) {
@@ -672,6 +685,146 @@ describe("impossible dates on the call and Board forms", () => {
       expect(await fingerprint()).toEqual(before);
     });
   }
+});
+
+describe("bad values on the progress report forms (issue 16)", () => {
+  let report = "";
+  beforeAll(async () => {
+    const { centre } = await buildDesignatedCentre(world.cast, world.chair, world.cast.boardMember);
+    // A period for this centre only, written directly: opening one through the function gives every designated
+    // centre of the shared database a report, which this test does not need.
+    report = await withDatabase(async (db) => {
+      const period = (
+        await db.query<{ id: string }>(
+          `insert into public.reporting_periods (name, covers_from, covers_to, due_on)
+           values ('Bad input period', '2026-01-01', '2026-06-30', '2026-07-31') returning id`,
+        )
+      ).rows[0]!.id;
+      const id = (
+        await db.query<{ id: string }>(
+          `insert into public.progress_reports (period_id, centre_id, organisation_id, baseline_id, plan_version_id)
+           select $1, c.id, c.organisation_id, b.id, b.plan_version_id
+           from public.centres c, private.baseline_in_force(c.id) b where c.id = $2 returning id`,
+          [period, centre],
+        )
+      ).rows[0]!.id;
+      await db.query("select private.fill_report_lines($1)", [id]);
+      return id;
+    });
+  }, 180_000);
+
+  const kpiOf = () =>
+    withDatabase(
+      async (db) =>
+        (
+          await db.query<{ kpi_key: string }>(
+            "select kpi_key from public.progress_report_kpis where report_id = $1 order by kpi_key limit 1",
+            [report],
+          )
+        ).rows[0]!.kpi_key,
+    );
+  const versionOf = () =>
+    withDatabase(
+      async (db) =>
+        (await db.query<{ version: number }>("select version from public.progress_reports where id = $1", [report]))
+          .rows[0]!.version,
+    );
+
+  it("each refusal comes back as a 400 with its message in the person's language and what was typed, nothing saved", async () => {
+    const kpi = await kpiOf();
+    const cases: { who: Who; body: Record<string, string>; en: string; fr: string; typed?: string }[] = [
+      {
+        who: "applicant",
+        body: { intent: "save", [`actual:${kpi}`]: "lots", [`was-actual:${kpi}`]: "" },
+        en: "Write a number.",
+        fr: "Saisissez un nombre.",
+        typed: 'value="lots"',
+      },
+      {
+        who: "applicant",
+        body: { intent: "save", [`status:${kpi}`]: "maybe", [`was-status:${kpi}`]: "" },
+        en: "Choose a status from the list.",
+        fr: "Choisissez un statut dans la liste.",
+      },
+      {
+        who: "applicant",
+        body: { intent: "save", "narrative:policy_experimentation": "x".repeat(20_001) },
+        en: "Please correct the highlighted fields.",
+        fr: "Veuillez corriger les champs signalés.",
+      },
+      // Submitting with a KPI that has no status: the database refuses, in words.
+      {
+        who: "applicant",
+        body: { intent: "submit" },
+        en: "Give every KPI a status before submitting.",
+        fr: "Indiquez un statut pour chaque indicateur avant de soumettre.",
+      },
+    ];
+    const before = await fingerprint();
+    const version = await versionOf();
+    for (const entry of cases) {
+      for (const [language, message] of [
+        ["en", entry.en],
+        ["fr", entry.fr],
+      ] as const) {
+        const response = await postTo(`/reports/${report}`, {
+          cookie: cookieFor(entry.who),
+          body: form(entry.body),
+          contentType: "application/x-www-form-urlencoded",
+          headers: { "accept-language": language },
+        });
+        expect(response.status, `${entry.body.intent} (${language})`).toBe(400);
+        const html = await response.text();
+        expect(html, `${entry.body.intent} (${language})`).toContain(message);
+        if (entry.typed) expect(html, "what was typed comes back").toContain(entry.typed);
+      }
+    }
+    expect(await versionOf()).toBe(version);
+    expect(await fingerprint()).toEqual(before);
+  });
+
+  it("asking for changes without a reason, and a period that ends before it starts, are 400s with their message", async () => {
+    await withDatabase((db) =>
+      db.query("update public.progress_reports set status = 'submitted' where id = $1", [report]),
+    );
+    const before = await fingerprint();
+    for (const [who, url, body, en, fr] of [
+      [
+        "reviewer",
+        `/reports/${report}`,
+        { intent: "request-changes", reason: "  " },
+        "This field is required.",
+        "Ce champ est obligatoire.",
+      ],
+      [
+        "coordinator",
+        "/reports?index",
+        { intent: "open", name: "Backwards", covers_from: "2026-06-30", covers_to: "2026-01-01", due_on: "2026-07-31" },
+        "The period ends before it starts.",
+        "La période se termine avant de commencer.",
+      ],
+    ] as const) {
+      for (const [language, message] of [
+        ["en", en],
+        ["fr", fr],
+      ] as const) {
+        const response = await postTo(url, {
+          cookie: cookieFor(who),
+          body: form(body),
+          contentType: "application/x-www-form-urlencoded",
+          headers: { "accept-language": language },
+        });
+        expect(response.status, `${body.intent} (${language})`).toBe(400);
+        expect(await response.text(), `${body.intent} (${language})`).toContain(message);
+      }
+    }
+    expect(await fingerprint()).toEqual(before);
+    const [row] = await withDatabase(
+      async (db) =>
+        (await db.query<{ status: string }>("select status from public.progress_reports where id = $1", [report])).rows,
+    );
+    expect(row!.status).toBe("submitted");
+  });
 });
 
 describe("replacing the calendar address without its confirmation", () => {

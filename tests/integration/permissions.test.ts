@@ -98,6 +98,8 @@ const after = {
   met: { own: [] as string[], other: [] as string[], delegated: [] as string[] },
   major: { amendment: "", packet: "" },
 };
+/** Issue 16: one report of a period opened once, for a centre of the applicant's own organisation and for another's. */
+const reports = { own: "", other: "", ownCentre: "" };
 
 const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
 
@@ -200,6 +202,57 @@ async function submittedReport(): Promise<string> {
     );
     return rows[0]!.id;
   });
+}
+
+/** The fixture report of `scope`, put in `status` directly, every KPI given a status (so it may be submitted). */
+async function reportIn(scope: "own" | "other", status: "draft" | "accepted"): Promise<string> {
+  const id = reports[scope];
+  await withDatabase(async (db) => {
+    await db.query("update public.progress_report_kpis set status = 'on_track' where report_id = $1", [id]);
+    await db.query("update public.progress_reports set status = $2 where id = $1", [id, status]);
+  });
+  return id;
+}
+
+/** Saves a narrative (from the value stored now) and adds a piece of evidence: both land, or neither. */
+async function writesReport(actor: Actor, report: string) {
+  const [narrative] = await withDatabase(
+    async (db) =>
+      (
+        await db.query<{ capability: string; body: string }>(
+          "select capability, body from public.progress_report_narratives where report_id = $1 order by capability limit 1",
+          [report],
+        )
+      ).rows,
+  );
+  const saved = await succeeded(
+    actor.client.rpc("save_progress_report", {
+      report,
+      changes: [
+        { field: "narrative", capability: narrative!.capability, from: narrative!.body, to: `By ${actor.who}.` },
+      ],
+    }),
+  );
+  const evidence = await succeeded(
+    actor.client.rpc("add_report_evidence", {
+      report,
+      file_name: "evidence.pdf",
+      content_type: "application/pdf",
+      content_base64: pdfBase64,
+    }),
+  );
+  expect(evidence, `${actor.who}: writing and adding evidence go together`).toBe(saved);
+  return saved;
+}
+
+/** Reads a report and its KPI lines: both, or neither. */
+async function readsReport(actor: Actor, report: string) {
+  const row = await returnedRows(actor.client.from("progress_reports").select("id, status").eq("id", report));
+  const kpis = await returnedRows(
+    actor.client.from("progress_report_kpis").select("kpi_key, actual").eq("report_id", report),
+  );
+  expect(kpis, `${actor.who}: a report and its KPIs are read together`).toBe(row);
+  return row;
 }
 
 const hasOwn = (actor: Actor) => actor.organisation !== undefined || isBoard(actor);
@@ -1119,6 +1172,35 @@ function probes(): Record<string, Probe> {
           }),
         ),
     },
+    "progress report/read while it is being written": {
+      own: async (actor) =>
+        actor.organisation === undefined ? undefined : readsReport(actor, await reportIn("own", "draft")),
+      other: async (actor) => readsReport(actor, await reportIn("other", "draft")),
+    },
+    "progress report/write values, narratives and evidence": {
+      own: async (actor) =>
+        actor.organisation === undefined ? undefined : writesReport(actor, await reportIn("own", "draft")),
+      other: async (actor) => writesReport(actor, await reportIn("other", "draft")),
+    },
+    "progress report/submit to BDT": {
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(actor.client.rpc("submit_progress_report", { report: await reportIn("own", "draft") })),
+      other: async (actor) =>
+        succeeded(actor.client.rpc("submit_progress_report", { report: await reportIn("other", "draft") })),
+    },
+    "progress report/read once accepted": {
+      own: async (actor) =>
+        actor.organisation === undefined ? undefined : readsReport(actor, await reportIn("own", "accepted")),
+      other: async (actor) => readsReport(actor, await reportIn("other", "accepted")),
+    },
+    "progress report/read the latest accepted KPIs (public page)": {
+      other: async (actor) => {
+        await reportIn("other", "accepted");
+        return returnedRows(actor.client.rpc("public_centre_progress", { centre: designatedCentre }));
+      },
+    },
     "progress report/accept or ask for changes": {
       other: async (actor) => {
         const report = await submittedReport();
@@ -1321,6 +1403,26 @@ beforeAll(async () => {
     packet: designatedPacket,
     outcome: "approve",
   });
+  // Issue 16: a designated centre of the applicant's own organisation, and one report per centre of a period opened once.
+  const ownDesignated = await freshApplication("own", "board_review");
+  const ownDesignatedPacket = await buildPacket(chair, ownDesignated.application);
+  await rpc(extraMember.client, "declare_conflict", { packet: ownDesignatedPacket, has_conflict: false });
+  await rpc(extraMember.client, "cast_vote", { packet: ownDesignatedPacket, choice: "approve", reason: "Ready." });
+  reports.ownCentre = await rpc<string>(chair.client, "record_decision", {
+    packet: ownDesignatedPacket,
+    outcome: "approve",
+  });
+  const period = await rpc<string>(cast.coordinator.client, "open_reporting_period", {
+    name: "Probe reports",
+    covers_from: "2026-01-01",
+    covers_to: "2026-06-30",
+    due_on: "2026-07-31",
+  });
+  await withDatabase(async (db) => {
+    const find = "select id from public.progress_reports where period_id = $1 and centre_id = $2";
+    reports.own = (await db.query<{ id: string }>(find, [period, reports.ownCentre])).rows[0]!.id;
+    reports.other = (await db.query<{ id: string }>(find, [period, designatedCentre])).rows[0]!.id;
+  });
 
   // After the decision (issue 15): conditions in every state, for the three decisions described at `after`.
   const secondChair = await buildUser(["board_member", "board_chair"], "Second Chair");
@@ -1349,7 +1451,7 @@ beforeAll(async () => {
   await setConditionStatus([...after.met.own, ...after.met.other, ...after.met.delegated], "met");
 
   allProbes = probes();
-});
+}, 240_000);
 
 describe("the README permissions table, cell by cell", () => {
   const rows = readPermissionsTable();
