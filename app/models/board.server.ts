@@ -112,42 +112,55 @@ export async function getPacket(
   userId: string,
   isChair: boolean,
 ) {
-  const { data: packet, error } = await supabase
-    .from("board_packets")
-    .select(
-      "id, application_id, plan_version_id, amendment_id, review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing)",
-    )
-    .eq("id", id)
-    .maybeSingle();
-  if (error) throw databaseError("packet", error);
-  if (!packet?.review) return null;
-  const [agenda, people, declaration, declarations] = await Promise.all([
+  // One round trip of parallel reads (issue 14: the page was four waves and fifteen reads deep). The packet's row
+  // brings what hangs off it (the review, the application and the plan version sent, declarations, BDT's
+  // recommendation, the discussion, votes and the decision) as embeds, which RLS answers row by row exactly as
+  // separate reads: nothing of the content before a "no conflict" declaration, only one's own declaration unless
+  // one chairs, others' votes once one has voted. The content is used only once the declaration says "no conflict".
+  const [packetResult, agenda, people, reads] = await Promise.all([
+    supabase
+      .from("board_packets")
+      .select(
+        `id, application_id, plan_version_id, amendment_id,
+        review:board_reviews(id, title, status, closes_at, quorum, allow_plan_editing),
+        application:centre_applications(${packetApplicationColumns}),
+        version:plan_versions(id, plan_id, name, content, content_hash, created_at),
+        declarations:conflict_declarations(member_id, has_conflict, reason, declared_at),
+        recommendation:board_packet_contents(bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers),
+        comments(id, author_id, body, created_at),
+        votes(member_id, choice, reason, updated_at),
+        decision:board_decisions(outcome, conditions, recorded_at, votes_counted, quorum_required)`,
+      )
+      .eq("id", id)
+      .order("declared_at", { referencedTable: "declarations" })
+      .order("id", { referencedTable: "comments" })
+      .order("cast_at", { referencedTable: "votes" })
+      .maybeSingle(),
     listBoardAgenda(supabase),
     listBoardPeople(supabase),
-    supabase
-      .from("conflict_declarations")
-      .select("has_conflict, reason, declared_at")
-      .eq("packet_id", id)
-      .eq("member_id", userId)
-      .maybeSingle(),
-    // RLS: only the chair reads the others' declarations.
-    isChair
-      ? supabase
-          .from("conflict_declarations")
-          .select("member_id, has_conflict, reason, declared_at")
-          .eq("packet_id", id)
-          .order("declared_at")
-      : Promise.resolve({ data: [] }),
+    readPacketContent(supabase, id),
   ]);
-  for (const result of [declaration, declarations]) checkRead("packet declarations", result);
+  const { data: packet, error } = packetResult;
+  if (error) throw databaseError("packet", error);
+  if (!packet?.review) return null;
+  const own = packet.declarations.find((row) => row.member_id === userId);
+  const declaration = {
+    data: own ? { has_conflict: own.has_conflict, reason: own.reason, declared_at: own.declared_at } : null,
+  };
+  // Only the chair reads the others' declarations (RLS), and only the chair is shown them.
+  const declarations = { data: isChair ? packet.declarations : [] };
   const nameOf = (member: string | null) => people.find((person) => person.id === member)?.name ?? "";
   const agendaHeading = agenda.find((item) => item.application_id === packet.application_id) ?? null;
+  const readable = !!declaration.data && !declaration.data.has_conflict;
   // A major amendment's packet (issue 15) is before the Board while the amendment is, whatever its application's status.
-  const amendmentItem = packet.amendment_id
-    ? ((await callRpc(supabase, "list_amendment_agenda", {})).data ?? []).find(
-        (item) => item.amendment_id === packet.amendment_id,
-      )
-    : null;
+  const [amendmentItem, amendment] = packet.amendment_id
+    ? await Promise.all([
+        callRpc(supabase, "list_amendment_agenda", {}).then(({ data }) =>
+          (data ?? []).find((item) => item.amendment_id === packet.amendment_id),
+        ),
+        readable ? getPacketAmendment(supabase, packet.amendment_id) : null,
+      ])
+    : [null, null];
   const heading =
     agendaHeading && packet.amendment_id
       ? { ...agendaHeading, status: amendmentItem?.status === "board_review" ? ("board_review" as const) : null }
@@ -171,11 +184,8 @@ export async function getPacket(
           .map((person) => person.name)
       : [],
   };
-  if (!declaration.data || declaration.data.has_conflict) return { ...base, content: null };
-  const [content, amendment] = await Promise.all([
-    getPacketContent(supabase, collab, packet, userId, nameOf),
-    packet.amendment_id ? getPacketAmendment(supabase, packet.amendment_id) : Promise.resolve(null),
-  ]);
+  if (!readable) return { ...base, content: null };
+  const content = await getPacketContent(supabase, collab, packet, reads, userId, nameOf);
   return { ...base, open: base.open && !content.decision, content: { ...content, amendment } };
 }
 
@@ -184,54 +194,51 @@ const attachmentColumns = "id, file_name, content_type, size_bytes, created_at";
 const packetEoiColumns = `id, contact_name, contact_email, centre_name, request_kind, proposed_centre_type, proposed_scope,
   capabilities, regional_initiatives, kigali_priorities, alignment, motivation, ecosystem, resources, governance,
   submitted_at`;
+const packetApplicationColumns = `id, status, centre_name, centre_type, scope, capabilities, governance, resources,
+  partners, host_details, revision_cycle, plan:action_plans(id), attachments(${attachmentColumns}),
+  eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`;
 
-async function getPacketContent(
+/** The packet's counts and people, from functions that take its id (each answers the member as RLS would). */
+function readPacketContent(supabase: SupabaseServerClient, packetId: string) {
+  return Promise.all([
+    callRpc(supabase, "packet_quorum_status", { packet: packetId }),
+    callRpc(supabase, "get_packet_revision", { packet: packetId }),
+    // Whom the discussion's composer offers for "@name" (issue 17); BDT, who read but do not discuss, get none.
+    callRpc(supabase, "mentionable_people", { packet: packetId }),
+  ]);
+}
+
+async function getPacketContent<
+  Application extends Record<ApplicationField, string | null> | null,
+  Version extends { id: string; plan_id: string } | null,
+  Recommendation extends { answers: unknown } | null,
+  Comment extends { author_id: string | null },
+  Vote extends { member_id: string },
+  Decision,
+>(
   supabase: SupabaseServerClient,
   collab: AppLoadContext["collab"],
-  packet: { id: string; application_id: string; plan_version_id: string },
+  packet: {
+    application: Application;
+    version: Version;
+    recommendation: Recommendation;
+    comments: Comment[];
+    votes: Vote[];
+    decision: Decision;
+  },
+  reads: Awaited<ReturnType<typeof readPacketContent>>,
   userId: string,
   nameOf: (member: string | null) => string,
 ) {
-  const [application, recommendation, version, comments, votes, quorum, decision, revision, mentionable] =
-    await Promise.all([
-      supabase
-        .from("centre_applications")
-        .select(
-          `id, status, centre_name, centre_type, scope, capabilities, governance, resources, partners, host_details,
-        revision_cycle, plan:action_plans(id), attachments(${attachmentColumns}),
-        eoi:eois(${packetEoiColumns}, attachments(${attachmentColumns}))`,
-        )
-        .eq("id", packet.application_id)
-        .maybeSingle(),
-      // BDT's recommendation as sent with this packet (RLS: only after a "no conflict" declaration).
-      supabase
-        .from("board_packet_contents")
-        .select("bdt_recommendation, bdt_recommended_outcome, revision_cycle, answers")
-        .eq("packet_id", packet.id)
-        .maybeSingle(),
-      supabase
-        .from("plan_versions")
-        .select("id, plan_id, name, content, content_hash, created_at")
-        .eq("id", packet.plan_version_id)
-        .maybeSingle(),
-      supabase.from("comments").select("id, author_id, body, created_at").eq("packet_id", packet.id).order("id"),
-      supabase
-        .from("votes")
-        .select("member_id, choice, reason, updated_at")
-        .eq("packet_id", packet.id)
-        .order("cast_at"),
-      callRpc(supabase, "packet_quorum_status", { packet: packet.id }),
-      supabase
-        .from("board_decisions")
-        .select("outcome, conditions, recorded_at, votes_counted, quorum_required")
-        .eq("packet_id", packet.id)
-        .maybeSingle(),
-      callRpc(supabase, "get_packet_revision", { packet: packet.id }),
-      // Whom the discussion's composer offers for "@name" (issue 17); BDT, who read but do not discuss, get none.
-      callRpc(supabase, "mentionable_people", { packet: packet.id }),
-    ]);
-  for (const result of [application, recommendation, version, comments, votes, decision])
-    checkRead("packet content", result);
+  const [quorum, revision, mentionable] = reads;
+  const [application, version, recommendation, comments, votes, decision] = [
+    { data: packet.application },
+    { data: packet.version },
+    { data: packet.recommendation },
+    { data: packet.comments },
+    { data: packet.votes },
+    { data: packet.decision },
+  ] as const;
   if (quorum.error) throw databaseError("packet quorum", quorum.error);
   if (revision.error) throw databaseError("packet revision", revision.error);
   const cycle = revision.data?.[0] ?? null;

@@ -12,6 +12,8 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { readSecrets, startServer } from "../support/server-process";
 
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 3);
+/** `BENCH_WATERFALL=1` prints each throttled visit's requests: start, first byte and end (ms from the page's request). */
+const WATERFALL = process.env.BENCH_WATERFALL === "1";
 const KB = 1024;
 const fast3g = { offline: false, latency: 562.5, downloadThroughput: (1.44e6 / 8) | 0, uploadThroughput: 84_375 };
 
@@ -36,15 +38,41 @@ function median(values: number[]): number {
 }
 
 /** Counts bytes on the wire per request (encodedDataLength: compressed body plus headers) by resource type. */
-async function watchWire(page: Page): Promise<{ client: CDPSession; weight: () => Weight }> {
+async function watchWire(
+  page: Page,
+): Promise<{ client: CDPSession; weight: () => Weight; waterfall: (origin: string) => string }> {
   const client = await page.context().newCDPSession(page);
   await client.send("Network.enable");
   const types = new Map<string, string>();
   const bytes = new Map<string, number>();
-  client.on("Network.responseReceived", (event) => types.set(event.requestId, event.type));
-  client.on("Network.loadingFinished", (event) => bytes.set(event.requestId, event.encodedDataLength));
+  const times = new Map<string, { url: string; start: number; firstByte?: number; end?: number }>();
+  client.on("Network.requestWillBeSent", (event) =>
+    times.set(event.requestId, { url: event.request.url, start: event.timestamp }),
+  );
+  client.on("Network.responseReceived", (event) => {
+    types.set(event.requestId, event.type);
+    const time = times.get(event.requestId);
+    if (time) time.firstByte = event.timestamp;
+  });
+  client.on("Network.loadingFinished", (event) => {
+    bytes.set(event.requestId, event.encodedDataLength);
+    const time = times.get(event.requestId);
+    if (time) time.end = event.timestamp;
+  });
   return {
     client,
+    waterfall: (origin) => {
+      const rows = [...times.values()];
+      const zero = rows[0]?.start ?? 0;
+      const ms = (time: number | undefined) =>
+        time === undefined ? "--".padStart(6) : ((time - zero) * 1000).toFixed(0).padStart(6);
+      return rows
+        .map(
+          (row) =>
+            `  ${ms(row.start)} ${ms(row.firstByte)} ${ms(row.end)}  ${row.url.replace(origin, "").slice(0, 80)}`,
+        )
+        .join("\n");
+    },
     weight: () => {
       let js = 0;
       let total = 0;
@@ -104,6 +132,8 @@ async function visit(
     const lcp = await largestPaint(page);
     // Whatever the page still fetches after load (the hydrated app's lazy chunks) counts towards its weight.
     await page.waitForLoadState("networkidle", { timeout: 60_000 }).catch(() => undefined);
+    if (throttled && WATERFALL)
+      console.log(`${pageCase.path}: load ${load.toFixed(0)} ms; start, first byte, end (ms)\n${wire.waterfall(url)}`);
     return { ...wire.weight(), load, lcp };
   } finally {
     await context.close();

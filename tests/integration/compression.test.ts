@@ -187,4 +187,14 @@ describe("what a first visit loads", () => {
       expect(loaded.includes("ZodError"), `${path} loads zod`).toBe(false);
     }
   });
+
+  it("a page's headers name its strings and every script it preloads, so a slow link fetches them at once", async () => {
+    // The browser starts what a Link header names when the headers arrive, before the HTML's own transfer (issue 14).
+    const page = await get("/sign-in", "br");
+    const link = String(page.headers.link ?? "");
+    const preloaded = [...page.text.matchAll(/<link\b[^>]*rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)];
+    expect(preloaded.length).toBeGreaterThan(2);
+    for (const [, url] of preloaded) expect(link, url).toContain(`<${url!}>; rel=`);
+    expect(link).toMatch(/<\/assets\/en-[\w-]+\.json>; rel=preload; as=fetch; crossorigin=anonymous/);
+  });
 });
