@@ -1857,6 +1857,10 @@ export type Database = {
         Args: Record<PropertyKey, never>;
         Returns: { id: string; email: string; display_name: string; roles: Database["public"]["Enums"]["app_role"][]; active: boolean; invited: boolean; created_at: string }[];
       };
+      people_directory_page: {
+        Args: { search?: string; role?: Database["public"]["Enums"]["app_role"]; page_size?: number; page_offset?: number };
+        Returns: { id: string; email: string; display_name: string; roles: Database["public"]["Enums"]["app_role"][]; active: boolean; invited: boolean; created_at: string; total: number }[];
+      };
       plan_people: {
         Args: { plan: string };
         Returns: { id: string; name: string }[];

@@ -1,14 +1,38 @@
 import { databaseError } from "~/lib/db-read.server";
+import type { Database } from "~/lib/database.types";
 import { getAppEnv } from "~/lib/env.server";
 import { callRpc } from "~/lib/rpc.server";
 import { createSupabaseAdminClient } from "~/lib/supabase-admin.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
 import type { AppRole } from "~/models/profile.server";
+import { PEOPLE_PAGE_SIZE, type PeopleQuery } from "~/validation/people";
 
-export async function listPeople(supabase: SupabaseServerClient) {
-  const { data, error } = await callRpc(supabase, "people_directory", {});
+/** One page of the people a search finds (name or email, a role), with how many it finds in all. */
+export async function findPeople(
+  supabase: SupabaseServerClient,
+  query: PeopleQuery,
+): Promise<{ people: PersonRow[]; total: number; pages: number; page: number }> {
+  const { data, error } = await callRpc(supabase, "people_directory_page", {
+    search: query.q,
+    role: query.role,
+    page_size: PEOPLE_PAGE_SIZE,
+    page_offset: (query.page - 1) * PEOPLE_PAGE_SIZE,
+  });
   if (error) throw databaseError("people", error);
-  return data ?? [];
+  const people = data ?? [];
+  // A page past the end (an old link, a hand-typed URL) shows the first page rather than an empty list.
+  if (people.length === 0 && query.page > 1) return findPeople(supabase, { ...query, page: 1 });
+  const total = Number(people[0]?.total ?? 0);
+  return { people, total, pages: Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE)), page: query.page };
+}
+
+type PersonRow = Database["public"]["Functions"]["people_directory_page"]["Returns"][number];
+
+/** The account with this email, if there is one (the search matches substrings; the email must match whole). */
+async function findByEmail(supabase: SupabaseServerClient, email: string) {
+  const { data, error } = await callRpc(supabase, "people_directory_page", { search: email, page_size: 200 });
+  if (error) throw databaseError("people", error);
+  return (data ?? []).find((person) => person.email.toLowerCase() === email.toLowerCase());
 }
 
 export const grantRole = (supabase: SupabaseServerClient, person: string, role: AppRole) =>
@@ -28,9 +52,7 @@ export async function invitePerson(
   input: { email: string; name: string; role: AppRole },
   requestId: string,
 ) {
-  const existing = (await listPeople(supabase)).find(
-    (person) => person.email.toLowerCase() === input.email.toLowerCase(),
-  );
+  const existing = await findByEmail(supabase, input.email);
   let personId = existing?.id;
   if (!personId) {
     const admin = createSupabaseAdminClient(requestId);

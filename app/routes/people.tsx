@@ -1,5 +1,5 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ConfirmSubmit } from "~/components/confirm-dialog";
@@ -10,21 +10,23 @@ import { TextField } from "~/components/text-field";
 import { formValues, type FieldError, type FieldErrors } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
-import { grantRole, invitePerson, listPeople, revokeRole, setAccountActive } from "~/models/people.server";
+import { findPeople, grantRole, invitePerson, revokeRole, setAccountActive } from "~/models/people.server";
 import { appRoles } from "~/lib/roles";
 import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
 import { asList } from "~/lib/forms";
 import { setReviewerRegions } from "~/models/auto-assignment.server";
 import { listReviewerWorkload } from "~/models/dashboards.server";
 import { regionCodes } from "~/validation/dashboards";
+import { parsePeopleQuery, type PeopleQuery } from "~/validation/people";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, user, headers } = await requireRoles(request, context, ["coordinator"]);
-  const [people, reviewers] = await Promise.all([listPeople(supabase), listReviewerWorkload(supabase)]);
+  const query = parsePeopleQuery(new URL(request.url));
+  const [found, reviewers] = await Promise.all([findPeople(supabase, query), listReviewerWorkload(supabase)]);
   const regions = Object.fromEntries(reviewers.map((reviewer) => [reviewer.reviewer_id, reviewer.regions]));
-  return data({ people, regions, me: user.id }, { headers });
+  return data({ ...found, query: { ...query, page: found.page }, regions, me: user.id }, { headers });
 }
 
 const role = z.enum(appRoles, "errors.invalidChoice");
@@ -71,7 +73,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return dispatchIntent(form, {
     invite: async ({ email, name, role }) => {
       const result = await invitePerson(supabase, { email, name, role }, context.requestId);
-      return done(result, result.invited ? "people.invited" : "people.granted");
+      if (result.error) return done(result);
+      // Shown found by their email, whatever page of the list they would fall on.
+      const what = result.invited ? "invited" : "granted";
+      return redirect(`/people?${new URLSearchParams({ q: email, done: what })}`);
     },
     grant: async ({ person, role }) => done(await grantRole(supabase, person, role)),
     revoke: async ({ person, role }) => done(await revokeRole(supabase, person, role)),
@@ -85,9 +90,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
+/** The search's URL for another page (or none when the search is empty). */
+function searchLink(query: PeopleQuery, page: number) {
+  const params = new URLSearchParams();
+  if (query.q) params.set("q", query.q);
+  if (query.role) params.set("role", query.role);
+  if (page > 1) params.set("page", String(page));
+  const search = params.toString();
+  return search ? `?${search}` : "?";
+}
+
 export default function People() {
-  const { people, regions, me } = useLoaderData<typeof loader>();
+  const { people, total, pages, query, regions, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const invited = ["invited", "granted"].find((what) => what === searchParams.get("done"));
   const navigation = useNavigation();
   const { t } = useTranslation();
   const errors = result?.intent === "invite" ? result.errors : ({} as FieldErrors);
@@ -95,6 +112,7 @@ export default function People() {
     <div className="page page--wide">
       <h1>{t("people.title")}</h1>
       {result?.notice ? <FormNotice title={t(result.notice)}>{t("people.noticeBody")}</FormNotice> : null}
+      {invited && !result ? <FormNotice title={t(`people.${invited}`)}>{t("people.noticeBody")}</FormNotice> : null}
       <FormAlert error={result?.formError} />
       <section className="panel" aria-labelledby="invite-title">
         <h2 id="invite-title">{t("people.invite")}</h2>
@@ -131,6 +149,30 @@ export default function People() {
             </button>
           </div>
         </Form>
+      </section>
+      <section aria-labelledby="find-title">
+        <h2 id="find-title">{t("people.findTitle")}</h2>
+        <Form method="get" className="form form--compact field-row" role="search" aria-labelledby="find-title">
+          <TextField name="q" label={t("people.search")} defaultValue={query.q ?? ""} />
+          {/* Not a SelectField: the invitation form above already has a field named "role". */}
+          <div className="field">
+            <label htmlFor="find-role">{t("people.withRole")}</label>
+            <select id="find-role" name="role" defaultValue={query.role ?? ""}>
+              <option value="">{t("people.allRoles")}</option>
+              {appRoles.map((code) => (
+                <option key={code} value={code}>
+                  {t(`home.roles.${code}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="actions">
+            <button type="submit" className="button button--secondary">
+              {t("people.find")}
+            </button>
+          </div>
+        </Form>
+        <p role="status">{t("people.found", { count: total })}</p>
       </section>
       <TableScroll label={t("people.title")}>
         <table className="table">
@@ -261,6 +303,13 @@ export default function People() {
           </tbody>
         </table>
       </TableScroll>
+      {pages > 1 ? (
+        <nav aria-label={t("review.pagination")} className="pagination">
+          {query.page > 1 ? <Link to={searchLink(query, query.page - 1)}>{t("review.previous")}</Link> : null}
+          <span>{t("review.pageOf", { page: query.page, pages })}</span>
+          {query.page < pages ? <Link to={searchLink(query, query.page + 1)}>{t("review.next")}</Link> : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -117,6 +117,12 @@ export const rpcSchemas = {
   revoke_role: z.object({ person: id, role: appRole, reason: optionalReason }),
   set_account_active: z.object({ person: id, active: z.boolean(), reason: optionalReason }),
   people_directory: z.object({}).strict(),
+  people_directory_page: z.object({
+    search: z.string().max(200).optional(),
+    role: appRole.optional(),
+    page_size: z.number().int().min(1).max(200).optional(),
+    page_offset: z.number().int().min(0).optional(),
+  }),
   create_call: z.object({
     title: z.string().trim().min(3, "errors.required").max(200, "errors.tooLong"),
     description: z.string().max(20000, "errors.tooLong").optional(),

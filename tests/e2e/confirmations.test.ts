@@ -96,7 +96,7 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(await banned()).toBeNull();
 
     const page = await signedInPage(cast.coordinator);
-    await page.goto("/people");
+    await page.goto(`/people?q=${encodeURIComponent(displayName)}`);
     const trigger = page.getByRole("button", { name: `Deactivate the account of ${displayName}` });
     const dialog = await askTwiceAndCancel(page, trigger, `Deactivate ${displayName}?`);
     expect(await dialog.textContent()).toContain("signed out everywhere at once");
@@ -202,7 +202,8 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     await trigger.click();
     await dialog.getByRole("button", { name: "Restore" }).click();
     await page.getByText("Version restored").waitFor();
-    expect(await content()).toContain("Alpha text");
+    // The live document has it (durable in its updates); its JSON copy follows it.
+    await expect.poll(content, { timeout: 20_000 }).toContain("Alpha text");
     expect(await content()).not.toContain("Beta text");
 
     // Undo: the automatic version holds the reviewer's work; restoring it brings that back.

@@ -34,7 +34,9 @@ describe("people management", { timeout: 180_000 }, () => {
     await page.getByLabel("Role", { exact: true }).selectOption("reviewer");
     await page.getByRole("button", { name: "Send the invitation" }).click();
     await page.getByText("Invitation sent").waitFor();
-    await page.getByText(email).waitFor();
+    // The invited person is shown found by their email, whatever page of the list they fall on.
+    await page.getByRole("cell", { name: email }).waitFor();
+    expect(await page.locator("tbody tr").count()).toBe(1);
 
     const mail = await mailWithSubject(email, "You are invited to Accelerator Network");
     expect(mail).toBeDefined();
@@ -53,7 +55,17 @@ describe("people management", { timeout: 180_000 }, () => {
     expect(await invitee.page.locator(".panel h2").allTextContents()).toEqual(["Validation queue"]);
     await invitee.page.context().close();
 
+    // Among everyone, the coordinator finds her by name and role.
     await page.goto("/people");
+    await page.getByLabel("Name or email").fill("Ines Reviewer");
+    await page.getByLabel("With the role").selectOption("reviewer");
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.waitForURL((url) => url.searchParams.get("q") === "Ines Reviewer");
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^People found: [1-9]/ })
+      .waitFor();
+    expect(await page.locator("tbody tr").count()).toBeLessThanOrEqual(50);
     await page.getByRole("button", { name: "Deactivate the account of Ines Reviewer" }).click();
     await page
       .getByRole("alertdialog", { name: "Deactivate Ines Reviewer?" })

@@ -30,7 +30,7 @@ async function openPlan(page: Page, plan: string) {
 }
 
 describe("a plan with hostile comments stored before anchors were checked", { timeout: 120_000 }, () => {
-  it("still opens for everyone, takes new threads, and BDT removes the bad one", async () => {
+  it("still opens for everyone, takes new threads (naming a colleague picked after @), and BDT removes the bad one", async () => {
     const cast = await buildCast();
     const { plan } = await buildApplication(cast, "draft");
     // Written with the service role, as old rows are: add_plan_comment now refuses these anchors.
@@ -75,9 +75,51 @@ describe("a plan with hostile comments stored before anchors were checked", { ti
     // A good thread is still posted beside the bad ones.
     await applicant.page.locator(".plan-editor__surface").getByText("Objectives").first().dblclick();
     await applicant.page.getByRole("button", { name: "Comment on selection" }).click();
-    await applicant.page.getByLabel("Comment", { exact: true }).fill("Are these measurable?");
+    // Issue 17: "@" offers the people who may read the thread; picking one writes their name and notifies them.
+    const box = applicant.page.getByLabel("Comment", { exact: true });
+    await box.fill("Are these measurable? ");
+    await box.pressSequentially("@Co");
+    const offered = applicant.page.getByRole("list", { name: "People you may mention" });
+    await offered.getByRole("button", { name: "@Colleague" }).waitFor();
+    await expectNoAxeViolations(applicant.page);
+    // Someone of another institution may not read this plan, so is never offered.
+    for (const _ of "Co") await box.press("Backspace");
+    await box.pressSequentially("Out");
+    await offered.waitFor({ state: "detached" });
+    for (const _ of "Out") await box.press("Backspace");
+    await box.pressSequentially("Col");
+    await offered.getByRole("button", { name: "@Colleague" }).click();
+    expect(await box.inputValue()).toBe("Are these measurable? @Colleague ");
     await applicant.page.getByRole("button", { name: "Post comment" }).click();
-    await reviewer.page.locator(".thread", { hasText: "Are these measurable?" }).waitFor();
+    await reviewer.page.locator(".thread", { hasText: "Are these measurable? @Colleague" }).waitFor();
+    const mentions = (person: TestUser) =>
+      withDatabase(
+        async (db) =>
+          (
+            await db.query(
+              "select 1 from public.notifications where recipient_id = $1 and kind = 'mention' and entity_id = $2",
+              [person.id, plan],
+            )
+          ).rowCount,
+      );
+    expect(await mentions(cast.colleague), "the colleague's in-app notification").toBe(1);
+    expect(await mentions(cast.outsider)).toBe(0);
+    // The colleague never chose otherwise, so the mention is mailed at once.
+    await expect
+      .poll(
+        () =>
+          withDatabase(
+            async (db) =>
+              (
+                await db.query("select 1 from embedded.mail_outbox where to_email = $1 and subject = $2", [
+                  cast.colleague.email.toLowerCase(),
+                  "You were mentioned in a comment",
+                ])
+              ).rowCount,
+          ),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(1);
 
     // The applicant may not remove a colleague's comment, so is offered no button; the reviewer may.
     const hostile = (page: Page) => page.locator(".thread", { hasText: "Null anchor here." });

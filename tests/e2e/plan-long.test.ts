@@ -43,9 +43,7 @@ const inView = (locator: Locator) =>
   });
 
 describe("working in a long plan (issue 18)", { timeout: 300_000 }, () => {
-  // Quarantined 2026-12-02: failed in the clean-clone run after the merges (a waitForFunction timed out); not yet
-  // diagnosed (the closing note of that session says so). Re-enable first thing next session.
-  it.skip("has an outline with comment counts that jumps, names that jump to carets, comments beside their passages, and fits a phone", async () => {
+  it("has an outline with comment counts that jumps, names that jump to carets, comments beside their passages, and fits a phone", async () => {
     const cast = await buildCast();
     const { plan } = await buildApplication(cast, "draft");
     const applicant = await signedIn(cast.applicant);

@@ -674,6 +674,44 @@ describe("impossible dates on the call and Board forms", () => {
   }
 });
 
+describe("replacing the calendar address without its confirmation", () => {
+  it("is a 400 with the message in the person's language, and the address stays as it was", async () => {
+    // The first address needs no confirmation; replacing it stops the old one at once, so it does.
+    await rpc(world.cast.applicant.client, "reset_calendar_feed", {});
+    const feedHash = () =>
+      withDatabase(
+        async (db) =>
+          (
+            await db.query<{ token_hash: string }>(
+              "select token_hash from public.calendar_feeds where person_id = $1",
+              [world.cast.applicant.id],
+            )
+          ).rows[0]?.token_hash,
+      );
+    const before = await feedHash();
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    for (const [language, message] of [
+      ["en", "Nothing was changed: this action must be confirmed first."],
+      ["fr", "Rien n&#x27;a été modifié : cette action doit d&#x27;abord être confirmée."],
+    ] as const) {
+      for (const body of [{ intent: "reset-feed" }, { intent: "reset-feed", confirm: "no" }] as Record<
+        string,
+        string
+      >[]) {
+        const response = await postTo("/settings/notifications", {
+          cookie: world.cookies.applicant,
+          body: form(body),
+          contentType: "application/x-www-form-urlencoded",
+          headers: { "accept-language": language },
+        });
+        expect(response.status, `${JSON.stringify(body)} (${language})`).toBe(400);
+        expect(await response.text(), language).toContain(message);
+      }
+    }
+    expect(await feedHash(), "the calendar address is unchanged").toBe(before);
+  });
+});
+
 describe.each([
   ["an EoI", () => `/eois/${world.draftEoi}/attachments`],
   ["an application", () => `/applications/${world.draftApplication}/attachments`],

@@ -79,6 +79,25 @@ const packetFiles = {
 const applications = { own: "", ownPlan: "", other: "", otherPlan: "" };
 const attachments = { own: "", other: "" };
 let designatedCentre = "";
+/**
+ * After the decision (issue 15). Three decisions "approved with conditions": the applicant's own centre (the board
+ * actors declared no conflict, the chair closes), a stranger's centre (the board actors declared a conflict, another
+ * chair decided) and a stranger's centre whose conditions BDT closes. Conditions are kept in pools by state; a probe
+ * takes the first and uses it up only when the action succeeded.
+ */
+const after = {
+  ownCentre: "",
+  otherCentre: "",
+  delegatedCentre: "",
+  read: {
+    own: { condition: "", response: "", file: "" },
+    other: { condition: "", response: "", file: "" },
+  },
+  open: { own: [] as string[], other: [] as string[] },
+  responded: [] as string[],
+  met: { own: [] as string[], other: [] as string[], delegated: [] as string[] },
+  major: { amendment: "", packet: "" },
+};
 
 const isBoard = (actor: Actor) => actor.who === "board member" || actor.who === "board chair";
 
@@ -182,6 +201,150 @@ async function submittedReport(): Promise<string> {
     return rows[0]!.id;
   });
 }
+
+const hasOwn = (actor: Actor) => actor.organisation !== undefined || isBoard(actor);
+const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+/** Tries the action on the pool's first record; uses it up only if the action succeeded. */
+async function withNext(pool: string[], attempt: (id: string) => Promise<boolean>) {
+  const id = pool[0];
+  if (id === undefined) throw new Error("the pool ran out: the database allowed more than the README says");
+  const done = await attempt(id);
+  if (done) pool.shift();
+  return done;
+}
+
+/** An application of `scope` approved with `count` conditions; `declare` runs on the packet before the vote. */
+async function approvedWithConditions(
+  scope: "own" | "other",
+  count: number,
+  recorder: TestUser,
+  declare: (packet: string) => Promise<void>,
+  delegate = false,
+) {
+  const { application } = await freshApplication(scope, "board_review");
+  const packet = await buildPacket(recorder, application);
+  await declare(packet);
+  await rpc(extraMember.client, "declare_conflict", { packet, has_conflict: false });
+  await rpc(extraMember.client, "cast_vote", { packet, choice: "approve_with_conditions", reason: "Conditions." });
+  const centre = await rpc<string>(recorder.client, "record_decision", {
+    packet,
+    outcome: "approve_with_conditions",
+    condition_items: Array.from({ length: count }, (_, index) => ({
+      text: `Condition ${index + 1}.`,
+      due_on: inAMonth(),
+    })),
+    conditions_closed_by_bdt: delegate,
+  });
+  const conditions = await withDatabase(async (db) =>
+    (
+      await db.query<{ id: string }>(
+        "select id from public.decision_conditions where packet_id = $1 order by position",
+        [packet],
+      )
+    ).rows.map((row) => row.id),
+  );
+  return { centre, conditions };
+}
+
+/** Puts conditions in a state directly (the probes are about the next transition, not this one). */
+async function setConditionStatus(conditions: string[], status: "responded" | "met") {
+  await withDatabase((db) =>
+    db.query("update public.decision_conditions set status = $2 where id = any($1::uuid[])", [conditions, status]),
+  );
+}
+
+/** A response with one file, through the real transition. */
+async function answered(member: TestUser, condition: string) {
+  const response = await rpc<string>(member.client, "respond_to_condition", {
+    condition,
+    body: "Done: see the letter.",
+    files: [{ file_name: "letter.pdf", content_type: "application/pdf", content_base64: pdfBase64 }],
+  });
+  const file = await withDatabase(
+    async (db) =>
+      (await db.query<{ id: string }>("select id from public.attachments where condition_response_id = $1", [response]))
+        .rows[0]!.id,
+  );
+  return { condition, response, file };
+}
+
+/** Reads a condition, its response, the response's file and the file's bytes: all or nothing. */
+async function readsCondition(actor: Actor, fixture: { condition: string; response: string; file: string }) {
+  const condition = await returnedRows(
+    actor.client.from("decision_conditions").select("id, body, status").eq("id", fixture.condition),
+  );
+  const response = await returnedRows(
+    actor.client.from("condition_responses").select("id, body").eq("condition_id", fixture.condition),
+  );
+  const file = await returnedRows(
+    actor.client.from("attachments").select("id").eq("condition_response_id", fixture.response),
+  );
+  const bytes = await returnedRows(
+    actor.client.from("attachment_contents").select("attachment_id").eq("attachment_id", fixture.file),
+  );
+  expect([response, file, bytes], `${actor.who}: a condition, its responses and files are read together`).toEqual([
+    condition,
+    condition,
+    condition,
+  ]);
+  return condition;
+}
+
+async function amendmentInProgress(centre: string) {
+  return withDatabase(
+    async (db) =>
+      (
+        await db.query<{ id: string; status: string }>(
+          `select id, status from public.plan_amendments where centre_id = $1
+           and status in ('draft', 'submitted', 'board_review', 'changes_requested')`,
+          [centre],
+        )
+      ).rows[0],
+  );
+}
+
+/** Withdraws the centre's amendment in progress, if any, so that a new one may be proposed. */
+async function clearAmendments(centre: string, member: TestUser) {
+  const current = await amendmentInProgress(centre);
+  if (current) await rpc(member.client, "withdraw_amendment", { amendment: current.id });
+}
+
+/** The centre's amendment in `status` (draft or submitted), proposed (and submitted) by `member` when needed. */
+async function amendmentIn(centre: string, member: TestUser, status: "draft" | "submitted") {
+  const current = await amendmentInProgress(centre);
+  if (current?.status === status) return current.id;
+  await clearAmendments(centre, member);
+  const amendment = await rpc<string>(member.client, "propose_amendment", { centre, reason: "Probe amendment." });
+  if (status === "submitted") await rpc(member.client, "submit_amendment", { amendment });
+  return amendment;
+}
+
+/** A packet of a major amendment before the Board, with a vote that meets its quorum of one. */
+async function majorAmendmentPacket() {
+  const current = await amendmentInProgress(after.otherCentre);
+  if (current?.status === "board_review" && current.id === after.major.amendment) return after.major.packet;
+  const amendment = await amendmentIn(after.otherCentre, strangerCast.applicant, "submitted");
+  await rpc(cast.reviewer.client, "decide_amendment", { amendment, decision: "send_to_board", reason: "Major." });
+  const review = await rpc<string>(chair.client, "open_board_review", {
+    title: "Amendment review",
+    closes_at: new Date(Date.now() + 86_400_000).toISOString(),
+    applications: [amendment],
+    quorum: 1,
+  });
+  const packet = await withDatabase(
+    async (db) =>
+      (await db.query<{ id: string }>("select id from public.board_packets where review_id = $1", [review])).rows[0]!
+        .id,
+  );
+  await rpc(extraMember.client, "declare_conflict", { packet, has_conflict: false });
+  await rpc(extraMember.client, "cast_vote", { packet, choice: "approve", reason: "Sound change." });
+  after.major = { amendment, packet };
+  return packet;
+}
+
+const closes = (actor: Actor) => (condition: string) =>
+  succeeded(actor.client.rpc("close_condition", { condition, reason: "Closed." }));
 
 function probes(): Record<string, Probe> {
   return {
@@ -996,6 +1159,88 @@ function probes(): Record<string, Probe> {
     "portfolio balance/read": {
       other: async (actor) => succeeded(actor.client.rpc("dashboard_portfolio", {})),
     },
+    // Issue 15: after the decision.
+    "condition/read, with the centre's responses and files": {
+      own: async (actor) => (hasOwn(actor) ? readsCondition(actor, after.read.own) : undefined),
+      other: async (actor) => readsCondition(actor, after.read.other),
+    },
+    "condition/answer": {
+      own: async (actor) =>
+        hasOwn(actor)
+          ? withNext(after.open.own, (condition) =>
+              succeeded(actor.client.rpc("respond_to_condition", { condition, body: "Done." })),
+            )
+          : undefined,
+      other: async (actor) =>
+        withNext(after.open.other, (condition) =>
+          succeeded(actor.client.rpc("respond_to_condition", { condition, body: "Done." })),
+        ),
+    },
+    "condition/mark met or not met": {
+      other: async (actor) =>
+        withNext(after.responded, (condition) =>
+          succeeded(actor.client.rpc("review_condition", { condition, met: true, reason: "Met." })),
+        ),
+    },
+    "condition/close (the chair closes it)": {
+      own: async (actor) => (hasOwn(actor) ? withNext(after.met.own, closes(actor)) : undefined),
+      other: async (actor) => withNext(after.met.other, closes(actor)),
+    },
+    "condition/close (the decision delegates it to BDT)": {
+      other: async (actor) => withNext(after.met.delegated, closes(actor)),
+    },
+    "plan amendment/propose": {
+      own: async (actor) => {
+        if (actor.organisation === undefined) return undefined;
+        await clearAmendments(after.ownCentre, cast.applicant);
+        return succeeded(actor.client.rpc("propose_amendment", { centre: after.ownCentre, reason: "Ours." }));
+      },
+      other: async (actor) => {
+        await clearAmendments(after.delegatedCentre, strangerCast.applicant);
+        return succeeded(actor.client.rpc("propose_amendment", { centre: after.delegatedCentre, reason: "Theirs." }));
+      },
+    },
+    "plan amendment/submit": {
+      own: async (actor) =>
+        actor.organisation === undefined
+          ? undefined
+          : succeeded(
+              actor.client.rpc("submit_amendment", {
+                amendment: await amendmentIn(after.ownCentre, cast.applicant, "draft"),
+              }),
+            ),
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("submit_amendment", {
+            amendment: await amendmentIn(after.delegatedCentre, strangerCast.applicant, "draft"),
+          }),
+        ),
+    },
+    "plan amendment/approve a minor one": {
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("decide_amendment", {
+            amendment: await amendmentIn(designatedCentre, strangerCast.applicant, "submitted"),
+            decision: "approve",
+            reason: "Minor.",
+          }),
+        ),
+    },
+    "plan amendment/decide a major one (the Board)": {
+      other: async (actor) =>
+        succeeded(
+          actor.client.rpc("record_amendment_decision", { packet: await majorAmendmentPacket(), outcome: "approve" }),
+        ),
+    },
+    "baseline history/read": {
+      other: async (actor) =>
+        returnedRows(
+          actor.client
+            .from("centre_baselines")
+            .select("id, approved_by_name, reason, approving_body")
+            .eq("centre_id", designatedCentre),
+        ),
+    },
   };
 }
 
@@ -1076,6 +1321,32 @@ beforeAll(async () => {
     packet: designatedPacket,
     outcome: "approve",
   });
+
+  // After the decision (issue 15): conditions in every state, for the three decisions described at `after`.
+  const secondChair = await buildUser(["board_member", "board_chair"], "Second Chair");
+  const ownDecision = await approvedWithConditions("own", 7, chair, async (packet) => {
+    for (const member of [cast.boardMember, chair])
+      await rpc(member.client, "declare_conflict", { packet, has_conflict: false });
+  });
+  const otherDecision = await approvedWithConditions("other", 9, secondChair, async (packet) => {
+    for (const member of [cast.boardMember, chair])
+      await rpc(member.client, "declare_conflict", { packet, has_conflict: true, reason: "Related party." });
+  });
+  const delegated = await approvedWithConditions("other", 4, chair, () => Promise.resolve(), true);
+  after.ownCentre = ownDecision.centre;
+  after.otherCentre = otherDecision.centre;
+  after.delegatedCentre = delegated.centre;
+  after.read.own = await answered(cast.applicant, ownDecision.conditions[0]!);
+  after.read.other = await answered(strangerCast.applicant, otherDecision.conditions[0]!);
+  after.open = { own: ownDecision.conditions.slice(1, 4), other: otherDecision.conditions.slice(1, 3) };
+  after.responded = otherDecision.conditions.slice(3, 7);
+  after.met = {
+    own: ownDecision.conditions.slice(4, 7),
+    other: otherDecision.conditions.slice(7, 9),
+    delegated: delegated.conditions,
+  };
+  await setConditionStatus(after.responded, "responded");
+  await setConditionStatus([...after.met.own, ...after.met.other, ...after.met.delegated], "met");
 
   allProbes = probes();
 });

@@ -112,6 +112,35 @@ describe("profiles and role grants under RLS", () => {
     expect(directory.data?.find((row) => row.id === person.id)).toMatchObject({ active: true, roles: ["applicant"] });
   });
 
+  it("finds people by name or email and role, a page at a time, for coordinators only", async () => {
+    const tag = `Zq${Math.random().toString(36).slice(2, 8)}`;
+    const coordinator = await buildUser(["coordinator"], `${tag} Coordinator`);
+    const reviewer = await buildUser(["reviewer"], `${tag} Reviewer`);
+    const percent = await buildUser(["applicant"], `${tag} 100% Applicant`);
+    const find = (args: Record<string, unknown>) => coordinator.client.rpc("people_directory_page", args);
+
+    const all = await find({ search: tag });
+    expect(all.error).toBeNull();
+    expect(all.data?.map((row) => row.id).sort()).toEqual([coordinator.id, reviewer.id, percent.id].sort());
+    expect(all.data?.every((row) => Number(row.total) === 3)).toBe(true);
+    expect((await find({ search: tag, role: "reviewer" })).data?.map((row) => row.id)).toEqual([reviewer.id]);
+    expect((await find({ search: reviewer.email.toUpperCase() })).data?.map((row) => row.id)).toEqual([reviewer.id]);
+    // The person's % is a letter, not a wildcard.
+    expect((await find({ search: `${tag} 100%` })).data?.map((row) => row.id)).toEqual([percent.id]);
+    expect((await find({ search: `${tag} 1%0` })).data).toEqual([]);
+    const second = await find({ search: tag, page_size: 2, page_offset: 2 });
+    expect(second.data).toHaveLength(1);
+    expect(Number(second.data![0]!.total)).toBe(3);
+    expect((await find({ search: tag, page_size: 500 })).error?.code).toBe("P0001");
+
+    for (const other of [reviewer, percent]) {
+      const refused = await other.client.rpc("people_directory_page", { search: tag });
+      expect(refused.data).toBeNull();
+      expect(refused.error?.message).toContain("coordinators only");
+    }
+    expect((await anonClient().rpc("people_directory_page", { search: tag })).error?.code).toBe("42501");
+  });
+
   it("gives anonymous visitors nothing", async () => {
     await buildUser();
     const { data: profiles } = await anonClient().from("profiles").select("id");
