@@ -1,9 +1,17 @@
 import { Fragment, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useSuggestionLabel } from "~/components/plan-editor/suggestions-label";
 import type { PlanLanguage } from "~/lib/plan-language";
 import { colourFor } from "~/lib/person-colour";
 import "~/styles/suggestions.css";
 import type { PlanNode } from "~/lib/plan-schema";
-import { isSuggestionAttrs, suggestionDeleteMark, suggestionInsertMark } from "~/lib/plan-suggestions";
+import {
+  isSuggestionAttrs,
+  suggestionDeleteMark,
+  suggestionInsertMark,
+  type SuggestionAttrs,
+  type SuggestionKind,
+} from "~/lib/plan-suggestions";
 
 /** Only these protocols become links; anything else (javascript:, data:, vbscript:) renders as plain text. */
 export function safeHref(value: unknown): string | null {
@@ -29,6 +37,15 @@ export interface PlanHighlight {
 interface RenderContext {
   offset: number;
   highlights: PlanHighlight[];
+}
+
+/** How a suggestion is named in the reader's language ("Suggested insertion by Amina Diallo, …"). */
+type SuggestionLabel = (kind: SuggestionKind, author: string, at: string) => string;
+
+interface Render {
+  ctx?: RenderContext;
+  label: SuggestionLabel;
+  endLabel: string;
 }
 
 function highlightText(text: string, ctx: RenderContext | undefined): ReactNode {
@@ -59,19 +76,7 @@ function renderText(node: PlanNode, key: number, ctx?: RenderContext): ReactNode
     else if (mark.type === "underline") out = <u>{out}</u>;
     else if (mark.type === "strike") out = <s>{out}</s>;
     else if (mark.type === "code") out = <code>{out}</code>;
-    else if (mark.type === suggestionInsertMark || mark.type === suggestionDeleteMark) {
-      // Issue 18: an open suggestion stays visibly a suggestion in versions, compare and the printable copy.
-      const author = isSuggestionAttrs(mark.attrs) ? mark.attrs.author : "";
-      const Tag = mark.type === suggestionInsertMark ? "ins" : "del";
-      out = (
-        <Tag
-          className={`suggestion suggestion--${Tag === "ins" ? "insert" : "delete"}`}
-          style={{ "--suggestion-colour": colourFor(author) } as React.CSSProperties}
-        >
-          {out}
-        </Tag>
-      );
-    } else if (mark.type === "link") {
+    else if (mark.type === "link") {
       const href = safeHref(mark.attrs?.href);
       if (href)
         out = (
@@ -80,8 +85,61 @@ function renderText(node: PlanNode, key: number, ctx?: RenderContext): ReactNode
           </a>
         );
     }
+    // Suggestion marks are drawn around the whole run of the suggestion, by renderInline.
   }
   return <Fragment key={key}>{out}</Fragment>;
+}
+
+/** The suggestion a text node belongs to, if any (a well-formed mark only). */
+function suggestionOf(node: PlanNode): (SuggestionAttrs & { kind: SuggestionKind }) | null {
+  if (node.type !== "text") return null;
+  for (const mark of node.marks ?? []) {
+    if (mark.type !== suggestionInsertMark && mark.type !== suggestionDeleteMark) continue;
+    if (!isSuggestionAttrs(mark.attrs)) return null;
+    return { ...mark.attrs, kind: mark.type === suggestionInsertMark ? "insert" : "delete" };
+  }
+  return null;
+}
+
+/**
+ * A block's children, each open suggestion (issue 18) drawn once around all its runs: an insertion underlined
+ * (<ins>), a deletion struck through (<del>), in its author's colour, and never by colour alone: its label (kind,
+ * author's name, time) is read before it by screen readers, shown as a tooltip, and printed (print CSS).
+ */
+function renderInline(content: PlanNode[], render: Render): ReactNode[] {
+  const out: ReactNode[] = [];
+  for (let index = 0; index < content.length;) {
+    const suggestion = suggestionOf(content[index]!);
+    if (!suggestion) {
+      out.push(renderNode(content[index]!, index, render));
+      index++;
+      continue;
+    }
+    const start = index;
+    const runs: ReactNode[] = [];
+    while (index < content.length) {
+      const next = suggestionOf(content[index]!);
+      if (!next || next.id !== suggestion.id || next.kind !== suggestion.kind) break;
+      runs.push(renderText(content[index]!, index, render.ctx));
+      index++;
+    }
+    const label = render.label(suggestion.kind, suggestion.author, suggestion.at);
+    const Tag = suggestion.kind === "insert" ? "ins" : "del";
+    out.push(
+      <Tag
+        key={start}
+        className={`suggestion suggestion--${suggestion.kind}`}
+        title={label}
+        data-author={suggestion.author}
+        style={{ "--suggestion-colour": colourFor(suggestion.author) } as React.CSSProperties}
+      >
+        <span className="suggestion__label">{label}: </span>
+        {runs}
+        <span className="visually-hidden"> ({render.endLabel})</span>
+      </Tag>,
+    );
+  }
+  return out;
 }
 
 function span(value: unknown): number | undefined {
@@ -101,11 +159,11 @@ function tableName(table: PlanNode): string {
     .join(", ");
 }
 
-function renderNode(node: PlanNode, key: number, ctx?: RenderContext): ReactNode {
-  const children = (node.content ?? []).map((child, index) => renderNode(child, index, ctx));
+function renderNode(node: PlanNode, key: number, render: Render): ReactNode {
+  const children = renderInline(node.content ?? [], render);
   switch (node.type) {
     case "text":
-      return renderText(node, key, ctx);
+      return renderText(node, key, render.ctx);
     case "paragraph":
       return <p key={key}>{children}</p>;
     case "heading": {
@@ -161,6 +219,8 @@ function renderNode(node: PlanNode, key: number, ctx?: RenderContext): ReactNode
   }
 }
 
+const nobody: Record<string, string> = {};
+
 /**
  * Renders a plan outside the editor (version view, Board packet, directory, export) from its JSON, allowing only
  * the plan schema's nodes and marks: React escapes all text, no attribute is copied through, and links keep only
@@ -171,18 +231,27 @@ export function PlanDocument({
   label,
   language,
   highlights,
+  people = nobody,
 }: {
   content: PlanNode | null | undefined;
   label?: string;
   /** The plan's own language and direction (issue 18), which may differ from the page's. */
   language?: PlanLanguage;
   highlights?: PlanHighlight[];
+  /** User id → name, for the authors of open suggestions (issue 18). */
+  people?: Record<string, string>;
 }) {
+  const { t } = useTranslation();
+  const suggestionLabel = useSuggestionLabel(people);
   const nodes = content && content.type === "doc" && Array.isArray(content.content) ? content.content : [];
-  const ctx = highlights?.length ? { offset: 0, highlights } : undefined;
+  const render: Render = {
+    ctx: highlights?.length ? { offset: 0, highlights } : undefined,
+    label: suggestionLabel,
+    endLabel: t("suggestions.end"),
+  };
   return (
     <div className="plan-document" aria-label={label} lang={language?.language} dir={language?.dir}>
-      {nodes.map((node, index) => renderNode(node, index, ctx))}
+      {nodes.map((node, index) => renderNode(node, index, render))}
     </div>
   );
 }

@@ -39,6 +39,14 @@ async function peopleNames(supabase: Client, plan: string): Promise<Map<string, 
   return new Map((data ?? []).map((person) => [person.id, person.name]));
 }
 
+/**
+ * User id → name of the people on a plan (versions, comments, suggestions: issue 18), for whoever may see it. Read
+ * after the live plan is stored (getCurrentContent), so the authors of its latest suggestions are named too.
+ */
+export async function planPeople(supabase: Client, planId: string): Promise<Record<string, string>> {
+  return Object.fromEntries(await peopleNames(supabase, planId));
+}
+
 /** Everything the plan page shows around the editor; null when the plan does not exist or is not the caller's to see. */
 export async function getPlanPage(supabase: Client, planId: string, viewerId: string) {
   const [planResult, access] = await Promise.all([

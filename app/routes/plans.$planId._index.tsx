@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { CommentAtCaret } from "~/components/plan-editor/comment-placement";
@@ -33,7 +33,9 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
   if (!page) throw notFound(headers);
   const name =
     (user.user_metadata?.display_name as string | undefined)?.trim() || (user.email ?? "").split("@")[0] || "";
-  return data({ ...page, me: { id: user.id, name } }, { headers });
+  // Issue 18: the reader's own suggestions carry their own name, like everyone else's (they read "Someone" before).
+  const people = { ...page.people, [user.id]: page.people[user.id] ?? name };
+  return data({ ...page, people, me: { id: user.id, name } }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
@@ -56,6 +58,26 @@ export default function PlanPage() {
   const [suggestingChosen, setSuggesting] = useState(false);
   const suggesting = access === "comment" || (access === "edit" && suggestingChosen);
   const suggestions = useOpenSuggestions(connection);
+  // A suggestion by someone the page has no name for yet (they suggested live, after it loaded): read the names
+  // again once the collaboration server has stored the plan (it names its suggestions' authors), a few times at most,
+  // each wait twice the last.
+  const unnamed = suggestions.some((suggestion) => !(suggestion.author in people));
+  const nameReads = useRef(0);
+  const latestRevalidator = useRef(revalidator);
+  useEffect(() => {
+    latestRevalidator.current = revalidator;
+  });
+  useEffect(() => {
+    if (!unnamed || nameReads.current >= 5) return;
+    const timer = setTimeout(
+      () => {
+        nameReads.current += 1;
+        if (latestRevalidator.current.state === "idle") latestRevalidator.current.revalidate();
+      },
+      2_000 * 2 ** nameReads.current,
+    );
+    return () => clearTimeout(timer);
+  }, [unnamed, people]);
   const anchored = useMemo(
     () =>
       threads

@@ -6,7 +6,7 @@ import { PlanDiff } from "~/components/plan-diff";
 import { pageTitle } from "~/lib/meta";
 import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
-import { comparePlanVersions } from "~/models/plans.server";
+import { comparePlanVersions, planPeople } from "~/models/plans.server";
 import { getPlanLanguage } from "~/models/plan-language.server";
 import { notFound, parseParams } from "~/lib/form-data.server";
 
@@ -25,12 +25,14 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     getPlanLanguage(supabase, planId),
   ]);
   if (!comparison) throw notFound(headers);
-  return data({ planId: planId, ...comparison, language }, { headers });
+  // After the live plan is stored: the authors of its suggestions are named from it (issue 18).
+  const people = await planPeople(supabase, planId);
+  return data({ planId: planId, ...comparison, language, people }, { headers });
 }
 
 /** What changed between two versions, block by block, with word-level changes inside changed blocks. */
 export default function PlanCompare() {
-  const { planId, fromName, toName, fromKind, toKind, blocks, language } = useLoaderData<typeof loader>();
+  const { planId, fromName, toName, fromKind, toKind, blocks, language, people } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const changed = blocks.filter((block) => block.kind !== "same").length;
   return (
@@ -46,7 +48,7 @@ export default function PlanCompare() {
         })}
       </p>
       <p>{t("plan.changedBlocks", { count: changed })}</p>
-      <PlanDiff blocks={blocks} language={language} />
+      <PlanDiff blocks={blocks} language={language} people={people} />
     </div>
   );
 }

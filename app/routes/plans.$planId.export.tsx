@@ -6,7 +6,7 @@ import { PlanDocument } from "~/components/plan-document";
 import { notFound, parseParams } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
 import { requireUser } from "~/lib/session.server";
-import { getCurrentContent } from "~/models/plans.server";
+import { getCurrentContent, planPeople } from "~/models/plans.server";
 import { getPlanLanguage } from "~/models/plan-language.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "plan.exportTitle");
@@ -21,12 +21,14 @@ export async function loader({ request, params: raw, context }: LoaderFunctionAr
     getPlanLanguage(supabase, planId),
   ]);
   if (!current) throw notFound(headers);
-  return data({ planId: planId, ...current, language }, { headers });
+  // After the content is stored: the authors of its suggestions are named from it (issue 18).
+  const people = await planPeople(supabase, planId);
+  return data({ planId: planId, ...current, language, people }, { headers });
 }
 
 /** A printable copy of the current plan, rendered outside the editor by the schema-restricted renderer. */
 export default function PlanExport() {
-  const { planId, centreName, content, language } = useLoaderData<typeof loader>();
+  const { planId, centreName, content, language, people } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="page plan-export">
@@ -35,7 +37,7 @@ export default function PlanExport() {
       </p>
       <h1>{t("plan.pageHeading", { name: centreName || t("eois.untitled") })}</h1>
       <p className="no-print hint">{t("plan.exportHint")}</p>
-      <PlanDocument content={content} language={language} />
+      <PlanDocument content={content} language={language} people={people} />
     </div>
   );
 }

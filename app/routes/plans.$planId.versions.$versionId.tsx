@@ -10,7 +10,7 @@ import { isConfirmed } from "~/lib/confirmation";
 import { pageTitle } from "~/lib/meta";
 import { versionLabel } from "~/lib/plan-versions";
 import { requireUser } from "~/lib/session.server";
-import { changesSince, getPlanAccess, getVersion, restoreVersion } from "~/models/plans.server";
+import { changesSince, getPlanAccess, getVersion, planPeople, restoreVersion } from "~/models/plans.server";
 import { getPlanLanguage } from "~/models/plan-language.server";
 import { notFound, parseParams, readFormData } from "~/lib/form-data.server";
 
@@ -21,15 +21,16 @@ const params = z.object({ planId: z.uuid(), versionId: z.uuid() });
 export async function loader({ request, params: raw, context }: LoaderFunctionArgs) {
   const { planId, versionId } = parseParams(params, raw);
   const { supabase, headers } = await requireUser(request, context);
-  const [version, access, language] = await Promise.all([
+  const [version, access, language, people] = await Promise.all([
     getVersion(supabase, planId, versionId),
     getPlanAccess(supabase, planId),
     getPlanLanguage(supabase, planId),
+    planPeople(supabase, planId),
   ]);
   if (!version || !access) throw notFound(headers);
   // What a restore would replace, for the confirmation (only editors may restore).
   const changes = access === "edit" ? await changesSince(supabase, planId, version) : null;
-  return data({ planId: planId, version, access, changes, language }, { headers });
+  return data({ planId: planId, version, access, changes, language, people }, { headers });
 }
 
 export async function action({ request, params: raw, context }: ActionFunctionArgs) {
@@ -45,7 +46,7 @@ export async function action({ request, params: raw, context }: ActionFunctionAr
 
 /** A past version, read-only, rendered by the schema-restricted renderer. */
 export default function PlanVersion() {
-  const { planId, version, access, changes, language } = useLoaderData<typeof loader>();
+  const { planId, version, access, changes, language, people } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -104,7 +105,7 @@ export default function PlanVersion() {
         </Form>
       ) : null}
       <article className="panel" aria-label={t("plan.versionContent")}>
-        <PlanDocument content={version.content} language={language} />
+        <PlanDocument content={version.content} language={language} people={people} />
       </article>
     </div>
   );

@@ -78,6 +78,16 @@ describe("suggestion mode", { timeout: 120_000 }, () => {
     expect(await summary(reviewer.page).textContent()).toContain("Suggested deletion by");
     await suggestion(reviewer.page, "Quickly").waitFor();
     await suggestion(reviewer.page, "Summary").waitFor();
+    // Every suggestion names its author: the suggester's own too (they read "Someone"), and for the reviewer, who
+    // loaded the page before the applicant (who never commented) suggested anything.
+    for (const page of [applicant.page, reviewer.page])
+      for (const text of ["Quickly", "Summary"])
+        await suggestion(page, text)
+          .locator(".suggestions-panel__author", { hasText: /^Applicant$/ })
+          .waitFor();
+    expect(await summary(applicant.page).textContent()).toContain("Suggested deletion by Applicant");
+    expect(await summary(reviewer.page).textContent()).toContain("Suggested deletion by Applicant");
+
     // The text stays: the deletion is only a suggestion until decided.
     expect(await summary(applicant.page).textContent()).toContain("Summary");
     await expectNoAxeViolations(applicant.page);
