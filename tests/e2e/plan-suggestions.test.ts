@@ -88,6 +88,41 @@ describe("suggestion mode", { timeout: 120_000 }, () => {
     expect(await summary(applicant.page).textContent()).toContain("Suggested deletion by Applicant");
     expect(await summary(reviewer.page).textContent()).toContain("Suggested deletion by Applicant");
 
+    // A version saved now, compare and the printable copy show both suggestions distinctly, each named by its author
+    // (on screen for screen readers and as a tooltip, and printed), in a second tab beside the live plan.
+    const copies = await reviewer.page.context().newPage();
+    await copies.goto(`/plans/${plan}/versions`);
+    await copies.getByRole("textbox", { name: "Name" }).fill("With suggestions");
+    await copies.getByRole("button", { name: "Save version" }).click();
+    await copies.getByText("Version saved").waitFor();
+    await copies.getByRole("link", { name: "With suggestions" }).click();
+    await copies.waitForURL(/\/versions\/[0-9a-f-]{36}$/);
+    const version = copies.url().split("/").pop()!;
+    const marked = async (where: string) => {
+      for (const [tag, text, kind] of [
+        ["ins", "Quickly", "insertion"],
+        ["del", "Summary", "deletion"],
+      ] as const) {
+        const mark = copies.locator(`${tag}.suggestion`, { hasText: text });
+        expect(await mark.count(), `${where}: ${text}`).toBe(1);
+        expect(await mark.getAttribute("title")).toContain(`Suggested ${kind} by Applicant`);
+        expect(await mark.locator(".suggestion__label").textContent()).toContain(`Suggested ${kind} by Applicant`);
+      }
+      await expectNoAxeViolations(copies);
+    };
+    await marked("version");
+    await copies.goto(`/plans/${plan}/compare?from=${version}&to=current`);
+    await marked("compare");
+    await copies.goto(`/plans/${plan}/export`);
+    await marked("printable copy");
+    // On paper the author is printed, not only coloured (hidden on screen, where screen readers read it).
+    const position = () =>
+      copies.locator("ins.suggestion .suggestion__label").evaluate((label) => getComputedStyle(label).position);
+    expect(await position()).toBe("absolute");
+    await copies.emulateMedia({ media: "print" });
+    expect(await position()).toBe("static");
+    await copies.close();
+
     // The text stays: the deletion is only a suggestion until decided.
     expect(await summary(applicant.page).textContent()).toContain("Summary");
     await expectNoAxeViolations(applicant.page);
