@@ -104,6 +104,8 @@ describe("suggestion mode", { timeout: 120_000 }, () => {
         ["del", "Summary", "deletion"],
       ] as const) {
         const mark = copies.locator(`${tag}.suggestion`, { hasText: text });
+        // After a client-side navigation the new page may still be drawing: wait for the mark, then count.
+        await mark.first().waitFor();
         expect(await mark.count(), `${where}: ${text}`).toBe(1);
         expect(await mark.getAttribute("title")).toContain(`Suggested ${kind} by Applicant`);
         expect(await mark.locator(".suggestion__label").textContent()).toContain(`Suggested ${kind} by Applicant`);
