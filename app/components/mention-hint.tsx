@@ -7,9 +7,14 @@ import { useTranslation } from "react-i18next";
 export function MentionHint({ names }: { names: string[] }) {
   const { t } = useTranslation();
   if (names.length === 0) return null;
+  // Everyone at BDT may read every plan: a few names, then how many more (writing "@" offers them all).
+  const shown = names.slice(0, HINT_NAMES);
   return (
     <p className="field__hint mention-hint">
-      {t("mentions.hint")} {names.map((name) => `@${name}`).join(", ")}
+      {t("mentions.hint")} {shown.map((name) => `@${name}`).join(", ")}
+      {names.length > shown.length ? ` ${t("mentions.more", { count: names.length - shown.length })}` : null}
     </p>
   );
 }
+
+const HINT_NAMES = 8;

@@ -40,6 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ReportsPage() {
   const { periods, canOpen, staff } = useLoaderData<typeof loader>();
+  const titles = numberedTitles(periods.map((period) => period.name));
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -53,9 +54,9 @@ export default function ReportsPage() {
         </p>
       ) : null}
       {periods.length === 0 ? <p>{t("progress.noPeriods")}</p> : null}
-      {periods.map((period) => (
+      {periods.map((period, index) => (
         <section key={period.id} className="panel" aria-labelledby={`period-${period.id}`}>
-          <h2 id={`period-${period.id}`}>{period.name}</h2>
+          <h2 id={`period-${period.id}`}>{titles[index]}</h2>
           <p className="muted">
             {t("progress.covers", { from: period.covers_from, to: period.covers_to })} ·{" "}
             {t("progress.dueOn", { date: period.due_on })}
@@ -63,9 +64,9 @@ export default function ReportsPage() {
           {period.reports.length === 0 ? (
             <p>{t("progress.noReports")}</p>
           ) : (
-            <TableScroll label={t("progress.reportsOf", { name: period.name })}>
+            <TableScroll label={t("progress.reportsOf", { name: titles[index] })}>
               <table className="table">
-                <caption className="visually-hidden">{t("progress.reportsOf", { name: period.name })}</caption>
+                <caption className="visually-hidden">{t("progress.reportsOf", { name: titles[index] })}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t("progress.centre")}</th>
@@ -137,4 +138,17 @@ export default function ReportsPage() {
       ) : null}
     </div>
   );
+}
+
+/** Periods that share a name are told apart by a number ("Mid-year (2)"), on screen and for screen readers alike. */
+function numberedTitles(names: string[]): string[] {
+  const total = new Map<string, number>();
+  for (const name of names) total.set(name, (total.get(name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    if (total.get(name) === 1) return name;
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    return `${name} (${count})`;
+  });
 }

@@ -76,7 +76,8 @@ describe("dashboards and automatic assignment (issue 17)", { timeout: 180_000 },
     await eoisFigure.waitFor();
     expect(await eoisFigure.locator("svg[role=img]").count()).toBe(1);
     const submittedRow = eoisFigure.getByRole("row", { name: /^Submitted/ });
-    expect(await submittedRow.getByRole("cell").first().textContent()).toBe("2");
+    // The URL changes before React has drawn the filtered figures (a transition): wait for them.
+    await submittedRow.getByRole("cell").first().filter({ hasText: /^2$/ }).waitFor({ timeout: 30_000 });
     expect(await page.locator("figure.chart table").count()).toBe(await page.locator("figure.chart").count());
     expect(await page.locator("figure.chart svg").count()).toBeGreaterThanOrEqual(9);
     await expectNoAxeViolations(page);
@@ -98,7 +99,8 @@ describe("dashboards and automatic assignment (issue 17)", { timeout: 180_000 },
     await page.getByLabel("Call", { exact: true }).selectOption(call);
     await page.getByLabel("Cap per reviewer").fill("50");
     await page.getByRole("button", { name: "Preview" }).click();
-    await page.getByRole("heading", { name: "Proposed assignments: 2" }).waitFor();
+    // The page before held every call's preview; drawing the call's own may take a while on a busy machine.
+    await page.getByRole("heading", { name: "Proposed assignments: 2" }).waitFor({ timeout: 60_000 });
     await expectNoAxeViolations(page);
     expect(await withDatabase(async (db) => assigned(db)), "nothing changes before applying").toEqual([]);
     // Other tests move reviewers' loads meanwhile: the database then refuses and the page shows the new preview.

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { buildApplication, buildCast } from "../support/factories";
-import { serviceClient, stack, withDatabase, type TestUser } from "../support/supabase";
+import { buildUser, serviceClient, stack, withDatabase, type TestUser } from "../support/supabase";
 
 let browser: Browser;
 
@@ -76,17 +76,19 @@ describe("a plan with hostile comments stored before anchors were checked", { ti
     await applicant.page.locator(".plan-editor__surface").getByText("Objectives").first().dblclick();
     await applicant.page.getByRole("button", { name: "Comment on selection" }).click();
     // Issue 17: "@" offers the people who may read the thread; picking one writes their name and notifies them.
+    const strangerName = `Zed${Math.random().toString(36).slice(2, 8)}`;
+    await buildUser(["applicant"], strangerName);
     const box = applicant.page.getByLabel("Comment", { exact: true });
     await box.fill("Are these measurable? ");
     await box.pressSequentially("@Co");
     const offered = applicant.page.getByRole("list", { name: "People you may mention" });
     await offered.getByRole("button", { name: "@Colleague" }).waitFor();
     await expectNoAxeViolations(applicant.page);
-    // Someone of another institution may not read this plan, so is never offered.
+    // Someone of another institution may not read this plan, so is never offered (a name nobody else has).
     for (const _ of "Co") await box.press("Backspace");
-    await box.pressSequentially("Out");
+    await box.pressSequentially(strangerName);
     await offered.waitFor({ state: "detached" });
-    for (const _ of "Out") await box.press("Backspace");
+    for (const _ of strangerName) await box.press("Backspace");
     await box.pressSequentially("Col");
     await offered.getByRole("button", { name: "@Colleague" }).click();
     expect(await box.inputValue()).toBe("Are these measurable? @Colleague ");
