@@ -51,6 +51,62 @@ const appendStatement = {
   text: "select id, access_epoch from private.append_plan_updates($1::uuid[], $2::bytea[])",
 };
 
+/**
+ * A plan's stored updates after an id, in id order, a chunk per query: each chunk comes back as one value (every
+ * update prefixed with its length, then base64), because node-postgres spent most of a second turning 100,000 rows
+ * into objects and hex-decoding each (issue 14: the first open of a plan whose 100,000 updates were never compacted).
+ * Base64, as node-postgres took in Postgres' hex output several times slower. A chunk of more than $4 bytes comes
+ * back without its data (`packed` null) and is read again in smaller chunks, so no value nears Postgres' 1 GB or
+ * V8's string limits.
+ */
+const readUpdatesQuery = `
+  select count(*)::int as count, max(l.id)::text as through_id,
+         case when $4::bigint is null or sum(octet_length(l."update")) <= $4::bigint
+           then encode(string_agg(int4send(octet_length(l."update")) || l."update", ''::bytea order by l.id), 'base64')
+         end as packed
+  from (select id, "update" from private.plan_updates where plan_id = $1 and id > $2 order by id limit $3) l`;
+const readChunkRows = 20_000;
+const readChunkBytes = 64 * 1024 * 1024;
+
+export async function readUpdatesAfter(
+  client: pg.ClientBase,
+  planId: string,
+  afterId: string,
+): Promise<{ updates: Uint8Array[]; throughId: string | undefined }> {
+  const updates: Uint8Array[] = [];
+  let after = afterId;
+  let throughId: string | undefined;
+  let rows = readChunkRows;
+  for (;;) {
+    const result = await client.query<{ count: number; through_id: string | null; packed: string | null }>(
+      readUpdatesQuery,
+      [planId, after, rows, rows === 1 ? null : readChunkBytes],
+    );
+    const chunk = result.rows[0];
+    if (!chunk || chunk.count === 0 || chunk.through_id === null) break;
+    if (chunk.packed === null) {
+      rows = Math.max(1, Math.floor(rows / 16)); // too large: the same rows again, fewer at a time
+      continue;
+    }
+    const packed = Buffer.from(chunk.packed, "base64");
+    const before = updates.length;
+    let offset = 0;
+    while (offset + 4 <= packed.length) {
+      const length = packed.readUInt32BE(offset);
+      // A view, not a copy: a small Uint8Array of its own makes Yjs' decoder (lib0) allocate an ArrayBuffer for it.
+      updates.push(new Uint8Array(packed.buffer, packed.byteOffset + offset + 4, length));
+      offset += 4 + length;
+    }
+    if (updates.length - before !== chunk.count || offset !== packed.length) {
+      throw new Error(`the stored updates of ${planId} after ${after} could not be read back`);
+    }
+    throughId = after = chunk.through_id;
+    if (chunk.count < rows) break;
+    rows = readChunkRows;
+  }
+  return { updates, throughId };
+}
+
 export class PlanNotFoundError extends Error {
   override name = "PlanNotFoundError";
 }
@@ -117,10 +173,7 @@ export class PlanStore {
         [planId],
       );
       const since = snapshot.rows[0]?.through_update_id ?? "0";
-      const updates = await client.query<{ id: string; update: Buffer }>(
-        `select id, "update" from private.plan_updates where plan_id = $1 and id > $2 order by id`,
-        [planId, since],
-      );
+      const updates = await readUpdatesAfter(client, planId, since);
       await client.query("commit");
       return {
         applicationId: facts.application_id,
@@ -129,8 +182,8 @@ export class PlanStore {
         content: facts.content,
         capabilities: labels.rows,
         snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
-        updates: updates.rows.map((row) => new Uint8Array(row.update)),
-        throughUpdateId: BigInt(updates.rows.at(-1)?.id ?? since),
+        updates: updates.updates,
+        throughUpdateId: BigInt(updates.throughId ?? since),
         kpisConverted: facts.kpis_converted,
         capabilityLabels: everyLabel.rows,
       };

@@ -76,7 +76,10 @@ const KINDS: ServerKind[] = ["ours", "bare", "hocuspocus"];
 const ONLY = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const runs = (section: "memory" | "latency" | "ramp" | "load" | "kill" | "cluster") =>
   ONLY.size === 0 || ONLY.has(section);
-/** BENCH_CPU_PROFILE=<dir>: CPU profiles of our server's process during each latency scenario and ramp (DevTools). */
+/**
+ * BENCH_CPU_PROFILE=<dir>: CPU profiles of our server's process during each latency scenario, the ramp and each first
+ * open of an uncompacted history (DevTools).
+ */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const LABEL: Record<ServerKind, string> = { ours: "ours", bare: "bare y-websocket", hocuspocus: "Hocuspocus+DB" };
 
@@ -678,10 +681,18 @@ try {
     if (kind === "ours") {
       // First open reads every stored update, then compacts in the background; wait for that, then unload.
       for (const [index, plan] of plans.history.entries()) {
+        const profiler = PROFILE_DIR ? await Inspector.connect(inspectPorts.ours) : undefined;
+        await profiler?.startProfile();
         const holder = openClient(target(kind), plan);
         const started = performance.now();
         await within(holder.synced, 180_000, `ours: first load of ${plan}`);
         firstLoad.push(performance.now() - started);
+        if (profiler) {
+          const file = path.join(PROFILE_DIR!, `ours-first-open-${HISTORY_SIZES[index]}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(await profiler.stopProfile()));
+          profiler.close();
+          console.log(`   CPU profile: ${file}`);
+        }
         const compacted = await waitUntil(
           () =>
             withDb(async (db) => {

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as encoding from "lib0/encoding";
-import * as prng from "lib0/prng";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as syncProtocol from "y-protocols/sync";
@@ -21,6 +20,7 @@ import {
   readStoredContent,
   readStoredDocument,
   textAtNextSync,
+  unappliableUpdateFor,
   waitFor,
   waitForSync,
   within,
@@ -120,50 +120,6 @@ function promised(typists: Typist[]): string[] {
     typists.filter((other) => other.name !== name).flatMap((other) => tokensOf(other.name, client.text())),
   );
   return [...new Set([...acknowledged, ...received])];
-}
-
-/**
- * An edit of `doc` with a few bytes flipped until Yjs still decodes it (the server's first check) but throws when
- * applying it to `doc`: Yjs does not validate references to the sender's own earlier items. Seeded, so reproducible.
- */
-function unappliableUpdateFor(doc: Y.Doc): Uint8Array {
-  const base = Y.encodeStateAsUpdate(doc);
-  const editor = new Y.Doc();
-  editor.clientID = 4242;
-  Y.applyUpdate(editor, base);
-  const before = Y.encodeStateVector(editor);
-  const fragment = editor.getXmlFragment(planFragmentName);
-  const paragraph = new Y.XmlElement("paragraph");
-  const text = new Y.XmlText("hello world");
-  paragraph.insert(0, [text]);
-  fragment.insert(1, [paragraph, new Y.XmlElement("heading")]);
-  text.insert(3, "abc", { bold: {} });
-  text.delete(0, 2);
-  paragraph.setAttribute("class", "x");
-  const edit = Y.encodeStateAsUpdate(editor, before);
-  editor.destroy();
-  const gen = prng.create(6);
-  for (let attempt = 0; attempt < 100_000; attempt++) {
-    const candidate = Uint8Array.from(edit);
-    for (let flips = prng.int32(gen, 1, 3); flips > 0; flips--) {
-      candidate[prng.int32(gen, 0, candidate.length - 1)] = prng.int32(gen, 0, 255);
-    }
-    try {
-      Y.decodeUpdate(candidate);
-    } catch {
-      continue;
-    }
-    const probe = new Y.Doc();
-    Y.applyUpdate(probe, base);
-    try {
-      Y.applyUpdate(probe, candidate);
-    } catch {
-      return candidate;
-    } finally {
-      probe.destroy();
-    }
-  }
-  throw new Error("found no update that decodes but cannot be applied");
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {

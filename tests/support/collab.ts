@@ -4,6 +4,7 @@ import { createServerClient } from "@supabase/ssr";
 import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import * as decoding from "lib0/decoding";
+import * as prng from "lib0/prng";
 import pg from "pg";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
@@ -512,4 +513,48 @@ export async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
     (await Promise.race([promise.then(() => true), new Promise((resolve) => setImmediate(() => resolve(pending)))])) !==
     pending
   );
+}
+
+/**
+ * An edit of `doc` with a few bytes flipped until Yjs still decodes it (the server's first check) but throws when
+ * applying it to `doc`: Yjs does not validate references to the sender's own earlier items. Seeded, so reproducible.
+ */
+export function unappliableUpdateFor(doc: Y.Doc): Uint8Array {
+  const base = Y.encodeStateAsUpdate(doc);
+  const editor = new Y.Doc();
+  editor.clientID = 4242;
+  Y.applyUpdate(editor, base);
+  const before = Y.encodeStateVector(editor);
+  const fragment = editor.getXmlFragment(planFragmentName);
+  const paragraph = new Y.XmlElement("paragraph");
+  const text = new Y.XmlText("hello world");
+  paragraph.insert(0, [text]);
+  fragment.insert(1, [paragraph, new Y.XmlElement("heading")]);
+  text.insert(3, "abc", { bold: {} });
+  text.delete(0, 2);
+  paragraph.setAttribute("class", "x");
+  const edit = Y.encodeStateAsUpdate(editor, before);
+  editor.destroy();
+  const gen = prng.create(6);
+  for (let attempt = 0; attempt < 100_000; attempt++) {
+    const candidate = Uint8Array.from(edit);
+    for (let flips = prng.int32(gen, 1, 3); flips > 0; flips--) {
+      candidate[prng.int32(gen, 0, candidate.length - 1)] = prng.int32(gen, 0, 255);
+    }
+    try {
+      Y.decodeUpdate(candidate);
+    } catch {
+      continue;
+    }
+    const probe = new Y.Doc();
+    Y.applyUpdate(probe, base);
+    try {
+      Y.applyUpdate(probe, candidate);
+    } catch {
+      return candidate;
+    } finally {
+      probe.destroy();
+    }
+  }
+  throw new Error("found no update that decodes but cannot be applied");
 }
