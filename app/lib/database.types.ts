@@ -1977,6 +1977,10 @@ export type Database = {
         Args: { person: string; regions: string[] };
         Returns: undefined;
       };
+      staff_reviewers: {
+        Args: Record<PropertyKey, never>;
+        Returns: { id: string; name: string }[];
+      };
       start_bdt_review: {
         Args: { application: string; checklist?: Json; internal_notes?: string };
         Returns: undefined;

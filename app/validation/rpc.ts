@@ -94,6 +94,7 @@ const reportChange = z.union([
 
 export const rpcSchemas = {
   my_roles: z.object({}).strict(),
+  staff_reviewers: z.object({}).strict(),
   my_plan_access: z.object({ plan: id }),
   create_organisation: z.object({
     name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),

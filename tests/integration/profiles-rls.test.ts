@@ -194,6 +194,29 @@ describe("profiles and role grants under RLS", () => {
     );
   });
 
+  it("lists the staff an EoI can be assigned to in one read, each caller seeing what their own RLS shows", async () => {
+    const tag = `Zs${Math.random().toString(36).slice(2, 8)}`;
+    const [coordinator, reviewer, applicant, leaver] = await Promise.all([
+      buildUser(["coordinator"], `${tag} Coordinator`),
+      buildUser(["reviewer"], `${tag} Reviewer`),
+      buildUser(["applicant"], `${tag} Applicant`),
+      buildUser(["coordinator"], `${tag} Leaver`),
+    ]);
+    // The app read the grants, then the profiles with every id in the URL, which failed once BDT had some 700 staff.
+    const coordinatorSees = (await coordinator.client.rpc("staff_reviewers")).data ?? [];
+    const tagged = coordinatorSees.filter((person) => person.name.startsWith(tag)).map((person) => person.name);
+    expect(tagged.sort()).toEqual([`${tag} Coordinator`, `${tag} Leaver`, `${tag} Reviewer`]);
+    expect(coordinatorSees.some((person) => person.id === applicant.id)).toBe(false);
+    // A reviewer reads only their own grants (RLS), so sees only themself; an applicant sees nobody.
+    expect((await reviewer.client.rpc("staff_reviewers")).data).toEqual([{ id: reviewer.id, name: `${tag} Reviewer` }]);
+    expect((await applicant.client.rpc("staff_reviewers")).data).toEqual([]);
+    expect(
+      (await coordinator.client.rpc("set_account_active", { person: leaver.id, active: false, reason: "Left" })).error,
+    ).toBeNull();
+    expect((await leaver.client.rpc("staff_reviewers")).data ?? []).toEqual([]);
+    expect((await anonClient().rpc("staff_reviewers")).error?.code).toBe("42501");
+  });
+
   it("gives anonymous visitors nothing", async () => {
     await buildUser();
     const { data: profiles } = await anonClient().from("profiles").select("id");
