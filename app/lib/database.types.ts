@@ -1698,12 +1698,16 @@ export type Database = {
         Returns: string;
       };
       apply_auto_assignment: {
-        Args: { cap: number; eoi_ids: string[]; reviewer_ids: string[]; call?: string };
+        Args: { cap: number; fingerprint: string; call?: string };
         Returns: number;
       };
       assign_eois: {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
+      };
+      auto_assignment_preview: {
+        Args: { cap: number; call?: string; page?: number; page_size?: number };
+        Returns: Json;
       };
       calendar_feed_deadlines: {
         Args: { token: string };
