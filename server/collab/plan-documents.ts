@@ -410,7 +410,11 @@ export class PlanDocuments {
     if (plan.contentTimer) return;
     plan.contentTimer = setTimeout(() => {
       plan.contentTimer = undefined;
-      void this.background(plan, () => this.persistContent(plan));
+      // In a gap between edits: the JSON conversion blocks the event loop, so never while an edit waits for its commit.
+      void this.background(plan, async () => {
+        await this.waitForWrites(plan, this.options.contentDebounceMs);
+        await this.persistContent(plan);
+      });
     }, this.options.contentDebounceMs);
     plan.contentTimer.unref();
   }
@@ -461,8 +465,11 @@ export class PlanDocuments {
     return run;
   }
 
-  private async waitForWrites(plan: LoadedPlan): Promise<void> {
-    while (plan.pendingWrites > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  /** Waits until no update of the plan is being stored (at most `limitMs`, when given). */
+  private async waitForWrites(plan: LoadedPlan, limitMs = Infinity): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    while (plan.pendingWrites > 0 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   private async unload(plan: LoadedPlan): Promise<void> {
