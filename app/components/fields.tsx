@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type Ref } from "react";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "~/lib/datetime";
 import type { FieldError } from "~/lib/forms";
@@ -63,12 +63,21 @@ export function TextArea({
   rows = 6,
   maxLength,
   limit,
-}: BaseProps & { defaultValue?: string | null; rows?: number; maxLength?: number; limit?: number }) {
+  textareaRef,
+}: BaseProps & {
+  defaultValue?: string | null;
+  rows?: number;
+  maxLength?: number;
+  limit?: number;
+  /** For a helper that works on the box itself, such as the "@" picker. */
+  textareaRef?: Ref<HTMLTextAreaElement>;
+}) {
   const [length, setLength] = useState((defaultValue ?? "").length);
   return (
     <div className={error ? "field field--invalid" : "field"}>
       <label htmlFor={`field-${name}`}>{label}</label>
       <textarea
+        ref={textareaRef}
         id={`field-${name}`}
         name={name}
         rows={rows}

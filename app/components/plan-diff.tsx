@@ -37,7 +37,7 @@ export function PlanDiff({
         data-author={author}
         style={{ "--suggestion-colour": colourFor(author) } as React.CSSProperties}
       >
-        <span className="suggestion__label">{name}: </span>
+        <span className="visually-hidden suggestion__label">{name}: </span>
         {part.text}
         <span className="visually-hidden"> ({t("suggestions.end")})</span>
       </Tag>

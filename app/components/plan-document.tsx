@@ -133,7 +133,7 @@ function renderInline(content: PlanNode[], render: Render): ReactNode[] {
         data-author={suggestion.author}
         style={{ "--suggestion-colour": colourFor(suggestion.author) } as React.CSSProperties}
       >
-        <span className="suggestion__label">{label}: </span>
+        <span className="visually-hidden suggestion__label">{label}: </span>
         {runs}
         <span className="visually-hidden"> ({render.endLabel})</span>
       </Tag>,

@@ -1698,12 +1698,16 @@ export type Database = {
         Returns: string;
       };
       apply_auto_assignment: {
-        Args: { cap: number; eoi_ids: string[]; reviewer_ids: string[]; call?: string };
+        Args: { cap: number; fingerprint: string; call?: string };
         Returns: number;
       };
       assign_eois: {
         Args: { eoi_ids: string[]; reviewer: string };
         Returns: number;
+      };
+      auto_assignment_preview: {
+        Args: { cap: number; call?: string; page?: number; page_size?: number };
+        Returns: Json;
       };
       calendar_feed_deadlines: {
         Args: { token: string };
@@ -1972,6 +1976,10 @@ export type Database = {
       set_reviewer_regions: {
         Args: { person: string; regions: string[] };
         Returns: undefined;
+      };
+      staff_reviewers: {
+        Args: Record<PropertyKey, never>;
+        Returns: { id: string; name: string }[];
       };
       start_bdt_review: {
         Args: { application: string; checklist?: Json; internal_notes?: string };

@@ -1,70 +1,91 @@
-import { checkRead, databaseError } from "~/lib/db-read.server";
+import { z } from "zod";
+import { databaseError } from "~/lib/db-read.server";
 import { callRpc } from "~/lib/rpc.server";
 import type { SupabaseServerClient } from "~/lib/supabase.server";
-import { listReviewerWorkload } from "~/models/dashboards.server";
+import { autoAssignPageSize } from "~/validation/dashboards";
+
+/** What `auto_assignment_preview` returns (one JSON object), checked at the boundary. */
+const previewSchema = z.object({
+  total: z.number().int().min(0),
+  fingerprint: z.string().regex(/^[0-9a-f]{32}$/),
+  reviewers: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      regions: z.array(z.string()),
+      before: z.number().int(),
+      added: z.number().int(),
+      after: z.number().int(),
+      in_region: z.number().int(),
+    }),
+  ),
+  assignments: z.array(
+    z.object({
+      seq: z.number().int(),
+      eoi_id: z.uuid(),
+      reviewer_id: z.uuid(),
+      reviewer: z.string(),
+      region_match: z.boolean(),
+      centre: z.string(),
+      institution: z.string(),
+      country: z.string(),
+      region: z.string(),
+    }),
+  ),
+});
 
 /**
- * What "Assign automatically" would do now (issue 17): each EoI with the reviewer it would go to, and each
- * reviewer's load before and after. Nothing changes; the database computes the plan (`preview_auto_assignment`).
+ * What "Assign automatically" would do now (issue 17), computed once by the database (`auto_assignment_preview`):
+ * the total, each active reviewer's load before, added (and how many in their regions) and after, one page of the
+ * proposed assignments, and the plan's fingerprint, which applying sends back. Nothing changes.
  */
-export async function previewAutoAssignment(supabase: SupabaseServerClient, input: { cap: number; call?: string }) {
-  const [plan, reviewers] = await Promise.all([
-    callRpc(supabase, "preview_auto_assignment", input),
-    listReviewerWorkload(supabase),
-  ]);
-  if (plan.error) throw databaseError("auto-assignment preview", plan.error);
-  const pairs = plan.data ?? [];
-  const eois = new Map<string, { centre: string; institution: string; country: string; region: string }>();
-  // Ids go in the query string: read them in slices so a large plan never makes an over-long URL.
-  for (let start = 0; start < pairs.length; start += 100) {
-    const slice = pairs.slice(start, start + 100).map((pair) => pair.eoi_id);
-    const rows = checkRead(
-      "auto-assignment EoIs",
-      await supabase
-        .from("eois")
-        .select("id, centre_name, organisation:organisations(name, country_code, country:countries(region_code))")
-        .in("id", slice),
-    );
-    for (const row of rows)
-      eois.set(row.id, {
-        centre: row.centre_name ?? "",
-        institution: row.organisation?.name ?? "",
-        country: row.organisation?.country_code ?? "",
-        region: row.organisation?.country?.region_code ?? "",
-      });
-  }
-  const names = new Map(reviewers.map((reviewer) => [reviewer.reviewer_id, reviewer.name]));
-  const added = new Map<string, number>();
-  for (const pair of pairs) added.set(pair.reviewer_id, (added.get(pair.reviewer_id) ?? 0) + 1);
+export async function previewAutoAssignment(
+  supabase: SupabaseServerClient,
+  input: { cap: number; call?: string; page: number },
+) {
+  const { data, error } = await callRpc(supabase, "auto_assignment_preview", {
+    cap: input.cap,
+    page: input.page,
+    page_size: autoAssignPageSize,
+    ...(input.call ? { call: input.call } : {}),
+  });
+  if (error) throw databaseError("auto-assignment preview", error);
+  const preview = previewSchema.parse(data);
   return {
-    assignments: pairs.map((pair) => ({
-      eoiId: pair.eoi_id,
-      reviewerId: pair.reviewer_id,
-      reviewer: names.get(pair.reviewer_id) ?? "",
-      regionMatch: pair.region_match,
-      ...(eois.get(pair.eoi_id) ?? { centre: "", institution: "", country: "", region: "" }),
+    total: preview.total,
+    fingerprint: preview.fingerprint,
+    pages: Math.max(1, Math.ceil(preview.total / autoAssignPageSize)),
+    assignments: preview.assignments.map((row) => ({
+      seq: row.seq,
+      eoiId: row.eoi_id,
+      reviewerId: row.reviewer_id,
+      reviewer: row.reviewer,
+      regionMatch: row.region_match,
+      centre: row.centre,
+      institution: row.institution,
+      country: row.country,
+      region: row.region,
     })),
-    reviewers: reviewers
-      .filter((reviewer) => reviewer.active)
-      .map((reviewer) => ({
-        id: reviewer.reviewer_id,
-        name: reviewer.name,
-        regions: reviewer.regions,
-        before: reviewer.open_eois,
-        after: reviewer.open_eois + (added.get(reviewer.reviewer_id) ?? 0),
-      })),
+    reviewers: preview.reviewers.map((reviewer) => ({
+      id: reviewer.id,
+      name: reviewer.name,
+      regions: reviewer.regions,
+      before: reviewer.before,
+      added: reviewer.added,
+      inRegion: reviewer.in_region,
+      after: reviewer.after,
+    })),
   };
 }
 
-/** Applies exactly the previewed plan, or fails with `assignment_changed` if the data moved since. */
+/** Applies exactly the previewed plan (by its fingerprint), or fails with `assignment_changed` if the data moved. */
 export const applyAutoAssignment = (
   supabase: SupabaseServerClient,
-  input: { cap: number; call?: string; eoiIds: string[]; reviewerIds: string[] },
+  input: { cap: number; call?: string; fingerprint: string },
 ) =>
   callRpc(supabase, "apply_auto_assignment", {
     cap: input.cap,
-    eoi_ids: input.eoiIds,
-    reviewer_ids: input.reviewerIds,
+    fingerprint: input.fingerprint,
     ...(input.call ? { call: input.call } : {}),
   });
 

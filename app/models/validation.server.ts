@@ -66,18 +66,10 @@ export async function countValidationQueue(supabase: SupabaseServerClient, filte
 }
 
 /** BDT staff who can be assigned EoIs, with their names (coordinators read every profile). */
+/** Who an EoI can be assigned to (reviewers and coordinators), by name; one read, whatever their number. */
 export async function listReviewers(supabase: SupabaseServerClient) {
-  const grants = checkRead(
-    "reviewers",
-    await supabase.from("role_grants").select("user_id").in("role", ["reviewer", "coordinator"]),
-  );
-  const ids = [...new Set(grants.map((grant) => grant.user_id))];
-  if (ids.length === 0) return [];
-  const data = checkRead(
-    "reviewer names",
-    await supabase.from("profiles").select("id, display_name, email").in("id", ids).order("display_name"),
-  );
-  return data.map((profile) => ({ id: profile.id, name: profile.display_name || profile.email }));
+  const data = checkRead("reviewer names", await supabase.rpc("staff_reviewers"));
+  return data.map((person) => ({ id: person.id, name: person.name ?? "" }));
 }
 
 export const assignEois = (supabase: SupabaseServerClient, eoiIds: string[], reviewer: string) =>

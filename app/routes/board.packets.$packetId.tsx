@@ -1,6 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { dbErrorOf } from "~/lib/db-error";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ApplicationAnswers, CentreProfile, PlanVersionFacts, RevisionCycle } from "~/components/application-summary";
@@ -9,7 +10,7 @@ import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { EoiSummary } from "~/components/eoi-summary";
 import { ChoiceGroup, LocalTime, StatusBadge, TextArea } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
-import { MentionHint } from "~/components/mention-hint";
+import { MentionHint, MentionPicker } from "~/components/mention-hint";
 import { PlanDiff } from "~/components/plan-diff";
 import { PlanDocument } from "~/components/plan-document";
 import { detectLanguage } from "~/i18n/language.server";
@@ -101,6 +102,7 @@ export default function BoardPacket() {
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
   const { t } = useTranslation();
+  const commentBox = useRef<HTMLTextAreaElement>(null);
   const errors = result?.errors ?? ({} as FieldErrors);
   const values = result?.values;
   const errorsFor = (intent: string) => (result?.intent === intent ? errors : ({} as FieldErrors));
@@ -424,7 +426,9 @@ export default function BoardPacket() {
                     rows={3}
                     defaultValue={valuesFor("comment")?.body}
                     error={errorsFor("comment").body}
+                    textareaRef={commentBox}
                   />
+                  <MentionPicker box={commentBox} names={content.mentionable} />
                   <MentionHint names={content.mentionable} />
                   <button type="submit" className="button button--secondary" disabled={busy}>
                     {t("board.postComment")}

@@ -1,9 +1,10 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { ConfirmSubmit } from "~/components/confirm-dialog";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { Pagination } from "~/components/pagination";
 import { isConfirmed } from "~/lib/confirmation";
 import { SelectField, TableScroll } from "~/components/fields";
 import { TextField } from "~/components/text-field";
@@ -303,13 +304,7 @@ export default function People() {
           </tbody>
         </table>
       </TableScroll>
-      {pages > 1 ? (
-        <nav aria-label={t("review.pagination")} className="pagination">
-          {query.page > 1 ? <Link to={searchLink(query, query.page - 1)}>{t("review.previous")}</Link> : null}
-          <span>{t("review.pageOf", { page: query.page, pages })}</span>
-          {query.page < pages ? <Link to={searchLink(query, query.page + 1)}>{t("review.next")}</Link> : null}
-        </nav>
-      ) : null}
+      <Pagination page={query.page} pages={pages} linkTo={(page) => searchLink(query, page)} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { Pagination } from "~/components/pagination";
 import { LocalTime, SelectField, StatusBadge, TableScroll } from "~/components/fields";
 import { detectLanguage } from "~/i18n/language.server";
 import { asList, parseForm } from "~/lib/forms";
@@ -305,11 +306,7 @@ export default function ValidationQueue() {
         ) : null}
       </Form>
 
-      <nav aria-label={t("review.pagination")} className="pagination">
-        {filters.page > 1 ? <Link to={pageLink(filters.page - 1)}>{t("review.previous")}</Link> : null}
-        <span>{t("review.pageOf", { page: filters.page, pages })}</span>
-        {filters.page < pages ? <Link to={pageLink(filters.page + 1)}>{t("review.next")}</Link> : null}
-      </nav>
+      <Pagination page={filters.page} pages={pages} linkTo={pageLink} />
     </div>
   );
 }

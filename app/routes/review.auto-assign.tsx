@@ -1,50 +1,44 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  type ShouldRevalidateFunction,
+} from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { SelectField, TableScroll } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
-import { asList } from "~/lib/forms";
 import { pageTitle } from "~/lib/meta";
 import { requireRoles } from "~/lib/session.server";
 import { applyAutoAssignment, previewAutoAssignment } from "~/models/auto-assignment.server";
 import { listCallOptions } from "~/models/calls.server";
-import { autoAssignQuerySchema } from "~/validation/dashboards";
+import { autoAssignApplySchema, autoAssignQuerySchema } from "~/validation/dashboards";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "autoAssign.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { supabase, headers } = await requireRoles(request, context, ["coordinator"]);
   const query = autoAssignQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const [preview, calls] = await Promise.all([
-    previewAutoAssignment(supabase, query.call ? query : { cap: query.cap }),
-    listCallOptions(supabase),
-  ]);
+  const [preview, calls] = await Promise.all([previewAutoAssignment(supabase, query), listCallOptions(supabase)]);
   return data({ query, preview, calls }, { headers });
 }
 
-const applyForm = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("apply"),
-    cap: z.coerce.number().int().min(1).max(500),
-    call: z.preprocess((value) => (value === "" ? undefined : value), z.uuid().optional()),
-    eoi: z.preprocess(asList, z.array(z.uuid()).min(1).max(5000)),
-    reviewer: z.preprocess(asList, z.array(z.uuid()).min(1).max(5000)),
-  }),
-]);
-
-/** Applies the plan shown: the database refuses (assignment_changed) if it would now assign anything else. */
+/**
+ * Applies the plan shown, identified by its fingerprint: the database recomputes it and refuses (assignment_changed)
+ * if it would now assign anything else.
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { supabase } = await requireRoles(request, context, ["coordinator"]);
   const formData = await readFormData(request);
-  const parsed = parseIntentForm(applyForm, formData);
+  const parsed = parseIntentForm(autoAssignApplySchema, formData);
   if (!parsed.success) return data({ error: { key: "errors.formHasErrors" }, assigned: 0 }, 400);
   return dispatchIntent(parsed.data, {
-    apply: async ({ cap, call, eoi, reviewer }) => {
-      if (eoi.length !== reviewer.length) return data({ error: { key: "errors.formHasErrors" }, assigned: 0 }, 400);
-      const result = await applyAutoAssignment(supabase, { cap, call, eoiIds: eoi, reviewerIds: reviewer });
+    apply: async ({ cap, call, fingerprint }) => {
+      const result = await applyAutoAssignment(supabase, { cap, call, fingerprint });
       if (result.error) {
         const status = result.error.code === "assignment_changed" ? 409 : 400;
         return data({ error: { key: `dbErrors.${result.error.code}` }, assigned: 0 }, status);
@@ -54,11 +48,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
 }
 
+/**
+ * A refused apply (409: the data changed since the preview) must show the new preview with its new fingerprint:
+ * single fetch skips revalidation after a 4xx by default, which would leave the stale plan on the page.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  actionStatus === 409 || defaultShouldRevalidate;
+
 export default function AutoAssign() {
   const { query, preview, calls } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  // Paging keeps the call and the cap of the preview.
+  const pageLink = (page: number) =>
+    `?${new URLSearchParams({ ...(query.call ? { call: query.call } : {}), cap: String(query.cap), page: String(page) })}`;
   return (
     <div className="page page--wide">
       <p>
@@ -91,18 +95,31 @@ export default function AutoAssign() {
           </button>
         </div>
       </Form>
-      <h2>{t("autoAssign.previewTitle", { count: preview.assignments.length })}</h2>
-      {preview.assignments.length === 0 ? (
+      <h2>{t("autoAssign.previewTitle", { count: preview.total })}</h2>
+      {preview.total === 0 ? (
         <p>{t("autoAssign.nothing")}</p>
       ) : (
         <>
-          <TableScroll label={t("autoAssign.previewTitle", { count: preview.assignments.length })}>
+          <Form method="post">
+            <input type="hidden" name="intent" value="apply" />
+            <input type="hidden" name="cap" value={query.cap} />
+            <input type="hidden" name="call" value={query.call ?? ""} />
+            <input type="hidden" name="fingerprint" value={preview.fingerprint} />
+            <div className="actions">
+              <button type="submit" className="button" disabled={navigation.state === "submitting"}>
+                {t("autoAssign.apply", { count: preview.total })}
+              </button>
+            </div>
+          </Form>
+          <h3>{t("autoAssign.listTitle")}</h3>
+          <TableScroll label={t("autoAssign.listTitle")}>
             <table className="table">
-              <caption className="visually-hidden">
-                {t("autoAssign.previewTitle", { count: preview.assignments.length })}
-              </caption>
+              <caption className="visually-hidden">{t("autoAssign.listTitle")}</caption>
               <thead>
                 <tr>
+                  <th scope="col" className="numeric">
+                    #
+                  </th>
                   <th scope="col">{t("autoAssign.eoi")}</th>
                   <th scope="col">{t("dashboards.region")}</th>
                   <th scope="col">{t("dashboards.reviewer")}</th>
@@ -112,6 +129,7 @@ export default function AutoAssign() {
               <tbody>
                 {preview.assignments.map((row) => (
                   <tr key={row.eoiId}>
+                    <td className="numeric">{row.seq}</td>
                     <td>
                       <Link to={`/review/${row.eoiId}`}>{row.centre || row.institution}</Link>
                       <br />
@@ -125,22 +143,11 @@ export default function AutoAssign() {
               </tbody>
             </table>
           </TableScroll>
-          <Form method="post">
-            <input type="hidden" name="intent" value="apply" />
-            <input type="hidden" name="cap" value={query.cap} />
-            <input type="hidden" name="call" value={query.call ?? ""} />
-            {preview.assignments.map((row) => (
-              <span key={row.eoiId}>
-                <input type="hidden" name="eoi" value={row.eoiId} />
-                <input type="hidden" name="reviewer" value={row.reviewerId} />
-              </span>
-            ))}
-            <div className="actions">
-              <button type="submit" className="button" disabled={navigation.state === "submitting"}>
-                {t("autoAssign.apply", { count: preview.assignments.length })}
-              </button>
-            </div>
-          </Form>
+          <nav aria-label={t("autoAssign.pagination")} className="pagination">
+            {query.page > 1 ? <Link to={pageLink(query.page - 1)}>{t("review.previous")}</Link> : null}
+            <span>{t("review.pageOf", { page: query.page, pages: preview.pages })}</span>
+            {query.page < preview.pages ? <Link to={pageLink(query.page + 1)}>{t("review.next")}</Link> : null}
+          </nav>
         </>
       )}
       <h2>{t("autoAssign.loadTitle")}</h2>
@@ -153,6 +160,12 @@ export default function AutoAssign() {
               <th scope="col">{t("autoAssign.regions")}</th>
               <th scope="col" className="numeric">
                 {t("autoAssign.before")}
+              </th>
+              <th scope="col" className="numeric">
+                {t("autoAssign.added")}
+              </th>
+              <th scope="col" className="numeric">
+                {t("autoAssign.inRegion")}
               </th>
               <th scope="col" className="numeric">
                 {t("autoAssign.after")}
@@ -169,6 +182,8 @@ export default function AutoAssign() {
                     : t("autoAssign.anyRegion")}
                 </td>
                 <td className="numeric">{reviewer.before}</td>
+                <td className="numeric">{reviewer.added}</td>
+                <td className="numeric">{reviewer.inRegion}</td>
                 <td className="numeric">{reviewer.after}</td>
               </tr>
             ))}

@@ -26,8 +26,25 @@ export function parseDashboardFilters(url: URL, centreTypes: string[]): Dashboar
   return { ...filters, type: filters.type && centreTypes.includes(filters.type) ? filters.type : undefined };
 }
 
-/** The automatic assignment form: a cap per reviewer and, optionally, one call. */
+/** The automatic assignment form: a cap per reviewer and, optionally, one call; the page of proposed assignments. */
 export const autoAssignQuerySchema = z.object({
   call: optional(z.uuid()),
   cap: z.coerce.number().int().min(1).max(500).catch(10),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
+
+/** How many proposed assignments one page of the preview shows. */
+export const autoAssignPageSize = 50;
+
+/**
+ * Applying an automatic assignment posts what was previewed: the cap, the call and the plan's fingerprint (the md5 the
+ * database computed over its ordered pairs), never the pairs themselves, so any number of EoIs can be applied.
+ */
+export const autoAssignApplySchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("apply"),
+    cap: z.coerce.number().int().min(1).max(500),
+    call: z.preprocess((value) => (value === "" ? undefined : value), z.uuid().optional()),
+    fingerprint: z.string().regex(/^[0-9a-f]{32}$/),
+  }),
+]);

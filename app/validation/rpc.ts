@@ -56,6 +56,8 @@ const attachmentFile = {
 };
 /** How many EoIs awaiting BDT one reviewer may hold after automatic assignment (issue 17). */
 export const autoAssignCap = z.number().int().min(1, "errors.invalidChoice").max(500, "errors.invalidChoice");
+/** The fingerprint of a previewed automatic assignment plan: the md5 (hex) of its ordered pairs, computed in SQL. */
+export const autoAssignFingerprint = z.string().regex(/^[0-9a-f]{32}$/, "errors.invalidChoice");
 /** The pipeline's filters (issue 17): a call, an ITU region, a centre type, each optional. */
 const dashboardFilters = z.object({ call: id.optional(), region: code.optional(), centre_type: code.optional() });
 /**
@@ -92,6 +94,7 @@ const reportChange = z.union([
 
 export const rpcSchemas = {
   my_roles: z.object({}).strict(),
+  staff_reviewers: z.object({}).strict(),
   my_plan_access: z.object({ plan: id }),
   create_organisation: z.object({
     name: z.string().trim().min(2, "errors.required").max(200, "errors.tooLong"),
@@ -233,12 +236,13 @@ export const rpcSchemas = {
   eoi_people: z.object({ eoi: id }),
   set_reviewer_regions: z.object({ person: id, regions: z.array(code).max(10) }),
   preview_auto_assignment: z.object({ cap: autoAssignCap, call: id.optional() }),
-  apply_auto_assignment: z.object({
+  auto_assignment_preview: z.object({
     cap: autoAssignCap,
-    eoi_ids: z.array(id).min(1).max(5000),
-    reviewer_ids: z.array(id).min(1).max(5000),
     call: id.optional(),
+    page: z.number().int().min(1).max(100_000).optional(),
+    page_size: z.number().int().min(1).max(200).optional(),
   }),
+  apply_auto_assignment: z.object({ cap: autoAssignCap, fingerprint: autoAssignFingerprint, call: id.optional() }),
   reviewer_workload: z.object({ overdue_days: z.number().int().min(0).max(3650).optional() }),
   dashboard_pipeline: dashboardFilters.extend({ overdue_days: z.number().int().min(0).max(3650).optional() }),
   dashboard_state_durations: dashboardFilters,

@@ -32,7 +32,6 @@ export const maxAwarenessPayload = 7000;
 
 export interface ClusterRelayOptions {
   connectionString: string;
-  pool: pg.Pool;
   logger: CollabLogger;
   documents: PlanDocuments;
   store: PlanStore;
@@ -53,11 +52,29 @@ export class ClusterRelay {
   /** This process among the servers: its own awareness notifications come back to it and are ignored. */
   readonly serverId = randomBytes(6).toString("hex");
   private client?: pg.Client;
+  /**
+   * Presence notifications go out on a connection of their own, committed without waiting for the disk
+   * (synchronous_commit off: presence is not stored, and a notification is delivered at commit either way). A NOTIFY's
+   * commit holds PostgreSQL's notification-queue lock until it is flushed, and every append notifies too: on the shared
+   * pool, waiting for the disk, each caret or presence change made the next edit's commit queue behind its flush.
+   */
+  private readonly notifier: pg.Pool;
   private readonly catchingUp = new WeakMap<LoadedPlan, { again: boolean }>();
   /** Catch-ups and relayed awareness in flight (tests and shutdown wait for them). */
   private inFlight = 0;
 
-  constructor(private readonly options: ClusterRelayOptions) {}
+  constructor(private readonly options: ClusterRelayOptions) {
+    this.notifier = new pg.Pool({
+      connectionString: options.connectionString,
+      max: 1,
+      idleTimeoutMillis: 0,
+      application_name: "collab-notify",
+      options: "-c synchronous_commit=off",
+    });
+    this.notifier.on("error", (error) =>
+      options.logger.warn({ err: error }, `presence notification connection error: ${error.message}`),
+    );
+  }
 
   get listening(): boolean {
     return this.client !== undefined;
@@ -65,12 +82,14 @@ export class ClusterRelay {
 
   async start(): Promise<void> {
     await this.connect();
+    await this.notifier.query("select 1");
   }
 
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
+    await this.notifier.end().catch(() => undefined);
   }
 
   /** A plan this server just loaded: the others' presence is asked for (they answer with their connections' states). */
@@ -127,7 +146,7 @@ export class ClusterRelay {
   }
 
   private notify(channel: string, payload: string): void {
-    this.options.pool.query("select pg_notify($1, $2)", [channel, payload]).catch((error: unknown) => {
+    this.notifier.query("select pg_notify($1, $2)", [channel, payload]).catch((error: unknown) => {
       if (!this.options.isClosing())
         this.options.logger.debug({ err: error }, `notifying ${channel} failed: ${(error as Error).message}`);
     });

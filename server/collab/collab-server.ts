@@ -132,7 +132,6 @@ export class CollabServer {
     });
     this.relay = new ClusterRelay({
       connectionString: options.databaseUrl,
-      pool: this.pool,
       logger: this.logger,
       documents: this.documents,
       store: this.store,
@@ -183,6 +182,12 @@ export class CollabServer {
   async start(): Promise<void> {
     this.access.startAt(await this.listener.start());
     await this.relay.start();
+    // Not awaited by anyone's first edit: connections opened and the append prepared while nobody is editing yet.
+    await this.store
+      .warm(2, 2)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, `opening database connections early failed: ${String(error)}`),
+      );
     this.heartbeat = setInterval(() => this.checkHeartbeats(), this.limits.heartbeatMs);
     this.heartbeat.unref();
     this.sweep = setInterval(() => void this.access.recheck([...this.connections]), this.limits.accessSweepMs);

@@ -183,7 +183,10 @@ export class PlanDocuments {
         doc.destroy();
         return this.load(planId);
       }
-      plan.appliedAhead.add(id);
+      // The plan's first row: everything up to it is in the document now, so the KPI conversion below is not stale.
+      // (It used to be, always: the first open loaded twice, and the discarded load's debounced write put its older
+      // content back into action_plans.content after a restore made right after the open.)
+      plan.throughUpdateId = id;
       Y.applyUpdate(doc, update, "server");
       plan.updatesSinceSnapshot = 1;
       plan.contentDirty = true;
@@ -195,8 +198,7 @@ export class PlanDocuments {
     // Issue 16: free-text KPI tables become typed once, before anyone syncs. Another server storing meanwhile makes
     // this load stale: load again (a few times at most; the conversion then waits for the next load).
     if (!stored.kpisConverted && !(await this.convertKpis(plan)) && attempt < 3) {
-      plan.awareness.destroy();
-      doc.destroy();
+      this.discard(plan);
       return this.load(planId, attempt + 1);
     }
     this.options.onLoaded?.(plan);
@@ -414,13 +416,28 @@ export class PlanDocuments {
     if (plan.contentTimer) return;
     plan.contentTimer = setTimeout(() => {
       plan.contentTimer = undefined;
-      void this.background(plan, () => this.persistContent(plan));
+      // In a gap between edits: the JSON conversion blocks the event loop, so never while an edit waits for its commit.
+      void this.background(plan, async () => {
+        await this.waitForWrites(plan, this.options.contentDebounceMs);
+        await this.persistContent(plan);
+      });
     }, this.options.contentDebounceMs);
     plan.contentTimer.unref();
   }
 
+  /** Forgets a load that is replaced by a fresh one: none of its timers may write its (older) content later. */
+  private discard(plan: LoadedPlan): void {
+    plan.unloaded = true;
+    clearTimeout(plan.contentTimer);
+    clearTimeout(plan.idleTimer);
+    plan.contentDirty = false;
+    plan.awareness.destroy();
+    plan.doc.destroy();
+  }
+
   private async persistContent(plan: LoadedPlan): Promise<void> {
-    if (!plan.contentDirty) return;
+    // A destroyed document belongs to a load that was discarded or unloaded: what it holds may be out of date.
+    if (!plan.contentDirty || plan.doc.isDestroyed) return;
     plan.contentDirty = false;
     try {
       await this.options.store.writeContent(plan.planId, this.contentOf(plan));
@@ -454,8 +471,11 @@ export class PlanDocuments {
     return run;
   }
 
-  private async waitForWrites(plan: LoadedPlan): Promise<void> {
-    while (plan.pendingWrites > 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  /** Waits until no update of the plan is being stored (at most `limitMs`, when given). */
+  private async waitForWrites(plan: LoadedPlan, limitMs = Infinity): Promise<void> {
+    const deadline = performance.now() + limitMs;
+    while (plan.pendingWrites > 0 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
   }
 
   private async unload(plan: LoadedPlan): Promise<void> {

@@ -277,6 +277,42 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await page.getByText("Other members' votes are hidden until you have voted.").waitFor();
     expect(await page.getByText(voteReasonB).count()).toBe(0);
     await page.locator(".discussion", { hasText: commentText }).waitFor();
+    // Issue 17: "@" offers the packet's readers (never the conflicted member), on a phone and by keyboard alone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const box = page.getByLabel("Your comment");
+    const offered = page.getByRole("list", { name: "People you may mention" });
+    await box.pressSequentially("@Con");
+    await page.getByRole("status").getByText("People you may mention:").waitFor({ state: "detached" });
+    expect(await offered.count()).toBe(0);
+    await box.fill("");
+    await box.pressSequentially(`${suffix}: agreed. @Mem`);
+    await offered.getByRole("button", { name: "@Member Beatriz" }).waitFor();
+    expect(await offered.getByRole("button").count()).toBe(1);
+    await page.getByRole("status").getByText("People you may mention: 1.").waitFor({ state: "attached" });
+    // On the phone the list wraps within the comment box's column and never widens the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(pageWidth);
+    const [list, field] = await Promise.all([offered.boundingBox(), box.boundingBox()]);
+    expect(list!.x + list!.width).toBeLessThanOrEqual(field!.x + field!.width + 1);
+    await expectNoAxeViolations(page);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await offered.waitFor({ state: "detached" });
+    expect(await box.inputValue()).toBe(`${suffix}: agreed. @Member Beatriz `);
+    expect(await box.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.getByRole("button", { name: "Post the comment" }).click();
+    await page.locator(".discussion", { hasText: `${suffix}: agreed. @Member Beatriz` }).waitFor();
+    const mentioned = await withDatabase(
+      async (db) =>
+        (
+          await db.query<{ recipient_id: string }>(
+            "select recipient_id::text from public.notifications where kind = 'mention' and entity_id = $1",
+            [packetUrl.split("/").pop()],
+          )
+        ).rows,
+    );
+    expect(mentioned.map((row) => row.recipient_id)).toEqual([memberB.id]);
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByLabel("Approve", { exact: true }).check();
     await page.getByLabel("Reason for your vote").fill("Ready to join the network.");
     await page.getByRole("button", { name: "Cast my vote" }).click();

@@ -91,38 +91,36 @@ describe("dashboards and automatic assignment (issue 17)", { timeout: 180_000 },
     await phone.context.close();
   });
 
-  // Quarantined again 2026-12-02: it passes alone and after the integration files on a loaded machine, but in both
-  // clean-clone runs of the full suite the preview of this call never showed its 2 assignments (not even within
-  // 60 s), so it is not the redraw's time. Not yet explained; the automatic assignment itself is covered by the
-  // property test in tests/integration/dashboards.test.ts. First thing next session: reproduce it with the full
-  // database (the page's first load previews every call's unassigned EoIs, thousands in the full run).
-  it.skip("a coordinator previews an automatic assignment, then applies it", async () => {
+  // Quarantined on 2026-12-02 (in full runs the first load previewed every call's thousands of unassigned EoIs past
+  // the 8 s statement timeout); back since the plan is computed in SQL fast and the page shows one page of it.
+  it("a coordinator previews an automatic assignment, then applies it", async () => {
     const { page, context } = await signedIn(cast.coordinator);
-    await page.goto("/review");
-    await page.getByRole("link", { name: "Assign automatically" }).click();
-    await page.waitForURL("**/review/auto-assign");
+    // Straight to the page: the queue's own load is not what this test measures.
+    await page.goto("/review/auto-assign");
     await page.getByLabel("Call", { exact: true }).selectOption(call);
     await page.getByLabel("Cap per reviewer").fill("50");
     await page.getByRole("button", { name: "Preview" }).click();
-    // The page before held every call's preview; drawing the call's own may take a while on a busy machine.
-    await page.getByRole("heading", { name: "Proposed assignments: 2" }).waitFor({ timeout: 60_000 });
+    // Only this call's EoIs count: the shared database holds many others.
+    await page.getByRole("heading", { name: "Proposed assignments: 2" }).waitFor({ timeout: 30_000 });
+    await page.getByRole("navigation", { name: "Pages of proposed assignments" }).getByText("Page 1 of 1").waitFor();
     await expectNoAxeViolations(page);
     expect(await withDatabase(async (db) => assigned(db)), "nothing changes before applying").toEqual([]);
-    // Other tests move reviewers' loads meanwhile: the database then refuses and the page shows the new preview.
-    for (let attempt = 0; attempt < 3; attempt++) {
+    // Other tests move reviewers' loads meanwhile: the database then refuses (409) and the page draws the new preview.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const isData = (method: string) => (response: import("playwright-core").Response) =>
+        response.request().method() === method && response.url().includes("/review/auto-assign");
+      const posted = page.waitForResponse(isData("POST"));
+      const redrawn = page.waitForResponse(isData("GET")).catch(() => undefined);
       await page.getByRole("button", { name: "Apply these assignments (2)" }).click();
-      const outcome = await Promise.race([
-        page
-          .getByText("EoIs assigned: 2")
-          .waitFor()
-          .then(() => "done"),
-        page
-          .getByText("changed since this preview")
-          .waitFor()
-          .then(() => "changed"),
-      ]);
-      if (outcome === "done") break;
+      const status = (await posted).status();
+      if (status !== 409) {
+        expect(status).toBe(200);
+        break;
+      }
+      await redrawn;
+      await page.getByText("changed since this preview").waitFor();
     }
+    await page.getByText("EoIs assigned: 2").waitFor();
     await page.getByText("Each reviewer has been notified.").waitFor();
     const reviewers = await withDatabase(async (db) => assigned(db));
     expect(reviewers).toHaveLength(2);

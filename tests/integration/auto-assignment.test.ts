@@ -1,9 +1,17 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildCall, buildCast, buildEoiInState, buildOrganisation, rpc, type Cast } from "../support/factories";
 import { anonClient, buildUser, withDatabase, type TestUser } from "../support/supabase";
 import { callRpc } from "../../app/lib/rpc.server";
+
+interface PreviewSummary {
+  total: number;
+  fingerprint: string;
+  reviewers: { id: string; before: number; added: number; after: number; in_region: number }[];
+  assignments: { eoi_id: string; reviewer_id: string }[];
+}
 
 const regions = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"] as const;
 /** One country per region, so an EoI's region follows from its institution's country. */
@@ -131,14 +139,30 @@ describe("automatic assignment (issue 17)", () => {
             "select eoi_id, reviewer_id from public.preview_auto_assignment($1, $2)",
             [cap, call],
           );
-          // An empty plan has nothing to apply (the function refuses an empty list).
-          const applied =
-            preview.length === 0
-              ? [{ count: 0 }]
-              : await as<{ count: number }>(
-                  "select public.apply_auto_assignment($1, $2::uuid[], $3::uuid[], $4) as count",
-                  [cap, preview.map((row) => row.eoi_id), preview.map((row) => row.reviewer_id), call],
-                );
+          // The page's summary: the same plan, its fingerprint (md5 over the ordered pairs), what each reviewer gains.
+          const summary = (
+            await as<{ summary: PreviewSummary }>("select public.auto_assignment_preview($1, $2, 1, 5) as summary", [
+              cap,
+              call,
+            ])
+          )[0]!.summary;
+          expect(summary.total).toBe(preview.length);
+          expect(summary.fingerprint).toBe(
+            createHash("md5")
+              .update(preview.map((row) => `${row.eoi_id}:${row.reviewer_id}`).join(","))
+              .digest("hex"),
+          );
+          expect(summary.assignments.map((row) => row.eoi_id)).toEqual(preview.slice(0, 5).map((row) => row.eoi_id));
+          for (const reviewer of summary.reviewers) {
+            const added = preview.filter((row) => row.reviewer_id === reviewer.id).length;
+            expect(reviewer.added).toBe(added);
+            expect(reviewer.after).toBe(reviewer.before + added);
+          }
+          const applied = await as<{ count: number }>("select public.apply_auto_assignment($1, $2, $3) as count", [
+            cap,
+            summary.fingerprint,
+            call,
+          ]);
           expect(applied[0]!.count).toBe(preview.length);
 
           const assigned = new Map(
@@ -205,43 +229,64 @@ describe("automatic assignment (issue 17)", () => {
       organisation: await buildOrganisation(cast.applicant, [cast.colleague]),
       call,
     });
-    const { data: preview, error } = await callRpc(cast.coordinator.client, "preview_auto_assignment", {
-      cap: 500,
-      call,
-    });
+    const { data, error } = await callRpc(cast.coordinator.client, "auto_assignment_preview", { cap: 500, call });
     expect(error).toBeNull();
-    const mine = preview!.find((row) => row.eoi_id === eoi)!;
-    expect(mine).toBeDefined();
+    const preview = data as unknown as PreviewSummary;
+    expect(preview.total).toBe(1);
+    expect(preview.assignments[0]!.eoi_id).toBe(eoi);
     // Someone assigns it by hand meanwhile: the plan no longer holds.
     const other = (await buildUser(["reviewer"], "Manual")).id;
     await rpc(cast.coordinator.client, "assign_eois", { eoi_ids: [eoi], reviewer: other });
     const applied = await callRpc(cast.coordinator.client, "apply_auto_assignment", {
       cap: 500,
       call,
-      eoi_ids: preview!.map((row) => row.eoi_id),
-      reviewer_ids: preview!.map((row) => row.reviewer_id),
+      fingerprint: preview.fingerprint,
     });
     expect(applied.error?.code).toBe("assignment_changed");
+    // A fingerprint that was never previewed, or is not one, is refused too (straight through supabase-js).
+    const forged = await cast.coordinator.client.rpc("apply_auto_assignment", {
+      cap: 500,
+      call,
+      fingerprint: "0".repeat(32),
+    });
+    expect(forged.error?.hint).toBe("assignment_changed");
+    const malformed = await cast.coordinator.client.rpc("apply_auto_assignment", {
+      cap: 500,
+      call,
+      fingerprint: "not a fingerprint",
+    });
+    expect(malformed.error?.hint).toBe("invalid_input");
     const { data: row } = await cast.coordinator.client
       .from("eois")
       .select("assigned_reviewer_id")
       .eq("id", eoi)
       .single();
     expect(row!.assigned_reviewer_id).toBe(other);
+    const automatic = await withDatabase((db) =>
+      db.query<{ n: number }>(
+        "select count(*)::int as n from public.audit_log where entity_id = $1 and details ->> 'automatic' = 'true'",
+        [eoi],
+      ),
+    );
+    expect(automatic.rows[0]!.n).toBe(0);
   });
 
   it("lets only coordinators preview, apply or set regions; regions are read by BDT only and never written directly", async () => {
     const call = await buildCall(cast.coordinator);
+    const { eoi } = await buildEoiInState(cast, "submitted", {
+      organisation: await buildOrganisation(cast.applicant, [cast.colleague]),
+      call,
+    });
+    const { data } = await callRpc(cast.coordinator.client, "auto_assignment_preview", { cap: 5, call });
+    const fingerprint = (data as unknown as PreviewSummary).fingerprint;
     for (const user of [cast.applicant, cast.reviewer, cast.boardMember]) {
       const preview = await callRpc(user.client, "preview_auto_assignment", { cap: 5, call });
       expect(preview.error?.code).toBe("not_allowed");
-      const apply = await callRpc(user.client, "apply_auto_assignment", {
-        cap: 5,
-        call,
-        eoi_ids: [call],
-        reviewer_ids: [cast.reviewer.id],
-      });
-      expect(apply.error?.code).toBe("not_allowed");
+      const summary = await user.client.rpc("auto_assignment_preview", { cap: 5, call });
+      expect(summary.error?.hint).toBe("not_allowed");
+      expect(summary.data).toBeNull();
+      const apply = await user.client.rpc("apply_auto_assignment", { cap: 5, call, fingerprint });
+      expect(apply.error?.hint).toBe("not_allowed");
       const regionsSet = await callRpc(user.client, "set_reviewer_regions", {
         person: cast.reviewer.id,
         regions: ["AFR"],
@@ -250,6 +295,20 @@ describe("automatic assignment (issue 17)", () => {
     }
     const anon = await anonClient().rpc("preview_auto_assignment", { cap: 5, call });
     expect(anon.error).not.toBeNull();
+    const anonSummary = await anonClient().rpc("auto_assignment_preview", { cap: 5, call });
+    expect(anonSummary.error).not.toBeNull();
+    const anonApply = await anonClient().rpc("apply_auto_assignment", { cap: 5, call, fingerprint });
+    expect(anonApply.error).not.toBeNull();
+    // Nothing changed on any refusal: the EoI is still unassigned, with no automatic assignment in its history.
+    const untouched = await withDatabase((db) =>
+      db.query<{ assigned_reviewer_id: string | null; automatic: number }>(
+        `select assigned_reviewer_id, (select count(*)::int from public.audit_log
+                where entity_id = $1 and details ->> 'automatic' = 'true') as automatic
+         from public.eois where id = $1`,
+        [eoi],
+      ),
+    );
+    expect(untouched.rows[0]).toEqual({ assigned_reviewer_id: null, automatic: 0 });
 
     await rpc(cast.coordinator.client, "set_reviewer_regions", { person: cast.reviewer.id, regions: ["ARB", "AFR"] });
     const bad = await callRpc(cast.coordinator.client, "set_reviewer_regions", {

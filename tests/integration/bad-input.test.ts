@@ -531,7 +531,8 @@ const filterPages: {
     params: { progress: ["2", "yes", "x".repeat(300)] },
     expect: 404,
   },
-  // Automatic assignment's preview: a cap out of range falls back to the default, an unknown call previews nothing.
+  // Automatic assignment's preview: a cap or page out of range falls back to the default, an unknown call previews
+  // nothing.
   {
     file: "review.auto-assign.tsx",
     who: "coordinator",
@@ -539,6 +540,7 @@ const filterPages: {
     params: {
       cap: ["0", "-3", "abc", "1e9", "501", "x".repeat(300)],
       call: ["not-a-uuid", "00000000-0000-0000-0000-000000000000"],
+      page: ["0", "-1", "abc", "1e9", "999999"],
       unknown: ["anything"],
     },
     expect: 200,
@@ -893,6 +895,32 @@ describe.each([
     const empty = await upload(new Blob([]), "empty.pdf");
     expect(empty.status).toBe(400);
     expect(await empty.json()).toEqual({ error: "file_empty" });
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
+describe("applying an automatic assignment with a bad or stale fingerprint (issue 17)", () => {
+  it("is a 400 (malformed) or a 409 (not the plan the data give now) in the person's language, nothing assigned", async () => {
+    const before = await fingerprint();
+    for (const [value, status, en, fr] of [
+      ["not-a-fingerprint", 400, "Please correct the highlighted fields.", "Veuillez corriger les champs signalés."],
+      ["ABCDEF".repeat(6), 400, "Please correct the highlighted fields.", "Veuillez corriger les champs signalés."],
+      ["0".repeat(32), 409, "changed since this preview", "ont changé depuis cet aperçu"],
+    ] as const) {
+      for (const [language, message] of [
+        ["en", en],
+        ["fr", fr],
+      ] as const) {
+        const response = await postTo("/review/auto-assign", {
+          cookie: cookieFor("coordinator"),
+          body: form({ intent: "apply", cap: "5", call: world.call, fingerprint: value }),
+          contentType: "application/x-www-form-urlencoded",
+          headers: { "accept-language": language },
+        });
+        expect(response.status, `${value} (${language})`).toBe(status);
+        expect(await response.text(), `${value} (${language})`).toContain(message);
+      }
+    }
     expect(await fingerprint()).toEqual(before);
   });
 });

@@ -147,7 +147,7 @@ describe("comments notify the people concerned", () => {
     expect(after.map((row) => [row.recipient_id, row.kind])).toEqual([[cast.boardMember.id, "packet_comment"]]);
   });
 
-  it("the composer offers plan people, never telling who declared a conflict; outsiders may not ask", async () => {
+  it("the composer offers exactly the people a mention would reach: never a conflicted member; outsiders may not ask", async () => {
     const forApplicant = await rpc<{ id: string; display_name: string }[]>(
       cast.applicant.client,
       "mentionable_people",
@@ -159,11 +159,22 @@ describe("comments notify the people concerned", () => {
     expect(offered).toEqual(expect.arrayContaining([cast.colleague.id, cast.reviewer.id]));
     expect(offered).not.toContain(cast.applicant.id);
     expect(offered).not.toContain(cast.boardMember.id);
+    // BDT is offered the Board members who may read the plan: not the conflicted one, nor one who has not declared.
+    const forReviewer = (await rpc<{ id: string }[]>(cast.reviewer.client, "mentionable_people", { plan })).map(
+      (person) => person.id,
+    );
+    expect(forReviewer).toEqual(expect.arrayContaining([cast.boardMember.id, chair.id, cast.colleague.id]));
+    expect(forReviewer).not.toContain(conflicted.id);
+    expect(forReviewer).not.toContain(undeclared.id);
+    // The packet's discussion offers its readers only (issue 17: the picker and the notification agree).
     const forMember = (await rpc<{ id: string }[]>(cast.boardMember.client, "mentionable_people", { packet })).map(
       (person) => person.id,
     );
-    // Every Board member is offered, the conflicted too: the list must not reveal declarations.
-    expect(forMember).toEqual(expect.arrayContaining([chair.id, conflicted.id, undeclared.id]));
+    expect(forMember).toEqual([chair.id]);
+    const forChair = (await rpc<{ id: string }[]>(chair.client, "mentionable_people", { packet })).map(
+      (person) => person.id,
+    );
+    expect(forChair).toEqual([cast.boardMember.id]);
     for (const stranger of [cast.outsider, conflicted]) {
       const refused = await stranger.client.rpc("mentionable_people", { packet });
       expect(refused.error?.hint).toBe("not_found");

@@ -1218,7 +1218,7 @@ function probes(): Record<string, Probe> {
     },
     // Issue 17: dashboards and automatic assignment.
     "EoI/assign automatically (preview and apply)": {
-      other: async (actor) => succeeded(actor.client.rpc("preview_auto_assignment", { cap: 1, call: openCall })),
+      other: async (actor) => succeeded(actor.client.rpc("auto_assignment_preview", { cap: 1, call: openCall })),
     },
     "reviewer regions/read": {
       other: async (actor) => {

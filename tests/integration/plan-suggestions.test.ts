@@ -165,3 +165,47 @@ describe("recording accept and reject", () => {
     ]);
   });
 });
+
+describe("who sees the names of suggestion authors (plan_people, 20261205000300)", () => {
+  it("break-it, per role: every reader of the plan sees the author's name; anyone who may not read it sees nobody", async () => {
+    const cast = await buildCast();
+    const [chair, conflicted, undeclared] = await Promise.all([
+      buildUser(["board_member", "board_chair"], "Chair"),
+      buildUser(["board_member"], "Conflicted"),
+      buildUser(["board_member"], "Undeclared"),
+    ]);
+    const { application, plan } = await buildApplication(cast, "board_review");
+    const packet = await buildPacket(chair, application);
+    for (const member of [cast.boardMember, chair])
+      await rpc(member.client, "declare_conflict", { packet, has_conflict: false });
+    await rpc(conflicted.client, "declare_conflict", { packet, has_conflict: true, reason: "I advise the applicant." });
+    // The Board member never commented nor saved a version: only their suggestion mark names them.
+    await addSuggestions(application, cast.boardMember.id, 1);
+    const namedFor = async (person: { client: (typeof cast)["applicant"]["client"] }) => {
+      const { data, error } = await person.client.rpc("plan_people", { plan });
+      expect(error).toBeNull();
+      return (data ?? []).map((row) => row.id);
+    };
+    const readers = { ...cast, chair };
+    for (const role of [
+      "applicant",
+      "colleague",
+      "reviewer",
+      "otherReviewer",
+      "coordinator",
+      "boardMember",
+      "chair",
+    ] as const)
+      expect(await namedFor(readers[role]), role).toContain(cast.boardMember.id);
+    for (const [role, person] of Object.entries({ outsider: cast.outsider, conflicted, undeclared }))
+      expect(await namedFor(person), role).toEqual([]);
+    // A reader who is deactivated sees nobody either.
+    await rpc(cast.coordinator.client, "set_account_active", {
+      person: cast.colleague.id,
+      active: false,
+      reason: "Left",
+    });
+    const deactivated = await cast.colleague.client.rpc("plan_people", { plan });
+    expect(deactivated.data ?? []).toEqual([]);
+  });
+});

@@ -141,6 +141,82 @@ describe("profiles and role grants under RLS", () => {
     expect((await anonClient().rpc("people_directory_page", { search: tag })).error?.code).toBe("42501");
   });
 
+  it("break-it: the people search refuses the Board, the chair and a deactivated coordinator, and bad raw input with a code", async () => {
+    const tag = `Zb${Math.random().toString(36).slice(2, 8)}`;
+    const [coordinator, member, chair, leaver] = await Promise.all([
+      buildUser(["coordinator"], `${tag} Coordinator`),
+      buildUser(["board_member"], `${tag} Member`),
+      buildUser(["board_member", "board_chair"], `${tag} Chair`),
+      buildUser(["coordinator"], `${tag} Leaver`),
+    ]);
+    // Deactivated while their token is still valid: the token alone must not open the directory.
+    expect(
+      (await coordinator.client.rpc("set_account_active", { person: leaver.id, active: false, reason: "Left" })).error,
+    ).toBeNull();
+    for (const person of [member, chair, leaver]) {
+      const refused = await person.client.rpc("people_directory_page", { search: tag });
+      expect(refused.data, person.email).toBeNull();
+      expect(refused.status, person.email).toBe(403);
+      expect(["not_allowed", "account_deactivated"], person.email).toContain(refused.error?.hint);
+      // A count=exact head answers nothing either.
+      const head = await person.client.rpc("people_directory_page", { search: tag }, { count: "exact", head: true });
+      expect(head.count ?? 0, person.email).toBe(0);
+      expect(head.status, person.email).toBe(403);
+    }
+    // Raw input the page's form never sends: a stable code and a 4xx, never a 500.
+    const raw = (args: Record<string, unknown>) => coordinator.client.rpc("people_directory_page", args as never);
+    for (const args of [
+      { search: tag, page_offset: -1 },
+      { search: tag, page_size: 0 },
+      { search: tag, page_size: 201 },
+      { search: tag, page_size: null },
+    ]) {
+      const refused = await raw(args);
+      expect(refused.status, JSON.stringify(args)).toBe(400);
+      expect(refused.error?.hint, JSON.stringify(args)).toBe("invalid_page");
+    }
+    const long = await raw({ search: "x".repeat(1000) });
+    expect(long.status).toBe(400);
+    expect(long.error?.hint).toBe("invalid_search");
+    // 200 characters is still a search (that finds nobody).
+    expect((await raw({ search: "x".repeat(200) })).data).toEqual([]);
+    for (const args of [
+      { search: tag, page_size: "many" },
+      { search: tag, role: "superuser" },
+    ]) {
+      const refused = await raw(args);
+      expect(refused.data, JSON.stringify(args)).toBeNull();
+      expect(refused.status, JSON.stringify(args)).toBeGreaterThanOrEqual(400);
+      expect(refused.status, JSON.stringify(args)).toBeLessThan(500);
+    }
+    expect((await raw({ search: tag })).data?.map((row) => row.id).sort()).toEqual(
+      [coordinator.id, member.id, chair.id, leaver.id].sort(),
+    );
+  });
+
+  it("lists the staff an EoI can be assigned to in one read, each caller seeing what their own RLS shows", async () => {
+    const tag = `Zs${Math.random().toString(36).slice(2, 8)}`;
+    const [coordinator, reviewer, applicant, leaver] = await Promise.all([
+      buildUser(["coordinator"], `${tag} Coordinator`),
+      buildUser(["reviewer"], `${tag} Reviewer`),
+      buildUser(["applicant"], `${tag} Applicant`),
+      buildUser(["coordinator"], `${tag} Leaver`),
+    ]);
+    // The app read the grants, then the profiles with every id in the URL, which failed once BDT had some 700 staff.
+    const coordinatorSees = (await coordinator.client.rpc("staff_reviewers")).data ?? [];
+    const tagged = coordinatorSees.filter((person) => person.name.startsWith(tag)).map((person) => person.name);
+    expect(tagged.sort()).toEqual([`${tag} Coordinator`, `${tag} Leaver`, `${tag} Reviewer`]);
+    expect(coordinatorSees.some((person) => person.id === applicant.id)).toBe(false);
+    // A reviewer reads only their own grants (RLS), so sees only themself; an applicant sees nobody.
+    expect((await reviewer.client.rpc("staff_reviewers")).data).toEqual([{ id: reviewer.id, name: `${tag} Reviewer` }]);
+    expect((await applicant.client.rpc("staff_reviewers")).data).toEqual([]);
+    expect(
+      (await coordinator.client.rpc("set_account_active", { person: leaver.id, active: false, reason: "Left" })).error,
+    ).toBeNull();
+    expect((await leaver.client.rpc("staff_reviewers")).data ?? []).toEqual([]);
+    expect((await anonClient().rpc("staff_reviewers")).error?.code).toBe("42501");
+  });
+
   it("gives anonymous visitors nothing", async () => {
     await buildUser();
     const { data: profiles } = await anonClient().from("profiles").select("id");

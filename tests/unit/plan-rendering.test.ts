@@ -133,8 +133,10 @@ describe("open suggestions outside the editor (issue 18)", () => {
     expect(html).toMatch(new RegExp(`<del class="suggestion suggestion--delete" title="${label("deletion")}[^"]*"`));
     expect(html).toMatch(new RegExp(`<ins class="suggestion suggestion--insert" title="${label("insertion")}[^"]*"`));
     // The label is text (screen readers, print), not only a colour or a tooltip; the end of each is said too.
-    expect(html).toMatch(new RegExp(`<span class="suggestion__label">${label("deletion")}[^<]*: </span>10<`));
-    expect(html).toMatch(/<span class="suggestion__label">[^<]*: <\/span> in <strong>Dakar<\/strong>/);
+    expect(html).toMatch(
+      new RegExp(`<span class="visually-hidden suggestion__label">${label("deletion")}[^<]*: </span>10<`),
+    );
+    expect(html).toMatch(/<span class="visually-hidden suggestion__label">[^<]*: <\/span> in <strong>Dakar<\/strong>/);
     expect(html.match(/suggestion__label/g)).toHaveLength(2);
     expect(html.match(/end of suggestion/g)).toHaveLength(2);
     // Ordinary text stays ordinary.

@@ -1,5 +1,5 @@
 import { useFetcher } from "@remix-run/react";
-import { MentionHint } from "~/components/mention-hint";
+import { MentionHint, MentionPicker } from "~/components/mention-hint";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LocalTime } from "~/components/fields";
@@ -34,25 +34,6 @@ function CommentForm({
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
-  const [suggestions, setSuggestions] = useState<string[]>([]);
-  /** "@" and the start of a name just before the caret offers the people who may be mentioned (issue 17). */
-  const suggest = () => {
-    const textarea = box.current;
-    const typed = textarea ? /(?:^|\s)@([^@\n]{0,40})$/.exec(textarea.value.slice(0, textarea.selectionStart)) : null;
-    if (!typed) return setSuggestions([]);
-    const start = typed[1]!.toLocaleLowerCase();
-    setSuggestions([...new Set(mentionable)].filter((name) => name.toLocaleLowerCase().startsWith(start)).slice(0, 8));
-  };
-  const pick = (name: string) => {
-    const textarea = box.current;
-    if (!textarea) return;
-    const caret = textarea.selectionStart;
-    const before = textarea.value.slice(0, caret).replace(/@[^@\n]{0,40}$/, `@${name} `);
-    textarea.value = before + textarea.value.slice(caret);
-    textarea.focus();
-    textarea.setSelectionRange(before.length, before.length);
-    setSuggestions([]);
-  };
   const error = fetcher.data?.errors?.body ?? fetcher.data?.formError ?? null;
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data?.ok) {
@@ -71,24 +52,13 @@ function CommentForm({
         ref={box}
         id={`${id}-body`}
         name="body"
-        onInput={suggest}
         rows={3}
         maxLength={10000}
         defaultValue={fetcher.data?.values?.body ?? ""}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
       />
-      {suggestions.length > 0 ? (
-        <ul className="mention-suggestions" aria-label={t("mentions.suggestions")}>
-          {suggestions.map((name) => (
-            <li key={name}>
-              <button type="button" className="link-button" onClick={() => pick(name)}>
-                @{name}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <MentionPicker box={box} names={mentionable} />
       {error ? (
         <p className="field__error" id={`${id}-error`}>
           {t(error.key, error.values)}
