@@ -280,6 +280,8 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     // Issue 17: "@" offers the packet's readers (never the conflicted member), on a phone and by keyboard alone.
     await page.setViewportSize({ width: 390, height: 844 });
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    // The packet (application, EoI and plan side by side on a wide screen) is one column that fits the phone.
+    expect(pageWidth).toBeLessThanOrEqual(390);
     const box = page.getByLabel("Your comment");
     const offered = page.getByRole("list", { name: "People you may mention" });
     await box.pressSequentially("@Con");
