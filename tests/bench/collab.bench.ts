@@ -14,7 +14,7 @@
  * Prints tables with ours/peer ratios, then all results as JSON. Everything on loopback; bounded; cleans up.
  * BENCH_SCALE=0.1 shrinks the counts for a quick try.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@supabase/supabase-js";
@@ -81,6 +81,8 @@ const runs = (section: "memory" | "latency" | "ramp" | "load" | "kill" | "cluste
  * open of an uncompacted history (DevTools).
  */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+// Made at once: a missing folder used to fail the first profile's write and leave the bench waiting for ever.
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 const LABEL: Record<ServerKind, string> = { ours: "ours", bare: "bare y-websocket", hocuspocus: "Hocuspocus+DB" };
 
 // helpers --------------------------------------------------------------------------------------------------------------
