@@ -4,11 +4,12 @@ import * as Y from "yjs";
 import { planFragmentName } from "~/lib/plan-schema";
 import {
   accessTokenOf,
+  contentOf,
   openPlanClient,
+  type PlanClient,
   readStoredDocument,
   waitFor,
   waitForSync,
-  type PlanClient,
 } from "../support/collab";
 import { buildApplication, buildCast } from "../support/factories";
 import { stack, withDatabase } from "../support/supabase";
@@ -105,15 +106,6 @@ function pickEdit(gen: Gen) {
     if (roll < 0) return edit;
   }
   return edits[0]!;
-}
-
-/** What a replica holds, read back through its own full state update (as a new peer would receive it). */
-function contentOf(doc: Y.Doc): string {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  const content = copy.getXmlFragment(planFragmentName).toJSON();
-  copy.destroy();
-  return content;
 }
 
 function sameStateVectors(docs: Y.Doc[]): boolean {

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { planFragmentName } from "~/lib/plan-schema";
 import { editingHistory, templateUpdate } from "../bench/collab/fixtures";
 import {
   accessTokenOf,
+  contentOf,
   openPlanClient,
+  type PlanClient,
   readStoredDocument,
   unappliableUpdateFor,
   waitFor,
   waitForSync,
-  type PlanClient,
 } from "../support/collab";
 import { buildApplication, buildCast } from "../support/factories";
 import { stack, withDatabase } from "../support/supabase";
@@ -39,15 +39,6 @@ function reference(updates: Uint8Array[]): { doc: Y.Doc; failed: number[] } {
     });
   });
   return { doc, failed };
-}
-
-/** What a replica holds, read back through its own full state update (as a new peer would receive it). */
-function contentOf(doc: Y.Doc): string {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  const content = copy.getXmlFragment(planFragmentName).toJSON();
-  copy.destroy();
-  return content;
 }
 
 describe("the first open of a long uncompacted history", () => {

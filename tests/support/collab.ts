@@ -558,3 +558,12 @@ export function unappliableUpdateFor(doc: Y.Doc): Uint8Array {
   }
   throw new Error("found no update that decodes but cannot be applied");
 }
+
+/** What a replica holds, read back through its own full state update (as a new peer would receive it). */
+export function contentOf(doc: Y.Doc): string {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  const content = copy.getXmlFragment(planFragmentName).toJSON();
+  copy.destroy();
+  return content;
+}
