@@ -10,6 +10,7 @@ import {
 import { useTranslation } from "react-i18next";
 import { SelectField, TableScroll } from "~/components/fields";
 import { FormAlert, FormNotice } from "~/components/form-alert";
+import { Pagination } from "~/components/pagination";
 import { TextField } from "~/components/text-field";
 import { dispatchIntent, parseIntentForm, readFormData } from "~/lib/form-data.server";
 import { pageTitle } from "~/lib/meta";
@@ -143,11 +144,13 @@ export default function AutoAssign() {
               </tbody>
             </table>
           </TableScroll>
-          <nav aria-label={t("autoAssign.pagination")} className="pagination">
-            {query.page > 1 ? <Link to={pageLink(query.page - 1)}>{t("review.previous")}</Link> : null}
-            <span>{t("review.pageOf", { page: query.page, pages: preview.pages })}</span>
-            {query.page < preview.pages ? <Link to={pageLink(query.page + 1)}>{t("review.next")}</Link> : null}
-          </nav>
+          <Pagination
+            page={query.page}
+            pages={preview.pages}
+            linkTo={pageLink}
+            label={t("autoAssign.pagination")}
+            evenForOnePage
+          />
         </>
       )}
       <h2>{t("autoAssign.loadTitle")}</h2>
