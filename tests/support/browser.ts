@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterEach, expect } from "vitest";
+import { TIME_ZONE_COOKIE } from "../../app/lib/datetime";
+import { stack, type TestUser } from "./supabase";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -84,9 +86,12 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
 
-/** Fails on any error the page logs or throws, so a hydration error cannot pass unseen. */
-export function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
+/**
+ * Fails on any error the page logs or throws, so a hydration error cannot pass unseen. The errors go into `into`
+ * (e.g. one list per file, checked in `afterAll`) as they happen; copying the returned list at once copies nothing.
+ */
+export function collectPageErrors(page: Page, into: string[] = []): string[] {
+  const errors = into;
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
     // A 4xx answer is what some tests ask for (a refused sign-in, a 404); Chromium logs each one as an error.
@@ -115,4 +120,66 @@ export async function submitSignIn(
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** What the signed-in contexts of the e2e files differ in. */
+export interface SignedInOptions {
+  /** Default "en-GB". */
+  locale?: string;
+  /** The browser's time zone; default the machine's. */
+  timezoneId?: string;
+  viewport?: { width: number; height: number };
+  /** Each wait and action of the page (ms), so a failure names the step; default 15 s. */
+  timeout?: number;
+  /** Where the page's errors go as they happen (a file's shared list); default a new list, returned. */
+  errors?: string[];
+}
+
+/**
+ * A new context (watched for CSP violations) signed in as `user` by a real sign-in POST through the context's own
+ * request API, so the session cookies land in it: no sign-in form and no home page to render first (the form is
+ * tests/e2e/sign-in.test.ts's subject). With `user` null the context is a visitor's.
+ */
+export async function signedInContext(
+  browser: Browser,
+  user: Pick<TestUser, "email" | "password"> | null,
+  options: SignedInOptions = {},
+): Promise<BrowserContext> {
+  const url = stack().url;
+  const context = await browser.newContext({
+    baseURL: url,
+    locale: options.locale ?? "en-GB",
+    timezoneId: options.timezoneId,
+    viewport: options.viewport,
+  });
+  if (user === null) return context;
+  // The zone cookie the pages' own script set on the sign-in form, before: without it the first page would render in
+  // UTC, then again in the reader's zone (a first visit, which tests/e2e/phone-and-dates.test.ts covers).
+  const zone = options.timezoneId ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  await context.addCookies([{ name: TIME_ZONE_COOKIE, value: encodeURIComponent(zone), url }]);
+  const response = await context.request.post(`${url}/sign-in`, {
+    form: { email: user.email, password: user.password, redirectTo: "/home" },
+    headers: { origin: url },
+    maxRedirects: 0,
+  });
+  if (response.status() !== 302 || response.headers().location !== "/home")
+    throw new Error(
+      `sign-in of ${user.email} answered ${response.status()} (${response.headers().location ?? "no redirect"})`,
+    );
+  if (!(await context.cookies(url)).some((cookie) => /^sb-.*-auth-token/.test(cookie.name)))
+    throw new Error(`sign-in of ${user.email} set no session cookie`);
+  return context;
+}
+
+/** A page in a new signed-in context (see `signedInContext`), at about:blank, collecting its errors. */
+export async function signedInPage(
+  browser: Browser,
+  user: Pick<TestUser, "email" | "password"> | null,
+  options: SignedInOptions = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await signedInContext(browser, user, options);
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeout ?? 15_000);
+  const errors = collectPageErrors(page, options.errors);
+  return { context, page, errors };
 }
