@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { accessTokenOf, appendParagraph, fillEmptyParagraphsOf, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildEoiInState, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
@@ -49,27 +49,15 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", timezoneId: "Africa/Nairobi" });
-  const page = await context.newPage();
-  // Short per-action waits, so a failure names the step instead of the whole test timing out.
-  page.setDefaultTimeout(10_000);
-  pageErrors.push(...collectPageErrors(page));
-  return page;
-}
-
-async function signedInPage(user: TestUser): Promise<Page> {
-  const page = await newPage();
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return page;
-}
+/** A page signed in as `user` (a visitor's with null). Short per-action waits, so a failure names the step. */
+const signedIn = async (user: TestUser | null): Promise<Page> =>
+  (await signedInPage(browser, user, { timezoneId: "Africa/Nairobi", timeout: 10_000, errors: pageErrors })).page;
 
 const utcInput = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(0, 16);
 
 describe("the Board review pipeline in the browser", { timeout: 120_000 }, () => {
   it("BDT invites the full application from the validated EoI", async () => {
-    const page = await signedInPage(cast.reviewer);
+    const page = await signedIn(cast.reviewer);
     await page.goto(`/review/${eoi}`);
     await page.getByRole("button", { name: "Invite the full centre application" }).click();
     await page.waitForURL(/\/applications\/[0-9a-f-]{36}$/);
@@ -100,7 +88,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await waitFor(() => writer.storedVectors.length > 0, 10_000, "the plan edit to be stored");
     writer.destroy();
 
-    const page = await signedInPage(cast.applicant);
+    const page = await signedIn(cast.applicant);
     await page.goto("/applications");
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: "Nairobi Digital Innovation Acceleration Centre" }).first().waitFor();
@@ -135,7 +123,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("BDT reviews the application and sends it to the Board, recording the exact plan version", async () => {
-    const page = await signedInPage(cast.reviewer);
+    const page = await signedIn(cast.reviewer);
     await page.goto("/applications?status=submitted");
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: centreName }).click();
@@ -175,7 +163,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the chair follows the notification and opens a review with an explicit quorum", async () => {
-    const page = await signedInPage(chair);
+    const page = await signedIn(chair);
     await page.goto("/notifications");
     await expectNoAxeViolations(page);
     await page
@@ -199,7 +187,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("a member who declares a conflict sees nothing of the packet", async () => {
-    const page = await signedInPage(conflicted);
+    const page = await signedIn(conflicted);
     await page.goto("/board");
     await page.getByRole("link", { name: `Board review ${suffix}` }).click();
     await page.getByRole("link", { name: centreName }).click();
@@ -223,7 +211,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("a member without a conflict reads the packet beside the plan, discusses and votes", async () => {
-    const page = await signedInPage(memberB);
+    const page = await signedIn(memberB);
     await page.goto(packetUrl);
     await page.getByLabel("I have no conflict of interest").check();
     await page.getByRole("button", { name: "Record my declaration" }).click();
@@ -249,7 +237,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the chair sees who is conflicted and cannot record a decision before quorum", async () => {
-    const page = await signedInPage(chair);
+    const page = await signedIn(chair);
     await page.goto(packetUrl);
     await page.locator(".declarations", { hasText: "Conflicted Carlos" }).getByText(conflictReason).waitFor();
     await page.getByLabel("I have no conflict of interest").check();
@@ -269,7 +257,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("another member sees the votes only once they have voted", async () => {
-    const page = await signedInPage(memberC);
+    const page = await signedIn(memberC);
     await page.goto(packetUrl);
     await page.getByLabel("I have no conflict of interest").check();
     await page.getByRole("button", { name: "Record my declaration" }).click();
@@ -326,7 +314,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("a member downloads the review's Board book: progress shown while it builds, then a PDF naming the centre", async () => {
-    const page = await signedInPage(memberC);
+    const page = await signedIn(memberC);
     await page.goto(reviewUrl);
     const download = page.waitForEvent("download", { timeout: 60_000 });
     await page.getByRole("link", { name: "Download the Board book (PDF)" }).click();
@@ -344,7 +332,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the conflicted member still sees neither votes nor discussion", async () => {
-    const page = await signedInPage(conflicted);
+    const page = await signedIn(conflicted);
     await page.goto(packetUrl);
     await page.getByRole("heading", { name: "You declared a conflict of interest" }).waitFor();
     const text = (await page.locator("main").textContent()) ?? "";
@@ -356,7 +344,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the chair records 'approve with conditions' once quorum is met; the applicant sees it", async () => {
-    const page = await signedInPage(chair);
+    const page = await signedIn(chair);
     await page.goto(packetUrl);
     await page.getByLabel("Approve with conditions", { exact: true }).last().check();
     await page.getByLabel("Condition", { exact: true }).fill(firstCondition);
@@ -380,7 +368,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
     await expectNoAxeViolations(page);
     await page.context().close();
 
-    const applicantPage = await signedInPage(cast.applicant);
+    const applicantPage = await signedIn(cast.applicant);
     await applicantPage.goto(`/applications/${applicationId}`);
     const told = applicantPage.locator("section", {
       has: applicantPage.getByRole("heading", { name: "The Board's decision" }),
@@ -395,7 +383,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
   });
 
   it("the centre appears in the public directory with its approved plan and hash", async () => {
-    const page = await newPage();
+    const page = await signedIn(null);
     await page.goto("/centres");
     await expectNoAxeViolations(page);
     await page.getByLabel("Region").selectOption("AFR");
@@ -476,7 +464,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
       ),
     ).toBe(0);
 
-    const page = await signedInPage(cast.applicant);
+    const page = await signedIn(cast.applicant);
     await page.goto(`/plans/${planId}`);
     await page.locator('.plan-editor__surface[contenteditable="false"]').waitFor();
     await page.locator(".plan-editor__surface", { hasText: planMarker }).waitFor();
@@ -496,7 +484,7 @@ describe("the Board review pipeline in the browser", { timeout: 120_000 }, () =>
       conditions: "Add a baseline to every KPI.",
     });
 
-    const page = await signedInPage(cast.applicant);
+    const page = await signedIn(cast.applicant);
     await page.goto(`/applications/${application}`);
     const told = page.locator("section", { has: page.getByRole("heading", { name: "The Board's decision" }) });
     await told.getByText("Changes requested").waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildApplication, buildCast, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
 import { signInCookie } from "../support/http";
@@ -20,15 +20,8 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedInPage(user: TestUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return page;
-}
+const signedIn = async (user: TestUser): Promise<Page> =>
+  (await signedInPage(browser, user, { errors: pageErrors })).page;
 
 /** The session cookie of a real sign-in, for posts made the way a browser without JavaScript makes them. */
 const cookieOf = (user: TestUser) => signInCookie(user);
@@ -95,7 +88,7 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(refused.html).toContain("Nothing was changed: this action must be confirmed first.");
     expect(await banned()).toBeNull();
 
-    const page = await signedInPage(cast.coordinator);
+    const page = await signedIn(cast.coordinator);
     await page.goto(`/people?q=${encodeURIComponent(displayName)}`);
     const trigger = page.getByRole("button", { name: `Deactivate the account of ${displayName}` });
     const dialog = await askTwiceAndCancel(page, trigger, `Deactivate ${displayName}?`);
@@ -130,7 +123,7 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(refused.html).toContain("Nothing was changed: this action must be confirmed first.");
     expect(await decided()).toBeUndefined();
 
-    const page = await signedInPage(chair);
+    const page = await signedIn(chair);
     await page.goto(`/board/packets/${packet}`);
     await page.getByLabel("Approve", { exact: true }).last().check();
     const trigger = page.getByRole("button", { name: "Record the decision" });
@@ -178,7 +171,7 @@ describe("consequential actions ask first", { timeout: 180_000 }, () => {
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("Nothing was changed: this action must be confirmed first.");
 
-    const page = await signedInPage(cast.applicant);
+    const page = await signedIn(cast.applicant);
     await page.goto(`/plans/${plan}/versions/${alpha}`);
     const trigger = page.getByRole("button", { name: "Restore this version" });
     const dialog = await askTwiceAndCancel(page, trigger, "Restore “Alpha”?");

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, signedInContext } from "../support/browser";
 import { buildCall, buildCast, buildDraftEoi, buildOrganisation, type Cast } from "../support/factories";
-import { stack, withDatabase } from "../support/supabase";
+import { withDatabase } from "../support/supabase";
 
 // Issue 11: "What a person types is never lost" on the EoI form.
 let browser: Browser;
@@ -20,21 +20,12 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedIn(): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, cast.applicant.email, cast.applicant.password);
-  await page.waitForURL("**/home");
-  await page.close();
-  return context;
-}
+const signedIn = (): Promise<BrowserContext> => signedInContext(browser, cast.applicant);
 
 async function openStep(context: BrowserContext, eoi: string, step: string): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
+  collectPageErrors(page, pageErrors);
   await page.goto(`/eois/${eoi}/edit/${step}`);
   // Hydrated: the status carries data-autosave once the autosave listeners are attached.
   await page.locator(".save-status[data-autosave]").waitFor({ state: "attached" });

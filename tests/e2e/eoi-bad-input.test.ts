@@ -1,22 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectPageErrors, launchBrowser } from "../support/browser";
 import { buildCall, buildCast, buildDraftEoi, buildOrganisation, type Cast } from "../support/factories";
-import { stack, withDatabase, type TestUser } from "../support/supabase";
-
-/** A person's session as a browser without JavaScript has it: cookies from the real sign-in form. */
-async function signIn(user: TestUser): Promise<string> {
-  const response = await fetch(`${stack().url}/sign-in`, {
-    method: "POST",
-    body: new URLSearchParams({ email: user.email, password: user.password, redirectTo: "/home" }),
-    headers: { origin: stack().url },
-    redirect: "manual",
-  });
-  expect(response.status).toBe(302);
-  return response.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(";")[0])
-    .join("; ");
-}
+import { signInCookie } from "../support/http";
+import { stack, withDatabase } from "../support/supabase";
 
 async function postStep(cookie: string, eoi: string, step: string, fields: Record<string, string | string[]>) {
   const body = new URLSearchParams();
@@ -47,7 +33,7 @@ beforeAll(async () => {
   cast = await buildCast();
   const organisation = await buildOrganisation(cast.applicant);
   eoi = await buildDraftEoi(cast.applicant, organisation, await buildCall(cast.coordinator), false);
-  cookie = await signIn(cast.applicant);
+  cookie = await signInCookie(cast.applicant);
 });
 
 describe("bad input on each step of the EoI form", () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
-import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
+import { buildUser, withDatabase, type TestUser } from "../support/supabase";
 
 let browser: Browser;
 let applicant: TestUser;
@@ -24,16 +24,9 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedInPage(user: TestUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", timezoneId: "Africa/Nairobi" });
-  const page = await context.newPage();
-  // Short per-action waits, so a failure names the step instead of the whole test timing out.
-  page.setDefaultTimeout(10_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return page;
-}
+/** Short per-action waits, so a failure names the step instead of the whole test timing out. */
+const signedIn = async (user: TestUser): Promise<Page> =>
+  (await signedInPage(browser, user, { timezoneId: "Africa/Nairobi", timeout: 10_000, errors: pageErrors })).page;
 
 const utcInput = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString().slice(0, 16);
 let callUrl = "";
@@ -41,7 +34,7 @@ let eoiUrl = "";
 
 describe("an Expression of Interest from call to invitation", { timeout: 300_000 }, () => {
   it("a coordinator creates and opens a call", async () => {
-    const page = await signedInPage(coordinator);
+    const page = await signedIn(coordinator);
     await page.goto("/calls/new");
     await expectNoAxeViolations(page);
     await page.getByLabel("Title").fill("Call for Expressions of Interest 2027");
@@ -64,7 +57,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
   });
 
   it("an applicant registers, fills the EoI over two sessions, attaches a PDF and submits", async () => {
-    let page = await signedInPage(applicant);
+    let page = await signedIn(applicant);
     await page.goto(callUrl);
     await expectNoAxeViolations(page);
     // The deadline is shown in the viewer's own time zone.
@@ -105,7 +98,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await page.locator('.save-status[data-autosave="saved"]', { hasText: "All changes saved." }).waitFor();
     await page.context().close();
 
-    page = await signedInPage(applicant);
+    page = await signedIn(applicant);
     await page.goto(eoiUrl);
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: "Continue editing" }).click();
@@ -141,7 +134,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
   });
 
   it("a reviewer finds it in the filtered queue and asks for clarification", async () => {
-    const page = await signedInPage(reviewer);
+    const page = await signedIn(reviewer);
     await page.goto("/review");
     await expectNoAxeViolations(page);
     await page.getByLabel("Search institution and narrative").fill("Kenya Digital Innovation Agency");
@@ -160,7 +153,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
   });
 
   it("the applicant answers", async () => {
-    const page = await signedInPage(applicant);
+    const page = await signedIn(applicant);
     await page.goto(eoiUrl);
     await page.getByText("Please confirm the funding period").first().waitFor();
     await expectNoAxeViolations(page);
@@ -173,7 +166,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
   });
 
   it("the reviewer validates with a recommended type and the applicant sees the invitation", async () => {
-    const page = await signedInPage(reviewer);
+    const page = await signedIn(reviewer);
     await page.goto(`/review/${eoiUrl.split("/").pop()}`);
     await page.getByRole("button", { name: "Start validation" }).click();
     await page.getByLabel("Recommended centre type").selectOption("initiative_accelerator");
@@ -186,7 +179,7 @@ describe("an Expression of Interest from call to invitation", { timeout: 300_000
     await expectNoAxeViolations(page);
     await page.context().close();
 
-    const applicantPage = await signedInPage(applicant);
+    const applicantPage = await signedIn(applicant);
     await applicantPage.goto(eoiUrl);
     await applicantPage.getByRole("heading", { name: "You are invited to submit a full centre application" }).waitFor();
     expect(await applicantPage.locator(".panel--highlight").textContent()).toContain("Initiative Accelerator Centre");

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import {
   buildApplication,
   buildCall,
@@ -12,7 +12,7 @@ import {
   rpc,
   type Cast,
 } from "../support/factories";
-import { buildUser, stack, type TestUser } from "../support/supabase";
+import { buildUser, type TestUser } from "../support/supabase";
 
 /**
  * Issue 17: every role's home page is a live to-do list of exactly what waits for that person, and every count
@@ -70,13 +70,10 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedInPage(user: TestUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", timezoneId: "Asia/Tokyo" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
+/** Signed in as `user`, on their home page: this file's subject. */
+async function homePageOf(user: TestUser): Promise<Page> {
+  const { page } = await signedInPage(browser, user, { timezoneId: "Asia/Tokyo", errors: pageErrors });
+  await page.goto("/home");
   await page.getByRole("heading", { level: 1 }).waitFor();
   return page;
 }
@@ -106,7 +103,7 @@ async function tableIds(page: Page): Promise<string[]> {
 
 describe("the home page lists what waits for each person", { timeout: 120_000 }, () => {
   it("offers a newcomer with no institution the next step, and the link lands on it", async () => {
-    const page = await signedInPage(newcomer);
+    const page = await homePageOf(newcomer);
     const panel = page.locator('[data-role="applicant"]');
     await panel.getByText("Your next step").waitFor();
     await expectNoAxeViolations(page);
@@ -115,7 +112,7 @@ describe("the home page lists what waits for each person", { timeout: 120_000 },
   });
 
   it("lists the applicant's drafts with completeness, clarifications, applications and calls to answer", async () => {
-    const page = await signedInPage(cast.applicant);
+    const page = await homePageOf(cast.applicant);
     const panel = page.locator('[data-role="applicant"]');
     await panel.getByTestId("todo-drafts").waitFor();
     expect(await linkedIds(page, "todo-drafts")).toEqual([seeded.draft]);
@@ -132,7 +129,7 @@ describe("the home page lists what waits for each person", { timeout: 120_000 },
   });
 
   it("lists the reviewer's assignments oldest first, and each count opens exactly that list", async () => {
-    const page = await signedInPage(cast.reviewer);
+    const page = await homePageOf(cast.reviewer);
     const panel = page.locator('[data-role="reviewer"]');
     await panel.getByTestId("todo-assigned").waitFor();
     const expected = [seeded.clarification, seeded.underValidation, seeded.submittedAssigned];
@@ -159,7 +156,7 @@ describe("the home page lists what waits for each person", { timeout: 120_000 },
   });
 
   it("shows the coordinator unassigned EoIs and reviewer load, each count equal to the queue it opens", async () => {
-    const page = await signedInPage(cast.coordinator);
+    const page = await homePageOf(cast.coordinator);
     const panel = page.locator('[data-role="coordinator"]');
     await panel.getByTestId("count-unassigned").waitFor();
     const shown = await linkedIds(page, "todo-unassigned");
@@ -186,7 +183,7 @@ describe("the home page lists what waits for each person", { timeout: 120_000 },
   });
 
   it("asks the board member to declare, then to vote, then no more; the chair sees quorum and readiness", async () => {
-    const member = await signedInPage(cast.boardMember);
+    const member = await homePageOf(cast.boardMember);
     const memberPanel = member.locator('[data-role="board_member"]');
     await memberPanel.getByTestId("todo-board").waitFor();
     expect(await linkedIds(member, "todo-board")).toContain(seeded.packet);
@@ -203,7 +200,7 @@ describe("the home page lists what waits for each person", { timeout: 120_000 },
     await member.getByRole("heading", { level: 1 }).waitFor();
     expect(await member.locator(`a[href="/board/packets/${seeded.packet}"]`).count()).toBe(0);
 
-    const page = await signedInPage(chair);
+    const page = await homePageOf(chair);
     const chairPanel = page.locator('[data-role="board_chair"]');
     const chairItem = chairPanel.locator("li", { has: page.locator(`a[href="/board/packets/${seeded.packet}"]`) });
     await chairItem.getByText("Declare on this packet to follow its quorum").waitFor();

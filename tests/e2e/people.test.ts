@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
-import { buildUser, linkIn, mailWithSubject, stack, uniqueEmail, type TestUser } from "../support/supabase";
+import { expectNoAxeViolations, launchBrowser, signedInPage, submitSignIn } from "../support/browser";
+import { buildUser, linkIn, mailWithSubject, uniqueEmail, type TestUser } from "../support/supabase";
 
 let browser: Browser;
 let coordinator: TestUser;
@@ -14,19 +14,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function newPage() {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  return { page, errors: collectPageErrors(page) };
-}
+/** A page signed in as `user`, or a visitor's with null. */
+const newPage = (user: TestUser | null = null) => signedInPage(browser, user, { timeout: 10_000 });
 
 describe("people management", { timeout: 180_000 }, () => {
   it("a coordinator invites a reviewer, who accepts by mail, and can later be deactivated", async () => {
     const email = uniqueEmail("invited");
-    const { page, errors } = await newPage();
-    await submitSignIn(page, coordinator.email, coordinator.password);
-    await page.waitForURL("**/home");
+    const { page, errors } = await newPage(coordinator);
     await page.goto("/people");
     await expectNoAxeViolations(page);
     await page.getByLabel("Full name").fill("Ines Reviewer");
@@ -93,9 +87,7 @@ describe("people management", { timeout: 180_000 }, () => {
       country_code: "KE",
     });
     const colleague = uniqueEmail("colleague");
-    const { page, errors } = await newPage();
-    await submitSignIn(page, applicant.email, applicant.password);
-    await page.waitForURL("**/home");
+    const { page, errors } = await newPage(applicant);
     await page.goto("/eois");
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: "Kenya ICT Authority" }).click();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import {
   buildCall,
   buildCast,
@@ -46,19 +46,11 @@ async function signedIn(
   user: TestUser,
   options: { width?: number; timezoneId?: string } = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({
-    baseURL: stack().url,
-    locale: "en-GB",
+  return signedInPage(browser, user, {
     timezoneId: options.timezoneId ?? "Asia/Tokyo",
     viewport: { width: options.width ?? 1280, height: 844 },
+    errors: pageErrors,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  await page.getByRole("heading", { level: 1 }).waitFor();
-  return { page, context };
 }
 
 const pageWidth = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth);
@@ -165,7 +157,7 @@ describe("dates and the validation record", { timeout: 120_000 }, () => {
       timezoneId: "America/Lima",
     });
     const page = await context.newPage();
-    pageErrors.push(...collectPageErrors(page));
+    collectPageErrors(page, pageErrors);
     // The server has never seen this browser: the first HTML names UTC, never an unnamed or mixed zone.
     const response = await page.request.get("/calls", { headers: { cookie: "" } });
     const html = await response.text();

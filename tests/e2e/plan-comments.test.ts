@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildApplication, buildCast } from "../support/factories";
-import { buildUser, serviceClient, stack, withDatabase, type TestUser } from "../support/supabase";
+import { buildUser, serviceClient, withDatabase, type TestUser } from "../support/supabase";
 
 let browser: Browser;
 
@@ -13,15 +13,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedInPage(user: TestUser) {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors = collectPageErrors(page);
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return { page, errors };
-}
+const signedIn = (user: TestUser) => signedInPage(browser, user);
 
 async function openPlan(page: Page, plan: string) {
   await page.goto(`/plans/${plan}`);
@@ -62,8 +54,8 @@ describe("a plan with hostile comments stored before anchors were checked", { ti
       ),
     );
 
-    const applicant = await signedInPage(cast.applicant);
-    const reviewer = await signedInPage(cast.reviewer);
+    const applicant = await signedIn(cast.applicant);
+    const reviewer = await signedIn(cast.reviewer);
     for (const session of [applicant, reviewer]) {
       await openPlan(session.page, plan);
       for (const body of ["Null anchor here.", "Deep anchor here.", "Empty positions here."]) {

@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildApplication, buildCast, buildPacket, rpc } from "../support/factories";
-import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
+import { buildUser, withDatabase, type TestUser } from "../support/supabase";
 
 let browser: Browser;
 
@@ -13,15 +13,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedInPage(user: TestUser) {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors = collectPageErrors(page);
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return { page, errors };
-}
+const signedIn = (user: TestUser) => signedInPage(browser, user);
 
 const surface = (page: Page) => page.locator(".plan-editor__surface");
 
@@ -43,8 +35,8 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
   it("two people edit together, comment, save, compare and restore versions; a Board member can only suggest", async () => {
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft");
-    const applicant = await signedInPage(cast.applicant);
-    const reviewer = await signedInPage(cast.reviewer);
+    const applicant = await signedIn(cast.applicant);
+    const reviewer = await signedIn(cast.reviewer);
 
     await openPlan(applicant.page, plan);
     await openPlan(reviewer.page, plan);
@@ -123,7 +115,7 @@ describe("co-editing an action plan", { timeout: 300_000 }, () => {
     const chair = await buildUser(["board_chair"], "Chair");
     const packet = await buildPacket(chair, application);
     await rpc(cast.boardMember.client, "declare_conflict", { packet, has_conflict: false });
-    const member = await signedInPage(cast.boardMember);
+    const member = await signedIn(cast.boardMember);
     await openPlan(member.page, plan);
     await member.page.getByText("You can comment").waitFor();
     // Comment rights may only suggest (issue 18): what the member types is kept as their suggestion, never as text.

@@ -1,8 +1,8 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildApplication, buildCast } from "../support/factories";
-import { stack, type TestUser } from "../support/supabase";
+import type { TestUser } from "../support/supabase";
 
 let browser: Browser;
 
@@ -13,19 +13,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(user: TestUser) {
-  const context = await browser.newContext({
-    baseURL: stack().url,
-    locale: "en-GB",
-    viewport: { width: 1280, height: 720 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const errors = collectPageErrors(page);
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return { context, page, errors };
-}
+const signedIn = (user: TestUser) =>
+  signedInPage(browser, user, { viewport: { width: 1280, height: 720 }, timeout: 30_000 });
 
 const surface = (page: Page) => page.locator(".plan-editor__surface");
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { collectPageErrors, expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import * as Y from "yjs";
 import type { TemplateCapability } from "../../server/collab/plan-template";
 import { buildPlanTemplate } from "../../server/collab/plan-template";
@@ -16,14 +16,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(user: TestUser, viewport?: { width: number; height: number }) {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return { context, page };
-}
+const signedIn = (user: TestUser, viewport?: { width: number; height: number }) =>
+  signedInPage(browser, user, { viewport, timeout: 30_000 });
 
 const surface = (page: Page) => page.locator(".plan-editor__surface");
 const deviceCopies = (page: Page) =>
@@ -128,8 +122,7 @@ describe("the plan kept on the device and written in the applicant's language (i
     const cast = await buildCast();
     const { plan, application } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
     await rpc(cast.applicant.client, "set_plan_language", { application, language: "ar" });
-    const { context, page } = await signedIn(cast.applicant, { width: 390, height: 800 });
-    const errors = collectPageErrors(page);
+    const { context, page, errors } = await signedIn(cast.applicant, { width: 390, height: 800 });
     await openPlan(page, plan, "الأهداف");
     const editor = surface(page);
     expect(await editor.getAttribute("dir")).toBe("rtl");

@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildApplication, buildCast } from "../support/factories";
-import { stack, withDatabase, type TestUser } from "../support/supabase";
+import { withDatabase, type TestUser } from "../support/supabase";
 
 /*
  * Issue 18: suggestion mode with two people. The applicant (comment rights while the plan is submitted) may only
@@ -19,15 +19,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedInPage(user: TestUser) {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  const errors = collectPageErrors(page);
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return { page, errors };
-}
+const signedIn = (user: TestUser) => signedInPage(browser, user, { timeout: 20_000 });
 
 async function openPlan(page: Page, plan: string) {
   await page.goto(`/plans/${plan}`);
@@ -43,8 +35,8 @@ describe("suggestion mode", { timeout: 120_000 }, () => {
   it("a comment-only person suggests live; an editor accepts one suggestion and rejects the other", async () => {
     const cast = await buildCast();
     const { plan } = await buildApplication(cast, "submitted");
-    const applicant = await signedInPage(cast.applicant);
-    const reviewer = await signedInPage(cast.reviewer);
+    const applicant = await signedIn(cast.applicant);
+    const reviewer = await signedIn(cast.reviewer);
     await openPlan(applicant.page, plan);
     await openPlan(reviewer.page, plan);
 

@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { buildCast, buildDesignatedCentre, type Cast } from "../support/factories";
-import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
+import { buildUser, withDatabase, type TestUser } from "../support/supabase";
 
 /**
  * Issue 16 end to end in Chromium (one browser): a coordinator opens a reporting period; two people of a designated
@@ -36,17 +36,9 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedInPage(user: TestUser | null): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", timezoneId: "Africa/Nairobi" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  pageErrors.push(...collectPageErrors(page));
-  if (user) {
-    await submitSignIn(page, user.email, user.password);
-    await page.waitForURL("**/home");
-  }
-  return page;
-}
+/** A page signed in as `user`, or a visitor's with null. */
+const signedIn = async (user: TestUser | null): Promise<Page> =>
+  (await signedInPage(browser, user, { timezoneId: "Africa/Nairobi", timeout: 20_000, errors: pageErrors })).page;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const done = (page: Page, notice: string) => page.waitForURL((url) => url.searchParams.get("done") === notice);
@@ -54,7 +46,7 @@ const done = (page: Page, notice: string) => page.waitForURL((url) => url.search
 describe("progress reports (issue 16)", () => {
   it("period → written together → changes asked → resubmitted → accepted → the Network chart and the public page", async () => {
     // The coordinator opens the period for every designated centre.
-    const coordinator = await signedInPage(cast.coordinator);
+    const coordinator = await signedIn(cast.coordinator);
     await coordinator.goto("/reports");
     await coordinator.getByLabel("Name").fill(periodName);
     await coordinator.getByLabel("Period covered: from").fill(day(-365));
@@ -85,7 +77,7 @@ describe("progress reports (issue 16)", () => {
 
     // Two people of the centre open the same draft: one writes the KPIs, the other a narrative. The second save was
     // made from a page that had not seen the first: both land, and each sees the other's work.
-    const [applicant, colleague] = await Promise.all([signedInPage(cast.applicant), signedInPage(cast.colleague)]);
+    const [applicant, colleague] = await Promise.all([signedIn(cast.applicant), signedIn(cast.colleague)]);
     await Promise.all([applicant.goto(`/reports/${report}`), colleague.goto(`/reports/${report}`)]);
     const actuals = applicant.locator('input[name^="actual:"]');
     expect(await actuals.count()).toBe(kpis);
@@ -110,7 +102,7 @@ describe("progress reports (issue 16)", () => {
     await colleague.context().close();
 
     // BDT asks for a change, with reasons.
-    const reviewer = await signedInPage(cast.reviewer);
+    const reviewer = await signedIn(cast.reviewer);
     await reviewer.goto(`/reports/${report}`);
     await reviewer.getByRole("button", { name: "Ask for changes" }).click();
     await reviewer.getByText("This field is required.").first().waitFor();
@@ -137,7 +129,7 @@ describe("progress reports (issue 16)", () => {
     await reviewer.context().close();
 
     // The Board sees the Network's progress, with the period in the chart's table.
-    const board = await signedInPage(member);
+    const board = await signedIn(member);
     await board.goto("/progress");
     const overTime = board.getByRole("figure", { name: "Share of KPIs on track or achieved, per period" });
     await overTime.getByRole("row", { name: new RegExp(periodName) }).waitFor();
@@ -145,7 +137,7 @@ describe("progress reports (issue 16)", () => {
     await board.context().close();
 
     // The public page of the centre shows the accepted report's KPI summary, with the value changed on resubmission.
-    const visitor = await signedInPage(null);
+    const visitor = await signedIn(null);
     await visitor.goto(`/centres/${centre}`);
     const summary = visitor.locator("section", {
       has: visitor.getByRole("heading", { name: "Latest progress against the KPIs" }),

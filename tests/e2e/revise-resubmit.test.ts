@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
+import { expectNoAxeViolations, launchBrowser, signedInPage } from "../support/browser";
 import { accessTokenOf, appendParagraph, openPlanClient, waitFor } from "../support/collab";
 import { buildApplication, buildCast, buildPacket, rpc, type Cast } from "../support/factories";
 import { buildUser, stack, withDatabase, type TestUser } from "../support/supabase";
@@ -37,15 +37,8 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function signedInPage(user: TestUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB", timezoneId: "Africa/Nairobi" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  pageErrors.push(...collectPageErrors(page));
-  await submitSignIn(page, user.email, user.password);
-  await page.waitForURL("**/home");
-  return page;
-}
+const signedIn = async (user: TestUser): Promise<Page> =>
+  (await signedInPage(browser, user, { timezoneId: "Africa/Nairobi", errors: pageErrors })).page;
 
 describe("revise and resubmit, then conditions and an amendment", { timeout: 180_000 }, () => {
   it("changes requested → resubmission → the Board sees the answers side by side and the plan diff", async () => {
@@ -64,7 +57,7 @@ describe("revise and resubmit, then conditions and an amendment", { timeout: 180
     await rpc(chair.client, "close_board_review", { review });
 
     // The applicant reads the Board's reasons and the cycle, edits an answer and the plan, and resubmits.
-    const applicantPage = await signedInPage(cast.applicant);
+    const applicantPage = await signedIn(cast.applicant);
     await applicantPage.goto(`/applications/${application}`);
     const told = applicantPage.locator("section", {
       has: applicantPage.getByRole("heading", { name: "The Board's decision" }),
@@ -94,7 +87,7 @@ describe("revise and resubmit, then conditions and an amendment", { timeout: 180
     });
     second = await buildPacket(chair, application, 1);
 
-    const memberPage = await signedInPage(member);
+    const memberPage = await signedIn(member);
     await memberPage.goto(`/board/packets/${second}`);
     await memberPage.getByLabel("I have no conflict of interest").check();
     await memberPage.getByRole("button", { name: "Record my declaration" }).click();
@@ -148,7 +141,7 @@ describe("revise and resubmit, then conditions and an amendment", { timeout: 180
     );
 
     // The centre proposes an amendment, writes it in the co-edited document and submits it.
-    const applicantPage = await signedInPage(cast.applicant);
+    const applicantPage = await signedIn(cast.applicant);
     await applicantPage.goto(`/centres/${centre}`);
     await applicantPage.getByText("Designated, conditions open").waitFor();
     await applicantPage.getByLabel("Why should the plan change?").fill(`Condition 2 of the Board (${suffix}).`);
@@ -201,7 +194,7 @@ describe("revise and resubmit, then conditions and an amendment", { timeout: 180
     await applicantPage.context().close();
 
     // BDT marks both met and approves the (minor) amendment, at 390 px too.
-    const bdtPage = await signedInPage(cast.reviewer);
+    const bdtPage = await signedIn(cast.reviewer);
     await bdtPage.setViewportSize({ width: 390, height: 844 });
     for (const condition of [byFile, byAmendment]) {
       await bdtPage.goto(`/conditions/${condition}`);
@@ -228,9 +221,7 @@ describe("revise and resubmit, then conditions and an amendment", { timeout: 180
         (await db.query<{ plan_hash: string }>("select plan_hash from public.centres where id = $1", [centre])).rows[0]!
           .plan_hash,
     );
-    const context = await browser.newContext({ baseURL: stack().url, locale: "en-GB" });
-    const publicPage = await context.newPage();
-    pageErrors.push(...collectPageErrors(publicPage));
+    const { context, page: publicPage } = await signedInPage(browser, null, { timeout: 30_000, errors: pageErrors });
     await publicPage.goto(`/centres/${centre}`);
     await publicPage.getByText(hash).first().waitFor();
     await publicPage.getByText(`A minor change that answers condition 2 (${suffix}).`).waitFor();
