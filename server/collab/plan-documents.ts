@@ -5,11 +5,13 @@ import { convertPlanKpis, type CapabilityLabels, type KpiColumnLabels } from "..
 import { getPlanSchema, planFragmentName, type PlanNode } from "../../app/lib/plan-schema.js";
 import { buildPlanTemplate, kpiColumnLabels } from "./plan-template.js";
 import type { CollabLogger } from "./logger.js";
-import type { PlanStore } from "./plan-store.js";
+import type { PlanStore, StoredPlan } from "./plan-store.js";
 import { isEmptyUpdate } from "./sync-protocol.js";
 
 /** Stored updates applied per Yjs transaction when a plan loads (issue 14). */
 const historyUpdatesPerTransaction = 500;
+/** How long after loading a long stored history its compaction waits (the first reader's sync goes first). */
+const loadCompactionDelayMs = 1000;
 
 /** Who caused a change to a document: a connection (its broadcast skips it) or the server itself. */
 export type UpdateOrigin = object | "server";
@@ -33,6 +35,8 @@ export interface LoadedPlan {
   contentDirty: boolean;
   contentTimer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
+  /** The compaction of a long stored history, due a moment after the load. */
+  compactTimer?: NodeJS.Timeout;
   /** Set once the plan leaves `loaded`; a later release of this object must never unload the plan's next load. */
   unloaded: boolean;
   /** A background compaction is queued or running. */
@@ -106,27 +110,16 @@ export class PlanDocuments {
     }
   }
 
-  release(plan: LoadedPlan, holder: object): void {
-    plan.connections.delete(holder);
-    // A socket closed for a rights change leaves plan.connections at once but is released only when it has finished
-    // closing, possibly after this plan was unloaded and loaded again: that late release must not unload the new one.
-    if (plan.unloaded) return;
-    if (plan.connections.size === 0 && !plan.idleTimer) {
-      plan.idleTimer = setTimeout(() => void this.unload(plan), this.options.idleUnloadMs);
-      plan.idleTimer.unref();
-    }
-  }
-
-  private async load(planId: string, attempt = 1): Promise<LoadedPlan> {
-    const stored = await this.options.store.load(planId);
-    const doc = new Y.Doc({ gc: true });
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, "server");
-    // Yjs transactions of a few hundred updates: one per update (its clean-up, merging of structs, garbage
-    // collection) took three quarters of the first open of a plan with 100,000 uncompacted updates, and one for the
-    // whole history keeps every struct unmerged to the end (issue 14: a third more CPU, mostly garbage collection).
-    for (let start = 0; start < stored.updates.length; start += historyUpdatesPerTransaction) {
+  /**
+   * Applies stored updates to a document being loaded, in Yjs transactions of a few hundred updates: one per update
+   * (its clean-up, merging of structs, garbage collection) took three quarters of the first open of a plan with
+   * 100,000 uncompacted updates, and one for the whole history keeps every struct unmerged to the end (issue 14: a
+   * third more CPU, mostly garbage collection).
+   */
+  private applyHistory(doc: Y.Doc, planId: string, updates: Uint8Array[]): void {
+    for (let start = 0; start < updates.length; start += historyUpdatesPerTransaction) {
       doc.transact(() => {
-        for (const update of stored.updates.slice(start, start + historyUpdatesPerTransaction)) {
+        for (const update of updates.slice(start, start + historyUpdatesPerTransaction)) {
           // Yjs decodes some malformed updates that it then fails to apply, and updates are stored before they are
           // applied: such an update failed live, and is skipped the same way here, so that one tampered message can
           // never make the document unloadable (every later connection refused with 503).
@@ -141,6 +134,32 @@ export class PlanDocuments {
         }
       }, "server");
     }
+  }
+
+  release(plan: LoadedPlan, holder: object): void {
+    plan.connections.delete(holder);
+    // A socket closed for a rights change leaves plan.connections at once but is released only when it has finished
+    // closing, possibly after this plan was unloaded and loaded again: that late release must not unload the new one.
+    if (plan.unloaded) return;
+    if (plan.connections.size === 0 && !plan.idleTimer) {
+      plan.idleTimer = setTimeout(() => void this.unload(plan), this.options.idleUnloadMs);
+      plan.idleTimer.unref();
+    }
+  }
+
+  private async load(planId: string, attempt = 1): Promise<LoadedPlan> {
+    const doc = new Y.Doc({ gc: true });
+    let stored: StoredPlan;
+    try {
+      // The history is applied as it is read: each chunk while the next one is read (see `readUpdateChunks`).
+      stored = await this.options.store.load(planId, {
+        snapshot: (state) => Y.applyUpdate(doc, state, "server"),
+        updates: (chunk) => this.applyHistory(doc, planId, chunk),
+      });
+    } catch (error) {
+      doc.destroy();
+      throw error;
+    }
     const plan: LoadedPlan = {
       planId,
       applicationId: stored.applicationId,
@@ -150,7 +169,7 @@ export class PlanDocuments {
       pendingWrites: 0,
       throughUpdateId: stored.throughUpdateId,
       appliedAhead: new Set(),
-      updatesSinceSnapshot: stored.updates.length,
+      updatesSinceSnapshot: stored.updateCount,
       contentDirty: false,
       unloaded: false,
       compacting: false,
@@ -159,7 +178,7 @@ export class PlanDocuments {
       kpis: { capabilities: stored.capabilityLabels, labels: kpiColumnLabels(stored.language) },
     };
     plan.awareness.setLocalState(null);
-    if (!stored.snapshot && stored.updates.length === 0) {
+    if (!stored.snapshot && stored.updateCount === 0) {
       // First open: the template (or the JSON a plan already had, e.g. imported) is written into the document and
       // stored before anyone sees the document.
       const template = new Y.Doc();
@@ -192,8 +211,17 @@ export class PlanDocuments {
       plan.contentDirty = true;
       this.scheduleContent(plan);
     } else if (plan.updatesSinceSnapshot >= this.options.compactAfterUpdates) {
-      // `background` records a failure itself (its chain catches `run`); nobody here waits for it.
-      void this.background(plan, () => this.compact(plan));
+      // A moment after the load, not before the first reader's sync: encoding the whole document for the snapshot
+      // held the event loop just when the person who opened the plan waited for it (issue 14's first open).
+      plan.compacting = true;
+      plan.compactTimer = setTimeout(() => {
+        plan.compactTimer = undefined;
+        // `background` records a failure itself (its chain catches `run`); nobody here waits for it.
+        void this.background(plan, () => this.compact(plan))
+          .finally(() => (plan.compacting = false))
+          .catch(() => undefined);
+      }, loadCompactionDelayMs);
+      plan.compactTimer.unref();
     }
     // Issue 16: free-text KPI tables become typed once, before anyone syncs. Another server storing meanwhile makes
     // this load stale: load again (a few times at most; the conversion then waits for the next load).
@@ -430,6 +458,7 @@ export class PlanDocuments {
     plan.unloaded = true;
     clearTimeout(plan.contentTimer);
     clearTimeout(plan.idleTimer);
+    clearTimeout(plan.compactTimer);
     plan.contentDirty = false;
     plan.awareness.destroy();
     plan.doc.destroy();
@@ -486,6 +515,7 @@ export class PlanDocuments {
     this.loaded.delete(plan.planId);
     const done = (async () => {
       clearTimeout(plan.contentTimer);
+      clearTimeout(plan.compactTimer); // the compaction below folds everything
       await this.waitForWrites(plan);
       await this.background(plan, () => this.persistContent(plan)).catch(() => undefined);
       await this.background(plan, () => this.compact(plan)).catch(() => undefined);

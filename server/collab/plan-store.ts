@@ -13,13 +13,25 @@ export interface StoredPlan {
   /** The JSON copy in action_plans.content: a plan written before it was ever co-edited starts from it. */
   content: PlanNode;
   snapshot: Uint8Array | null;
+  /** The updates stored after the snapshot; empty when `load` handed them to a `StoredHistoryReader` instead. */
   updates: Uint8Array[];
+  /** How many updates were stored after the snapshot. */
+  updateCount: number;
   /** The last stored update id, or the snapshot's, so compaction knows what it folds. */
   throughUpdateId: bigint;
   /** Whether the plan's KPI tables were converted into typed ones (issue 16: once per plan). */
   kpisConverted: boolean;
   /** Every capability with its labels in the six languages: KPI tables are found under their section's heading. */
   capabilityLabels: CapabilityLabels[];
+}
+
+/**
+ * Takes a plan's stored history as `PlanStore.load` reads it: the snapshot first, then the later updates chunk by
+ * chunk, applied while the next chunk is read.
+ */
+export interface StoredHistoryReader {
+  snapshot(state: Uint8Array): void;
+  updates(chunk: Uint8Array[]): void;
 }
 
 /** What recording a KPI conversion found (private.record_kpi_conversion). */
@@ -68,28 +80,35 @@ const readUpdatesQuery = `
 const readChunkRows = 20_000;
 const readChunkBytes = 64 * 1024 * 1024;
 
-export async function readUpdatesAfter(
+/**
+ * Reads a plan's stored updates after `afterId` chunk by chunk, handing each chunk to `onChunk` in id order. The next
+ * chunk's query is sent before `onChunk` runs, so Postgres gathers it while this process applies the last one (the
+ * first open of a plan with 100,000 uncompacted updates spent about as long reading as applying, one after the other).
+ */
+export async function readUpdateChunks(
   client: pg.ClientBase,
   planId: string,
   afterId: string,
-): Promise<{ updates: Uint8Array[]; throughId: string | undefined }> {
-  const updates: Uint8Array[] = [];
+  onChunk: (updates: Uint8Array[]) => void,
+): Promise<{ count: number; throughId: string | undefined }> {
+  type Chunk = { count: number; through_id: string | null; packed: string | null };
+  const read = (after: string, rows: number) =>
+    client.query<Chunk>(readUpdatesQuery, [planId, after, rows, rows === 1 ? null : readChunkBytes]);
   let after = afterId;
   let throughId: string | undefined;
+  let count = 0;
   let rows = readChunkRows;
+  let pending = read(after, rows);
   for (;;) {
-    const result = await client.query<{ count: number; through_id: string | null; packed: string | null }>(
-      readUpdatesQuery,
-      [planId, after, rows, rows === 1 ? null : readChunkBytes],
-    );
-    const chunk = result.rows[0];
+    const chunk = (await pending).rows[0];
     if (!chunk || chunk.count === 0 || chunk.through_id === null) break;
     if (chunk.packed === null) {
       rows = Math.max(1, Math.floor(rows / 16)); // too large: the same rows again, fewer at a time
+      pending = read(after, rows);
       continue;
     }
     const packed = Buffer.from(chunk.packed, "base64");
-    const before = updates.length;
+    const updates: Uint8Array[] = [];
     let offset = 0;
     while (offset + 4 <= packed.length) {
       const length = packed.readUInt32BE(offset);
@@ -97,13 +116,34 @@ export async function readUpdatesAfter(
       updates.push(new Uint8Array(packed.buffer, packed.byteOffset + offset + 4, length));
       offset += 4 + length;
     }
-    if (updates.length - before !== chunk.count || offset !== packed.length) {
+    if (updates.length !== chunk.count || offset !== packed.length) {
       throw new Error(`the stored updates of ${planId} after ${after} could not be read back`);
     }
     throughId = after = chunk.through_id;
-    if (chunk.count < rows) break;
-    rows = readChunkRows;
+    count += updates.length;
+    const more = chunk.count >= rows;
+    if (more) pending = read(after, (rows = readChunkRows));
+    try {
+      onChunk(updates);
+    } catch (error) {
+      if (more) await pending.catch(() => undefined); // settled before the caller rolls back on this connection
+      throw error;
+    }
+    if (!more) break;
   }
+  return { count, throughId };
+}
+
+/** A plan's stored updates after an id, in id order (see `readUpdateChunks`). */
+export async function readUpdatesAfter(
+  client: pg.ClientBase,
+  planId: string,
+  afterId: string,
+): Promise<{ updates: Uint8Array[]; throughId: string | undefined }> {
+  const updates: Uint8Array[] = [];
+  const { throughId } = await readUpdateChunks(client, planId, afterId, (chunk) => {
+    for (const update of chunk) updates.push(update);
+  });
   return { updates, throughId };
 }
 
@@ -135,7 +175,8 @@ export class PlanStore {
     private readonly appendPool: pg.Pool = pool,
   ) {}
 
-  async load(planId: string): Promise<StoredPlan> {
+  /** Reads a plan; its history goes to `history` as it is read when given, else into `snapshot` and `updates`. */
+  async load(planId: string, history?: StoredHistoryReader): Promise<StoredPlan> {
     const client = await this.pool.connect();
     try {
       // One snapshot-consistent read, so compaction running concurrently can never hide updates from the load.
@@ -173,7 +214,19 @@ export class PlanStore {
         [planId],
       );
       const since = snapshot.rows[0]?.through_update_id ?? "0";
-      const updates = await readUpdatesAfter(client, planId, since);
+      const state = snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null;
+      if (state && history) history.snapshot(state);
+      const updates: Uint8Array[] = [];
+      const read = await readUpdateChunks(
+        client,
+        planId,
+        since,
+        history
+          ? (chunk) => history.updates(chunk)
+          : (chunk) => {
+              for (const update of chunk) updates.push(update);
+            },
+      );
       await client.query("commit");
       return {
         applicationId: facts.application_id,
@@ -181,9 +234,10 @@ export class PlanStore {
         language: facts.plan_language,
         content: facts.content,
         capabilities: labels.rows,
-        snapshot: snapshot.rows[0] ? new Uint8Array(snapshot.rows[0].state) : null,
-        updates: updates.updates,
-        throughUpdateId: BigInt(updates.throughId ?? since),
+        snapshot: state,
+        updates,
+        updateCount: read.count,
+        throughUpdateId: BigInt(read.throughId ?? since),
         kpisConverted: facts.kpis_converted,
         capabilityLabels: everyLabel.rows,
       };
