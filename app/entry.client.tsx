@@ -3,14 +3,14 @@ import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { defaultLanguage, isLanguageCode } from "~/i18n/config";
+import { readPageStrings } from "~/i18n/page-strings";
 import { RequestLanguageContext } from "~/i18n/request-language";
-import { loadTranslation } from "~/i18n/translations";
+import { loadTranslation, registerPageStrings } from "~/i18n/translations";
 
 const documentLanguage = document.documentElement.lang;
 const pageLanguage = isLanguageCode(documentLanguage) ? documentLanguage : defaultLanguage;
 
-// Only the page's language is fetched (a hashed JSON asset, preloaded by the page's <head>), then React hydrates.
-void loadTranslation(pageLanguage).then(() =>
+function hydrate() {
   startTransition(() => {
     hydrateRoot(
       document,
@@ -20,5 +20,17 @@ void loadTranslation(pageLanguage).then(() =>
         </RequestLanguageContext.Provider>
       </StrictMode>,
     );
-  }),
-);
+  });
+}
+
+// React hydrates with the strings the page carries; the language's whole set (a hashed JSON asset) is fetched now,
+// after the page's scripts, for what the page shows later. A page without its strings waits for the whole set.
+const strings = readPageStrings();
+if (strings) registerPageStrings(pageLanguage, strings);
+const wholeSet = loadTranslation(pageLanguage);
+if (strings) {
+  hydrate();
+  wholeSet.catch((error: unknown) => console.error(error));
+} else {
+  void wholeSet.then(hydrate);
+}

@@ -6,10 +6,12 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { languageCodes, type LanguageCode } from "~/i18n/config";
+import { languageCodes } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
+import { PageStringsContext } from "~/i18n/page-strings";
+import { recordLookups, renderRecordingStrings } from "~/i18n/page-strings.server";
 import { resources } from "~/i18n/resources.server";
-import { registerTranslation, translationUrl } from "~/i18n/translations";
+import { observeServerInstances, registerTranslation } from "~/i18n/translations";
 import { RequestLanguageContext } from "~/i18n/request-language";
 import { CoalescingStream } from "./lib/coalescing-stream.server";
 import { InlineStylesheetContext } from "./lib/inline-stylesheet";
@@ -31,6 +33,8 @@ const siteStylesheet = ((): string | undefined => {
 
 // The server renders every language, so it has all six sets of strings from the start (a browser loads one).
 for (const code of languageCodes) registerTranslation(code, resources[code].translation);
+// Each page carries the strings its render looked up (app/i18n/page-strings.ts).
+observeServerInstances(recordLookups);
 
 /**
  * A loader's or action's failure (a database error thrown by `checkRead`, say), logged with the request's id and
@@ -47,12 +51,12 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
 };
 
 /**
- * What the page will fetch next, as a `Link` header (issue 14): the reader's strings and every script module of the
- * matched routes. The browser starts these when the response's headers arrive, instead of once it has received and
- * parsed the HTML down to Remix's modulepreload links at the end of the body; on a 562 ms link that overlaps the
- * HTML's own transfer with the scripts' round trip.
+ * What the page will fetch next, as a `Link` header (issue 14): every script module of the matched routes. The
+ * browser starts these when the response's headers arrive, instead of once it has received and parsed the HTML down
+ * to Remix's modulepreload links at the end of the body; on a 562 ms link that overlaps the HTML's own transfer with
+ * the scripts' round trip. The strings are not among them: the page carries those it shows.
  */
-function preloadLinks(remixContext: EntryContext, language: LanguageCode): string {
+function preloadLinks(remixContext: EntryContext): string {
   const { manifest, staticHandlerContext } = remixContext;
   const modules = new Set<string>([manifest.entry.module, ...manifest.entry.imports]);
   for (const match of staticHandlerContext.matches) {
@@ -61,10 +65,7 @@ function preloadLinks(remixContext: EntryContext, language: LanguageCode): strin
     modules.add(route.module);
     for (const url of route.imports ?? []) modules.add(url);
   }
-  return [
-    `<${translationUrl(language)}>; rel=preload; as=fetch; crossorigin=anonymous`,
-    ...[...modules].map((url) => `<${url}>; rel=modulepreload`),
-  ].join(", ");
+  return [...modules].map((url) => `<${url}>; rel=modulepreload`).join(", ");
 }
 
 export default async function handleRequest(
@@ -81,39 +82,43 @@ export default async function handleRequest(
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <RequestLanguageContext.Provider value={language}>
-        <NonceContext.Provider value={nonce}>
-          <InlineStylesheetContext.Provider value={siteStylesheet}>
-            <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-          </InlineStylesheetContext.Provider>
-        </NonceContext.Provider>
-      </RequestLanguageContext.Provider>,
-      {
-        nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = new CoalescingStream();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          if (remixContext.manifest.entry.module.startsWith("/assets/")) {
-            responseHeaders.append("Link", preloadLinks(remixContext, language));
-          }
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
+    const { pipe, abort } = renderRecordingStrings((serializeStrings) =>
+      renderToPipeableStream(
+        <RequestLanguageContext.Provider value={language}>
+          <NonceContext.Provider value={nonce}>
+            <InlineStylesheetContext.Provider value={siteStylesheet}>
+              <PageStringsContext.Provider value={serializeStrings}>
+                <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+              </PageStringsContext.Provider>
+            </InlineStylesheetContext.Provider>
+          </NonceContext.Provider>
+        </RequestLanguageContext.Provider>,
+        {
+          nonce,
+          [readyEvent]() {
+            shellRendered = true;
+            const body = new CoalescingStream();
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            if (remixContext.manifest.entry.module.startsWith("/assets/")) {
+              responseHeaders.append("Link", preloadLinks(remixContext));
+            }
+            resolve(
+              new Response(createReadableStreamFromReadable(body), {
+                headers: responseHeaders,
+                status: responseStatusCode,
+              }),
+            );
+            pipe(body);
+          },
+          onShellError(error: unknown) {
+            reject(error);
+          },
+          onError(error: unknown) {
+            responseStatusCode = 500;
+            if (shellRendered) loadContext.logger.error({ err: error }, "rendering failed");
+          },
         },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) loadContext.logger.error({ err: error }, "rendering failed");
-        },
-      },
+      ),
     );
     setTimeout(abort, ABORT_DELAY);
   });

@@ -20,7 +20,8 @@ import { LanguageSwitcher } from "~/components/language-switcher";
 import { textDirection, type LanguageCode } from "~/i18n/config";
 import { detectLanguage } from "~/i18n/language.server";
 import { useRequestLanguage } from "~/i18n/request-language";
-import { hasTranslation, i18nFor, loadTranslation, translationUrl } from "~/i18n/translations";
+import { pageStringsId, usePageStringsJson } from "~/i18n/page-strings";
+import { hasTranslation, i18nFor, loadTranslation } from "~/i18n/translations";
 import { getAppEnv } from "~/lib/env.server";
 import { inlineStylesheetId, useInlineStylesheet } from "~/lib/inline-stylesheet";
 import { isTimeZoneName, TIME_ZONE_COOKIE } from "~/lib/datetime";
@@ -172,6 +173,23 @@ function DeviceCopyOwner({ userId }: { userId: string | null }) {
   return null;
 }
 
+/**
+ * The strings this page's render used, as data (not a script: no nonce needed), last in the body so the render has
+ * looked them all up; the browser hydrates with them (app/i18n/page-strings.ts).
+ */
+function PageStrings({ language }: { language: LanguageCode }) {
+  const json = usePageStringsJson(language);
+  if (json === undefined) return null;
+  return (
+    <script
+      type="application/json"
+      id={pageStringsId}
+      suppressHydrationWarning
+      dangerouslySetInnerHTML={{ __html: json }}
+    />
+  );
+}
+
 function Document({ children }: { children: React.ReactNode }) {
   const root = useRootData();
   const requestLanguage = useRequestLanguage();
@@ -187,8 +205,6 @@ function Document({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: timeZoneScript }} />
         <Meta />
-        {/* The page's strings: fetched by entry.client.tsx before hydrating, so start fetching them at once. */}
-        <link rel="preload" href={translationUrl(language)} as="fetch" crossOrigin="anonymous" />
         {inlineStylesheet === undefined ? (
           <link rel="stylesheet" href={stylesheet} />
         ) : (
@@ -216,6 +232,7 @@ function Document({ children }: { children: React.ReactNode }) {
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        <PageStrings language={language} />
       </body>
     </html>
   );

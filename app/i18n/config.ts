@@ -28,9 +28,16 @@ export function textDirection(code: LanguageCode): "ltr" | "rtl" {
 
 /**
  * One instance per request on the server and one per language in the browser. The strings are given (the server has
- * all six languages; the browser loads only the reader's: app/i18n/translations.ts), so init is sync.
+ * all six languages; the browser starts from the page's own and loads the rest of the reader's language:
+ * app/i18n/translations.ts), so init is sync. While `complete` says the browser has only the page's strings, a key
+ * the page did not use renders empty rather than as its name, and every `useTranslation` redraws when the rest is
+ * added (`bindI18nStore`).
  */
-export function createI18n(language: LanguageCode, translation: Translation): I18n {
+export function createI18n(
+  language: LanguageCode,
+  translation: Translation,
+  complete: () => boolean = () => true,
+): I18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
     lng: language,
@@ -41,6 +48,8 @@ export function createI18n(language: LanguageCode, translation: Translation): I1
     interpolation: { escapeValue: false },
     returnNull: false,
     showSupportNotice: false,
+    parseMissingKeyHandler: (key: string, defaultValue?: string) => defaultValue ?? (complete() ? key : ""),
+    react: { bindI18nStore: "added" },
   });
   return instance;
 }

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { collectPageErrors, expectNoAxeViolations, launchBrowser, submitSignIn } from "../support/browser";
 import { DEMO_PASSWORD, stack, uniqueEmail } from "../support/supabase";
 import ar from "../../app/i18n/locales/ar.json";
+import en from "../../app/i18n/locales/en.json";
 
 const demoAccounts = [
   { email: "applicant@demo.local", name: "Amina Diallo", panels: ["Your institution's Expressions of Interest"] },
@@ -201,6 +202,29 @@ describe("languages and accessibility", () => {
     ]);
     await expectNoAxeViolations(page);
     await page.goto("/sign-in");
+    await expectNoAxeViolations(page);
+  });
+
+  it("hydrates with the strings the page carries, and a page opened before the rest arrive fills in when they do", async () => {
+    // Hold back the language's whole set: the page must not wait for it (issue 14: it is off a slow link's load path).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/assets\/en-[\w-]+\.json$/, async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto("/");
+    await page.waitForFunction(() => "__remixRouter" in window);
+    expect(await headings(1)).toEqual([en.landing.title]);
+    // A client-side visit to a page whose strings the first one did not carry: empty, never the keys' names...
+    await page.getByRole("link", { name: en.nav.centres, exact: true }).click();
+    await page.waitForURL("**/centres");
+    await page.locator("main h1").waitFor();
+    expect(await page.locator("main h1").textContent()).toBe("");
+    expect(await page.locator("main").textContent()).not.toContain("centres.");
+    // ...then filled in when the strings arrive, without another navigation.
+    release();
+    await page.getByRole("heading", { level: 1, name: en.centres.title, exact: true }).waitFor();
     await expectNoAxeViolations(page);
   });
 

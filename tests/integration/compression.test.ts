@@ -2,6 +2,7 @@ import http from "node:http";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import ar from "../../app/i18n/locales/ar.json";
+import en from "../../app/i18n/locales/en.json";
 import fr from "../../app/i18n/locales/fr.json";
 import { postTo } from "../support/http";
 import { stack } from "../support/supabase";
@@ -43,6 +44,13 @@ const moduleImports = (html: string) =>
   [...html.matchAll(/(?:import\s*(?:[\w{}\s,*]+from\s*)?|href=)["'](\/assets\/[^"']+\.js)["']/g)].map(
     (match) => match[1]!,
   );
+
+/** The strings a page carries for hydration (app/i18n/page-strings.ts). */
+function pageStrings(html: string): Record<string, unknown> {
+  const json = html.match(/<script type="application\/json" id="page-strings">([^<]*)<\/script>/)?.[1];
+  expect(json, "the page carries its strings").toBeDefined();
+  return JSON.parse(json!) as Record<string, unknown>;
+}
 
 function strings(tree: unknown): string[] {
   if (typeof tree === "string") return [tree];
@@ -160,14 +168,15 @@ describe("one language at a time", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('lang="fr"');
 
-    const { seen, loaded } = await everythingLoadedBy(page.text);
-    expect(
-      [...seen].some((url) => url.endsWith(".json")),
-      "the French strings are loaded",
-    ).toBe(true);
-
-    expect(page.text).toContain(fr.signIn.submit);
-    expect(loaded).toContain(fr.app.tagline);
+    const { loaded: scripts } = await everythingLoadedBy(page.text);
+    // The page carries the French strings it shows; its scripts then fetch the whole French set, named in them.
+    expect(pageStrings(page.text).signIn).toMatchObject({ submit: fr.signIn.submit });
+    const frenchSet = scripts.match(/\/assets\/fr-[\w-]+\.json/)?.[0];
+    expect(frenchSet, "the scripts name the French strings").toBeDefined();
+    const french = await get(frenchSet!, "br");
+    expect(french.status).toBe(200);
+    expect(JSON.parse(french.text)).toEqual(fr);
+    const loaded = `${scripts}\n${french.text}`;
     const arabic = strings(ar).filter((text) => /[\u0600-\u06FF]/.test(text) && text.length >= 8);
     expect(arabic.length).toBeGreaterThan(100);
     const found = arabic.filter((text) => loaded.includes(text) || loaded.includes(JSON.stringify(text).slice(1, -1)));
@@ -188,13 +197,38 @@ describe("what a first visit loads", () => {
     }
   });
 
-  it("a page's headers name its strings and every script it preloads, so a slow link fetches them at once", async () => {
+  it("the pages a newcomer opens first load at most six scripts, so none waits for a free connection", async () => {
+    // On HTTP/1.1 a browser opens six connections per host: a seventh script waited a whole round trip (issue 14).
+    for (const path of ["/", "/centres", "/sign-in", "/sign-up"]) {
+      const page = await get(path, "br");
+      const { seen } = await everythingLoadedBy(page.text);
+      expect([...seen].filter((url) => url.endsWith(".js")).length, path).toBeLessThanOrEqual(6);
+      // Their styles are in the page: a stylesheet to fetch would hold back the first paint by a round trip.
+      expect(page.text, path).not.toMatch(/<link\b[^>]*rel="stylesheet"/);
+    }
+  });
+
+  it("a page's headers name every script it preloads, so a slow link fetches them at once", async () => {
     // The browser starts what a Link header names when the headers arrive, before the HTML's own transfer (issue 14).
     const page = await get("/sign-in", "br");
     const link = String(page.headers.link ?? "");
     const preloaded = [...page.text.matchAll(/<link\b[^>]*rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)];
     expect(preloaded.length).toBeGreaterThan(2);
     for (const [, url] of preloaded) expect(link, url).toContain(`<${url!}>; rel=`);
-    expect(link).toMatch(/<\/assets\/en-[\w-]+\.json>; rel=preload; as=fetch; crossorigin=anonymous/);
+  });
+
+  it("a page carries exactly the strings it shows, and fetches no strings before it has loaded", async () => {
+    // The whole set (17 to 22 KB) is fetched after the page's scripts, off the load path of a slow link (issue 14).
+    const page = await get("/sign-in", "br");
+    expect(String(page.headers.link ?? "")).not.toContain(".json");
+    expect(page.text).not.toMatch(/<link\b[^>]*href="\/assets\/[a-z]{2}-[\w-]+\.json"/);
+    const strings = pageStrings(page.text);
+    expect(strings.signIn).toMatchObject({ title: en.signIn.title, submit: en.signIn.submit });
+    expect(strings.fields).toMatchObject({ email: en.fields.email, password: en.fields.password });
+    // Nothing the page did not look up: not another page's strings, not the sign-in page's own error messages.
+    expect(strings).not.toHaveProperty("board");
+    expect(strings).not.toHaveProperty("errors");
+    const carried = JSON.stringify(strings).length;
+    expect(carried).toBeLessThan(JSON.stringify(en).length / 20);
   });
 });
