@@ -25,10 +25,15 @@ const smallModule = 2_000;
 const rootRoute = path.join(appDir, "root.tsx");
 const shellEntries = [path.join(appDir, "entry.client.tsx"), rootRoute];
 
+/** Our own script modules outside the routes (a stylesheet in a shared chunk would block every page's first paint). */
+const isOwnScript = (id: string) =>
+  id.startsWith(appDir + path.sep) && !id.startsWith(routesDir + path.sep) && /\.tsx?$/.test(id);
+
 /**
- * Everything the client entry and the root route import (React, Remix, i18next and our shared code), as one chunk.
- * Left to itself Rollup splits it into one chunk per set of importers (five or six small files), and on a slow link
- * a browser's six connections per host then make the page's last scripts wait a whole round trip (issue 14).
+ * Everything the client entry and the root route import (React, Remix, i18next and our shared code), as one chunk,
+ * and zod with the shared modules that need it as another. Left to itself Rollup splits them into one chunk per set
+ * of importers (five or six small files), and on a slow link a browser's six connections per host then make the
+ * page's last scripts wait a whole round trip (issue 14).
  */
 function shellChunk() {
   let shell: Set<string> | undefined;
@@ -53,8 +58,7 @@ function shellChunk() {
     if (known !== undefined) return known;
     light.set(id, false); // cycles: assume not, until shown
     const info = getModuleInfo(id);
-    // Scripts only: a stylesheet in the shell would block every page's first paint.
-    const own = id.startsWith(appDir + path.sep) && !id.startsWith(routesDir + path.sep) && /\.tsx?$/.test(id);
+    const own = isOwnScript(id);
     const shared =
       !!info &&
       (info.importers.length >= sharedBy ||
@@ -63,9 +67,45 @@ function shellChunk() {
     light.set(id, result);
     return result;
   };
+  const zod = `${path.sep}node_modules${path.sep}zod${path.sep}`;
+  const forms = new Map<string, boolean>();
+  const needsZod = new Map<string, boolean>();
+  const reachesZod = (id: string, getModuleInfo: GetModuleInfo): boolean => {
+    if (id.includes(zod)) return true;
+    const known = needsZod.get(id);
+    if (known !== undefined) return known;
+    needsZod.set(id, false);
+    const result = (getModuleInfo(id)?.importedIds ?? []).some((child) => reachesZod(child, getModuleInfo));
+    needsZod.set(id, result);
+    return result;
+  };
+  /**
+   * zod, and our shared modules that need it and nothing else outside the shell, as one "forms" chunk. Left to
+   * itself Rollup gave each set of importers its own file (validation enums, draft fields, coercion, the dashboard
+   * filters: 600 to 900 bytes each), and the people, dashboards and Board review pages loaded seven or eight
+   * scripts. A page that needs any of them needs zod, so the few KB of the others cost it little (issue 14).
+   */
+  const isForms = (id: string, getModuleInfo: GetModuleInfo, shell: Set<string>): boolean => {
+    if (id.includes(zod)) return true;
+    const known = forms.get(id);
+    if (known !== undefined) return known;
+    forms.set(id, true); // cycles among our own modules stay together
+    const info = getModuleInfo(id);
+    const result =
+      isOwnScript(id) &&
+      !!info &&
+      info.importers.length >= 2 &&
+      reachesZod(id, getModuleInfo) &&
+      info.importedIds.every(
+        (child) => shell.has(child) || isLight(child, getModuleInfo, shell) || isForms(child, getModuleInfo, shell),
+      );
+    forms.set(id, result);
+    return result;
+  };
   return (id: string, { getModuleInfo }: { getModuleInfo: GetModuleInfo }) => {
     shell ??= collect(getModuleInfo);
-    return isLight(id, getModuleInfo, shell) ? "shell" : undefined;
+    if (isLight(id, getModuleInfo, shell)) return "shell";
+    return isForms(id, getModuleInfo, shell) ? "forms" : undefined;
   };
 }
 
