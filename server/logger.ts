@@ -8,6 +8,15 @@ import { logLevel, type LogLevel } from "./env.js";
 export type Logger = PinoLogger;
 export type { LogLevel };
 
+/**
+ * pino's error serializer, less the database client pg-pool attaches to an idle connection's error (`err.client`):
+ * serialized, that one property made each "database pool error" line tens of kilobytes of connection internals.
+ */
+function errorForLog(error: Error): object {
+  const { client: _client, ...serialized } = pino.stdSerializers.err(error) as Record<string, unknown>;
+  return serialized;
+}
+
 /** A logger writing to `destination` (stdout by default); tests pass a stream to read the lines back. */
 export function createLogger(options: { level?: LogLevel; destination?: DestinationStream } = {}): Logger {
   return pino(
@@ -19,6 +28,7 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
         paths: ["req.headers.cookie", "req.headers.authorization", "req.headers.apikey", 'res.headers["set-cookie"]'],
         censor: "[redacted]",
       },
+      serializers: { err: errorForLog },
     },
     options.destination,
   );

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import express from "express";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger, requestIdFrom, requestLogger } from "../../server/logger";
 
@@ -72,5 +73,20 @@ describe("the request logger", () => {
     expect(byId(generated)).toMatchObject([{ level: 30, res: { statusCode: 404 } }]);
     expect(byId("trace-43")).toMatchObject([{ level: 50, res: { statusCode: 500 } }]);
     expect(byId("trace-44")).toMatchObject([{ level: 20 }]);
+  });
+});
+
+describe("error lines", () => {
+  it("log a pool error's message, code and stack, without the database client pg-pool attaches to it", () => {
+    const { logger, lines } = capturedLogger();
+    // What pg-pool emits when an idle connection fails: the error, with the whole client as `err.client`.
+    const client = new pg.Client({ host: "127.0.0.1", port: 1, password: "not-logged" });
+    const error = Object.assign(new Error("Connection terminated unexpectedly"), { code: "57P01", client });
+    logger.error({ err: error }, `database pool error: ${error.message}`);
+    const [line] = lines;
+    expect(line?.err).toMatchObject({ message: "Connection terminated unexpectedly", code: "57P01" });
+    expect(String((line?.err as { stack?: string }).stack)).toContain("logger.test.ts");
+    expect(line?.err).not.toHaveProperty("client");
+    expect(JSON.stringify(line)).not.toContain("not-logged");
   });
 });
