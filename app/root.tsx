@@ -174,16 +174,18 @@ function DeviceCopyOwner({ userId }: { userId: string | null }) {
 }
 
 /**
- * The strings this page's render used, as data (not a script: no nonce needed), last in the body so the render has
- * looked them all up; the browser hydrates with them (app/i18n/page-strings.ts).
+ * The strings this page's render used, as data, last in the body so the render has looked them all up; the browser
+ * hydrates with them (app/i18n/page-strings.ts). Data is never run, but it carries the nonce like every script tag of
+ * ours, so a tag without one in a page is always someone else's.
  */
-function PageStrings({ language }: { language: LanguageCode }) {
+function PageStrings({ language, nonce }: { language: LanguageCode; nonce: string | undefined }) {
   const json = usePageStringsJson(language);
   if (json === undefined) return null;
   return (
     <script
       type="application/json"
       id={pageStringsId}
+      nonce={nonce}
       suppressHydrationWarning
       dangerouslySetInnerHTML={{ __html: json }}
     />
@@ -232,7 +234,7 @@ function Document({ children }: { children: React.ReactNode }) {
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
-        <PageStrings language={language} />
+        <PageStrings language={language} nonce={nonce} />
       </body>
     </html>
   );

@@ -47,7 +47,7 @@ const moduleImports = (html: string) =>
 
 /** The strings a page carries for hydration (app/i18n/page-strings.ts). */
 function pageStrings(html: string): Record<string, unknown> {
-  const json = html.match(/<script type="application\/json" id="page-strings">([^<]*)<\/script>/)?.[1];
+  const json = html.match(/<script type="application\/json" id="page-strings"[^>]*>([^<]*)<\/script>/)?.[1];
   expect(json, "the page carries its strings").toBeDefined();
   return JSON.parse(json!) as Record<string, unknown>;
 }
