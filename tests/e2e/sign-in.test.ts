@@ -219,7 +219,8 @@ describe("languages and accessibility", () => {
     // A client-side visit to a page whose strings the first one did not carry: empty, never the keys' names...
     await page.getByRole("link", { name: en.nav.centres, exact: true }).click();
     await page.waitForURL("**/centres");
-    await page.locator("main h1").waitFor();
+    // The address changes just before React renders the new page: wait for the landing's heading to go.
+    await expect.poll(() => page.locator("main h1").textContent(), { timeout: 30_000 }).not.toBe(en.landing.title);
     expect(await page.locator("main h1").textContent()).toBe("");
     expect(await page.locator("main").textContent()).not.toContain("centres.");
     // ...then filled in when the strings arrive, without another navigation.
