@@ -186,6 +186,23 @@ describe("notification mail", () => {
     expect(received).toHaveLength(3);
   }, 90_000);
 
+  it("sends a burst larger than a batch at once, not one batch per tick", async () => {
+    const people = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => person(`burst-${n}-${randomUUID().slice(0, 6)}@example.org`)),
+    );
+    const entities = await notify(people);
+    // Batches of 5 and a tick an hour apart: only draining batch after batch sends all 12 before the next tick.
+    const mailer = mailerOn(pool, { batchLimit: 5 });
+    mailer.start(60 * 60_000);
+    try {
+      await until(() => Promise.resolve(received.length >= entities.length), "all twelve mails");
+      for (const entity of entities) expect(await stateOf(entity)).toMatchObject({ mail_state: "sent" });
+    } finally {
+      await mailer.stop();
+    }
+    expect(received).toHaveLength(12);
+  });
+
   it("holds no row lock while talking to SMTP", async () => {
     const [entity] = await notify([await person(`slow-${randomUUID().slice(0, 6)}@example.org`)]);
     let release!: () => void;
