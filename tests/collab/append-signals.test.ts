@@ -2,7 +2,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { parseStoredSignals } from "../../server/collab/cluster-relay";
 import { buildApplication, buildCast } from "../support/factories";
-import { stack, withDatabase } from "../support/supabase";
+import { anonClient, serviceClient, stack, withDatabase } from "../support/supabase";
 
 /*
  * private.append_plan_updates is every edit's way into the database, and its NOTIFY is how the other app servers
@@ -96,6 +96,38 @@ describe("appending plan updates", () => {
     await expect(withDatabase((db) => append(db, [plan, plan], [edit("only one")]))).rejects.toThrow(
       /2 plan ids for 1 updates/,
     );
+    expect(await lastId(plan)).toBe(before);
+  });
+
+  it("is no API's to call, as any role: refused with a 4xx, nothing stored", async () => {
+    const cast = await buildCast();
+    const { plan } = await buildApplication(cast, "draft", undefined, { fillPlan: false });
+    const before = await lastId(plan);
+    const callers = {
+      anonymous: anonClient(),
+      applicant: cast.applicant.client,
+      reviewer: cast.reviewer.client,
+      coordinator: cast.coordinator.client,
+      "board member": cast.boardMember.client,
+      "service role": serviceClient(),
+    };
+    const args = { plan_ids: [plan], updates: ["\\x78"] };
+    for (const [role, client] of Object.entries(callers)) {
+      // Through the exposed schema (no such function there) and naming the private one (not exposed).
+      const exposed = await client.rpc("append_plan_updates" as never, args as never);
+      const hidden = await client.schema("private" as never).rpc("append_plan_updates" as never, args as never);
+      for (const answer of [exposed, hidden]) {
+        expect(answer.error, role).not.toBeNull();
+        expect(answer.status, role).toBeGreaterThanOrEqual(400);
+        expect(answer.status, role).toBeLessThan(500);
+      }
+      const rows = await client
+        .schema("private" as never)
+        .from("plan_updates" as never)
+        .select("*");
+      expect(rows.error, role).not.toBeNull();
+      expect(rows.status, role).toBeLessThan(500);
+    }
     expect(await lastId(plan)).toBe(before);
   });
 });
