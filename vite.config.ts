@@ -18,7 +18,8 @@ const sharedBy = 7;
 /**
  * Our own modules this small (characters of code) join the shell when two modules import them: on HTTP/1.1 a page
  * with more than six scripts waited a third round trip for the seventh (sign-in loaded seven: 562 ms on a Fast 3G
- * link), and 28 of 56 routes had more than six. With them in the shell (2 KB brotli more for every page), 8 have.
+ * link), and 28 of 56 routes had more than six. With them in the shell (2 KB brotli more for every page) and the
+ * "forms" chunk below, 4 of 55 have.
  */
 const smallModule = 2_000;
 /** The modules every page loads: the client entry and the root route. */
@@ -35,7 +36,7 @@ const isOwnScript = (id: string) =>
  * of importers (five or six small files), and on a slow link a browser's six connections per host then make the
  * page's last scripts wait a whole round trip (issue 14).
  */
-function shellChunk() {
+function sharedChunks() {
   let shell: Set<string> | undefined;
   const collect = (getModuleInfo: GetModuleInfo) => {
     const seen = new Set<string>();
@@ -96,9 +97,7 @@ function shellChunk() {
       !!info &&
       info.importers.length >= 2 &&
       reachesZod(id, getModuleInfo) &&
-      info.importedIds.every(
-        (child) => shell.has(child) || isLight(child, getModuleInfo, shell) || isForms(child, getModuleInfo, shell),
-      );
+      info.importedIds.every((child) => isLight(child, getModuleInfo, shell) || isForms(child, getModuleInfo, shell));
     forms.set(id, result);
     return result;
   };
@@ -125,7 +124,7 @@ export default defineConfig(({ isSsrBuild }) => ({
   build: {
     // Each language's strings stay a file of their own (app/i18n/translations.ts), however small.
     assetsInlineLimit: (file: string) => (/[/\\]app[/\\]i18n[/\\]locales[/\\]/.test(file) ? false : undefined),
-    rollupOptions: isSsrBuild ? {} : { output: { manualChunks: shellChunk() } },
+    rollupOptions: isSsrBuild ? {} : { output: { manualChunks: sharedChunks() } },
   },
   server: { hmr: { port: Number(process.env.HMR_PORT ?? 24678) } },
 }));

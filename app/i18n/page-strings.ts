@@ -12,17 +12,19 @@ export const pageStringsId = "page-strings";
 /** The server render's strings in a language, as JSON safe inside a <script> (entry.server.tsx); none in the browser. */
 export const PageStringsContext = createContext<((language: LanguageCode) => string) | undefined>(undefined);
 
+/** The JSON the page carries, in the browser. */
+const pageStringsJson = () => document.getElementById(pageStringsId)?.textContent ?? undefined;
+
 /** The page's strings as JSON: serialized by the server render, read back from the page in the browser. */
 export function usePageStringsJson(language: LanguageCode): string | undefined {
   const serialize = useContext(PageStringsContext);
   if (serialize) return serialize(language);
-  if (typeof document === "undefined") return undefined;
-  return document.getElementById(pageStringsId)?.textContent ?? undefined;
+  return typeof document === "undefined" ? undefined : pageStringsJson();
 }
 
 /** The page's strings as the server rendered them, for entry.client.tsx; undefined if the page carries none. */
 export function readPageStrings(): Translation | undefined {
-  const json = document.getElementById(pageStringsId)?.textContent;
+  const json = pageStringsJson();
   if (!json) return undefined;
   try {
     const parsed: unknown = JSON.parse(json);
